@@ -1,0 +1,181 @@
+"""The one record every layer reports problems with.
+
+A `Finding` says that something broke the contract: a payload (validators, linter, runner) or the spec
+itself (spec lint, loader diagnostics). Findings are data: collected, sorted, rendered, never raised.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+__all__ = ["Finding", "Severity", "pointer_to_path", "redact", "truncate_value"]
+
+
+class Severity(enum.IntEnum):
+    """Ordered severities: compare them (``finding.severity >= Severity.ERROR``)."""
+
+    INFO = 10
+    WARNING = 20
+    ERROR = 30
+
+    def __str__(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, value: str | Severity) -> Severity:
+        if isinstance(value, Severity):
+            return value
+        try:
+            return cls[value.upper()]
+        except KeyError:
+            raise ValueError(f"unknown severity {value!r}; expected info, warning or error") from None
+
+
+# Names whose values are secrets wherever they appear (case-insensitive).
+SECRET_KEYS = frozenset(
+    k.lower()
+    for k in (
+        "authorization",
+        "token",
+        "apiKey",
+        "api_key",
+        "twilioAuthToken",
+        "twilioApiSecret",
+        "twilioApiKey",
+        "password",
+        "secret",
+        "serverUrlSecret",
+        "credentialId",
+        "bearer",
+        "x-api-key",
+        "cookie",
+        "set-cookie",
+    )
+)
+REDACTED = "[REDACTED]"
+
+
+def is_secret_key(key: str) -> bool:
+    """Whether a property or header name holds a secret."""
+    low = key.lower()
+    return low in SECRET_KEYS or low.endswith(("secret", "password", "token"))
+
+
+def redact(value: Any) -> Any:
+    """A deep copy of ``value`` with every secret-named member replaced by ``[REDACTED]``."""
+    if isinstance(value, dict):
+        return {
+            k: (REDACTED if isinstance(k, str) and is_secret_key(k) and v is not None else redact(v))
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [redact(v) for v in value]
+    return value
+
+
+def truncate_value(value: Any, limit: int = 120) -> str:
+    """A short JSON rendering of ``value`` for messages (secrets already redacted by the caller)."""
+    try:
+        text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    except (TypeError, ValueError):
+        text = repr(value)
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return text
+
+
+def pointer_to_path(pointer: str) -> str:
+    """``/a/b/0`` -> ``$.a.b[0]`` (JSONPath-ish, for humans)."""
+    if not pointer:
+        return "$"
+    out = "$"
+    for raw in pointer.split("/")[1:]:
+        part = raw.replace("~1", "/").replace("~0", "~")
+        if part.isdigit():
+            out += f"[{part}]"
+        elif part.isidentifier():
+            out += f".{part}"
+        else:
+            out += f"[{json.dumps(part)}]"
+    return out
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One contract problem.
+
+    Attributes:
+        rule: stable rule id, e.g. ``schema.maxLength``, ``phone.e164``, ``spec.enum-type-mismatch``.
+        severity: how bad it is.
+        pointer: JSON pointer into the checked document (payload, or spec for spec findings).
+        message: one line saying what is wrong, for humans.
+        expected: the constraint that was broken, rendered short (``maxLength 40``), if any.
+        actual: the offending value rendered short and redacted, if any.
+        schema_pointer: where in the spec the broken constraint lives, if known.
+        suggestion: how to fix it, if we know.
+        source: file or URL the finding is in (linter, spec lint), if any.
+        line: 1-based line in ``source``.
+        column: 1-based column in ``source``.
+        target: the DTO or operation the payload was checked against.
+        details: sub-findings (e.g. best-matching ``oneOf`` branch), or extra data.
+    """
+
+    rule: str
+    severity: Severity
+    pointer: str
+    message: str
+    expected: str | None = None
+    actual: str | None = None
+    schema_pointer: str | None = None
+    suggestion: str | None = None
+    source: str | None = None
+    line: int | None = None
+    column: int | None = None
+    target: str | None = None
+    details: tuple[Finding, ...] = field(default_factory=tuple)
+
+    @property
+    def path(self) -> str:
+        """The pointer as ``$.a.b[0]``."""
+        return pointer_to_path(self.pointer)
+
+    def with_location(self, source: str | None, line: int | None, column: int | None) -> Finding:
+        return replace(self, source=source, line=line, column=column)
+
+    def sort_key(self) -> tuple[Any, ...]:
+        return (self.source or "", self.line or 0, self.column or 0, self.pointer, self.rule, self.message)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form; keys with no value are left out."""
+        out: dict[str, Any] = {
+            "rule": self.rule,
+            "severity": str(self.severity),
+            "pointer": self.pointer,
+            "message": self.message,
+        }
+        for key in ("expected", "actual", "schema_pointer", "suggestion", "source", "line", "column", "target"):
+            val = getattr(self, key)
+            if val is not None:
+                out[key] = val
+        if self.details:
+            out["details"] = [d.to_dict() for d in self.details]
+        return out
+
+    def __str__(self) -> str:
+        loc = ""
+        if self.source:
+            loc = self.source
+            if self.line is not None:
+                loc += f":{self.line}"
+                if self.column is not None:
+                    loc += f":{self.column}"
+            loc += ": "
+        text = f"{loc}{self.severity}: {self.rule}: {self.message} at {self.path}"
+        if self.expected is not None:
+            text += f"; expected {self.expected}"
+        if self.actual is not None:
+            text += f"; got {self.actual}"
+        return text
