@@ -1,0 +1,877 @@
+"""OpenAPI Schema Objects -> standalone JSON Schema.
+
+One `Translator` per loaded spec. It converts every schema node it is asked for, keyword-aware (a property
+*named* ``oneOf`` stays a property), and bundles what a root reaches into ``definitions`` so that recursive
+schemas stay finite. Conversions are cached per (definition, direction, closed) so the 981 schemas of the full
+Vapi spec share their work.
+
+Choices, all of them deliberate:
+
+* OAS 3.0 -> JSON Schema Draft 7 (numeric ``exclusiveMinimum``, ``const``, ``examples``): the newest draft
+  hypothesis-jsonschema supports. OAS 3.1 schemas are JSON Schema 2020-12 already and pass through (refs
+  rewritten, ``discriminator`` turned into a variant table).
+* ``nullable`` -> ``type: [t, "null"]`` (and ``null`` added to an ``enum``), or ``anyOf [.., {type: null}]``
+  where there is no ``type`` to extend.
+* Direction: ``readOnly`` properties vanish from request schemas (and from ``required``), ``writeOnly`` ones
+  from response schemas.
+* ``closed``: object schemas that declare ``properties`` (and say nothing of ``additionalProperties``) get
+  ``additionalProperties: false``; Vapi's NestJS server rejects unknown properties in requests. An ``allOf``
+  that combines several property-declaring members is merged first, or closing it would reject valid payloads.
+* Discriminated ``oneOf``/``anyOf`` become variant tables; each variant is a definition with the tag pinned
+  (``enum: [tag]`` + required), and the combinator carries
+  ``x-discriminator: {propertyName, mapping: {tag: branch index}, pointer, inferred}``.
+  A ``oneOf`` without a discriminator whose branches all pin one common required property to distinct single
+  values gets an *inferred* table (the Vapi hook ``on``, transfer destination ``type``...).
+* ``pattern``: ``/body/flags`` JavaScript literals are reduced to their ECMA body; patterns that cannot be
+  translated faithfully are dropped with a diagnostic.
+* Annotations that only bloat (``description``, ``x-*``, ``externalDocs``, ``xml``) are dropped; ``example``
+  becomes ``examples``.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from contracttest import _pointer
+from contracttest.errors import PatternError, RefError
+from contracttest.findings import Finding, Severity
+
+Direction = Literal["request", "response"]
+
+DRAFT7 = "http://json-schema.org/draft-07/schema#"
+DRAFT2020 = "https://json-schema.org/draft/2020-12/schema"
+
+# Keyword classes (JSON Schema 2020-12 + Draft 7); everything else is a plain value.
+SCHEMA_MAP_KEYWORDS = frozenset(
+    {"properties", "patternProperties", "definitions", "$defs", "dependentSchemas"}
+)
+SCHEMA_LIST_KEYWORDS = frozenset({"allOf", "anyOf", "oneOf", "prefixItems"})
+SCHEMA_KEYWORDS = frozenset(
+    {
+        "items",
+        "additionalProperties",
+        "additionalItems",
+        "not",
+        "contains",
+        "propertyNames",
+        "if",
+        "then",
+        "else",
+        "unevaluatedItems",
+        "unevaluatedProperties",
+    }
+)
+VALUE_KEYWORDS = frozenset(
+    {
+        "type",
+        "enum",
+        "const",
+        "format",
+        "pattern",
+        "minimum",
+        "maximum",
+        "exclusiveMinimum",
+        "exclusiveMaximum",
+        "multipleOf",
+        "minLength",
+        "maxLength",
+        "minItems",
+        "maxItems",
+        "uniqueItems",
+        "minProperties",
+        "maxProperties",
+        "required",
+        "default",
+        "title",
+        "readOnly",
+        "writeOnly",
+        "examples",
+        "dependentRequired",
+        "dependencies",
+        "minContains",
+        "maxContains",
+        "contentMediaType",
+        "contentEncoding",
+        "deprecated",
+    }
+)
+DROPPED = frozenset(
+    {
+        "description",
+        "externalDocs",
+        "xml",
+        "$comment",
+        "$id",
+        "$schema",
+        "$anchor",
+        "$dynamicAnchor",
+    }
+)
+
+_JS_LITERAL = re.compile(r"^/(?P<body>.+)/(?P<flags>[dgimsuvy]*)$", re.S)
+
+
+def split_js_literal(pattern: str) -> tuple[str, str]:
+    """``/^a+$/u`` -> (``^a+$``, ``u``); anything else -> (pattern, "")."""
+    try:
+        from contracttest.schema.ecma import split_delimited
+    except ImportError:  # pragma: no cover - the ecma module ships with the package
+        m = _JS_LITERAL.match(pattern)
+        return (m["body"], m["flags"]) if m else (pattern, "")
+    return split_delimited(pattern)
+
+
+def check_pattern(body: str, flags: str) -> str | None:
+    """None when ``body`` (ECMA-262) translates faithfully, else why not."""
+    try:
+        from contracttest.schema.ecma import compile_pattern
+    except ImportError:  # pragma: no cover
+        try:
+            re.compile(body)
+        except re.error as exc:
+            return str(exc)
+        return None
+    try:
+        compile_pattern(f"/{body}/{flags}" if flags else body)
+    except PatternError as exc:
+        return exc.message
+    return None
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One branch of a discriminated ``oneOf``."""
+
+    tag: Any
+    branch: int
+    """Index of the branch in the translated combinator."""
+    component: str | None
+    """Definition key of the mapped schema (``None`` for an inline branch)."""
+    definition: str | None
+    """Definition key of the tag-pinned variant (``None`` for inferred tables: the branch pins itself)."""
+
+
+@dataclass(frozen=True)
+class VariantTable:
+    """A discriminated (or inferably discriminated) ``oneOf``/``anyOf``."""
+
+    pointer: str
+    """Spec pointer of the schema node that holds the combinator."""
+    property: str
+    keyword: str
+    variants: dict[Any, Variant]
+    inferred: bool = False
+
+    @property
+    def tags(self) -> list[Any]:
+        return list(self.variants)
+
+
+@dataclass
+class _Def:
+    schema: dict[str, Any]
+    deps: set[str]
+
+
+@dataclass(frozen=True)
+class _Ctx:
+    direction: Direction
+    closed: bool
+    doc: str
+    """Base URI of the document the node lives in ("" = the main spec)."""
+
+
+@dataclass
+class Translator:
+    """Translates the schemas of one spec. Not thread-safe while warming; read-only afterwards."""
+
+    document: dict[str, Any]
+    dialect: Literal["3.0", "3.1"]
+    load_external: Callable[[str, str], tuple[str, dict[str, Any]]] | None = None
+    """``(base_doc, relative_uri) -> (uri, document)`` loader for refs to other files."""
+    diagnostics: list[Finding] = field(default_factory=list)
+    tables: dict[str, VariantTable] = field(default_factory=dict)
+    _defs: dict[tuple[str, Direction, bool], _Def] = field(default_factory=dict)
+    _keys: dict[tuple[str, str], str] = field(default_factory=dict)
+    _origin: dict[str, tuple[str, str]] = field(default_factory=dict)
+    _docs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    _seen_diag: set[tuple[str, str]] = field(default_factory=set)
+    _variant_of: dict[str, tuple[str, str, Any, str]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._docs[""] = self.document
+
+    # ------------------------------------------------------------------ diagnostics
+    def _diag(
+        self,
+        rule: str,
+        pointer: str,
+        message: str,
+        severity: Severity = Severity.WARNING,
+        suggestion: str | None = None,
+    ) -> None:
+        if (rule, pointer) in self._seen_diag:
+            return
+        self._seen_diag.add((rule, pointer))
+        self.diagnostics.append(
+            Finding(
+                rule=rule,
+                severity=severity,
+                pointer=pointer,
+                message=message,
+                suggestion=suggestion,
+            )
+        )
+
+    # ------------------------------------------------------------------ refs
+    def _split_ref(self, ref: str, doc: str) -> tuple[str, str]:
+        """``ref`` seen in ``doc`` -> (document uri, pointer)."""
+        uri, _, frag = ref.partition("#")
+        if uri:
+            if self.load_external is None:
+                raise RefError(
+                    f"external $ref {ref!r} cannot be resolved without a file", pointer=None
+                )
+            uri, data = self.load_external(doc, uri)
+            self._docs.setdefault(uri, data)
+        else:
+            uri = doc
+        from urllib.parse import unquote
+
+        frag = unquote(frag)
+        if frag and not frag.startswith("/"):
+            raise RefError(f"$ref {ref!r}: only JSON-pointer fragments are supported")
+        return uri, frag
+
+    def lookup(self, uri: str, pointer: str) -> Any:
+        return _pointer.resolve(self._docs[uri], pointer)
+
+    def def_key(self, uri: str, pointer: str) -> str:
+        """Stable ``definitions`` key for the schema at (uri, pointer)."""
+        key = self._keys.get((uri, pointer))
+        if key is not None:
+            return key
+        toks = _pointer.parts(pointer)
+        if len(toks) == 3 and toks[:2] == ["components", "schemas"]:
+            base = toks[2]
+        else:
+            base = "_".join(toks) or "root"
+        if uri:
+            base = f"{uri.rsplit('/', 1)[-1]}.{base}"
+        base = re.sub(r"[^A-Za-z0-9_.\-]", "_", base)
+        key, n = base, 1
+        while key in self._origin and self._origin[key] != (uri, pointer):
+            n += 1
+            key = f"{base}_{n}"
+        self._keys[(uri, pointer)] = key
+        self._origin[key] = (uri, pointer)
+        return key
+
+    def origin(self, key: str) -> tuple[str, str]:
+        """(document uri, pointer) a definition key was made from."""
+        return self._origin[key]
+
+    def resolve_node(self, node: Any, doc: str = "") -> tuple[Any, str, str]:
+        """Follow ``$ref`` chains: (target node, uri, pointer); cycles raise RefError."""
+        seen: set[tuple[str, str]] = set()
+        uri, ptr = doc, ""
+        while isinstance(node, dict) and isinstance(node.get("$ref"), str):
+            uri, ptr = self._split_ref(node["$ref"], uri)
+            if (uri, ptr) in seen:
+                raise RefError(f"$ref cycle through {ptr!r} with no schema in it", pointer=ptr)
+            seen.add((uri, ptr))
+            try:
+                node = self.lookup(uri, ptr)
+            except KeyError:
+                raise RefError(f"$ref {node['$ref']!r} points at nothing", pointer=ptr) from None
+        return node, uri, ptr
+
+    # ------------------------------------------------------------------ public
+    def definition(self, key: str, direction: Direction, closed: bool) -> _Def:
+        """The translated definition ``key`` (built on first use)."""
+        ck = (key, direction, closed)
+        got = self._defs.get(ck)
+        if got is not None:
+            return got
+        if key in self._variant_of:
+            got = self._defs[ck] = self.build_variant(key, direction, closed)
+            return got
+        uri, ptr = self._origin[key]
+        node = self.lookup(uri, ptr)
+        deps: set[str] = set()
+        ctx = _Ctx(direction, closed, uri)
+        schema = self._convert(node, ptr, ctx, deps)
+        if isinstance(schema, dict):
+            schema.setdefault("x-spec-pointer", ptr if not uri else f"{uri}#{ptr}")
+        d = _Def(
+            schema if isinstance(schema, dict) else {"not": {}} if schema is False else {}, deps
+        )
+        self._defs[ck] = d
+        return d
+
+    def component_key(self, name: str) -> str:
+        ptr = _pointer.join("/components/schemas", name)
+        if _pointer.resolve(self.document, ptr, None) is None:
+            raise KeyError(name)
+        return self.def_key("", ptr)
+
+    def bundle(
+        self, node: Any, pointer: str, direction: Direction, closed: bool, doc: str = ""
+    ) -> dict[str, Any]:
+        """A standalone JSON Schema for ``node`` (which lives at ``pointer``)."""
+        deps: set[str] = set()
+        root = self._convert(node, pointer, _Ctx(direction, closed, doc), deps)
+        if not isinstance(root, dict):
+            root = {} if root is True else {"not": {}}
+        root = dict(root)
+        defs: dict[str, Any] = {}
+        todo = sorted(deps)
+        while todo:
+            key = todo.pop()
+            if key in defs:
+                continue
+            d = self.definition(key, direction, closed)
+            defs[key] = d.schema
+            todo.extend(k for k in d.deps if k not in defs)
+        self._break_pure_ref_cycles(defs)
+        out: dict[str, Any] = {"$schema": DRAFT7 if self.dialect == "3.0" else DRAFT2020}
+        out.update(root)
+        if defs:
+            out["definitions"] = {k: defs[k] for k in sorted(defs)}
+        out.setdefault("x-spec-pointer", pointer)
+        return out
+
+    def bundle_ref(self, key: str, direction: Direction, closed: bool) -> dict[str, Any]:
+        uri, ptr = self._origin[key]
+        return self.bundle(self.lookup(uri, ptr), ptr, direction, closed, uri)
+
+    def iter_tables(self) -> Iterator[VariantTable]:
+        yield from self.tables.values()
+
+    # ------------------------------------------------------------------ conversion
+    def _break_pure_ref_cycles(self, defs: dict[str, Any]) -> None:
+        for key in list(defs):
+            seen = [key]
+            cur = defs[key]
+            while (
+                isinstance(cur, dict) and set(cur) <= {"$ref", "x-spec-pointer"} and "$ref" in cur
+            ):
+                nxt = cur["$ref"].rsplit("/", 1)[-1]
+                nxt = _pointer.unescape(nxt)
+                if nxt in seen:
+                    self._diag(
+                        "spec.ref-cycle",
+                        self._origin[key][1],
+                        f"$ref cycle {' -> '.join([*seen, nxt])} defines no schema; accepting anything",
+                        Severity.ERROR,
+                    )
+                    defs[key] = {"x-spec-pointer": defs[key].get("x-spec-pointer")}
+                    break
+                seen.append(nxt)
+                cur = defs.get(nxt)
+
+    def _ref_to(self, ref: str, ctx: _Ctx, pointer: str, deps: set[str]) -> dict[str, Any]:
+        try:
+            uri, ptr = self._split_ref(ref, ctx.doc)
+            self.lookup(uri, ptr)
+        except (KeyError, RefError) as exc:
+            msg = exc.message if isinstance(exc, RefError) else f"$ref {ref!r} points at nothing"
+            self._diag("spec.ref-unresolvable", pointer, msg, Severity.ERROR)
+            return {}
+        key = self.def_key(uri, ptr)
+        deps.add(key)
+        return {"$ref": "#/definitions/" + _pointer.escape(key)}
+
+    def _convert(self, node: Any, pointer: str, ctx: _Ctx, deps: set[str]) -> Any:
+        if isinstance(node, bool):
+            return node
+        if not isinstance(node, dict):
+            self._diag(
+                "spec.schema-not-object",
+                pointer,
+                f"a schema must be an object, got {type(node).__name__}",
+                Severity.ERROR,
+            )
+            return {}
+        if "$ref" in node and isinstance(node["$ref"], str):
+            ref = self._ref_to(node["$ref"], ctx, pointer, deps)
+            if self.dialect == "3.0":
+                # OAS 3.0: siblings of $ref are ignored, except the nullable idiom many specs rely on.
+                if node.get("nullable") is True:
+                    return {"anyOf": [ref, {"type": "null"}]}
+                return ref
+            rest = {k: v for k, v in node.items() if k != "$ref"}
+            if not any(
+                k in rest for k in (*SCHEMA_KEYWORDS, *SCHEMA_LIST_KEYWORDS, *VALUE_KEYWORDS)
+            ):
+                return ref
+            inner = self._convert(rest, pointer, ctx, deps)
+            inner.setdefault("allOf", []).insert(0, ref)
+            return inner
+
+        out: dict[str, Any] = {}
+        for key, value in node.items():
+            if key in DROPPED or key.startswith("x-"):
+                continue
+            kp = _pointer.join(pointer, key)
+            if key in SCHEMA_MAP_KEYWORDS:
+                if not isinstance(value, dict):
+                    self._diag("spec.keyword-type", kp, f"{key} must be an object", Severity.ERROR)
+                    continue
+                if key == "properties":
+                    out[key] = self._properties(value, kp, ctx, deps)
+                else:
+                    out[key] = {
+                        name: self._convert(sub, _pointer.join(kp, name), ctx, deps)
+                        for name, sub in value.items()
+                    }
+            elif key in SCHEMA_LIST_KEYWORDS:
+                if not isinstance(value, list):
+                    self._diag("spec.keyword-type", kp, f"{key} must be an array", Severity.ERROR)
+                    continue
+                out[key] = [
+                    self._convert(sub, _pointer.join(kp, i), ctx, deps)
+                    for i, sub in enumerate(value)
+                ]
+            elif key in SCHEMA_KEYWORDS:
+                if key == "items" and isinstance(value, list):  # draft 4 tuple form
+                    out[key] = [
+                        self._convert(sub, _pointer.join(kp, i), ctx, deps)
+                        for i, sub in enumerate(value)
+                    ]
+                else:
+                    out[key] = self._convert(value, kp, ctx, deps)
+            elif key == "pattern":
+                if isinstance(value, str):
+                    body, flags = split_js_literal(value)
+                    why = check_pattern(body, flags)
+                    if why is not None:
+                        self._diag(
+                            "spec.pattern-untranslatable",
+                            kp,
+                            f"pattern {value!r} cannot be checked faithfully: {why}; it is ignored",
+                            Severity.WARNING,
+                        )
+                        continue
+                    if flags.replace("u", "").replace("g", "").replace("y", "").replace("d", ""):
+                        # i/m/s cannot be written in a JSON Schema pattern: keep the literal so our
+                        # own validator (contracttest.schema.ecma) honours the flags.
+                        out[key] = value
+                    else:
+                        out[key] = body
+                else:
+                    self._diag("spec.keyword-type", kp, "pattern must be a string", Severity.ERROR)
+            elif key == "example":
+                if self.dialect == "3.0" and "examples" not in node:
+                    out["examples"] = [value]
+            elif key in ("nullable", "discriminator"):
+                continue  # handled below
+            elif key in ("exclusiveMinimum", "exclusiveMaximum") and isinstance(value, bool):
+                bound = "minimum" if key == "exclusiveMinimum" else "maximum"
+                if value and isinstance(node.get(bound), (int, float)):
+                    out[key] = node[bound]
+            elif key in VALUE_KEYWORDS:
+                out[key] = value
+            # anything else is not a schema keyword (a 3.0 spec's typo, or a vendor key): dropped.
+
+        # boolean exclusive* consumed their bound
+        for ex, bound in (("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")):
+            if node.get(ex) is True and bound in out:
+                del out[bound]
+
+        self._direction_filter(node, out, ctx)
+
+        disc = node.get("discriminator")
+        for comb in ("oneOf", "anyOf"):
+            if comb in out:
+                if isinstance(disc, dict) and isinstance(disc.get("propertyName"), str):
+                    self._discriminate(node, out, comb, pointer, ctx, deps)
+                else:
+                    self._infer_discriminator(node, out, comb, pointer, ctx)
+                break
+        else:
+            if isinstance(disc, dict):
+                self._diag(
+                    "spec.discriminator-without-oneOf",
+                    _pointer.join(pointer, "discriminator"),
+                    "discriminator next to no oneOf/anyOf (allOf inheritance) is not dispatched on",
+                    Severity.INFO,
+                )
+
+        if ctx.closed and ctx.direction == "request":
+            self._close(node, out, pointer, ctx, deps)
+
+        if node.get("nullable") is True and self.dialect == "3.0":
+            out = self._nullable(out)
+        return out
+
+    def _properties(
+        self, props: dict[str, Any], pointer: str, ctx: _Ctx, deps: set[str]
+    ) -> dict[str, Any]:
+        out = {}
+        for name, sub in props.items():
+            if self._hidden(sub, ctx):
+                continue
+            out[name] = self._convert(sub, _pointer.join(pointer, name), ctx, deps)
+        return out
+
+    def _hidden(self, sub: Any, ctx: _Ctx) -> bool:
+        """Whether a property schema is readOnly (request) / writeOnly (response)."""
+        flag = "readOnly" if ctx.direction == "request" else "writeOnly"
+        if not isinstance(sub, dict):
+            return False
+        if sub.get(flag) is True:
+            return True
+        if "$ref" in sub:
+            try:
+                target, _, _ = self.resolve_node(sub, ctx.doc)
+            except RefError:
+                return False
+            return isinstance(target, dict) and target.get(flag) is True
+        return False
+
+    def _direction_filter(self, node: dict[str, Any], out: dict[str, Any], ctx: _Ctx) -> None:
+        props = node.get("properties")
+        req = out.get("required")
+        if not isinstance(props, dict) or not isinstance(req, list):
+            return
+        kept = [r for r in req if not (r in props and self._hidden(props[r], ctx))]
+        if len(kept) != len(req):
+            if kept:
+                out["required"] = kept
+            else:
+                del out["required"]
+
+    @staticmethod
+    def _nullable(out: dict[str, Any]) -> dict[str, Any]:
+        t = out.get("type")
+        if isinstance(t, str):
+            out["type"] = [t, "null"]
+        elif isinstance(t, list):
+            if "null" not in t:
+                out["type"] = [*t, "null"]
+        else:
+            spec_ptr = out.pop("x-spec-pointer", None)
+            wrapped: dict[str, Any] = {"anyOf": [out, {"type": "null"}]}
+            if spec_ptr:
+                wrapped["x-spec-pointer"] = spec_ptr
+            return wrapped
+        if isinstance(out.get("enum"), list) and None not in out["enum"]:
+            out["enum"] = [*out["enum"], None]
+        return out
+
+    # ------------------------------------------------------------------ closing objects
+    def _declares_properties(self, sub: Any, ctx: _Ctx) -> bool:
+        try:
+            target, _, _ = self.resolve_node(sub, ctx.doc)
+        except RefError:
+            return False
+        if not isinstance(target, dict):
+            return False
+        if "properties" in target:
+            return True
+        return any(self._declares_properties(m, ctx) for m in target.get("allOf", []) or [])
+
+    def _close(
+        self, node: dict[str, Any], out: dict[str, Any], pointer: str, ctx: _Ctx, deps: set[str]
+    ) -> None:
+        if "additionalProperties" in node or "patternProperties" in node:
+            return
+        members = node.get("allOf") if isinstance(node.get("allOf"), list) else []
+        with_props = [m for m in members if self._declares_properties(m, ctx)]
+        if with_props and ("properties" in node or len(with_props) > 1):
+            self._merge_allof(node, out, pointer, ctx, deps)
+            return
+        if "properties" in out and not with_props:
+            out["additionalProperties"] = False
+
+    def _merge_allof(
+        self, node: dict[str, Any], out: dict[str, Any], pointer: str, ctx: _Ctx, deps: set[str]
+    ) -> None:
+        """Flatten ``allOf`` members that declare properties into one closed object."""
+        props: dict[str, Any] = dict(out.get("properties", {}))
+        required: list[str] = list(out.get("required", []))
+        rest: list[Any] = []
+        open_ = False
+
+        def absorb(member: Any, mptr: str, depth: int) -> None:
+            nonlocal open_
+            try:
+                target, uri, tptr = self.resolve_node(member, ctx.doc)
+            except RefError:
+                rest.append({})
+                return
+            if depth > 16 or not isinstance(target, dict):
+                rest.append(self._convert(member, mptr, ctx, deps))
+                return
+            sub_ctx = _Ctx(ctx.direction, False, uri or ctx.doc)
+            base_ptr = tptr if "$ref" in member else mptr
+            for i, m in enumerate(target.get("allOf", []) or []):
+                absorb(m, _pointer.join(base_ptr, "allOf", i), depth + 1)
+            conv = self._convert(
+                {k: v for k, v in target.items() if k != "allOf"}, base_ptr, sub_ctx, deps
+            )
+            conv.pop("x-spec-pointer", None)
+            for name, sub in conv.pop("properties", {}).items():
+                props[name] = {"allOf": [props[name], sub]} if name in props else sub
+            for r in conv.pop("required", []):
+                if r not in required:
+                    required.append(r)
+            if conv.pop("additionalProperties", None) not in (None, False):
+                open_ = True
+            conv.pop("type", None)
+            if conv:
+                rest.append(conv)
+
+        for i, member in enumerate(node.get("allOf", [])):
+            absorb(member, _pointer.join(pointer, "allOf", i), 0)
+        out.pop("allOf", None)
+        out["type"] = out.get("type", "object")
+        out["properties"] = props
+        if required:
+            out["required"] = required
+        if rest:
+            out["allOf"] = rest
+        if not open_:
+            out["additionalProperties"] = False
+
+    # ------------------------------------------------------------------ discriminators
+    def _discriminate(
+        self,
+        node: dict[str, Any],
+        out: dict[str, Any],
+        comb: str,
+        pointer: str,
+        ctx: _Ctx,
+        deps: set[str],
+    ) -> None:
+        disc = node["discriminator"]
+        prop: str = disc["propertyName"]
+        dptr = _pointer.join(pointer, "discriminator")
+        branches_raw = node[comb]
+        # which definition each $ref branch names
+        branch_keys: dict[str, int] = {}
+        for i, b in enumerate(branches_raw):
+            if isinstance(b, dict) and isinstance(b.get("$ref"), str):
+                try:
+                    uri, ptr = self._split_ref(b["$ref"], ctx.doc)
+                except RefError:
+                    continue
+                branch_keys.setdefault(self.def_key(uri, ptr), i)
+        mapping: dict[Any, str] = {}
+        raw_map = disc.get("mapping") or {}
+        if not isinstance(raw_map, dict):
+            self._diag(
+                "spec.discriminator-mapping", dptr, "mapping must be an object", Severity.ERROR
+            )
+            raw_map = {}
+        for tag, target in raw_map.items():
+            if not isinstance(target, str):
+                self._diag(
+                    "spec.discriminator-mapping",
+                    _pointer.join(dptr, "mapping", tag),
+                    "mapping values must be strings",
+                    Severity.ERROR,
+                )
+                continue
+            ref = (
+                target
+                if ("#" in target or "/" in target or "." in target)
+                else ("#/components/schemas/" + target)
+            )
+            try:
+                uri, ptr = self._split_ref(ref, ctx.doc)
+                self.lookup(uri, ptr)
+            except (RefError, KeyError):
+                self._diag(
+                    "spec.discriminator-target-missing",
+                    _pointer.join(dptr, "mapping", tag),
+                    f"mapping {tag!r} -> {target!r} points at no schema",
+                    Severity.ERROR,
+                    suggestion="point the mapping at an existing component schema",
+                )
+                continue
+            mapping[tag] = self.def_key(uri, ptr)
+        # implicit mapping: every $ref branch not named by an explicit value is reachable by its name
+        named = set(mapping.values())
+        for key in branch_keys:
+            if key in named:
+                continue
+            implicit = key.rsplit(".", 1)[-1]
+            pinned = self._pinned_value(key, prop)
+            if pinned is not None and pinned != implicit and pinned not in mapping:
+                # The branch pins the tag itself; servers dispatch on that value, not on the schema
+                # name, so the mapping just forgot it.
+                self._diag(
+                    "spec.discriminator-mapping-incomplete",
+                    _pointer.join(dptr, "mapping"),
+                    f"branch {implicit} pins {prop}={pinned!r} but the mapping has no {pinned!r}; "
+                    f"dispatching {pinned!r} to {implicit}",
+                    Severity.WARNING,
+                    suggestion=f"add mapping {pinned}: '#/components/schemas/{implicit}'",
+                )
+                mapping[pinned] = key
+            elif implicit not in mapping:
+                mapping[implicit] = key
+        new_branches: list[Any] = []
+        variants: dict[Any, Variant] = {}
+        tag_index: dict[str, int] = {}
+        for tag, key in mapping.items():
+            if key not in branch_keys:
+                self._diag(
+                    "spec.discriminator-mapping-outside-oneOf",
+                    _pointer.join(dptr, "mapping", str(tag)),
+                    f"mapping {tag!r} names {key}, which is not one of the {comb} branches",
+                    Severity.WARNING,
+                )
+            vkey = self._variant(key, prop, tag, ctx, dptr)
+            deps.add(vkey)
+            deps.add(key)
+            tag_index[str(tag)] = len(new_branches)
+            variants[tag] = Variant(
+                tag=tag, branch=len(new_branches), component=key, definition=vkey
+            )
+            new_branches.append({"$ref": "#/definitions/" + _pointer.escape(vkey)})
+        # inline branches (no $ref) cannot be selected by the discriminator; keep them as they are
+        for i, b in enumerate(branches_raw):
+            if not (isinstance(b, dict) and "$ref" in b):
+                self._diag(
+                    "spec.discriminator-inline-branch",
+                    _pointer.join(pointer, comb, i),
+                    "an inline branch cannot be named by the discriminator mapping",
+                    Severity.WARNING,
+                )
+                new_branches.append(out[comb][i])
+        out[comb] = new_branches
+        out["x-discriminator"] = {
+            "propertyName": prop,
+            "mapping": tag_index,
+            "pointer": pointer,
+            "inferred": False,
+        }
+        self.tables[pointer] = VariantTable(pointer, prop, comb, variants, inferred=False)
+
+    def _pinned_value(self, key: str, prop: str) -> Any:
+        """The single value component ``key`` allows for ``prop`` (enum of one, or const)."""
+        uri, ptr = self._origin[key]
+        try:
+            node, _, _ = self.resolve_node(self.lookup(uri, ptr), uri)
+            ps = node.get("properties", {}).get(prop) if isinstance(node, dict) else None
+            ps, _, _ = self.resolve_node(ps, uri)
+        except (RefError, KeyError, AttributeError):
+            return None
+        if not isinstance(ps, dict):
+            return None
+        if "const" in ps:
+            return ps["const"]
+        enum = ps.get("enum")
+        return enum[0] if isinstance(enum, list) and len(enum) == 1 else None
+
+    def _variant(self, key: str, prop: str, tag: Any, ctx: _Ctx, dptr: str) -> str:
+        """Definition key of ``key`` with ``prop`` pinned to ``tag`` (built lazily by `definition`)."""
+        safe = re.sub(r"[^A-Za-z0-9_.\-]", "_", str(tag))
+        vkey_base = f"{key}.{prop}={safe}"
+        uri, ptr = self._origin[key]
+        vptr = f"{ptr}#variant:{prop}={tag}"
+        vkey = self._keys.get((uri, vptr))
+        if vkey is None:
+            vkey, n = vkey_base, 1
+            while vkey in self._origin:
+                n += 1
+                vkey = f"{vkey_base}_{n}"
+            self._keys[(uri, vptr)] = vkey
+            self._origin[vkey] = (uri, vptr)
+            self._variant_of[vkey] = (key, prop, tag, dptr)
+        return vkey
+
+    def lookup_variant(self, vkey: str) -> tuple[str, str, Any, str] | None:
+        return self._variant_of.get(vkey)
+
+    def _infer_discriminator(
+        self, node: dict[str, Any], out: dict[str, Any], comb: str, pointer: str, ctx: _Ctx
+    ) -> None:
+        branches = node.get(comb)
+        if not isinstance(branches, list) or len(branches) < 2:
+            return
+        pins: list[dict[str, Any]] = []
+        for b in branches:
+            try:
+                target, _, _ = self.resolve_node(b, ctx.doc)
+            except RefError:
+                return
+            if not isinstance(target, dict) or not isinstance(target.get("properties"), dict):
+                return
+            req = target.get("required") if isinstance(target.get("required"), list) else []
+            found: dict[str, Any] = {}
+            for name, ps in target["properties"].items():
+                if name not in req:
+                    continue
+                try:
+                    ps, _, _ = self.resolve_node(ps, ctx.doc)
+                except RefError:
+                    continue
+                if not isinstance(ps, dict):
+                    continue
+                if "const" in ps:
+                    found[name] = ps["const"]
+                elif isinstance(ps.get("enum"), list) and len(ps["enum"]) == 1:
+                    found[name] = ps["enum"][0]
+            pins.append(found)
+        common = set(pins[0]).intersection(*pins[1:])
+        for prop in sorted(common):
+            values = [p[prop] for p in pins]
+            if all(isinstance(v, (str, int, bool)) for v in values) and len(set(values)) == len(
+                values
+            ):
+                variants = {
+                    v: Variant(tag=v, branch=i, component=None, definition=None)
+                    for i, v in enumerate(values)
+                }
+                out["x-discriminator"] = {
+                    "propertyName": prop,
+                    "mapping": {str(v): i for i, v in enumerate(values)},
+                    "pointer": pointer,
+                    "inferred": True,
+                }
+                self.tables[pointer] = VariantTable(pointer, prop, comb, variants, inferred=True)
+                return
+
+    def build_variant(self, vkey: str, direction: Direction, closed: bool) -> _Def:
+        key, prop, tag, _dptr = self._variant_of[vkey]
+        base = self.definition(key, direction, closed)
+        schema = copy.copy(base.schema)
+        pin = {"enum": [tag]}
+        if "properties" in schema or schema.get("type") == "object":
+            props = dict(schema.get("properties", {}))
+            existing = props.get(prop)
+            if isinstance(existing, dict) and existing and "$ref" not in existing:
+                merged = dict(existing)
+                if isinstance(existing.get("enum"), list) and tag not in existing["enum"]:
+                    self._diag(
+                        "spec.discriminator-tag-outside-enum",
+                        _pointer.join(self._origin[key][1], "properties", prop),
+                        f"tag {tag!r} maps here, but {prop!r} only allows {existing['enum']!r}",
+                        Severity.ERROR,
+                    )
+                merged.update(pin)
+                merged.pop("default", None)
+                props[prop] = merged
+            else:
+                props[prop] = {"type": "string", **pin} if isinstance(tag, str) else pin
+            schema["properties"] = props
+            req = list(schema.get("required", []))
+            if prop not in req:
+                req.append(prop)
+            schema["required"] = req
+        else:
+            schema = {
+                "allOf": [{"$ref": "#/definitions/" + _pointer.escape(key)}],
+                "properties": {prop: pin},
+                "required": [prop],
+            }
+        schema["x-spec-pointer"] = base.schema.get("x-spec-pointer")
+        return _Def(schema, set(base.deps) | {key})

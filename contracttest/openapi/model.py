@@ -1,0 +1,594 @@
+"""The contract model: operations, DTOs, targets and their standalone JSON Schemas."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+from contracttest import _pointer
+from contracttest.errors import RefError, TargetError
+from contracttest.findings import Finding, Severity
+from contracttest.openapi.convert import Direction, Translator, VariantTable
+
+if TYPE_CHECKING:
+    from contracttest._io import Positions
+
+__all__ = [
+    "HTTP_METHODS",
+    "MediaType",
+    "Operation",
+    "Parameter",
+    "ResponseSpec",
+    "Spec",
+    "Target",
+    "TargetKind",
+]
+
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+PARAM_LOCATIONS = ("path", "query", "header", "cookie")
+TargetKind = Literal["dto", "request", "response", "parameters", "schema"]
+JSON_MEDIA = re.compile(r"^application/(?:[\w.+-]+\+)?json\b|^\*/\*$", re.I)
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    location: str
+    required: bool
+    pointer: str
+    """Spec pointer of the (resolved) Parameter Object."""
+    schema_node: Any
+    schema_pointer: str
+    style: str | None = None
+    explode: bool | None = None
+
+
+@dataclass(frozen=True)
+class MediaType:
+    media_type: str
+    pointer: str
+    """Spec pointer of the Media Type Object's ``schema`` (what targets bundle)."""
+    schema_node: Any
+
+
+@dataclass(frozen=True)
+class ResponseSpec:
+    status: str
+    """``"200"``, ``"4XX"`` or ``"default"``."""
+    pointer: str
+    description: str
+    content: dict[str, MediaType]
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One operation of the spec."""
+
+    method: str
+    """Upper-case HTTP method."""
+    path: str
+    operation_id: str
+    pointer: str
+    parameters: tuple[Parameter, ...]
+    request_body: dict[str, MediaType]
+    request_body_required: bool
+    responses: dict[str, ResponseSpec]
+    security: tuple[dict[str, list[str]], ...]
+    tags: tuple[str, ...] = ()
+    summary: str = ""
+    has_explicit_operation_id: bool = True
+
+    @property
+    def key(self) -> str:
+        """``METHOD /path``."""
+        return f"{self.method} {self.path}"
+
+    @property
+    def label(self) -> str:
+        return self.operation_id or self.key
+
+    @property
+    def secured(self) -> bool:
+        """Whether a request needs credentials (an empty requirement ``{}`` makes auth optional)."""
+        return bool(self.security) and all(req for req in self.security)
+
+    def json_body(self) -> MediaType | None:
+        for mt, media in self.request_body.items():
+            if JSON_MEDIA.match(mt):
+                return media
+        return None
+
+    def success_statuses(self) -> list[str]:
+        return [s for s in self.responses if s.startswith("2") or s == "2XX"]
+
+    def response_for(self, status: int) -> ResponseSpec | None:
+        """The Response Object that documents ``status`` (exact, then ``NXX``, then ``default``)."""
+        exact = self.responses.get(str(status))
+        if exact is not None:
+            return exact
+        wildcard = self.responses.get(f"{str(status)[0]}XX") or self.responses.get(
+            f"{str(status)[0]}xx"
+        )
+        return wildcard or self.responses.get("default")
+
+    def path_params(self) -> list[Parameter]:
+        return [p for p in self.parameters if p.location == "path"]
+
+
+@dataclass
+class Target:
+    """Something a payload can be checked against or generated for."""
+
+    spec: Spec = field(repr=False)
+    key: str
+    kind: TargetKind
+    direction: Direction
+    pointer: str
+    """Spec pointer of the root schema (or of the operation, for parameter sets)."""
+    operation: Operation | None = None
+    status: str | None = None
+    media_type: str | None = None
+    _node: Any = field(default=None, repr=False)
+    _schemas: dict[bool, dict[str, Any]] = field(default_factory=dict, repr=False)
+
+    @property
+    def name(self) -> str:
+        return self.key
+
+    def schema(self, closed: bool | None = None) -> dict[str, Any]:
+        """Standalone JSON Schema (cached). ``closed`` defaults to True for requests."""
+        if closed is None:
+            closed = self.direction == "request"
+        got = self._schemas.get(closed)
+        if got is None:
+            with self.spec._lock:
+                got = self._schemas.get(closed)
+                if got is None:
+                    got = self._build(closed)
+                    self._schemas[closed] = got
+        return got
+
+    def _build(self, closed: bool) -> dict[str, Any]:
+        tr = self.spec.translator
+        if self.kind == "parameters":
+            assert self.operation is not None
+            return self.spec._parameters_schema(self.operation, closed)
+        return tr.bundle(self._node, self.pointer, self.direction, closed)
+
+    @property
+    def variant_tables(self) -> list[VariantTable]:
+        """The variant tables this target's schema dispatches on."""
+        found: dict[str, VariantTable] = {}
+
+        def walk(node: Any) -> None:
+            if isinstance(node, dict):
+                xd = node.get("x-discriminator")
+                if isinstance(xd, dict):
+                    table = self.spec.translator.tables.get(xd["pointer"])
+                    if table is not None:
+                        found[table.pointer] = table
+                for v in node.values():
+                    walk(v)
+            elif isinstance(node, list):
+                for v in node:
+                    walk(v)
+
+        walk(self.schema())
+        return list(found.values())
+
+
+class Spec:
+    """A loaded OpenAPI document: operations, DTOs, targets, diagnostics.
+
+    Build it with `contracttest.openapi.load_spec`.
+    """
+
+    def __init__(
+        self,
+        document: dict[str, Any],
+        *,
+        source: str,
+        sha256: str,
+        diagnostics: list[Finding] | None = None,
+        positions: Positions | None = None,
+        translator: Translator | None = None,
+    ) -> None:
+        self.raw = document
+        self.source = source
+        self.sha256 = sha256
+        self.openapi_version = str(document.get("openapi", ""))
+        self.dialect: Literal["3.0", "3.1"] = (
+            "3.1" if self.openapi_version.startswith("3.1") else "3.0"
+        )
+        self.positions = positions
+        self._diagnostics = list(diagnostics or [])
+        self.translator = translator or Translator(document, self.dialect)
+        self._lock = threading.RLock()
+        self._targets: dict[str, Target] = {}
+        self.operations: list[Operation] = []
+        self._by_id: dict[str, Operation] = {}
+        self._by_key: dict[str, Operation] = {}
+        self._build_operations()
+
+    # ------------------------------------------------------------------ info
+    @property
+    def title(self) -> str:
+        info = self.raw.get("info")
+        return str(info.get("title", "")) if isinstance(info, dict) else ""
+
+    @property
+    def servers(self) -> list[str]:
+        servers = self.raw.get("servers")
+        if not isinstance(servers, list):
+            return []
+        return [str(s.get("url")) for s in servers if isinstance(s, dict) and s.get("url")]
+
+    @property
+    def diagnostics(self) -> list[Finding]:
+        """Loader and translation diagnostics (translation ones grow as schemas are built)."""
+        seen = {(d.rule, d.pointer, d.message) for d in self._diagnostics}
+        extra = [
+            d for d in self.translator.diagnostics if (d.rule, d.pointer, d.message) not in seen
+        ]
+        return self.locate([*self._diagnostics, *extra])
+
+    def locate(self, findings: list[Finding]) -> list[Finding]:
+        """Add file/line/column from the spec's positions to findings that point into it."""
+        if self.positions is None:
+            return [f if f.source else f.with_location(self.source, None, None) for f in findings]
+        out = []
+        for f in findings:
+            if f.line is None:
+                pos = self._locate(f.pointer)
+                f = f.with_location(self.source, *(pos or (None, None)))
+            out.append(f)
+        return out
+
+    def _locate(self, pointer: str) -> tuple[int, int] | None:
+        assert self.positions is not None
+        ptr = pointer.split("#", 1)[0]
+        while True:
+            try:
+                pos = self.positions.locate(ptr)
+            except Exception:  # positions are best-effort; never fail a report on them
+                pos = None
+            if pos is not None or not ptr:
+                return pos
+            ptr = ptr.rsplit("/", 1)[0]
+
+    @property
+    def dto_names(self) -> list[str]:
+        comps = self.raw.get("components")
+        schemas = comps.get("schemas") if isinstance(comps, dict) else None
+        return list(schemas) if isinstance(schemas, dict) else []
+
+    def resolve(self, pointer: str, default: Any = _pointer.MISSING) -> Any:
+        return _pointer.resolve(self.raw, pointer, default)
+
+    # ------------------------------------------------------------------ operations
+    def _deref(self, node: Any, pointer: str) -> tuple[Any, str]:
+        """Follow a ``$ref`` to a non-schema object (parameter, request body, response)."""
+        seen = set()
+        while isinstance(node, dict) and isinstance(node.get("$ref"), str):
+            ref = node["$ref"]
+            if not ref.startswith("#"):
+                uri, ptr = self.translator._split_ref(ref, "")
+                return self.translator.lookup(uri, ptr), ptr
+            ptr = ref[1:]
+            if ptr in seen:
+                raise RefError(f"$ref cycle at {ref!r}", pointer=pointer)
+            seen.add(ptr)
+            try:
+                node = _pointer.resolve(self.raw, ptr)
+            except KeyError:
+                raise RefError(f"$ref {ref!r} points at nothing", pointer=pointer) from None
+            pointer = ptr
+        return node, pointer
+
+    def _build_operations(self) -> None:
+        paths = self.raw.get("paths")
+        if not isinstance(paths, dict):
+            return
+        for path, item in paths.items():
+            ipath = _pointer.join("/paths", path)
+            try:
+                item, ipath = self._deref(item, ipath)
+            except RefError as exc:
+                self._diagnostics.append(_diag("spec.ref-unresolvable", ipath, exc.message))
+                continue
+            if not isinstance(item, dict):
+                continue
+            shared = self._params(item.get("parameters"), _pointer.join(ipath, "parameters"))
+            for method in HTTP_METHODS:
+                op = item.get(method)
+                if not isinstance(op, dict):
+                    continue
+                self._add_operation(path, method, op, _pointer.join(ipath, method), shared)
+
+    def _params(self, raw: Any, pointer: str) -> dict[tuple[str, str], Parameter]:
+        out: dict[tuple[str, str], Parameter] = {}
+        if not isinstance(raw, list):
+            return out
+        for i, p in enumerate(raw):
+            ptr = _pointer.join(pointer, i)
+            try:
+                p, rptr = self._deref(p, ptr)
+            except RefError as exc:
+                self._diagnostics.append(_diag("spec.ref-unresolvable", ptr, exc.message))
+                continue
+            if not isinstance(p, dict) or "name" not in p or "in" not in p:
+                continue
+            loc = str(p["in"])
+            name = str(p["name"])
+            schema = p.get("schema")
+            sptr = _pointer.join(rptr, "schema")
+            if schema is None and isinstance(p.get("content"), dict) and p["content"]:
+                mt, media = next(iter(p["content"].items()))
+                schema = media.get("schema") if isinstance(media, dict) else None
+                sptr = _pointer.join(rptr, "content", mt, "schema")
+            out[(loc, name if loc != "header" else name.lower())] = Parameter(
+                name=name,
+                location=loc,
+                required=bool(p.get("required")) or loc == "path",
+                pointer=rptr,
+                schema_node=schema if schema is not None else {},
+                schema_pointer=sptr,
+                style=p.get("style"),
+                explode=p.get("explode"),
+            )
+        return out
+
+    def _add_operation(
+        self,
+        path: str,
+        method: str,
+        op: dict[str, Any],
+        pointer: str,
+        shared: dict[tuple[str, str], Parameter],
+    ) -> None:
+        params = dict(shared)
+        params.update(self._params(op.get("parameters"), _pointer.join(pointer, "parameters")))
+        body: dict[str, MediaType] = {}
+        body_required = False
+        rb = op.get("requestBody")
+        if rb is not None:
+            try:
+                rb, rbptr = self._deref(rb, _pointer.join(pointer, "requestBody"))
+            except RefError as exc:
+                self._diagnostics.append(_diag("spec.ref-unresolvable", pointer, exc.message))
+                rb, rbptr = None, pointer
+            if isinstance(rb, dict):
+                body_required = bool(rb.get("required"))
+                body = self._content(rb.get("content"), _pointer.join(rbptr, "content"))
+        responses: dict[str, ResponseSpec] = {}
+        raw_resp = op.get("responses")
+        if isinstance(raw_resp, dict):
+            for status, resp in raw_resp.items():
+                rptr = _pointer.join(pointer, "responses", str(status))
+                try:
+                    resp, rptr = self._deref(resp, rptr)
+                except RefError as exc:
+                    self._diagnostics.append(_diag("spec.ref-unresolvable", rptr, exc.message))
+                    continue
+                if not isinstance(resp, dict):
+                    continue
+                responses[str(status)] = ResponseSpec(
+                    status=str(status),
+                    pointer=rptr,
+                    description=str(resp.get("description", "")),
+                    content=self._content(resp.get("content"), _pointer.join(rptr, "content")),
+                )
+        security = op.get("security", self.raw.get("security", []))
+        sec = (
+            tuple(s for s in security if isinstance(s, dict)) if isinstance(security, list) else ()
+        )
+        op_id = op.get("operationId")
+        operation = Operation(
+            method=method.upper(),
+            path=path,
+            operation_id=str(op_id) if op_id else f"{method.upper()} {path}",
+            pointer=pointer,
+            parameters=tuple(params.values()),
+            request_body=body,
+            request_body_required=body_required,
+            responses=responses,
+            security=sec,
+            tags=tuple(str(t) for t in op.get("tags", []) if isinstance(t, str)),
+            summary=str(op.get("summary", "")),
+            has_explicit_operation_id=bool(op_id),
+        )
+        self.operations.append(operation)
+        if op_id:
+            self._by_id.setdefault(str(op_id), operation)
+        self._by_key[operation.key.upper()] = operation
+
+    def _content(self, content: Any, pointer: str) -> dict[str, MediaType]:
+        out: dict[str, MediaType] = {}
+        if not isinstance(content, dict):
+            return out
+        for mt, media in content.items():
+            if not isinstance(media, dict):
+                continue
+            out[mt] = MediaType(
+                media_type=mt,
+                pointer=_pointer.join(pointer, mt, "schema"),
+                schema_node=media.get("schema", {}),
+            )
+        return out
+
+    def operation(self, key: str) -> Operation:
+        """An operation by operationId or ``METHOD /path`` (TargetError with suggestions)."""
+        op = self._by_id.get(key) or self._by_key.get(_normalise_key(key))
+        if op is not None:
+            return op
+        choices = [*self._by_id, *(o.key for o in self.operations)]
+        raise TargetError(f"no operation {key!r} in the spec{_suggest(key, choices)}")
+
+    # ------------------------------------------------------------------ targets
+    def target(self, key: str) -> Target:
+        """Resolve a target string.
+
+        Forms: ``DtoName`` (request direction), ``DtoName:response``, ``opId`` or ``METHOD /path``
+        (request body), ``...:request``, ``...:response`` (first 2xx), ``...:response:201``,
+        ``...:parameters``.
+        """
+        cached = self._targets.get(key)
+        if cached is not None:
+            return cached
+        target = self._make_target(key.strip())
+        self._targets[key] = target
+        return target
+
+    def _make_target(self, key: str) -> Target:
+        base, suffix, status = key, "", None
+        m = re.match(
+            r"^(?P<base>.+?):(?P<suffix>request|response|parameters)(?::(?P<st>\S+))?$", key
+        )
+        if m:
+            base, suffix, status = m["base"], m["suffix"], m["st"]
+        if base in self.dto_names and base not in self._by_id:
+            if suffix == "parameters":
+                raise TargetError(f"{base!r} is a DTO, it has no parameters")
+            direction: Direction = "response" if suffix == "response" else "request"
+            ptr = _pointer.join("/components/schemas", base)
+            return Target(self, key, "dto", direction, ptr, _node={"$ref": "#" + ptr})
+        try:
+            op = self.operation(base)
+        except TargetError:
+            raise TargetError(
+                f"no DTO or operation named {base!r}{_suggest(base, [*self.dto_names, *self._by_id])}"
+            ) from None
+        if suffix == "parameters":
+            return Target(self, key, "parameters", "request", op.pointer, operation=op)
+        if suffix == "response":
+            statuses = [status] if status else op.success_statuses() or list(op.responses)
+            if not statuses or statuses[0] not in op.responses:
+                raise TargetError(
+                    f"{op.label} documents no response {status or '2xx'}; it has "
+                    f"{', '.join(op.responses) or 'none'}"
+                )
+            resp = op.responses[statuses[0]]
+            media = _pick_json(resp.content)
+            if media is None:
+                raise TargetError(f"{op.label} response {resp.status} has no JSON body")
+            return Target(
+                self,
+                key,
+                "response",
+                "response",
+                media.pointer,
+                operation=op,
+                status=resp.status,
+                media_type=media.media_type,
+                _node=media.schema_node,
+            )
+        media = op.json_body()
+        if media is None:
+            raise TargetError(
+                f"{op.label} has no JSON request body; try {op.label}:parameters or {op.label}:response"
+            )
+        return Target(
+            self,
+            key,
+            "request",
+            "request",
+            media.pointer,
+            operation=op,
+            media_type=media.media_type,
+            _node=media.schema_node,
+        )
+
+    def schema_target(self, schema: dict[str, Any], name: str) -> Target:
+        """A target for a standalone JSON Schema whose ``$ref``s point into this spec (seed 002)."""
+        node = {k: v for k, v in schema.items() if k not in ("$id", "$schema")}
+        return Target(self, name, "schema", "request", "", _node=node)
+
+    def dto(self, name: str, direction: Direction = "request") -> Target:
+        if name not in self.dto_names:
+            raise TargetError(f"no DTO {name!r}{_suggest(name, self.dto_names)}")
+        return self.target(name if direction == "request" else f"{name}:response")
+
+    def iter_targets(self) -> Iterator[Target]:
+        """Every DTO (request direction) and every operation's body, parameters and responses."""
+        for name in self.dto_names:
+            yield self.target(name)
+        for op in self.operations:
+            if op.json_body() is not None:
+                yield self.target(f"{op.label}:request")
+            if op.parameters:
+                yield self.target(f"{op.label}:parameters")
+            for status, resp in op.responses.items():
+                if _pick_json(resp.content) is not None:
+                    yield self.target(f"{op.label}:response:{status}")
+
+    def _parameters_schema(self, op: Operation, closed: bool) -> dict[str, Any]:
+        tr = self.translator
+        defs: dict[str, Any] = {}
+        groups: dict[str, dict[str, Any]] = {}
+        for p in op.parameters:
+            sub = tr.bundle(p.schema_node, p.schema_pointer, "request", closed)
+            for k, v in sub.pop("definitions", {}).items():
+                defs.setdefault(k, v)
+            sub.pop("$schema", None)
+            g = groups.setdefault(p.location, {"type": "object", "properties": {}, "required": []})
+            g["properties"][p.name] = sub
+            if p.required:
+                g["required"].append(p.name)
+        required = []
+        for loc, g in groups.items():
+            if not g["required"]:
+                del g["required"]
+            else:
+                required.append(loc)
+            if closed and loc in ("path", "query"):
+                g["additionalProperties"] = False
+        out: dict[str, Any] = {
+            "$schema": "http://json-schema.org/draft-07/schema#"
+            if self.dialect == "3.0"
+            else "https://json-schema.org/draft/2020-12/schema",
+            "type": "object",
+            "properties": groups,
+            "x-spec-pointer": op.pointer,
+        }
+        if required:
+            out["required"] = required
+        if closed:
+            out["additionalProperties"] = False
+        if defs:
+            out["definitions"] = dict(sorted(defs.items()))
+        return out
+
+    def variant_tables(self) -> list[VariantTable]:
+        """Every variant table of the spec (translates every schema once)."""
+        for _ in self.iter_targets():
+            pass
+        for t in list(self._targets.values()):
+            t.schema()
+        return list(self.translator.tables.values())
+
+
+def _pick_json(content: dict[str, MediaType]) -> MediaType | None:
+    for mt, media in content.items():
+        if JSON_MEDIA.match(mt):
+            return media
+    return None
+
+
+def _normalise_key(key: str) -> str:
+    parts = key.split(None, 1)
+    if len(parts) == 2:
+        return f"{parts[0].upper()} {parts[1].strip()}".upper()
+    return key.upper()
+
+
+def _suggest(key: str, choices: list[str]) -> str:
+    close = difflib.get_close_matches(key, choices, n=3, cutoff=0.6)
+    return f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+
+
+def _diag(rule: str, pointer: str, message: str, severity: Severity = Severity.ERROR) -> Finding:
+    return Finding(rule=rule, severity=severity, pointer=pointer, message=message)
