@@ -322,12 +322,34 @@ class Translator:
     def bundle(
         self, node: Any, pointer: str, direction: Direction, closed: bool, doc: str = ""
     ) -> dict[str, Any]:
-        """A standalone JSON Schema for ``node`` (which lives at ``pointer``)."""
+        """A standalone JSON Schema for ``node`` (which lives at ``pointer``).
+
+        A bare ``$ref`` to a definition is inlined as the root, so a DTO's own keywords sit at the top.
+        """
         deps: set[str] = set()
+        if isinstance(node, dict) and set(node) == {"$ref"} and isinstance(node["$ref"], str):
+            try:
+                uri, ptr = self._split_ref(node["$ref"], doc)
+                self.lookup(uri, ptr)
+            except (KeyError, RefError):
+                pass
+            else:
+                key = self.def_key(uri, ptr)
+                d = self.definition(key, direction, closed)
+                return self._assemble(dict(d.schema), set(d.deps), direction, closed, ptr)
         root = self._convert(node, pointer, _Ctx(direction, closed, doc), deps)
         if not isinstance(root, dict):
             root = {} if root is True else {"not": {}}
-        root = dict(root)
+        return self._assemble(dict(root), deps, direction, closed, pointer)
+
+    def _assemble(
+        self,
+        root: dict[str, Any],
+        deps: set[str],
+        direction: Direction,
+        closed: bool,
+        pointer: str,
+    ) -> dict[str, Any]:
         defs: dict[str, Any] = {}
         todo = sorted(deps)
         while todo:
@@ -347,7 +369,7 @@ class Translator:
 
     def bundle_ref(self, key: str, direction: Direction, closed: bool) -> dict[str, Any]:
         uri, ptr = self._origin[key]
-        return self.bundle(self.lookup(uri, ptr), ptr, direction, closed, uri)
+        return self.bundle({"$ref": f"{uri}#{ptr}"} if uri else {"$ref": "#" + ptr}, ptr, direction, closed)
 
     def iter_tables(self) -> Iterator[VariantTable]:
         yield from self.tables.values()

@@ -1,0 +1,308 @@
+"""OpenAPI Schema Object -> JSON Schema translation, on tiny specs that isolate one behaviour each."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jsonschema
+import pytest
+
+from contracttest.openapi.model import Spec
+
+
+def make_spec(schemas: dict[str, Any], version: str = "3.0.3", **extra: Any) -> Spec:
+    doc = {
+        "openapi": version,
+        "info": {"title": "t", "version": "1"},
+        "paths": extra.pop("paths", {}),
+        "components": {"schemas": schemas},
+        **extra,
+    }
+    return Spec(doc, source="<test>", sha256="0")
+
+
+def validator(spec: Spec, target: str, closed: bool | None = None) -> jsonschema.Validator:
+    schema = spec.target(target).schema(closed=closed)
+    cls = jsonschema.validators.validator_for(schema)
+    cls.check_schema(schema)
+    return cls(schema)
+
+
+def test_nullable_extends_type_and_enum() -> None:
+    spec = make_spec(
+        {"A": {"type": "object", "properties": {"x": {"type": "string", "enum": ["a"], "nullable": True}}}}
+    )
+    v = validator(spec, "A")
+    assert v.is_valid({"x": None})
+    assert v.is_valid({"x": "a"})
+    assert not v.is_valid({"x": "b"})
+
+
+def test_nullable_without_type_wraps_in_anyof() -> None:
+    spec = make_spec(
+        {
+            "B": {"type": "integer"},
+            "A": {
+                "type": "object",
+                "properties": {"b": {"allOf": [{"$ref": "#/components/schemas/B"}], "nullable": True}},
+            },
+        }
+    )
+    v = validator(spec, "A")
+    assert v.is_valid({"b": None})
+    assert v.is_valid({"b": 3})
+    assert not v.is_valid({"b": "x"})
+
+
+def test_boolean_exclusive_bounds_become_numeric() -> None:
+    spec = make_spec(
+        {"N": {"type": "number", "minimum": 0, "exclusiveMinimum": True, "maximum": 5, "exclusiveMaximum": False}}
+    )
+    schema = spec.target("N").schema()
+    assert schema["exclusiveMinimum"] == 0
+    assert "minimum" not in schema
+    assert schema["maximum"] == 5
+    v = validator(spec, "N")
+    assert not v.is_valid(0)
+    assert v.is_valid(5)
+
+
+def test_read_only_removed_from_requests_write_only_from_responses() -> None:
+    spec = make_spec(
+        {
+            "A": {
+                "type": "object",
+                "required": ["id", "secret", "name"],
+                "properties": {
+                    "id": {"type": "string", "readOnly": True},
+                    "secret": {"type": "string", "writeOnly": True},
+                    "name": {"type": "string"},
+                },
+            }
+        }
+    )
+    req = spec.target("A").schema()
+    resp = spec.target("A:response").schema()
+    assert set(req["properties"]) == {"secret", "name"}
+    assert req["required"] == ["secret", "name"]
+    assert set(resp["properties"]) == {"id", "name"}
+    assert resp["required"] == ["id", "name"]
+    # requests are closed, responses open
+    assert req["additionalProperties"] is False
+    assert "additionalProperties" not in resp
+
+
+def test_property_named_like_a_keyword_stays_a_property() -> None:
+    spec = make_spec(
+        {
+            "Filter": {
+                "type": "object",
+                "required": ["oneOf"],
+                "properties": {"oneOf": {"type": "array", "items": {"type": "string"}}},
+            }
+        }
+    )
+    v = validator(spec, "Filter")
+    assert v.is_valid({"oneOf": ["a"]})
+    assert not v.is_valid({"oneOf": "a"})
+    assert not v.is_valid({})
+
+
+def test_recursive_schema_is_finite_and_validates_deeply() -> None:
+    spec = make_spec(
+        {
+            "Node": {
+                "type": "object",
+                "properties": {
+                    "value": {"type": "integer"},
+                    "children": {"type": "array", "items": {"$ref": "#/components/schemas/Node"}},
+                },
+            }
+        }
+    )
+    v = validator(spec, "Node")
+    deep: dict[str, Any] = {"value": 1}
+    for _ in range(50):
+        deep = {"value": 1, "children": [deep]}
+    assert v.is_valid(deep)
+    deep["children"][0]["children"][0]["value"] = "x"
+    assert not v.is_valid(deep)
+
+
+def test_pure_ref_cycle_is_a_diagnostic_not_a_recursion_error() -> None:
+    spec = make_spec({"A": {"$ref": "#/components/schemas/B"}, "B": {"$ref": "#/components/schemas/A"}})
+    schema = spec.target("A").schema()
+    jsonschema.Draft7Validator(schema).is_valid({})
+    assert any(d.rule == "spec.ref-cycle" for d in spec.diagnostics)
+
+
+def test_unresolvable_ref_is_a_diagnostic() -> None:
+    spec = make_spec({"A": {"type": "object", "properties": {"b": {"$ref": "#/components/schemas/Nope"}}}})
+    spec.target("A").schema()
+    (diag,) = [d for d in spec.diagnostics if d.rule == "spec.ref-unresolvable"]
+    assert diag.pointer == "/components/schemas/A/properties/b"
+
+
+DISC_SCHEMAS: dict[str, Any] = {
+    "Cat": {"type": "object", "properties": {"kind": {"type": "string"}, "meow": {"type": "boolean"}}},
+    "Dog": {"type": "object", "properties": {"bark": {"type": "boolean"}}},  # tag undeclared
+    "Pet": {
+        "oneOf": [{"$ref": "#/components/schemas/Cat"}, {"$ref": "#/components/schemas/Dog"}],
+        "discriminator": {"propertyName": "kind", "mapping": {"cat": "#/components/schemas/Cat", "dog": "Dog"}},
+    },
+}
+
+
+def test_discriminator_variant_table_pins_tags() -> None:
+    spec = make_spec(DISC_SCHEMAS)
+    target = spec.target("Pet")
+    (table,) = target.variant_tables
+    assert table.property == "kind"
+    assert set(table.variants) == {"cat", "dog"}
+    assert table.variants["dog"].component == "Dog"
+    v = validator(spec, "Pet")
+    assert v.is_valid({"kind": "dog", "bark": True})
+    assert v.is_valid({"kind": "cat", "meow": True})
+    # the pinned, closed variants are mutually exclusive: a plain oneOf validator agrees
+    assert not v.is_valid({"kind": "dog", "meow": True})
+    assert not v.is_valid({"kind": "bird"})
+    assert not v.is_valid({"bark": True})
+
+
+def test_identical_branches_are_told_apart_by_the_tag() -> None:
+    """The seed's PATCH body maps to Update*DTO schemas, two of them identical and none with the tag."""
+    schemas = {
+        "A": {"type": "object", "properties": {"name": {"type": "string"}}},
+        "B": {"type": "object", "properties": {"name": {"type": "string"}}},
+        "U": {
+            "oneOf": [{"$ref": "#/components/schemas/A"}, {"$ref": "#/components/schemas/B"}],
+            "discriminator": {"propertyName": "provider", "mapping": {"a": "A", "b": "B"}},
+        },
+    }
+    spec = make_spec(schemas)
+    v = validator(spec, "U")
+    assert v.is_valid({"provider": "a", "name": "x"})
+    assert v.is_valid({"provider": "b", "name": "x"})
+
+
+def test_implicit_mapping_uses_the_pinned_value_when_the_mapping_forgot_it() -> None:
+    schemas = {
+        "GhlTool": {
+            "type": "object",
+            "required": ["type"],
+            "properties": {"type": {"type": "string", "enum": ["ghl"]}},
+        },
+        "CodeTool": {
+            "type": "object",
+            "required": ["type"],
+            "properties": {"type": {"type": "string", "enum": ["code"]}},
+        },
+        "Tool": {
+            "oneOf": [{"$ref": "#/components/schemas/GhlTool"}, {"$ref": "#/components/schemas/CodeTool"}],
+            "discriminator": {"propertyName": "type", "mapping": {"code": "#/components/schemas/CodeTool"}},
+        },
+    }
+    spec = make_spec(schemas)
+    (table,) = spec.target("Tool").variant_tables
+    assert set(table.variants) == {"code", "ghl"}
+    assert any(d.rule == "spec.discriminator-mapping-incomplete" for d in spec.diagnostics)
+
+
+def test_discriminator_inside_items_and_nested_properties() -> None:
+    schemas = {
+        **DISC_SCHEMAS,
+        "Owner": {
+            "type": "object",
+            "properties": {
+                "pets": {"type": "array", "items": DISC_SCHEMAS["Pet"]},
+                "best": {"type": "object", "properties": {"pet": {"$ref": "#/components/schemas/Pet"}}},
+            },
+        },
+    }
+    spec = make_spec(schemas)
+    tables = spec.target("Owner").variant_tables
+    assert {t.pointer for t in tables} == {
+        "/components/schemas/Owner/properties/pets/items",
+        "/components/schemas/Pet",
+    }
+    v = validator(spec, "Owner")
+    assert v.is_valid({"pets": [{"kind": "cat"}, {"kind": "dog"}], "best": {"pet": {"kind": "dog"}}})
+    assert not v.is_valid({"pets": [{"kind": "cow"}]})
+
+
+def test_inferred_table_for_oneof_without_discriminator() -> None:
+    schemas = {
+        "Num": {
+            "type": "object",
+            "required": ["type", "number"],
+            "properties": {"type": {"type": "string", "enum": ["number"]}, "number": {"type": "string"}},
+        },
+        "Sip": {
+            "type": "object",
+            "required": ["type", "sipUri"],
+            "properties": {"type": {"type": "string", "enum": ["sip"]}, "sipUri": {"type": "string"}},
+        },
+        "Dest": {"oneOf": [{"$ref": "#/components/schemas/Num"}, {"$ref": "#/components/schemas/Sip"}]},
+    }
+    spec = make_spec(schemas)
+    (table,) = spec.target("Dest").variant_tables
+    assert table.inferred
+    assert table.variants["sip"].branch == 1
+
+
+def test_closing_merges_allof_so_valid_payloads_still_pass() -> None:
+    schemas = {
+        "Base": {"type": "object", "required": ["id"], "properties": {"id": {"type": "string"}}},
+        "Ext": {
+            "allOf": [
+                {"$ref": "#/components/schemas/Base"},
+                {"type": "object", "properties": {"extra": {"type": "integer"}}},
+            ]
+        },
+    }
+    spec = make_spec(schemas)
+    v = validator(spec, "Ext")
+    assert v.is_valid({"id": "a", "extra": 1})
+    assert not v.is_valid({"id": "a", "extra": 1, "unknown": 1})
+    assert not v.is_valid({"extra": 1})
+    assert validator(spec, "Ext", closed=False).is_valid({"id": "a", "unknown": 1})
+
+
+def test_js_regex_literal_is_reduced_to_its_body() -> None:
+    spec = make_spec({"S": {"type": "string", "pattern": "/^[a-z]{1,3}$/"}})
+    assert spec.target("S").schema()["pattern"] == "^[a-z]{1,3}$"
+
+
+def test_openapi_31_passes_through() -> None:
+    spec = make_spec(
+        {
+            "A": {
+                "type": ["string", "null"],
+                "const": "x",
+                "examples": ["x"],
+            }
+        },
+        version="3.1.0",
+    )
+    schema = spec.target("A").schema()
+    assert schema["$schema"].startswith("https://json-schema.org/draft/2020-12")
+    v = validator(spec, "A")
+    assert v.is_valid("x")
+    assert not v.is_valid("y")
+
+
+@pytest.mark.parametrize(
+    ("target", "kind"),
+    [
+        ("CreateTwilioPhoneNumberDTO", "dto"),
+        ("POST /phone-number", "request"),
+        ("PhoneNumberController_create", "request"),
+        ("PhoneNumberController_create:response:201", "response"),
+        ("GET /v2/phone-number:response", "response"),
+        ("PhoneNumberController_findAll:parameters", "parameters"),
+    ],
+)
+def test_target_forms(seed_spec: Spec, target: str, kind: str) -> None:
+    t = seed_spec.target(target)
+    assert t.kind == kind
+    jsonschema.Draft7Validator.check_schema(t.schema())
