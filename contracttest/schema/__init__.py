@@ -1,0 +1,1 @@
+"""JSON Schema helpers that do not depend on the spec model (ECMA-262 ``pattern`` translation)."""
