@@ -105,9 +105,7 @@ def _authority(text: str) -> bool:
         if end < 0 or not _ip_literal(hostport[1:end]):
             return False
         rest = hostport[end + 1 :]
-        if rest and not (rest.startswith(":") and _PORT.fullmatch(rest[1:])):
-            return False
-        return True
+        return not rest or (rest.startswith(":") and _PORT.fullmatch(rest[1:]) is not None)
     host, colon, port = hostport.partition(":")
     if colon and not _PORT.fullmatch(port):
         return False
