@@ -1,0 +1,138 @@
+"""Credentials and orgs: each ``--token`` is one org, and an org only sees its own objects.
+
+Tokens are compared with `hmac.compare_digest` against every configured token (no early exit), and
+they are never stored, logged or echoed: an org's id is derived from the token with an HMAC keyed by the
+store's random salt, so it is stable across restarts of a ``--db`` mock without revealing anything
+about the token.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from contracttest.errors import UsageError
+
+if TYPE_CHECKING:
+    from contracttest.openapi.model import Operation, Spec
+
+__all__ = ["Authenticator", "Credential"]
+
+
+@dataclass(frozen=True)
+class Credential:
+    """Where a security scheme carries its secret: ``("header", "authorization", "bearer")``."""
+
+    location: str
+    """``header``, ``query`` or ``cookie``."""
+    name: str
+    """Header (lower case), query or cookie name."""
+    bearer: bool
+    """Whether the value is ``Bearer <token>``."""
+
+
+def _org_id(salt: bytes, token: str) -> str:
+    digest = hmac.new(salt, token.encode("utf-8"), hashlib.sha256).digest()
+    return str(uuid.UUID(bytes=digest[:16], version=4))
+
+
+class Authenticator:
+    """Maps a request's credentials to an org id."""
+
+    def __init__(self, spec: Spec, tokens: Sequence[str], salt: bytes) -> None:
+        for i, tok in enumerate(tokens):
+            if (
+                not isinstance(tok, str)
+                or not tok
+                or tok != tok.strip()
+                or any(c in tok for c in "\r\n")
+            ):
+                raise UsageError(
+                    f"token #{i + 1} is empty or has surrounding whitespace; a token is sent as "
+                    "'Authorization: Bearer <token>' and must be a non-empty word"
+                )
+        if len(set(tokens)) != len(tokens):
+            raise UsageError("the same token is given twice; each token is one org")
+        self.enabled = bool(tokens)
+        self._tokens = [(tok.encode("utf-8"), _org_id(salt, tok)) for tok in tokens]
+        self.default_org = _org_id(salt, "")
+        self._schemes = self._read_schemes(spec)
+
+    @staticmethod
+    def _read_schemes(spec: Spec) -> dict[str, Credential]:
+        comps = spec.raw.get("components")
+        raw = comps.get("securitySchemes") if isinstance(comps, dict) else None
+        out: dict[str, Credential] = {}
+        if not isinstance(raw, dict):
+            return out
+        for name, scheme in raw.items():
+            if not isinstance(scheme, dict):
+                continue
+            kind = str(scheme.get("type", "")).lower()
+            if kind == "apikey":
+                where = str(scheme.get("in", "header")).lower()
+                key = str(scheme.get("name", ""))
+                out[name] = Credential(where, key.lower() if where == "header" else key, False)
+            else:
+                # http bearer/basic-less specs, oauth2 and openIdConnect all send a bearer token.
+                out[name] = Credential("header", "authorization", True)
+        return out
+
+    def credentials(self, op: Operation) -> list[Credential]:
+        """Where ``op`` accepts credentials (bearer Authorization when the spec says nothing usable)."""
+        found: list[Credential] = []
+        for requirement in op.security:
+            for name in requirement:
+                cred = self._schemes.get(name, Credential("header", "authorization", True))
+                if cred not in found:
+                    found.append(cred)
+        return found or [Credential("header", "authorization", True)]
+
+    def org_for(
+        self,
+        op: Operation,
+        headers: Mapping[str, str],
+        query: Mapping[str, str],
+        cookies: Mapping[str, str],
+    ) -> str | None:
+        """The org of the request; None when ``op`` needs credentials and they are missing or wrong."""
+        if not self.enabled:
+            return self.default_org
+        org = None
+        for cred in self.credentials(op):
+            source = (
+                headers
+                if cred.location == "header"
+                else query
+                if cred.location == "query"
+                else cookies
+            )
+            value = source.get(cred.name)
+            if value is None:
+                continue
+            if cred.bearer:
+                scheme, _, rest = value.strip().partition(" ")
+                if scheme.lower() != "bearer":
+                    continue
+                value = rest.strip()
+            org = org or self.match(value)
+        if org is not None:
+            return org
+        return None if op.secured else self.default_org
+
+    def match(self, presented: str) -> str | None:
+        """The org whose token equals ``presented`` (constant time per token, every token tried)."""
+        given = presented.encode("utf-8", "surrogateescape")
+        org = None
+        for token, org_id in self._tokens:
+            if hmac.compare_digest(given, token) and org is None:
+                org = org_id
+        return org
+
+    def credential_params(self, op: Operation) -> set[tuple[str, str]]:
+        """(location, name) of parameters that carry credentials (not validated as data)."""
+        return {(c.location, c.name) for c in self.credentials(op) if c.location != "header"}

@@ -1,0 +1,340 @@
+"""What the mock does with a routed, authenticated request: validate it, then act on the store.
+
+`MockEngine.handle` takes a `MockRequest` (already routed, body already parsed) and returns a status
+and a JSON-ready body, or raises `HTTPProblem`. All request validation goes through one method,
+`MockEngine.findings`, which asks `contracttest.validate` (the same engine the linter and the runner
+use); every generated response body is validated the same way before it is first sent.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import uuid
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
+
+from contracttest.findings import Finding, Severity
+from contracttest.mock.errors import messages_for
+from contracttest.mock.listing import ListPlan
+from contracttest.mock.parsing import HTTPProblem
+from contracttest.mock.resources import Resource, ResourceMap, infer_resources
+from contracttest.mock.responses import SchemaView, ServerFields, iso_ms
+from contracttest.mock.store import Record, Store
+from contracttest.openapi.model import JSON_MEDIA
+
+if TYPE_CHECKING:
+    from contracttest.mock.routing import Match
+    from contracttest.openapi.model import Operation, Spec
+
+__all__ = ["MockEngine", "MockRequest", "Reply"]
+
+log = logging.getLogger("contracttest.mock")
+
+_UPDATED_KEYS = ("updatedAt", "updated_at")
+
+
+@dataclass
+class MockRequest:
+    """A routed request whose inputs are JSON values."""
+
+    match: Match
+    org: str
+    params: dict[str, dict[str, Any]]
+    """``{"path": {...}, "query": {...}, "header": {...}}`` holding declared parameters only."""
+    body: Any
+    body_kind: str | None
+    """``json`` (``body`` holds it), ``other`` (a declared non-JSON media type) or None (no body)."""
+
+
+@dataclass
+class Reply:
+    status: int
+    body: Any
+    """JSON-ready value, or None for an empty body."""
+
+
+def _noun(resource: Resource) -> str:
+    last = resource.collection.strip("/").split("/")[-1]
+    word = "resource" if not last or last.startswith("{") else last
+    return word.replace("-", " ").replace("_", " ").capitalize()
+
+
+def _now_us() -> int:
+    return time.time_ns() // 1_000_000 * 1000
+
+
+class MockEngine:
+    """Spec-driven behaviour of the mock, independent of HTTP plumbing."""
+
+    def __init__(self, spec: Spec, store: Store, *, check_responses: bool = False) -> None:
+        self.spec = spec
+        self.store = store
+        self.check_responses = check_responses
+        self.resources: ResourceMap = infer_resources(spec)
+        self._validators: dict[tuple[str, bool], Any] = {}
+        self._views: dict[str, SchemaView | None] = {}
+        self._plans: dict[str, ListPlan] = {}
+        self._generated: dict[tuple[str, str], Any] = {}
+        self._lock = threading.RLock()
+
+    # ------------------------------------------------------------------ validation (the one door)
+    def findings(self, target: str, payload: Any, *, response: bool = False) -> list[Finding]:
+        """Error findings for ``payload`` against ``target``, from `contracttest.validate`."""
+        key = (target, response)
+        validator = self._validators.get(key)
+        if validator is None:
+            from contracttest.validate import get_validator
+
+            validator = get_validator(self.spec, target, allow_unknown=response)
+            self._validators[key] = validator
+        if validator.is_valid(payload):
+            return []
+        return [f for f in validator.iter_findings(payload) if f.severity >= Severity.ERROR]
+
+    def reject(self, findings: list[Finding], *, parameter: bool = False) -> HTTPProblem:
+        """400 with one message per finding."""
+        return HTTPProblem(400, messages_for(findings, parameter=parameter))
+
+    def validate_request(self, req: MockRequest) -> None:
+        op = req.match.operation
+        problems: list[str] = []
+        if op.parameters:
+            found = self.findings(f"{op.label}:parameters", req.params)
+            problems += messages_for(found, parameter=True)
+        needs_body = req.body_kind == "json" or (req.body_kind is None and op.request_body_required)
+        if op.json_body() is not None and needs_body:
+            payload = req.body if req.body_kind == "json" else {}
+            problems += messages_for(self.findings(f"{op.label}:request", payload))
+        if problems:
+            raise HTTPProblem(400, problems)
+
+    # ------------------------------------------------------------------ schemas
+    def view(self, op: Operation | None, status: str | None = None) -> SchemaView | None:
+        """The response schema of ``op`` for ``status`` (first 2xx by default), None when no JSON."""
+        if op is None:
+            return None
+        status = status or self.success_status(op)
+        key = f"{op.label}:response:{status}"
+        if key not in self._views:
+            with self._lock:
+                try:
+                    schema = self.spec.target(key).schema()
+                except Exception:  # no JSON body documented for that status
+                    schema = None
+                self._views[key] = SchemaView(schema) if schema is not None else None
+        return self._views[key]
+
+    @staticmethod
+    def success_status(op: Operation) -> str:
+        """The documented 2xx to answer with: one with a JSON body first, ``201`` first for POST."""
+        ok = sorted(s for s in op.responses if s[:1] == "2" and s.isdigit())
+        if not ok:
+            if "2XX" in op.responses or "2xx" in op.responses:
+                return "2XX" if "2XX" in op.responses else "2xx"
+            return "default" if "default" in op.responses else "200"
+
+        def rank(status: str) -> tuple[int, int, str]:
+            resp = op.responses[status]
+            has_json = any(JSON_MEDIA.match(mt) for mt in resp.content)
+            preferred = status == ("201" if op.method == "POST" else "200")
+            return (0 if has_json else 1, 0 if preferred else 1, status)
+
+        return min(ok, key=rank)
+
+    @staticmethod
+    def status_code(status: str, method: str) -> int:
+        if status.isdigit():
+            return int(status)
+        return 201 if method == "POST" else 200
+
+    def plan(self, op: Operation, resource: Resource) -> ListPlan:
+        plan = self._plans.get(op.key)
+        if plan is None:
+            view = self.view(op)
+            plan = ListPlan.build(
+                op, view.root if view else None, self.item_props(resource), self.spec.raw
+            )
+            self._plans[op.key] = plan
+        return plan
+
+    def item_props(self, resource: Resource) -> set[str]:
+        props: set[str] = set()
+        for op in (resource.get, resource.create):
+            v = self.view(op)
+            if v is not None:
+                root = v.deref(v.root)
+                branches = root.get("oneOf") or root.get("anyOf") or [root]
+                for b in branches:
+                    p, _, _ = v.shape(b, None)
+                    props.update(p or {})
+        return props
+
+    # ------------------------------------------------------------------ dispatch
+    def handle(self, req: MockRequest) -> Reply:
+        op = req.match.operation
+        self.validate_request(req)
+        self.check_parents(req)
+        binding = self.resources.binding(op)
+        if binding is None:
+            return self.action(op)
+        res, role = binding.resource, binding.role
+        if role == "create":
+            return self.create(res, req)
+        if role == "list":
+            return self.list(res, req)
+        rid = self.item_id(res, req)
+        if role == "get":
+            return self.read(res, req, rid)
+        if role == "update":
+            return self.update(res, req, rid)
+        return self.delete(res, req, rid)
+
+    def check_parents(self, req: MockRequest) -> None:
+        for parent in self.resources.parents.get(req.match.operation.key, ()):
+            rid = self.item_id(parent, req)
+            key = parent.collection_key(req.match.path_params)
+            if self.store.get(key, req.org, rid) is None:
+                raise HTTPProblem(404, f"{_noun(parent)} not found")
+
+    def item_id(self, res: Resource, req: MockRequest) -> str:
+        raw = req.match.path_params.get(res.id_param or "", "")
+        # Ids are uuids we mint in lower case; Postgres compares uuids case-insensitively too.
+        return raw.lower() if _looks_like_uuid(raw) else raw
+
+    # ------------------------------------------------------------------ resource operations
+    def create(self, res: Resource, req: MockRequest) -> Reply:
+        body = dict(req.body) if isinstance(req.body, dict) else {}
+        now = _now_us()
+        server = ServerFields(str(uuid.uuid4()), "id", req.org, now, now)
+        for op in (res.create, res.get, res.update, res.delete):
+            view = self.view(op)
+            if view is not None:
+                body = view.fill(view.root, body, server, minimal=view.minimal)
+        record = Record(server.id, req.org, self.store.next_seq(), now, now, body)
+        self.store.insert(res.collection_key(req.match.path_params), record)
+        return self.answer(res.create, record)
+
+    def read(self, res: Resource, req: MockRequest, rid: str) -> Reply:
+        record = self.store.get(res.collection_key(req.match.path_params), req.org, rid)
+        if record is None:
+            raise HTTPProblem(404, f"{_noun(res)} not found")
+        return self.answer(req.match.operation, record)
+
+    def delete(self, res: Resource, req: MockRequest, rid: str) -> Reply:
+        record = self.store.delete(res.collection_key(req.match.path_params), req.org, rid)
+        if record is None:
+            raise HTTPProblem(404, f"{_noun(res)} not found")
+        return self.answer(req.match.operation, record)
+
+    def update(self, res: Resource, req: MockRequest, rid: str) -> Reply:
+        patch = dict(req.body) if isinstance(req.body, dict) else {}
+        key = res.collection_key(req.match.path_params)
+
+        def change(old: Record) -> Record:
+            merged = self.merge(res, req, old, patch)
+            updated = max(_now_us(), old.updated_us + 1000)
+            for name in _UPDATED_KEYS:
+                if name in merged:
+                    merged[name] = iso_ms(updated)
+            return replace(old, updated_us=updated, body=merged)
+
+        record = self.store.update(key, req.org, rid, change)
+        if record is None:
+            raise HTTPProblem(404, f"{_noun(res)} not found")
+        return self.answer(req.match.operation, record)
+
+    def merge(
+        self, res: Resource, req: MockRequest, old: Record, patch: dict[str, Any]
+    ) -> dict[str, Any]:
+        """``old`` with ``patch`` applied, or 400 when the result breaks the stored variant."""
+        create_view = self.request_view(res.create)
+        tag = self.discriminator(create_view)
+        if tag is not None and tag in patch and tag in old.body and patch[tag] != old.body[tag]:
+            raise HTTPProblem(400, [f"{tag} cannot be changed (it is {old.body[tag]!r})"])
+        merged = {**old.body, **patch}
+        if create_view is not None and res.create.json_body() is not None:
+            props, _, _ = create_view.shape(create_view.root, merged, 0)
+            if props is not None:
+                candidate = {k: v for k, v in merged.items() if k in props}
+                found = self.findings(f"{res.create.label}:request", candidate)
+                if found:
+                    raise self.reject(found)
+        return merged
+
+    def request_view(self, op: Operation) -> SchemaView | None:
+        key = f"{op.label}:request"
+        if key not in self._views:
+            with self._lock:
+                try:
+                    self._views[key] = SchemaView(self.spec.target(key).schema())
+                except Exception:  # no JSON request body
+                    self._views[key] = None
+        return self._views[key]
+
+    @staticmethod
+    def discriminator(view: SchemaView | None) -> str | None:
+        if view is None:
+            return None
+        root = view.deref(view.root)
+        disc = root.get("x-discriminator") if isinstance(root, dict) else None
+        return disc.get("propertyName") if isinstance(disc, dict) else None
+
+    def list(self, res: Resource, req: MockRequest) -> Reply:
+        op = req.match.operation
+        plan = self.plan(op, res)
+        query = plan.query(req.params.get("query", {}), req.org, self.search_default(res))
+        records, total = self.store.query(res.collection_key(req.match.path_params), query)
+        items = [plan.project_item(r) for r in records]
+        status = self.success_status(op)
+        return Reply(
+            self.status_code(status, op.method),
+            plan.render(items, total, query, req.params.get("query", {})),
+        )
+
+    def search_default(self, res: Resource) -> tuple[str, ...]:
+        return tuple(
+            sorted(p for p in self.item_props(res) if p in ("name", "number", "sipUri", "title"))
+        )
+
+    def answer(self, op: Operation | None, record: Record) -> Reply:
+        assert op is not None
+        status = self.success_status(op)
+        view = self.view(op, status)
+        body = None if view is None else view.project(view.root, record.body)
+        return Reply(self.status_code(status, op.method), body)
+
+    # ------------------------------------------------------------------ other operations
+    def action(self, op: Operation) -> Reply:
+        """A generated body conforming to the operation's success response (built once, validated)."""
+        status = self.success_status(op)
+        key = (op.key, status)
+        if key not in self._generated:
+            with self._lock:
+                if key not in self._generated:
+                    self._generated[key] = self.generate(op, status)
+        return Reply(self.status_code(status, op.method), self._generated[key])
+
+    def generate(self, op: Operation, status: str) -> Any:
+        view = self.view(op, status)
+        if view is None:
+            return None
+        target = f"{op.label}:response:{status}"
+        value = view.minimal(view.root)
+        if not self.findings(target, value, response=True):
+            return value
+        log.warning(
+            "could not build a conformant %s body for %s; answering a best effort", status, op.label
+        )
+        return value
+
+
+def _looks_like_uuid(text: str) -> bool:
+    if len(text) != 36:
+        return False
+    try:
+        uuid.UUID(text)
+    except ValueError:
+        return False
+    return True

@@ -1,0 +1,268 @@
+"""List operations: which query parameters filter, sort and page, and how the answer is shaped.
+
+Read from the operation, not hard-coded: ``limit``/``page``/``sortOrder``/``sortBy``/``search``
+parameters by name, ``<field>Gt|Lt|Ge|Le`` ranges on ``createdAt``/``updatedAt``, equality on any other
+parameter named like a property of the listed objects. Defaults come from the parameter schema's
+``default`` or from its description ("Defaults to 100."). The answer is either an array or, for a
+paginated list, an object with the page in an array member (``results``) and a metadata object whose
+members are filled by name (``itemsPerPage``, ``totalItems``, ``currentPage``, ``totalPages``,
+``hasNextPage``, ``sortOrder``...).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from contracttest.mock.responses import SchemaView, iso_ms, parse_datetime_us
+from contracttest.mock.store import Query, RangeOp, Record, TimeField
+
+if TYPE_CHECKING:
+    from contracttest.openapi.model import Operation
+
+__all__ = ["ListPlan"]
+
+_RANGE = re.compile(r"^(?P<base>.+?)(?P<op>Gt|Lt|Ge|Le)$")
+_DEFAULT_NUMBER = re.compile(r"[Dd]efaults? to (\d+)")
+_DEFAULT_WORD = re.compile(r"[Dd]efaults? to '?\"?([A-Za-z_]+)")
+_LIMIT_NAMES = ("limit", "pageSize", "perPage", "take")
+_PAGE_NAMES = ("page", "pageNumber")
+_ORDER_NAMES = ("sortOrder", "order")
+_SORTBY_NAMES = ("sortBy", "orderBy")
+_SEARCH_NAMES = ("search", "q", "query")
+_ARRAY_NAMES = ("results", "data", "items", "records")
+
+_META_KEYS: dict[str, str] = {
+    "itemsperpage": "limit",
+    "limit": "limit",
+    "pagesize": "limit",
+    "perpage": "limit",
+    "totalitems": "total",
+    "total": "total",
+    "totalcount": "total",
+    "count": "total",
+    "currentpage": "page",
+    "page": "page",
+    "totalpages": "pages",
+    "pagecount": "pages",
+    "hasnextpage": "next",
+    "hasmore": "next",
+    "hasnext": "next",
+    "sortorder": "order",
+    "itemsbeyondretention": "false",
+}
+
+
+def _param_default(param_schema: Any, description: str, pattern: re.Pattern[str]) -> str | None:
+    if isinstance(param_schema, dict) and "default" in param_schema:
+        return str(param_schema["default"])
+    m = pattern.search(description or "")
+    return m.group(1) if m else None
+
+
+@dataclass
+class ListPlan:
+    """How one list operation reads its query and shapes its answer."""
+
+    op: Operation
+    view: SchemaView
+    limit_name: str | None = None
+    default_limit: int | None = None
+    page_name: str | None = None
+    order_name: str | None = None
+    default_descending: bool = True
+    sortby_name: str | None = None
+    search_name: str | None = None
+    search_fields: tuple[str, ...] = ()
+    ranges: dict[str, tuple[TimeField, RangeOp]] = field(default_factory=dict)
+    equals: set[str] = field(default_factory=set)
+    array_member: str | None = None
+    """Member holding the page in a paginated answer; None when the answer is an array."""
+    item_schema: Any = None
+    meta_member: str | None = None
+
+    @classmethod
+    def build(
+        cls, op: Operation, schema: dict[str, Any] | None, item_props: set[str], spec_raw: Any
+    ) -> ListPlan:
+        view = SchemaView(schema or {})
+        plan = cls(op, view)
+        descriptions = _descriptions(op, spec_raw)
+        for p in op.parameters:
+            if p.location != "query":
+                continue
+            name, desc = p.name, descriptions.get(p.name, "")
+            pschema = p.schema_node if isinstance(p.schema_node, dict) else {}
+            m = _RANGE.match(name)
+            if name in _LIMIT_NAMES and plan.limit_name is None:
+                plan.limit_name = name
+                default = _param_default(pschema, desc, _DEFAULT_NUMBER)
+                plan.default_limit = int(default) if default and default.isdigit() else None
+            elif name in _PAGE_NAMES and plan.page_name is None:
+                plan.page_name = name
+            elif name in _ORDER_NAMES and plan.order_name is None:
+                plan.order_name = name
+                default = _param_default(pschema, desc, _DEFAULT_WORD)
+                plan.default_descending = (default or "DESC").upper() != "ASC"
+            elif name in _SORTBY_NAMES and plan.sortby_name is None:
+                plan.sortby_name = name
+            elif name in _SEARCH_NAMES and plan.search_name is None:
+                plan.search_name = name
+                plan.search_fields = _search_fields(desc, item_props)
+            elif m and m["base"] in ("createdAt", "updatedAt"):
+                fld: TimeField = "created" if m["base"] == "createdAt" else "updated"
+                plan.ranges[name] = (fld, m["op"].lower())  # type: ignore[assignment]
+            elif name in item_props:
+                plan.equals.add(name)
+        plan._read_shape(item_props)
+        return plan
+
+    def _read_shape(self, item_props: set[str]) -> None:
+        root = self.view.deref(self.view.root)
+        if not isinstance(root, dict):
+            return
+        if root.get("type") == "array" or "items" in root:
+            self.item_schema = root.get("items", {})
+            return
+        props, _, _ = self.view.shape(root, None)
+        if not props:
+            return
+        arrays = [k for k, v in props.items() if self._array_items(v) is not None]
+        named = [k for k in _ARRAY_NAMES if k in arrays]
+        member = named[0] if named else arrays[0] if len(arrays) == 1 else None
+        if member is None:
+            return
+        self.array_member = member
+        self.item_schema = self._array_items(props[member])
+        for k, v in props.items():
+            if k != member and self.view.shape(v, None)[0] is not None:
+                self.meta_member = k
+                break
+
+    def _array_items(self, node: Any) -> Any:
+        node = self.view.deref(node)
+        if not isinstance(node, dict):
+            return None
+        if node.get("type") == "array":
+            return node.get("items", {})
+        for sub in node.get("allOf") or []:
+            got = self._array_items(sub)
+            if got is not None:
+                return got
+        return None
+
+    # ------------------------------------------------------------------ query
+    def query(self, params: dict[str, Any], org: str, search_default: tuple[str, ...]) -> Query:
+        q = Query(org=org)
+        limit: int | None = self.default_limit
+        if self.limit_name and isinstance(params.get(self.limit_name), int | float):
+            limit = max(0, math.floor(params[self.limit_name]))
+        q.limit = limit
+        if (
+            self.page_name
+            and isinstance(params.get(self.page_name), int | float)
+            and limit is not None
+        ):
+            page = max(1, math.floor(params[self.page_name]))
+            q.offset = (page - 1) * limit
+        q.descending = self.default_descending
+        if self.order_name and isinstance(params.get(self.order_name), str):
+            q.descending = params[self.order_name].upper() != "ASC"
+        if self.sortby_name and isinstance(params.get(self.sortby_name), str):
+            key = params[self.sortby_name]
+            q.sort_by = None if key == "createdAt" else key
+        if (
+            self.search_name
+            and isinstance(params.get(self.search_name), str)
+            and params[self.search_name]
+        ):
+            q.search = (self.search_fields or search_default, params[self.search_name])
+        for name, (fld, op) in self.ranges.items():
+            value = params.get(name)
+            if isinstance(value, str):
+                us = parse_datetime_us(value)
+                if us is not None:
+                    q.ranges.append((fld, op, us))
+        for name in sorted(self.equals):
+            value = params.get(name)
+            if isinstance(value, str | int | float | bool) and value is not None:
+                q.equals.append((name, _text(value)))
+        return q
+
+    def page_number(self, params: dict[str, Any]) -> int:
+        value = params.get(self.page_name) if self.page_name else None
+        return max(1, math.floor(value)) if isinstance(value, int | float) else 1
+
+    # ------------------------------------------------------------------ answer
+    def render(self, items: list[Any], total: int, query: Query, params: dict[str, Any]) -> Any:
+        if self.array_member is None:
+            return items
+        limit = query.limit if query.limit is not None else max(total, len(items))
+        page = self.page_number(params)
+        pages = math.ceil(total / limit) if limit > 0 else 0
+        values = {
+            "limit": limit,
+            "total": total,
+            "page": page,
+            "pages": pages,
+            "next": page < pages,
+            "order": "DESC" if query.descending else "ASC",
+            "false": False,
+        }
+        body: dict[str, Any] = {self.array_member: items}
+        if self.meta_member is None:
+            return body
+        meta_schema = self.view.deref(
+            (self.view.shape(self.view.root, None)[0] or {}).get(self.meta_member, {})
+        )
+        meta_props, meta_required, _ = self.view.shape(meta_schema, None)
+        meta: dict[str, Any] = {}
+        for key in meta_props or {}:
+            kind = _META_KEYS.get(key.lower())
+            if kind is not None:
+                meta[key] = values[kind]
+            elif key in params and isinstance(params[key], str) and key in self.ranges:
+                us = parse_datetime_us(params[key])
+                if us is not None:
+                    meta[key] = iso_ms(us)
+        for key in meta_required - set(meta):
+            meta[key] = self.view.minimal((meta_props or {}).get(key, {}))
+        body[self.meta_member] = meta
+        root_props, root_required, _ = self.view.shape(self.view.root, None)
+        for key in root_required - set(body):
+            body[key] = self.view.minimal((root_props or {}).get(key, {}))
+        return body
+
+    def project_item(self, record: Record) -> Any:
+        if self.item_schema is None:
+            return record.body
+        return self.view.project(self.item_schema, record.body)
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _descriptions(op: Operation, spec_raw: Any) -> dict[str, str]:
+    from contracttest import _pointer
+
+    out = {}
+    for p in op.parameters:
+        node = _pointer.resolve(spec_raw, p.pointer, {})
+        if isinstance(node, dict) and isinstance(node.get("description"), str):
+            out[p.name] = node["description"]
+    return out
+
+
+def _search_fields(description: str, item_props: set[str]) -> tuple[str, ...]:
+    """Properties a ``search`` description names ("by name, number, or SIP URI" -> name, number, sipUri)."""
+    words = [w.lower() for w in re.findall(r"[A-Za-z0-9]+", description)]
+    candidates = set(words) | {a + b for a, b in itertools.pairwise(words)}
+    return tuple(sorted(p for p in item_props if re.sub(r"[^a-z0-9]", "", p.lower()) in candidates))

@@ -1,0 +1,177 @@
+"""Infer stateful resources from a spec's paths (nothing here knows about Vapi).
+
+A *resource* is a collection path with a ``POST`` (create) and usually a ``GET`` (list), plus an item
+path that is the collection path and one more parameter segment (``/phone-number/{id}``) with any of
+``GET``/``PATCH``/``PUT``/``DELETE``. Parameters of the collection path scope the resource: the files of
+``/v2/knowledge-base/{id}/file`` are kept per knowledge base. Besides its own list, a resource may have
+*views*: a ``GET`` on the collection path with a version prefix (``/v2/phone-number``) that nothing else
+claims. Any other operation whose path starts with a resource's item path (``/call/{id}/call-logs``)
+has that resource as a *parent*: it answers 404 while the parent does not exist.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
+
+from contracttest.mock.routing import template_params, template_segments
+
+if TYPE_CHECKING:
+    from contracttest.openapi.model import Operation, Spec
+
+__all__ = ["Binding", "Resource", "ResourceMap", "Role", "infer_resources"]
+
+Role = Literal["create", "list", "get", "update", "delete"]
+_VERSION_PREFIX = re.compile(r"^/v\d+(?=/)")
+
+
+@dataclass
+class Resource:
+    """One inferred resource."""
+
+    name: str
+    """The collection path template, e.g. ``/phone-number``."""
+    collection: str
+    item: str | None
+    id_param: str | None
+    scope_params: tuple[str, ...]
+    create: Operation
+    listing: Operation | None = None
+    get: Operation | None = None
+    update: Operation | None = None
+    delete: Operation | None = None
+    views: list[Operation] = field(default_factory=list)
+
+    def collection_key(self, path_params: dict[str, str]) -> str:
+        """Storage key of the collection a request addresses (resource plus scope values)."""
+        if not self.scope_params:
+            return self.name
+        scope = "\x1f".join(path_params.get(p, "") for p in self.scope_params)
+        return f"{self.name}\x1e{scope}"
+
+    @property
+    def operations(self) -> list[Operation]:
+        ops = [self.create, self.listing, self.get, self.update, self.delete, *self.views]
+        return [op for op in ops if op is not None]
+
+
+@dataclass(frozen=True)
+class Binding:
+    """The part an operation plays for a resource."""
+
+    resource: Resource
+    role: Role
+
+
+@dataclass
+class ResourceMap:
+    """Resources of a spec and, per operation key, its binding and its parents."""
+
+    resources: list[Resource]
+    bindings: dict[str, Binding]
+    parents: dict[str, list[Resource]]
+    """Operation key -> resources whose item path prefixes the operation's path, outermost first."""
+
+    def binding(self, op: Operation) -> Binding | None:
+        return self.bindings.get(op.key)
+
+
+def _strip_version(path: str) -> str:
+    return _VERSION_PREFIX.sub("", path, count=1)
+
+
+def infer_resources(spec: Spec) -> ResourceMap:
+    """Group the spec's operations into resources."""
+    by_path: dict[str, dict[str, Operation]] = {}
+    for op in spec.operations:
+        by_path.setdefault(op.path, {})[op.method.upper()] = op
+
+    resources: list[Resource] = []
+    bindings: dict[str, Binding] = {}
+    for path, methods in by_path.items():
+        create = methods.get("POST")
+        if create is None:
+            continue
+        item_path, id_param = _item_path(path, by_path)
+        res = Resource(
+            name=path,
+            collection=path,
+            item=item_path,
+            id_param=id_param,
+            scope_params=template_params(path),
+            create=create,
+            listing=methods.get("GET"),
+        )
+        if item_path is not None:
+            item_ops = by_path[item_path]
+            res.get = item_ops.get("GET")
+            res.update = item_ops.get("PATCH") or item_ops.get("PUT")
+            res.delete = item_ops.get("DELETE")
+        if res.item is None and res.listing is None:
+            # A lone POST (``/analytics``, ``/chat/responses``) is an action, not a resource.
+            continue
+        resources.append(res)
+        roles: tuple[tuple[Role, Operation | None], ...] = (
+            ("create", res.create),
+            ("list", res.listing),
+            ("get", res.get),
+            ("update", res.update),
+            ("delete", res.delete),
+        )
+        for role, maybe in roles:
+            if maybe is not None:
+                bindings[maybe.key] = Binding(res, role)
+
+    # Versioned list views: GET /v2/x when /x is a resource and /v2/x is not one itself.
+    by_collection = {r.collection: r for r in resources}
+    for path, methods in by_path.items():
+        get = methods.get("GET")
+        if get is None or get.key in bindings or "POST" in methods:
+            continue
+        base = _strip_version(path)
+        owner = by_collection.get(base) if base != path else None
+        if owner is not None and template_params(path) == owner.scope_params:
+            owner.views.append(get)
+            bindings[get.key] = Binding(owner, "list")
+
+    parents: dict[str, list[Resource]] = {}
+    items = [(template_segments(r.item), r) for r in resources if r.item is not None]
+    for op in spec.operations:
+        segs = template_segments(op.path)
+        found = []
+        for item_segs, res in items:
+            n = len(item_segs)
+            if (
+                n > len(segs)
+                or segs[:n] != item_segs
+                or op.path.split("/")[: n + 1] != (res.item or "").split("/")
+            ):
+                continue
+            binding = bindings.get(op.key)
+            if binding is not None and binding.resource is res:
+                continue
+            found.append(res)
+        if found:
+            parents[op.key] = sorted(found, key=lambda r: len(template_segments(r.item or "")))
+    return ResourceMap(resources, bindings, parents)
+
+
+def _item_path(
+    collection: str, by_path: dict[str, dict[str, Operation]]
+) -> tuple[str | None, str | None]:
+    """The item path of a collection (``/x/{id}``) and its id parameter, if the spec has one."""
+    candidates = []
+    prefix = collection.rstrip("/") + "/"
+    for path, methods in by_path.items():
+        if not path.startswith(prefix):
+            continue
+        rest = path[len(prefix) :]
+        m = re.fullmatch(r"\{([^{}/]+)\}", rest)
+        if m and any(k in methods for k in ("GET", "PATCH", "PUT", "DELETE")):
+            candidates.append((path, m.group(1)))
+    if not candidates:
+        return None, None
+    # Deterministic even for odd specs with two item templates: prefer the one with most methods.
+    candidates.sort(key=lambda c: (-len(by_path[c[0]]), c[0]))
+    return candidates[0]

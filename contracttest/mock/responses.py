@@ -1,0 +1,443 @@
+"""Build response bodies that conform to the spec's response schemas.
+
+Works on the standalone schemas `Target.schema()` produces (components in ``definitions``, refs
+``#/definitions/<Name>``, discriminated ``oneOf`` tagged with ``x-discriminator``). Three jobs:
+
+* `SchemaView.project`: cut a stored object down to what a response schema declares, so a field that
+  only requests carry (a credential the response does not document) never leaks back;
+* `SchemaView.fill`: add the server-owned fields a response variant requires (id, orgId, timestamps,
+  status, schema defaults, anything else required) when an object is created;
+* `SchemaView.minimal`: a small deterministic instance of a schema, for operations that are not part
+  of a resource. The caller validates what it builds (see `contracttest.mock.app`) and falls back to
+  the generators when this simple builder cannot satisfy a schema.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from contracttest import _pointer
+
+__all__ = ["SchemaView", "ServerFields", "iso_ms", "parse_datetime_us"]
+
+_MAX_DEPTH = 40
+
+
+def iso_ms(us: int) -> str:
+    """Epoch microseconds -> ``2024-05-01T12:00:00.123Z`` (what Vapi's server sends)."""
+    dt = datetime.fromtimestamp(us // 1_000_000, tz=UTC)
+    return dt.strftime("%Y-%m-%dT%H:%M:%S.") + f"{(us // 1000) % 1000:03d}Z"
+
+
+_RFC3339 = re.compile(
+    r"^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?([Zz]|[+-]\d{2}:\d{2})?$"
+)
+_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+
+def parse_datetime_us(text: str) -> int | None:
+    """An ISO 8601 / RFC 3339 date-time (or date) -> epoch microseconds; None when unparseable.
+
+    A value without an offset is read as UTC, as JavaScript's ``Date`` does for date-only strings and
+    Vapi's server does for its filters.
+    """
+    m = _RFC3339.match(text)
+    if m is None:
+        d = _DATE.match(text)
+        if d is None:
+            return None
+        try:
+            dt = datetime(int(d[1]), int(d[2]), int(d[3]), tzinfo=UTC)
+        except ValueError:
+            return None
+        return int(dt.timestamp()) * 1_000_000
+    frac = (m[7] or "").ljust(6, "0")[:6]
+    try:
+        dt = datetime(
+            int(m[1]), int(m[2]), int(m[3]), int(m[4]), int(m[5]), min(int(m[6]), 59), tzinfo=UTC
+        )
+    except ValueError:
+        return None
+    offset = 0
+    tz = m[8]
+    if tz and tz not in ("Z", "z"):
+        sign = 1 if tz[0] == "+" else -1
+        offset = sign * (int(tz[1:3]) * 3600 + int(tz[4:6]) * 60)
+    seconds = int(dt.timestamp()) - offset + (1 if int(m[6]) == 60 else 0)
+    return seconds * 1_000_000 + int(frac)
+
+
+@dataclass(frozen=True)
+class ServerFields:
+    """Values the server owns for one new or updated object."""
+
+    id: str
+    id_name: str
+    org_id: str
+    created_us: int
+    updated_us: int
+
+
+class SchemaView:
+    """Read one standalone JSON Schema: follow refs, merge ``allOf``, pick variants."""
+
+    def __init__(self, root: dict[str, Any]) -> None:
+        self.root = root
+
+    # ------------------------------------------------------------------ navigation
+    def deref(self, node: Any) -> Any:
+        seen = 0
+        while isinstance(node, dict) and isinstance(node.get("$ref"), str):
+            ref = node["$ref"]
+            if not ref.startswith("#") or seen > 50:
+                return {}
+            node = _pointer.resolve(self.root, ref[1:], {})
+            seen += 1
+        return node
+
+    def branch_for(self, node: dict[str, Any], value: Any, *, strict: bool = True) -> Any | None:
+        """The ``oneOf``/``anyOf`` branch that ``value`` takes, or None when undecidable.
+
+        A discriminated combinator dispatches on the tag. Otherwise the branch whose declared
+        properties hold every member of ``value`` wins when it is the only one (``strict``), or the
+        branch covering most members (not ``strict``, used to choose what to build).
+        """
+        branches = node.get("oneOf") or node.get("anyOf")
+        if not isinstance(branches, list) or not branches:
+            return None
+        disc = node.get("x-discriminator")
+        if isinstance(disc, dict) and isinstance(value, dict):
+            tag = value.get(disc.get("propertyName", ""))
+            target = (disc.get("mapping") or {}).get(tag) if isinstance(tag, str) else None
+            if isinstance(target, int) and 0 <= target < len(branches):
+                return branches[target]
+            if isinstance(target, str):
+                return {"$ref": target}
+            if isinstance(tag, str):
+                for b in branches:
+                    props, _, _ = self.shape(b, None)
+                    pinned = self.deref((props or {}).get(disc.get("propertyName", ""), {}))
+                    if isinstance(pinned, dict) and tag in (
+                        pinned.get("enum") or [pinned.get("const")]
+                    ):
+                        return b
+            return None
+        if not isinstance(value, dict):
+            fits = [b for b in branches if _type_fits(self.deref(b), value)]
+            return fits[0] if len(fits) == 1 or (fits and not strict) else None
+        scored = []
+        for i, b in enumerate(branches):
+            props, required, _ = self.shape(b, value)
+            if props is None:
+                continue
+            covered = sum(1 for k in value if k in props)
+            complete = covered == len(value)
+            scored.append((complete, covered, "id" in props, -len(required - set(value)), -i, b))
+        if not scored:
+            return None
+        scored.sort(key=lambda s: s[:5], reverse=True)
+        if strict:
+            full = [s for s in scored if s[0]]
+            return full[0][5] if len(full) == 1 else None
+        return scored[0][5]
+
+    def shape(
+        self, node: Any, value: Any, depth: int = 0
+    ) -> tuple[dict[str, Any] | None, set[str], bool]:
+        """(declared properties or None when open, required names, extras allowed) of an object schema."""
+        node = self.deref(node)
+        if not isinstance(node, dict) or depth > _MAX_DEPTH:
+            return None, set(), True
+        props: dict[str, Any] | None = None
+        required: set[str] = set()
+        extra = node.get("additionalProperties", None)
+        extras_ok = extra is not None and extra is not False
+        if isinstance(node.get("properties"), dict):
+            props = dict(node["properties"])
+        if isinstance(node.get("required"), list):
+            required.update(r for r in node["required"] if isinstance(r, str))
+        subs: list[Any] = list(node.get("allOf") or [])
+        if node.get("oneOf") or node.get("anyOf"):
+            chosen = self.branch_for(node, value, strict=value is not None)
+            if chosen is None:
+                return None, required, True
+            subs.append(chosen)
+        for sub in subs:
+            p, r, e = self.shape(sub, value, depth + 1)
+            if p is None:
+                if self._is_open_object(sub):
+                    return None, required | r, True
+                continue
+            props = {**(props or {}), **p}
+            required |= r
+            extras_ok = extras_ok or e
+        return props, required, extras_ok
+
+    def _is_open_object(self, node: Any) -> bool:
+        node = self.deref(node)
+        return isinstance(node, dict) and not any(
+            k in node for k in ("type", "properties", "allOf", "oneOf", "anyOf", "enum", "const")
+        )
+
+    # ------------------------------------------------------------------ projection
+    def project(self, node: Any, value: Any, depth: int = 0) -> Any:
+        """``value`` without the members ``node`` does not declare (recursively)."""
+        node = self.deref(node)
+        if depth > _MAX_DEPTH or not isinstance(node, dict):
+            return value
+        if isinstance(value, dict):
+            props, _, extras_ok = self.shape(node, value)
+            if props is None:
+                return value
+            out = {}
+            for k, v in value.items():
+                if k in props:
+                    out[k] = self.project(props[k], v, depth + 1)
+                elif extras_ok:
+                    out[k] = v
+            return out
+        if isinstance(value, list):
+            items = self._items(node, value)
+            if items is None:
+                return value
+            return [self.project(items, v, depth + 1) for v in value]
+        return value
+
+    def _items(self, node: dict[str, Any], value: Any) -> Any:
+        if isinstance(node.get("items"), dict):
+            return node["items"]
+        for sub in node.get("allOf") or []:
+            got = self.deref(sub)
+            if isinstance(got, dict) and isinstance(got.get("items"), dict):
+                return got["items"]
+        if node.get("oneOf") or node.get("anyOf"):
+            chosen = self.branch_for(node, value)
+            if chosen is not None:
+                got = self.deref(chosen)
+                if isinstance(got, dict) and isinstance(got.get("items"), dict):
+                    return got["items"]
+        return None
+
+    # ------------------------------------------------------------------ server fields
+    def fill(
+        self,
+        node: Any,
+        body: dict[str, Any],
+        server: ServerFields,
+        *,
+        minimal: Callable[[Any], Any] | None = None,
+    ) -> dict[str, Any]:
+        """``body`` plus the server-owned members the response schema ``node`` wants.
+
+        Required members get a value (the id, the org, timestamps, the first ``status`` enum value,
+        their ``default``, or a minimal instance); optional members with a ``default`` get it.
+        """
+        props, required, _ = self.shape(node, body, 0)
+        if props is None:
+            props = {}
+        out = dict(body)
+        make = minimal or self.minimal
+        for name, sub in props.items():
+            sub = self.deref(sub)
+            present = name in out
+            if name == server.id_name or (name == "id" and not present):
+                out[name] = server.id
+                continue
+            if present:
+                continue
+            has_default = isinstance(sub, dict) and "default" in sub
+            # A lifecycle ``status`` with an enum is the server's to set even when optional.
+            is_status = name == "status" and isinstance(sub, dict) and bool(sub.get("enum"))
+            if name not in required and not has_default and not is_status:
+                continue
+            out[name] = self._server_value(name, sub, server, make)
+        for name in required - set(out):
+            out[name] = self._server_value(name, {}, server, make)
+        return out
+
+    def _server_value(
+        self, name: str, sub: Any, server: ServerFields, make: Callable[[Any], Any]
+    ) -> Any:
+        low = name.lower()
+        fmt = sub.get("format") if isinstance(sub, dict) else None
+        if low in ("orgid", "organizationid", "org_id"):
+            return server.org_id
+        if low in ("updatedat", "updated_at", "modifiedat"):
+            return iso_ms(server.updated_us)
+        if fmt == "date-time" or low in ("createdat", "created_at"):
+            return iso_ms(server.created_us)
+        if isinstance(sub, dict) and "default" in sub:
+            return sub["default"]
+        return make(sub)
+
+    # ------------------------------------------------------------------ minimal instances
+    def minimal(self, node: Any, depth: int = 0, name: str = "") -> Any:
+        """A small instance of ``node`` (deterministic apart from uuids and the clock).
+
+        ``name`` is the property the value is for: a plain string ``id``/``...Id`` gets a uuid and a
+        plain string ``...At`` a timestamp, as a server would send.
+        """
+        node = self.deref(node)
+        if not isinstance(node, dict) or depth > _MAX_DEPTH:
+            return None if node is False else {}
+        if "const" in node:
+            return node["const"]
+        if isinstance(node.get("enum"), list) and node["enum"]:
+            non_null = [v for v in node["enum"] if v is not None]
+            return non_null[0] if non_null else None
+        if "default" in node and node["default"] is not None:
+            return node["default"]
+        if node.get("oneOf") or node.get("anyOf"):
+            branches: list[Any] = node.get("oneOf") or node.get("anyOf") or []
+            non_null = [b for b in branches if _type_of(self.deref(b)) != "null"] or branches
+            base = {k: v for k, v in node.items() if k not in ("oneOf", "anyOf", "x-discriminator")}
+            value = self.minimal(non_null[0], depth + 1)
+            if isinstance(value, dict) and (base.get("properties") or base.get("allOf")):
+                merged = self.minimal(base, depth + 1)
+                if isinstance(merged, dict):
+                    value = {**merged, **value}
+            return value
+        if node.get("allOf"):
+            combined: Any = None
+            for sub in node["allOf"]:
+                v = self.minimal(sub, depth + 1)
+                both = isinstance(combined, dict) and isinstance(v, dict)
+                combined = {**combined, **v} if both else v
+            rest = {k: v for k, v in node.items() if k != "allOf"}
+            if rest.get("properties") or rest.get("required"):
+                own = self.minimal(rest, depth + 1)
+                if isinstance(own, dict):
+                    combined = {**(combined if isinstance(combined, dict) else {}), **own}
+            return combined
+        typ = node.get("type")
+        if isinstance(typ, list):
+            typ = next((t for t in typ if t != "null"), "null")
+        if typ is None:
+            if "properties" in node or "required" in node:
+                typ = "object"
+            elif "items" in node:
+                typ = "array"
+            else:
+                return {}
+        if typ == "object":
+            props = node.get("properties") or {}
+            out: dict[str, Any] = {}
+            for name in node.get("required") or []:
+                out[name] = self.minimal(props.get(name, {}), depth + 1, name)
+            for _ in range(int(node.get("minProperties", 0)) - len(out)):
+                out[f"key{len(out)}"] = self.minimal(
+                    node.get("additionalProperties") or {}, depth + 1
+                )
+            return out
+        if typ == "array":
+            n = int(node.get("minItems", 0))
+            if n == 0:
+                return []
+            item = self.minimal(node.get("items") or {}, depth + 1)
+            return [item for _ in range(n)]
+        if typ == "string":
+            return _minimal_string(node, name)
+        if typ in ("number", "integer"):
+            return _minimal_number(node, typ == "integer")
+        if typ == "boolean":
+            return False
+        return None
+
+
+def _type_of(node: Any) -> Any:
+    return node.get("type") if isinstance(node, dict) else None
+
+
+def _type_fits(node: Any, value: Any) -> bool:
+    if not isinstance(node, dict):
+        return False
+    typ = node.get("type")
+    types = typ if isinstance(typ, list) else [typ] if typ else []
+    if not types:
+        return True
+    checks = {
+        "null": value is None,
+        "boolean": isinstance(value, bool),
+        "string": isinstance(value, str),
+        "array": isinstance(value, list),
+        "object": isinstance(value, dict),
+        "integer": isinstance(value, int) and not isinstance(value, bool),
+        "number": isinstance(value, int | float) and not isinstance(value, bool),
+    }
+    return any(checks.get(t, False) for t in types)
+
+
+_FORMAT_EXAMPLES: dict[str, Callable[[], str]] = {
+    "date-time": lambda: iso_ms(int(datetime.now(UTC).timestamp() * 1_000_000)),
+    "date": lambda: datetime.now(UTC).strftime("%Y-%m-%d"),
+    "time": lambda: "12:00:00Z",
+    "uuid": lambda: str(uuid.uuid4()),
+    "email": lambda: "user@example.com",
+    "uri": lambda: "https://example.com/",
+    "url": lambda: "https://example.com/",
+    "uri-reference": lambda: "https://example.com/",
+    "hostname": lambda: "example.com",
+    "ipv4": lambda: "192.0.2.1",
+    "ipv6": lambda: "2001:db8::1",
+}
+
+
+def _minimal_string(node: dict[str, Any], name: str = "") -> str:
+    fmt = node.get("format")
+    if isinstance(fmt, str) and fmt in _FORMAT_EXAMPLES:
+        return _FORMAT_EXAMPLES[fmt]()
+    if fmt is None and "pattern" not in node:
+        if name == "id" or name.endswith("Id"):
+            guess = _FORMAT_EXAMPLES["uuid"]()
+        elif name.endswith("At"):
+            guess = _FORMAT_EXAMPLES["date-time"]()
+        else:
+            guess = ""
+        if guess and _string_ok(node, guess):
+            return guess
+    examples = node.get("examples")
+    if isinstance(examples, list):
+        for ex in examples:
+            if isinstance(ex, str) and _string_ok(node, ex):
+                return ex
+    min_len = int(node.get("minLength", 0))
+    text = "a" * max(min_len, 1)
+    max_len = node.get("maxLength")
+    if isinstance(max_len, int) and len(text) > max_len:
+        text = text[:max_len]
+    return text
+
+
+def _string_ok(node: dict[str, Any], text: str) -> bool:
+    if len(text) < int(node.get("minLength", 0)):
+        return False
+    max_len = node.get("maxLength")
+    return not (isinstance(max_len, int) and len(text) > max_len)
+
+
+def _minimal_number(node: dict[str, Any], integer: bool) -> int | float:
+    low = node.get("minimum")
+    high = node.get("maximum")
+    xlow = node.get("exclusiveMinimum")
+    xhigh = node.get("exclusiveMaximum")
+    step = node.get("multipleOf")
+    value: float = 0
+    if isinstance(low, int | float) and not isinstance(low, bool) and value < low:
+        value = low
+    if isinstance(high, int | float) and not isinstance(high, bool) and value > high:
+        value = high
+    if isinstance(xlow, int | float) and not isinstance(xlow, bool) and value <= xlow:
+        value = math.floor(xlow) + 1 if integer or float(xlow).is_integer() else xlow + 1e-6
+    if isinstance(xhigh, int | float) and not isinstance(xhigh, bool) and value >= xhigh:
+        value = math.ceil(xhigh) - 1 if integer else xhigh - 1e-6
+    if isinstance(step, int | float) and step > 0:
+        value = math.ceil(value / step) * step
+    if integer or float(value).is_integer():
+        return math.ceil(value)
+    return value
