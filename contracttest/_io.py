@@ -1,0 +1,936 @@
+"""Reading JSON and YAML documents from files and URLs, safely, with source positions.
+
+Design choices (see ARCHITECTURE.md, "_io"):
+
+* **YAML is read as YAML 1.2 core schema data**, built straight from the parser's event stream (the
+  PyYAML composer and constructor are not used). Only ``true/True/TRUE/false/False/FALSE`` are
+  booleans, so ``on``, ``off``, ``yes``, ``no``, ``y`` and ``n`` stay strings (Vapi hooks have a key
+  called ``on``). ``null``, ``Null``, ``NULL``, ``~`` and the empty scalar are null. Integers are
+  decimal, ``0o`` octal or ``0x`` hex (``0123`` is 123, there is no sexagesimal); dates stay strings.
+  ``.inf`` and ``.nan`` are rejected because JSON cannot carry them.
+* **Only core schema tags** (``!!str``, ``!!int``, ``!!float``, ``!!bool``, ``!!null``, ``!!map``,
+  ``!!seq`` and the non-specific ``!``) are allowed; anything else is a `SourceError`.
+* **Mapping keys become strings**: a payload is JSON, so a scalar key keeps its source text
+  (``200:`` is the key ``"200"``, ``on:`` is ``"on"``). Keys that are collections are an error, and so
+  is a key given twice (the message names both lines). Plain ``<<`` merge keys are honoured.
+* **Aliases are copied, and the copying is capped**: every alias yields an independent copy (JSON has no
+  shared references, and later layers may edit documents), and the number of nodes produced through
+  aliases is capped at `MAX_ALIAS_NODES`, so a "billion laughs" document fails in milliseconds instead
+  of eating memory. Recursive aliases are rejected.
+* **Nesting is capped at `MAX_DEPTH`**: libyaml's scanner slows down quadratically with nesting depth
+  (and its composer recurses on the C stack), so the event loop stops as soon as the cap is passed.
+* **JSON uses the stdlib parser** (the 3 MB Vapi spec parses in ~30 ms). Duplicate keys keep the last
+  value, as every JSON parser does by default; ``NaN`` and ``Infinity`` are rejected.
+* **Positions are lazy**: `Document.positions` costs nothing until ``locate()`` is first called. Then
+  YAML is composed again (nodes carry marks) and JSON is tokenized once by a small scanner. Lines and
+  columns are 1-based and count characters (code points), not bytes.
+"""
+
+from __future__ import annotations
+
+import bisect
+import codecs
+import hashlib
+import json
+import os
+import re
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import urlsplit, urlunsplit
+
+from contracttest.errors import SourceError, UsageError
+
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "DEFAULT_TIMEOUT",
+    "MAX_ALIAS_NODES",
+    "MAX_DEPTH",
+    "Document",
+    "Positions",
+    "escape_pointer_segment",
+    "is_url",
+    "load_document",
+    "parse_document",
+    "parse_pointer",
+    "read_text",
+]
+
+DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+"""Largest document `read_text` accepts (64 MiB)."""
+DEFAULT_TIMEOUT = 10.0
+"""Seconds allowed for fetching a URL (connect, each read, and the whole body)."""
+MAX_ALIAS_NODES = 100_000
+"""Most nodes a YAML document may produce through aliases (the "billion laughs" guard)."""
+MAX_DEPTH = 256
+"""Deepest nesting of collections a YAML document may have."""
+
+Format = Literal["json", "yaml"]
+
+_SCHEME_RE = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*)://")
+
+
+def is_url(source: str | os.PathLike[str]) -> bool:
+    """Whether ``source`` looks like a URL (``scheme://...``) rather than a file path."""
+    return isinstance(source, str) and _SCHEME_RE.match(source) is not None
+
+
+def _display_url(url: str) -> str:
+    """The URL without user:password, so credentials never reach messages."""
+    parts = urlsplit(url)
+    if parts.username is None and parts.password is None:
+        return url
+    host = parts.hostname or ""
+    if parts.port is not None:
+        host += f":{parts.port}"
+    return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
+
+
+# --------------------------------------------------------------------------------------------------
+# Reading text
+
+
+def read_text(
+    source: str | os.PathLike[str],
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    timeout: float = DEFAULT_TIMEOUT,
+) -> tuple[str, str]:
+    """Read a UTF-8 document from a file path or an http(s) URL.
+
+    Args:
+        source: a path, or an ``http://`` / ``https://`` URL (redirects are followed).
+        max_bytes: refuse documents larger than this many bytes (checked while reading).
+        timeout: seconds allowed to connect, for each read, and for the whole download.
+
+    Returns:
+        ``(text, display_name)``: the decoded text (a leading BOM removed) and the name to show in
+        messages (the path as given, or the URL without credentials).
+
+    Raises:
+        SourceError: missing file, directory, unreadable, not UTF-8, too large, HTTP error status,
+            timeout, connection failure or unsupported URL scheme.
+
+    Example:
+        >>> text, name = read_text("spec/vapi-phone-numbers.yaml")  # doctest: +SKIP
+    """
+    if is_url(source):
+        assert isinstance(source, str)
+        name = _display_url(source)
+        scheme = _SCHEME_RE.match(source).group(1).lower()  # type: ignore[union-attr]
+        if scheme not in ("http", "https"):
+            raise SourceError(
+                f"unsupported URL scheme {scheme!r}; expected a file path or an http(s) URL",
+                source=name,
+            )
+        data = _fetch(source, name, max_bytes=max_bytes, timeout=timeout)
+    else:
+        name = os.fspath(source)
+        data = _read_file(Path(source), name, max_bytes=max_bytes)
+    return _decode(data, name), name
+
+
+def _too_large(name: str, max_bytes: int, size: int | None = None) -> SourceError:
+    got = f"{size} bytes" if size is not None else f"more than {max_bytes} bytes"
+    return SourceError(
+        f"document is too large ({got}); the limit is {max_bytes} bytes", source=name
+    )
+
+
+def _read_file(path: Path, name: str, *, max_bytes: int) -> bytes:
+    try:
+        with path.open("rb") as fh:
+            data = fh.read(max_bytes + 1)
+    except FileNotFoundError:
+        raise SourceError("no such file", source=name) from None
+    except IsADirectoryError:
+        raise SourceError("is a directory, expected a file", source=name) from None
+    except PermissionError:
+        raise SourceError("permission denied", source=name) from None
+    except OSError as exc:
+        raise SourceError(f"cannot read: {exc.strerror or exc}", source=name) from exc
+    if len(data) > max_bytes:
+        raise _too_large(name, max_bytes)
+    return data
+
+
+def _fetch(url: str, name: str, *, max_bytes: int, timeout: float) -> bytes:
+    import httpx
+
+    deadline = time.monotonic() + timeout
+    headers = {"Accept": "application/json, application/yaml;q=0.9, */*;q=0.5"}
+    try:
+        with (
+            httpx.Client(follow_redirects=True, timeout=timeout, headers=headers) as client,
+            client.stream("GET", url) as response,
+        ):
+            if not response.is_success:
+                reason = f" {response.reason_phrase}" if response.reason_phrase else ""
+                raise SourceError(
+                    f"HTTP {response.status_code}{reason}; expected a 2xx response", source=name
+                )
+            declared = response.headers.get("content-length")
+            if declared is not None and declared.isdigit() and int(declared) > max_bytes:
+                raise _too_large(name, max_bytes, int(declared))
+            chunks: list[bytes] = []
+            size = 0
+            for chunk in response.iter_bytes():
+                size += len(chunk)
+                if size > max_bytes:
+                    raise _too_large(name, max_bytes)
+                chunks.append(chunk)
+                if time.monotonic() > deadline:
+                    raise httpx.ReadTimeout("the whole download took too long")
+    except httpx.TimeoutException:
+        raise SourceError(f"timed out after {timeout:g} s", source=name) from None
+    except httpx.TooManyRedirects:
+        raise SourceError("too many redirects", source=name) from None
+    except httpx.HTTPError as exc:
+        raise SourceError(f"cannot fetch: {type(exc).__name__}: {exc}", source=name) from None
+    return b"".join(chunks)
+
+
+def _decode(data: bytes, name: str) -> str:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        offset = exc.start
+        line = data.count(b"\n", 0, offset) + 1
+        line_start = data.rfind(b"\n", 0, offset) + 1
+        column = len(data[line_start:offset].decode("utf-8", "replace")) + 1
+        raise SourceError(
+            f"not valid UTF-8 at byte offset {offset} ({exc.reason}); documents must be UTF-8",
+            source=name,
+            line=line,
+            column=column,
+        ) from None
+    if text.startswith(codecs.BOM_UTF8.decode("utf-8")):
+        text = text[1:]
+    return text
+
+
+# --------------------------------------------------------------------------------------------------
+# Documents
+
+
+@dataclass(frozen=True)
+class Document:
+    """A parsed JSON or YAML document.
+
+    Attributes:
+        data: the JSON-compatible value (dict, list, str, int, float, bool or None).
+        source: the file path or URL it came from (for messages).
+        text: the decoded text.
+        sha256: hex SHA-256 of the UTF-8 encoded text.
+        fmt: ``"json"`` or ``"yaml"``: how it was parsed.
+        positions: lazy map from JSON pointers to 1-based ``(line, column)``.
+    """
+
+    data: Any = field(repr=False)
+    source: str
+    text: str = field(repr=False)
+    sha256: str
+    fmt: Format
+    positions: Positions = field(repr=False, compare=False)
+
+
+def load_document(
+    source: str | os.PathLike[str],
+    *,
+    fmt: str | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    timeout: float = DEFAULT_TIMEOUT,
+) -> Document:
+    """Read and parse a JSON or YAML document from a path or URL.
+
+    Args:
+        source: a path or an http(s) URL.
+        fmt: ``"json"`` or ``"yaml"``; by default guessed from the extension, then the content.
+        max_bytes: size cap, see `read_text`.
+        timeout: network timeout, see `read_text`.
+
+    Raises:
+        SourceError: the document cannot be read or parsed (the message names file, line, column).
+        UsageError: ``fmt`` is not ``json`` or ``yaml``.
+    """
+    text, name = read_text(source, max_bytes=max_bytes, timeout=timeout)
+    return parse_document(text, name, fmt=fmt)
+
+
+def _guess_format(text: str, source: str) -> Format | None:
+    path = urlsplit(source).path if is_url(source) else source
+    suffix = Path(path).suffix.lower()
+    if suffix == ".json":
+        return "json"
+    if suffix in (".yaml", ".yml"):
+        return "yaml"
+    return None
+
+
+def parse_document(text: str, source: str, *, fmt: str | None = None) -> Document:
+    """Parse ``text`` as JSON or YAML.
+
+    Args:
+        text: the document.
+        source: name used in messages (and to guess the format from its extension).
+        fmt: ``"json"`` or ``"yaml"`` (``"yml"`` too); guessed when None: by extension, else text
+            starting with ``{`` or ``[`` is tried as JSON first and then as YAML.
+
+    Raises:
+        SourceError: syntax error, unsupported YAML feature, alias bomb, several YAML documents.
+        UsageError: unknown ``fmt``.
+    """
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    chosen: Format
+    if fmt is not None:
+        low = fmt.lower()
+        if low not in ("json", "yaml", "yml"):
+            raise UsageError(f"unknown document format {fmt!r}; expected 'json' or 'yaml'")
+        chosen = "json" if low == "json" else "yaml"
+        data = _parse_json(text, source) if chosen == "json" else _parse_yaml(text, source)
+    else:
+        guessed = _guess_format(text, source)
+        if guessed == "json":
+            chosen, data = "json", _parse_json(text, source)
+        elif guessed == "yaml":
+            chosen, data = "yaml", _parse_yaml(text, source)
+        elif text.lstrip()[:1] in ("{", "["):
+            try:
+                chosen, data = "json", _parse_json(text, source)
+            except SourceError as json_error:
+                # Flow-style YAML also starts with a bracket; if YAML cannot read it either, the
+                # JSON message is the useful one.
+                try:
+                    chosen, data = "yaml", _parse_yaml(text, source)
+                except SourceError:
+                    raise json_error from None
+        else:
+            chosen, data = "yaml", _parse_yaml(text, source)
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    return Document(
+        data=data,
+        source=source,
+        text=text,
+        sha256=digest,
+        fmt=chosen,
+        positions=Positions(text, chosen, source),
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# JSON
+
+
+class _NonFiniteError(ValueError):
+    pass
+
+
+def _reject_constant(name: str) -> Any:
+    raise _NonFiniteError(name)
+
+
+def _parse_json(text: str, source: str) -> Any:
+    try:
+        return json.loads(text, parse_constant=_reject_constant)
+    except json.JSONDecodeError as exc:
+        raise SourceError(
+            f"invalid JSON: {exc.msg}", source=source, line=exc.lineno, column=exc.colno
+        ) from None
+    except _NonFiniteError as exc:
+        line = column = None
+        for offset, token in _json_literals(text):
+            if token == str(exc):
+                line, column = _LineIndex(text).line_col(offset)
+                break
+        raise SourceError(
+            f"invalid JSON: {exc} is not a JSON number", source=source, line=line, column=column
+        ) from None
+    except RecursionError:
+        raise SourceError("invalid JSON: nested too deeply", source=source) from None
+    except ValueError as exc:  # e.g. an integer with more digits than Python allows
+        raise SourceError(f"invalid JSON: {exc}", source=source) from None
+
+
+# --------------------------------------------------------------------------------------------------
+# YAML
+
+
+def _yaml_loader_class() -> Any:
+    """libyaml's loader when PyYAML was built with it (about 10x faster), else the pure-Python one.
+
+    Only its parser (the event stream) and, for positions, its composer are used: data is built by
+    `_YamlBuilder`, so PyYAML's resolver and constructor (YAML 1.1 rules) never run.
+    """
+    import yaml
+
+    return getattr(yaml, "CBaseLoader", yaml.BaseLoader)
+
+
+_CORE = "tag:yaml.org,2002:"
+_INT_DEC = re.compile(r"[-+]?[0-9]+\Z")
+_INT_OCT = re.compile(r"0o[0-7]+\Z")
+_INT_HEX = re.compile(r"0x[0-9a-fA-F]+\Z")
+_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
+_INF_NAN = re.compile(r"[-+]?\.(?:inf|Inf|INF)\Z|\.(?:nan|NaN|NAN)\Z")
+_SCALAR_TAGS = frozenset(_CORE + t for t in ("str", "int", "float", "bool", "null"))
+_NULLS = frozenset(("", "~", "null", "Null", "NULL"))
+_TRUES = frozenset(("true", "True", "TRUE"))
+_FALSES = frozenset(("false", "False", "FALSE"))
+# First characters a plain scalar needs to be anything but a string (fast path).
+_NON_STR_START = frozenset("-+0123456789.~nNtTfF")
+
+
+class _YamlBuilder:
+    """Builds JSON data from a YAML event stream (see the module docstring for the rules)."""
+
+    def __init__(self, source: str, max_alias_nodes: int, max_depth: int) -> None:
+        self.source = source
+        self.max_alias_nodes = max_alias_nodes
+        self.max_depth = max_depth
+        self.alias_nodes = 0
+        # anchor -> (value, node count, key text if scalar, still open)
+        self.anchors: dict[str, tuple[Any, int, str | None]] = {}
+        self.open_anchors: set[str] = set()
+
+    def error(self, message: str, mark: Any) -> SourceError:
+        line = column = None
+        if mark is not None:
+            line, column = mark.line + 1, mark.column + 1
+        return SourceError(message, source=self.source, line=line, column=column)
+
+    # Scalars ---------------------------------------------------------------------------------
+
+    def scalar(self, event: Any) -> Any:
+        tag = event.tag
+        value: str = event.value
+        if tag is None:
+            if not event.style:
+                return self.plain(value, event)
+            return value
+        if tag == "!" or tag == _CORE + "str":
+            return value
+        if tag == _CORE + "int":
+            number = self.as_int(value)
+            if number is None:
+                raise self.error(f"{value!r} is not an integer (tag !!int)", event.start_mark)
+            return number
+        if tag == _CORE + "float":
+            if _FLOAT.match(value) or _INT_DEC.match(value):
+                return float(value)
+            if _INF_NAN.match(value):
+                raise self.not_json(value, event)
+            raise self.error(f"{value!r} is not a number (tag !!float)", event.start_mark)
+        if tag == _CORE + "bool":
+            if value in _TRUES:
+                return True
+            if value in _FALSES:
+                return False
+            raise self.error(f"{value!r} is not true or false (tag !!bool)", event.start_mark)
+        if tag == _CORE + "null":
+            if value in _NULLS:
+                return None
+            raise self.error(f"{value!r} is not null (tag !!null)", event.start_mark)
+        raise self.bad_tag(tag, event)
+
+    def plain(self, value: str, event: Any) -> Any:
+        if value and value[0] not in _NON_STR_START:
+            return value
+        if value in _NULLS:
+            return None
+        if value in _TRUES:
+            return True
+        if value in _FALSES:
+            return False
+        number = self.as_int(value)
+        if number is not None:
+            return number
+        if _FLOAT.match(value):
+            return float(value)
+        if _INF_NAN.match(value):
+            raise self.not_json(value, event)
+        return value
+
+    def as_int(self, value: str) -> int | None:
+        try:
+            if _INT_DEC.match(value):
+                return int(value)
+            if _INT_OCT.match(value):
+                return int(value[2:], 8)
+            if _INT_HEX.match(value):
+                return int(value[2:], 16)
+        except ValueError:  # more digits than int() accepts
+            return None
+        return None
+
+    def not_json(self, value: str, event: Any) -> SourceError:
+        return self.error(
+            f"{value} (infinity / not-a-number) cannot be represented in JSON; quote it if it is "
+            "meant as a string",
+            event.start_mark,
+        )
+
+    def bad_tag(self, tag: str, event: Any) -> SourceError:
+        shown = "!!" + tag[len(_CORE) :] if tag.startswith(_CORE) else tag
+        return self.error(
+            f"unsupported tag {shown!r}; only YAML core schema tags are allowed "
+            "(!!str, !!int, !!float, !!bool, !!null, !!seq, !!map)",
+            event.start_mark,
+        )
+
+    # The event loop --------------------------------------------------------------------------
+
+    def build(self, events: Iterator[Any]) -> Any:
+        import yaml.events as ev
+
+        root: list[Any] = []  # receives the document's value
+        # Frames: [container, size, anchor, start_event, is_map, pending_key, key_lines, merges]
+        stack: list[list[Any]] = []
+        documents = 0
+
+        def emit(value: Any, size: int, key_text: str | None, event: Any) -> None:
+            if not stack:
+                root.append(value)
+                return
+            frame = stack[-1]
+            frame[1] += size
+            if not frame[4]:
+                frame[0].append(value)
+                return
+            pending = frame[5]
+            if pending is None:
+                if key_text is None:
+                    raise self.error(
+                        "mapping keys must be scalars (strings), found a collection",
+                        event.start_mark,
+                    )
+                frame[5] = (key_text, event.start_mark)
+                return
+            key, mark = pending
+            frame[5] = None
+            if key is _MERGE:
+                frame[7].append((value, mark))
+                return
+            seen = frame[6]
+            if key in seen:
+                first = seen[key]
+                raise self.error(
+                    f"duplicate key {key!r} (first defined at line {first.line + 1}, column "
+                    f"{first.column + 1}); each key may appear once",
+                    mark,
+                )
+            seen[key] = mark
+            frame[0][key] = value
+
+        for event in events:
+            kind = type(event)
+            if kind is ev.ScalarEvent:
+                if stack and stack[-1][4] and stack[-1][5] is None:
+                    # A key: JSON keys are strings, so a scalar key keeps its source text.
+                    tag = event.tag
+                    if tag is not None and tag != "!" and tag not in _SCALAR_TAGS:
+                        raise self.bad_tag(tag, event)
+                    key_text: Any = event.value
+                    if tag is None and not event.style and event.value == "<<":
+                        key_text = _MERGE
+                    value = self.scalar(event) if event.anchor is not None else None
+                else:
+                    value = self.scalar(event)
+                    key_text = event.value
+                if event.anchor is not None:
+                    self.anchors[event.anchor] = (value, 1, event.value)
+                emit(value, 1, key_text, event)
+            elif kind is ev.MappingStartEvent or kind is ev.SequenceStartEvent:
+                if len(stack) >= self.max_depth:
+                    raise self.error(
+                        f"nested more than {self.max_depth} levels deep", event.start_mark
+                    )
+                tag = event.tag
+                is_map = kind is ev.MappingStartEvent
+                if tag is not None and tag != "!" and tag != _CORE + ("map" if is_map else "seq"):
+                    raise self.bad_tag(tag, event)
+                if event.anchor is not None:
+                    self.open_anchors.add(event.anchor)
+                stack.append([{} if is_map else [], 1, event.anchor, event, is_map, None, {}, []])
+            elif kind is ev.MappingEndEvent or kind is ev.SequenceEndEvent:
+                frame = stack.pop()
+                container, size, anchor, start = frame[0], frame[1], frame[2], frame[3]
+                if frame[4] and frame[7]:
+                    self.merge(container, frame[7])
+                if anchor is not None:
+                    self.open_anchors.discard(anchor)
+                    self.anchors[anchor] = (container, size, None)
+                emit(container, size, None, start)
+            elif kind is ev.AliasEvent:
+                name = event.anchor
+                if name in self.open_anchors:
+                    raise self.error(
+                        f"recursive alias *{name} (a collection cannot contain itself in JSON)",
+                        event.start_mark,
+                    )
+                if name not in self.anchors:
+                    raise self.error(f"undefined alias *{name}", event.start_mark)
+                value, size, key_text = self.anchors[name]
+                self.alias_nodes += size
+                if self.alias_nodes > self.max_alias_nodes:
+                    raise self.error(
+                        f"aliases expand to more than {self.max_alias_nodes} nodes; refusing to "
+                        "expand further (a 'billion laughs' document?)",
+                        event.start_mark,
+                    )
+                emit(_copy(value), size, key_text, event)
+            elif kind is ev.DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    raise self.error(
+                        "expected exactly one YAML document, found a second one (remove the '---' "
+                        "separator or split the file)",
+                        event.start_mark,
+                    )
+            # StreamStart/StreamEnd/DocumentEnd carry nothing we need.
+        if not root:
+            raise SourceError(
+                "empty document: expected exactly one YAML document", source=self.source
+            )
+        return root[0]
+
+    def merge(self, target: dict[str, Any], merges: list[tuple[Any, Any]]) -> None:
+        """Apply ``<<`` merge keys: explicit keys win, then earlier merged mappings."""
+        merged: dict[str, Any] = {}
+        for value, mark in merges:
+            sources = value if isinstance(value, list) else [value]
+            for item in sources:
+                if not isinstance(item, dict):
+                    raise self.error("a '<<' merge key needs a mapping or a list of mappings", mark)
+                for key, val in item.items():
+                    merged.setdefault(key, val)
+        for key, val in merged.items():
+            target.setdefault(key, val)
+
+
+class _MergeKey:
+    def __repr__(self) -> str:
+        return "<<"
+
+
+_MERGE: Any = _MergeKey()
+
+
+def _copy(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_copy(v) for v in value]
+    return value
+
+
+def _yaml_events(loader: Any) -> Iterator[Any]:
+    while loader.check_event():
+        yield loader.get_event()
+
+
+def _yaml_error(exc: Exception, source: str, text: str) -> SourceError:
+    import yaml
+
+    if isinstance(exc, yaml.MarkedYAMLError):
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or "syntax error"
+        message = f"invalid YAML: {problem}"
+        if mark is not None:
+            indent = _line_at(text, mark.line)[: mark.column + 1]
+            if "\t" in indent and not indent.strip(" \t"):
+                message += "; tabs cannot be used for indentation"
+        if exc.context:
+            message += f" ({exc.context}"
+            if exc.context_mark is not None and exc.context_mark is not mark:
+                message += f" at line {exc.context_mark.line + 1}"
+            message += ")"
+        line = column = None
+        if mark is not None:
+            line, column = mark.line + 1, mark.column + 1
+        return SourceError(message, source=source, line=line, column=column)
+    if isinstance(exc, yaml.reader.ReaderError):
+        line, column = _LineIndex(text).line_col(min(exc.position, len(text)))
+        return SourceError(
+            f"invalid YAML: {exc.reason} (character {exc.character!r})",
+            source=source,
+            line=line,
+            column=column,
+        )
+    return SourceError(f"invalid YAML: {exc}", source=source)
+
+
+def _line_at(text: str, line: int) -> str:
+    """The 0-based ``line`` of ``text`` (empty if out of range)."""
+    lines = text.split("\n", line + 1)
+    return lines[line] if line < len(lines) else ""
+
+
+def _parse_yaml(
+    text: str,
+    source: str,
+    *,
+    max_alias_nodes: int = MAX_ALIAS_NODES,
+    max_depth: int = MAX_DEPTH,
+) -> Any:
+    import yaml
+
+    loader = _yaml_loader_class()(text)
+    builder = _YamlBuilder(source, max_alias_nodes, max_depth)
+    try:
+        return builder.build(_yaml_events(loader))
+    except yaml.YAMLError as exc:
+        raise _yaml_error(exc, source, text) from None
+    finally:
+        loader.dispose()
+
+
+# --------------------------------------------------------------------------------------------------
+# JSON pointers
+
+
+def escape_pointer_segment(segment: str | int) -> str:
+    """Escape one reference token for a JSON pointer (RFC 6901: ``~`` -> ``~0``, ``/`` -> ``~1``)."""
+    return str(segment).replace("~", "~0").replace("/", "~1")
+
+
+def parse_pointer(pointer: str) -> list[str]:
+    """Split an RFC 6901 JSON pointer into unescaped reference tokens.
+
+    Raises:
+        UsageError: the pointer is neither empty nor starts with ``/``.
+    """
+    if pointer == "":
+        return []
+    if not pointer.startswith("/"):
+        raise UsageError(f"invalid JSON pointer {pointer!r}: must be empty or start with '/'")
+    return [p.replace("~1", "/").replace("~0", "~") for p in pointer[1:].split("/")]
+
+
+def _index(segment: str, length: int) -> int | None:
+    if not segment.isdigit() or (len(segment) > 1 and segment[0] == "0"):
+        return None
+    i = int(segment)
+    return i if i < length else None
+
+
+# --------------------------------------------------------------------------------------------------
+# Positions
+
+
+class _LineIndex:
+    """Offsets -> 1-based (line, column) by bisecting line starts."""
+
+    def __init__(self, text: str) -> None:
+        self.starts = [0]
+        self.starts.extend(m.end() for m in re.finditer("\n", text))
+
+    def line_col(self, offset: int) -> tuple[int, int]:
+        line = bisect.bisect_right(self.starts, offset)
+        return line, offset - self.starts[line - 1] + 1
+
+
+# A JSON position node: [value offset, key offset or -1, children (dict/list) or None]
+_JsonNode = list[Any]
+
+_JSON_TOKEN = re.compile(
+    r'[ \t\n\r]*(?:("[^"\\]*(?:\\.[^"\\]*)*")|([{}\[\],:])|([^ \t\n\r{}\[\],:"]+))', re.DOTALL
+)
+
+
+def _json_literals(text: str) -> Iterator[tuple[int, str]]:
+    """Offsets of the bare (non-string, non-punctuation) tokens of JSON-ish text."""
+    pos, end = 0, len(text)
+    match = _JSON_TOKEN.match
+    while pos < end:
+        m = match(text, pos)
+        if m is None or m.end() == pos:
+            return
+        if m.group(3) is not None:
+            yield m.start(3), m.group(3)
+        pos = m.end()
+
+
+def _scan_json(text: str) -> _JsonNode | None:
+    """Tokenize valid JSON once, recording where each value (and member key) starts."""
+    root: list[_JsonNode] = []
+    # Frames: [node, want_key, key, key_offset]
+    stack: list[list[Any]] = []
+    pos, end = 0, len(text)
+    match = _JSON_TOKEN.match
+    loads = json.loads
+
+    def add(node: _JsonNode) -> None:
+        if not stack:
+            root.append(node)
+            return
+        frame = stack[-1]
+        children = frame[0][2]
+        if isinstance(children, list):
+            children.append(node)
+        else:
+            node[1] = frame[3]
+            children[frame[2]] = node
+
+    while pos < end:
+        m = match(text, pos)
+        if m is None or m.end() == pos:
+            break
+        pos = m.end()
+        string, punct, literal = m.groups()
+        if string is not None:
+            if stack and stack[-1][1]:
+                frame = stack[-1]
+                frame[1] = False
+                frame[2] = loads(string) if "\\" in string else string[1:-1]
+                frame[3] = m.start(1)
+            else:
+                add([m.start(1), -1, None])
+        elif literal is not None:
+            add([m.start(3), -1, None])
+        elif punct == "{" or punct == "[":
+            node: _JsonNode = [m.start(2), -1, {} if punct == "{" else []]
+            add(node)
+            stack.append([node, punct == "{", None, -1])
+        elif punct == "}" or punct == "]":
+            if stack:
+                stack.pop()
+        elif punct == "," and stack and isinstance(stack[-1][0][2], dict):
+            stack[-1][1] = True
+    return root[0] if root else None
+
+
+class Positions:
+    """Where the values of a document are: JSON pointer -> 1-based ``(line, column)``.
+
+    Nothing is computed until the first lookup; then YAML is composed again (nodes carry marks) or
+    JSON is tokenized once. Lookups through YAML aliases give the position of the anchored node.
+
+    Example:
+        >>> doc = parse_document('{"a": [1, {"b~/c": 2}]}', "x.json")
+        >>> doc.positions.locate("/a/1/b~0~1c")
+        (1, 19)
+    """
+
+    def __init__(self, text: str, fmt: Format, source: str) -> None:
+        self._text = text
+        self._fmt = fmt
+        self._source = source
+        self._lines: _LineIndex | None = None
+        self._json_root: _JsonNode | None = None
+        self._yaml_root: Any = None
+        self._yaml_maps: dict[int, dict[str, tuple[Any, Any]]] = {}
+        self._ready = False
+
+    def locate(self, pointer: str) -> tuple[int, int] | None:
+        """``(line, column)`` of the value at ``pointer``, or None if there is no such value."""
+        found = self._find(pointer)
+        return found[0] if found is not None else None
+
+    def locate_key(self, pointer: str) -> tuple[int, int] | None:
+        """``(line, column)`` of the key of the object member at ``pointer`` (None for array items,
+        the root, or pointers naming nothing)."""
+        found = self._find(pointer)
+        return found[1] if found is not None else None
+
+    def _prepare(self) -> None:
+        if self._ready:
+            return
+        self._lines = _LineIndex(self._text)
+        if self._fmt == "json":
+            self._json_root = _scan_json(self._text)
+        else:
+            import yaml
+
+            loader = _yaml_loader_class()(self._text)
+            try:
+                self._yaml_root = loader.get_single_node()
+            except yaml.YAMLError as exc:
+                raise _yaml_error(exc, self._source, self._text) from None
+            finally:
+                loader.dispose()
+        self._ready = True
+
+    def _find(self, pointer: str) -> tuple[tuple[int, int], tuple[int, int] | None] | None:
+        segments = parse_pointer(pointer)
+        self._prepare()
+        if self._fmt == "json":
+            return self._find_json(segments)
+        return self._find_yaml(segments)
+
+    def _find_json(
+        self, segments: list[str]
+    ) -> tuple[tuple[int, int], tuple[int, int] | None] | None:
+        node = self._json_root
+        assert self._lines is not None
+        if node is None:
+            return None
+        for segment in segments:
+            children = node[2]
+            if isinstance(children, dict):
+                node = children.get(segment)
+            elif isinstance(children, list):
+                i = _index(segment, len(children))
+                node = children[i] if i is not None else None
+            else:
+                node = None
+            if node is None:
+                return None
+        key = self._lines.line_col(node[1]) if node[1] >= 0 else None
+        return self._lines.line_col(node[0]), key
+
+    def _yaml_map(self, node: Any) -> dict[str, tuple[Any, Any]]:
+        import yaml
+
+        cached = self._yaml_maps.get(id(node))
+        if cached is not None:
+            return cached
+        explicit: dict[str, tuple[Any, Any]] = {}
+        merged: dict[str, tuple[Any, Any]] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                continue
+            if key_node.value == "<<" and not key_node.style:
+                sources = (
+                    value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
+                )
+                for src in sources:
+                    if isinstance(src, yaml.MappingNode):
+                        for k, v in self._yaml_map(src).items():
+                            merged.setdefault(k, v)
+                continue
+            explicit.setdefault(key_node.value, (key_node, value_node))
+        for k, v in merged.items():
+            explicit.setdefault(k, v)
+        self._yaml_maps[id(node)] = explicit
+        return explicit
+
+    def _find_yaml(
+        self, segments: list[str]
+    ) -> tuple[tuple[int, int], tuple[int, int] | None] | None:
+        import yaml
+
+        node = self._yaml_root
+        key_node = None
+        if node is None:
+            return None
+        for segment in segments:
+            if isinstance(node, yaml.MappingNode):
+                pair = self._yaml_map(node).get(segment)
+                if pair is None:
+                    return None
+                key_node, node = pair
+            elif isinstance(node, yaml.SequenceNode):
+                i = _index(segment, len(node.value))
+                if i is None:
+                    return None
+                key_node, node = None, node.value[i]
+            else:
+                return None
+        mark = node.start_mark
+        key = None
+        if key_node is not None:
+            key = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+        return (mark.line + 1, mark.column + 1), key
