@@ -1,0 +1,176 @@
+"""Building response bodies: projection, server-owned fields, minimal instances, timestamps."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+import yaml
+
+from contracttest.mock.responses import SchemaView, ServerFields, iso_ms, parse_datetime_us
+from contracttest.openapi.model import Spec
+
+REPO = Path(__file__).resolve().parents[2]
+SEED = REPO / "spec" / "vapi-phone-numbers.yaml"
+if not SEED.is_file():
+    SEED = REPO.parent / "shared" / "seeds" / "vapi-phone-numbers.openapi.yaml"
+ISO_MS = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
+
+
+@pytest.fixture(scope="module")
+def spec() -> Spec:
+    return Spec(yaml.safe_load(SEED.read_text()), source=str(SEED), sha256="0")
+
+
+def server(**kw: Any) -> ServerFields:
+    now = 1_700_000_000_123_000
+    base = {
+        "id": str(uuid.uuid4()),
+        "id_name": "id",
+        "org_id": "org-1",
+        "created_us": now,
+        "updated_us": now,
+    }
+    return ServerFields(**{**base, **kw})
+
+
+def test_iso_ms_and_parse_round_trip() -> None:
+    assert iso_ms(1_700_000_000_123_456) == "2023-11-14T22:13:20.123Z"
+    assert parse_datetime_us("2023-11-14T22:13:20.123Z") == 1_700_000_000_123_000
+    assert parse_datetime_us("2023-11-14T23:13:20.123456+01:00") == 1_700_000_000_123_456
+    assert parse_datetime_us("2023-11-14") == 1_699_920_000_000_000
+    for bad in ("yesterday", "2023-13-01T00:00:00Z", "2023-02-30", ""):
+        assert parse_datetime_us(bad) is None
+
+
+def test_fill_adds_server_fields_and_defaults(spec: Spec) -> None:
+    schema = spec.target("PhoneNumberController_create:response:201").schema()
+    view = SchemaView(schema)
+    sent = {"provider": "byo-phone-number", "credentialId": "cred-1", "number": "+14155550100"}
+    s = server()
+    body = view.fill(view.root, sent, s)
+    assert body["id"] == s.id and body["orgId"] == "org-1"
+    assert ISO_MS.match(body["createdAt"]) and body["createdAt"] == body["updatedAt"]
+    assert body["status"] == "active"  # first value of the status enum
+    assert body["numberE164CheckEnabled"] is True  # schema default
+    assert {k: body[k] for k in sent} == sent
+    cls = jsonschema.validators.validator_for(schema)
+    assert not list(cls(schema, format_checker=cls.FORMAT_CHECKER).iter_errors(body))
+
+
+def test_projection_drops_what_the_response_does_not_declare(spec: Spec) -> None:
+    view = SchemaView(spec.target("PhoneNumberController_findOne:response").schema())
+    stored = {
+        "provider": "vonage",
+        "number": "+14155550100",
+        "credentialId": "c",
+        "id": "x",
+        "requestOnly": "secret-ish",
+        "server": {"url": "https://example.com", "undeclared": 1},
+    }
+    out = view.project(view.root, stored)
+    assert "requestOnly" not in out
+    assert out["server"] == {"url": "https://example.com"}
+    assert out["number"] == "+14155550100"
+
+
+def test_branch_for_uses_the_discriminator(spec: Spec) -> None:
+    view = SchemaView(spec.target("PhoneNumberController_findOne:response").schema())
+    root = view.deref(view.root)
+    branch = view.branch_for(root, {"provider": "telnyx"})
+    props, required, _ = view.shape(branch, None)
+    assert props is not None and "credentialId" in props and "number" in required
+    assert view.branch_for(root, {"provider": "nope"}) is None
+
+
+def test_branch_for_without_discriminator_prefers_the_covering_branch() -> None:
+    schema = {
+        "oneOf": [
+            {
+                "type": "object",
+                "properties": {"results": {"type": "array"}},
+                "required": ["results"],
+            },
+            {
+                "type": "object",
+                "properties": {"id": {"type": "string"}, "name": {"type": "string"}},
+            },
+        ]
+    }
+    view = SchemaView(schema)
+    assert view.branch_for(schema, {"name": "x"}) is schema["oneOf"][1]
+    # Undecidable (fits both) in strict mode; best effort otherwise.
+    assert view.branch_for(schema, {}) is None
+    assert view.branch_for(schema, {}, strict=False) is not None
+
+
+@pytest.mark.parametrize(
+    "schema",
+    [
+        {"type": "string", "minLength": 5, "maxLength": 8},
+        {"type": "integer", "minimum": 3, "maximum": 9},
+        {"type": "number", "exclusiveMinimum": 0, "maximum": 1},
+        {"type": "number", "minimum": 0.5, "multipleOf": 0.25},
+        {"type": "integer", "exclusiveMaximum": -2},
+        {"type": "array", "minItems": 2, "items": {"type": "boolean"}},
+        {
+            "type": "object",
+            "required": ["a", "id", "when"],
+            "properties": {
+                "a": {"enum": [None, "x"]},
+                "id": {"type": "string"},
+                "when": {"type": "string", "format": "date-time"},
+            },
+        },
+        {
+            "allOf": [
+                {"type": "object", "required": ["a"], "properties": {"a": {"const": 1}}},
+                {"required": ["b"], "properties": {"b": {"type": "string", "format": "uuid"}}},
+            ]
+        },
+        {"oneOf": [{"type": "null"}, {"type": "string", "format": "email"}]},
+        {"type": ["null", "string"], "format": "uri"},
+        {"type": "object", "minProperties": 2},
+        {"default": "d", "type": "string"},
+    ],
+)
+def test_minimal_instances_validate(schema: dict[str, Any]) -> None:
+    value = SchemaView(schema).minimal(schema)
+    cls = jsonschema.validators.validator_for(schema)
+    errors = list(cls(schema, format_checker=cls.FORMAT_CHECKER).iter_errors(value))
+    assert not errors, (value, [e.message for e in errors])
+
+
+def test_minimal_names_ids_and_timestamps() -> None:
+    schema = {
+        "type": "object",
+        "required": ["id", "assistantId", "startedAt", "label"],
+        "properties": {k: {"type": "string"} for k in ("id", "assistantId", "startedAt", "label")},
+    }
+    value = SchemaView(schema).minimal(schema)
+    uuid.UUID(value["id"])
+    uuid.UUID(value["assistantId"])
+    assert ISO_MS.match(value["startedAt"])
+    assert value["label"] == "a"
+
+
+def test_minimal_survives_recursion() -> None:
+    schema = {
+        "$ref": "#/definitions/Node",
+        "definitions": {
+            "Node": {
+                "type": "object",
+                "required": ["child"],
+                "properties": {"child": {"$ref": "#/definitions/Node"}},
+            }
+        },
+    }
+    value = SchemaView(schema).minimal(schema)
+    depth = 0
+    while isinstance(value, dict) and "child" in value:
+        value, depth = value["child"], depth + 1
+    assert 10 < depth < 100

@@ -1,0 +1,135 @@
+"""Path-template routing and resource inference on tiny specs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from contracttest.mock.resources import infer_resources
+from contracttest.mock.routing import Router, split_path, template_segments
+from contracttest.openapi.model import Spec
+
+OK = {"200": {"description": "ok"}}
+
+
+def make_spec(paths: dict[str, Any]) -> Spec:
+    return Spec(
+        {"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": paths},
+        source="<test>",
+        sha256="0",
+    )
+
+
+def ops(*methods: str) -> dict[str, Any]:
+    return {m: {"responses": OK} for m in methods}
+
+
+@pytest.fixture
+def router() -> Router:
+    spec = make_spec(
+        {
+            "/chat": ops("get", "post"),
+            "/chat/{id}": ops("get", "delete"),
+            "/chat/responses": ops("post"),
+            "/a/{x}/c": ops("get"),
+            "/a/b/{y}": ops("get"),
+            "/": ops("get"),
+        }
+    )
+    return Router(spec.operations)
+
+
+def test_template_segments() -> None:
+    assert template_segments("/a/{id}/b") == ("a", None, "b")
+    assert template_segments("/") == ()
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "template", "params"),
+    [
+        ("GET", "/chat", "/chat", {}),
+        ("GET", "/chat/", "/chat", {}),
+        ("GET", "/chat/123", "/chat/{id}", {"id": "123"}),
+        # Literal segments win over parameters when both serve the method...
+        ("POST", "/chat/responses", "/chat/responses", {}),
+        # ...and a parameter takes the literal when the literal route lacks the method.
+        ("GET", "/chat/responses", "/chat/{id}", {"id": "responses"}),
+        ("GET", "/a/b/c", "/a/b/{y}", {"y": "c"}),
+        ("GET", "/a/z/c", "/a/{x}/c", {"x": "z"}),
+        # An encoded slash stays inside its segment.
+        ("GET", "/chat/a%2Fb", "/chat/{id}", {"id": "a/b"}),
+        ("HEAD", "/chat/1", "/chat/{id}", {"id": "1"}),
+        ("GET", "/", "/", {}),
+    ],
+)
+def test_match(
+    router: Router, method: str, path: str, template: str, params: dict[str, str]
+) -> None:
+    m = router.match(method, path)
+    assert m is not None
+    assert m.route.template == template
+    assert m.path_params == params
+    assert m.operation.method == ("GET" if method == "HEAD" else method)
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("PUT", "/chat"),  # known path, method not served: NestJS says "Cannot PUT /chat" (404)
+        ("GET", "/nope"),
+        ("GET", "/chat/1/2"),
+        ("OPTIONS", "/chat"),
+        ("GET", "/chat/%ff"),  # not UTF-8 once decoded
+    ],
+)
+def test_no_match(router: Router, method: str, path: str) -> None:
+    assert router.match(method, path) is None
+
+
+def test_allowed_methods(router: Router) -> None:
+    assert router.allowed("/chat") == ["GET", "POST"]
+    assert router.allowed("/chat/responses") == ["DELETE", "GET", "POST"]
+
+
+def test_split_path_ignores_query_and_one_trailing_slash() -> None:
+    assert split_path("/a/b/?x=1") == ["a", "b"]
+    assert split_path("/") == []
+
+
+def test_infer_resources_collection_item_views_and_parents() -> None:
+    spec = make_spec(
+        {
+            "/thing": ops("post", "get"),
+            "/thing/{id}": ops("get", "patch", "delete"),
+            "/v2/thing": ops("get"),
+            "/thing/{id}/logs": ops("get"),
+            "/kb": ops("post", "get"),
+            "/kb/{id}": ops("get"),
+            "/kb/{id}/file": ops("post", "get"),
+            "/kb/{id}/file/{fileId}": ops("delete"),
+            "/analytics": ops("post"),
+            "/run/{id}/item": ops("get"),
+        }
+    )
+    rmap = infer_resources(spec)
+    by_name = {r.name: r for r in rmap.resources}
+    assert set(by_name) == {"/thing", "/kb", "/kb/{id}/file"}
+    thing = by_name["/thing"]
+    assert thing.item == "/thing/{id}" and thing.id_param == "id"
+    assert thing.update is not None and thing.update.method == "PATCH"
+    assert [v.path for v in thing.views] == ["/v2/thing"]
+    assert rmap.bindings["GET /v2/thing"].role == "list"
+    assert rmap.bindings["POST /thing"].role == "create"
+    assert rmap.bindings["DELETE /thing/{id}"].role == "delete"
+    # Lone POSTs are actions, not resources.
+    assert "POST /analytics" not in rmap.bindings
+    # Nested collections are scoped by their parent's id, and need the parent to exist.
+    files = by_name["/kb/{id}/file"]
+    assert files.scope_params == ("id",) and files.id_param == "fileId"
+    assert files.collection_key({"id": "k1"}) != files.collection_key({"id": "k2"})
+    assert [r.name for r in rmap.parents["POST /kb/{id}/file"]] == ["/kb"]
+    assert [r.name for r in rmap.parents["DELETE /kb/{id}/file/{fileId}"]] == ["/kb"]
+    assert [r.name for r in rmap.parents["GET /thing/{id}/logs"]] == ["/thing"]
+    # A resource's own item operations do not count it as their parent.
+    assert "GET /thing/{id}" not in rmap.parents
