@@ -132,7 +132,9 @@ def _read_pyproject(path: Path) -> dict[str, Any]:
         elif message.endswith("(at end of document)"):
             line = text.count("\n") + 1
             message = message.removesuffix("(at end of document)").rstrip()
-        raise SourceError(f"invalid TOML: {message}", source=str(path), line=line, column=column)
+        raise SourceError(
+            f"invalid TOML: {message}", source=str(path), line=line, column=column
+        ) from None
 
 
 def find_pyproject(start: Path | None = None) -> tuple[Path, dict[str, Any]] | None:
