@@ -865,6 +865,15 @@ class LintContext:
             errors = errors or errs
         return errors
 
+    def keywords(self, site: SchemaSite) -> dict[str, Any] | None:
+        """The site's keywords, or None when it has none of its own (3.0 ``$ref`` siblings)."""
+        node = site.node
+        if not isinstance(node, dict):
+            return None
+        if isinstance(node.get("$ref"), str) and self.dialect == "3.0":
+            return None
+        return node
+
     @functools.cached_property
     def refs(self) -> list[tuple[str, str]]:
         """Every ``$ref`` of the document (see `_iter_refs`)."""
@@ -1110,11 +1119,9 @@ _KEYWORD_FIXES: dict[tuple[str, str], str] = {
 def keyword_type_mismatch(ctx: LintContext) -> Iterator[Finding]:
     """Keywords that do not apply to the declared type (validators silently ignore them)."""
     for site in ctx.sites:
-        node = site.node
+        node = ctx.keywords(site)
         kinds = ctx.declared_kinds(node)
-        if kinds is None or not isinstance(node, dict):
-            continue
-        if isinstance(node.get("$ref"), str) and ctx.dialect == "3.0":
+        if node is None or kinds is None:
             continue
         for key in node:
             applies = KEYWORD_KINDS.get(key)
@@ -1143,8 +1150,8 @@ def _discriminators(
 ) -> Iterator[tuple[SchemaSite, str, str, list[tuple[str, Any, str]]]]:
     """(site, combinator, property, [(tag, mapping target or None, pointer of the entry)])."""
     for site in ctx.sites:
-        node = site.node
-        if not isinstance(node, dict):
+        node = ctx.keywords(site)
+        if node is None:
             continue
         disc = node.get("discriminator")
         if not isinstance(disc, dict) or not isinstance(disc.get("propertyName"), str):
@@ -1252,10 +1259,8 @@ def discriminator_tag_mismatch(ctx: LintContext) -> Iterator[Finding]:
 def oneof_ambiguous(ctx: LintContext) -> Iterator[Finding]:
     """``oneOf`` branches one payload can match several of, with no discriminator to choose."""
     for site in ctx.sites:
-        node = site.node
-        if not isinstance(node, dict) or "discriminator" in node:
-            continue
-        if isinstance(node.get("$ref"), str) and ctx.dialect == "3.0":
+        node = ctx.keywords(site)
+        if node is None or "discriminator" in node:
             continue
         branches = node.get("oneOf")
         if not isinstance(branches, list) or len(branches) < 2:
@@ -1647,25 +1652,74 @@ def components_missing(ctx: LintContext) -> Iterator[Finding]:
         )
 
 
+def _patterns(ctx: LintContext) -> Iterator[tuple[SchemaSite, str]]:
+    for site in ctx.sites:
+        node = ctx.keywords(site)
+        if node is not None and isinstance(node.get("pattern"), str):
+            yield site, node["pattern"]
+
+
 @spec_rule("pattern.untranslatable")
 def pattern_untranslatable(ctx: LintContext) -> Iterator[Finding]:
     """ECMA-262 ``pattern``s with no faithful Python translation (they are not checked)."""
-    for site in ctx.sites:
-        node = site.node
-        if not isinstance(node, dict) or not isinstance(node.get("pattern"), str):
-            continue
-        if isinstance(node.get("$ref"), str) and ctx.dialect == "3.0":
-            continue
-        body, flags = split_js_literal(node["pattern"])
-        why = check_pattern(body, flags)
+    for site, pattern in _patterns(ctx):
+        why = check_pattern(*split_js_literal(pattern))
         if why is not None:
             yield _finding(
                 "pattern.untranslatable",
                 Severity.WARNING,
                 _pointer.join(site.pointer, "pattern"),
-                f"{site.label}: pattern {node['pattern']!r} cannot be checked faithfully ({why}); "
+                f"{site.label}: pattern {pattern!r} cannot be checked faithfully ({why}); "
                 "validators ignore it",
                 "rewrite the pattern without the unsupported construct",
+                target=site.component,
+            )
+
+
+@spec_rule("pattern.delimited")
+def pattern_delimited(ctx: LintContext) -> Iterator[Finding]:
+    """Patterns written as JavaScript literals (``/body/flags``): standard validators read the slashes."""
+    for site, pattern in _patterns(ctx):
+        body, flags = split_js_literal(pattern)
+        if body == pattern:
+            continue
+        flag_note = (
+            f"; the {flags!r} flag(s) cannot be written in a JSON Schema pattern" if flags else ""
+        )
+        yield _finding(
+            "pattern.delimited",
+            Severity.WARNING,
+            _pointer.join(site.pointer, "pattern"),
+            f"{site.label}: pattern {pattern!r} is a JavaScript regex literal; JSON Schema patterns "
+            f"are bare, so other validators require the slashes literally{flag_note} "
+            "(contracttest reads it as the literal)",
+            f"write the bare pattern {body!r}",
+            target=site.component,
+        )
+
+
+@spec_rule("schema.enum-duplicate")
+def enum_duplicate(ctx: LintContext) -> Iterator[Finding]:
+    """``enum`` values listed more than once (JSON Schema wants them unique)."""
+    for site in ctx.sites:
+        node = ctx.keywords(site)
+        enum = node.get("enum") if node is not None else None
+        if not isinstance(enum, list):
+            continue
+        seen: set[str] = set()
+        dupes: dict[str, Any] = {}
+        for value in enum:
+            key = json.dumps(value, sort_keys=True, default=str)
+            if key in seen:
+                dupes.setdefault(key, value)
+            seen.add(key)
+        if dupes:
+            yield _finding(
+                "schema.enum-duplicate",
+                Severity.WARNING,
+                _pointer.join(site.pointer, "enum"),
+                f"{site.label}: the enum lists {truncate_value(list(dupes.values()), 80)} more than once",
+                "remove the repeated values",
                 target=site.component,
             )
 
