@@ -358,3 +358,8 @@ def test_user_table_with_a_user_rule(tmp_path: Path, user_rule: str) -> None:
 def test_builtin_tables_parse() -> None:
     names = [t.name for t in builtin_tables()]
     assert "vapi" in names
+
+
+def test_tables_and_entries_are_hashable() -> None:
+    table = load_rule_table("Vapi API", [])
+    assert len({table, *table.entries}) == len(table.entries) + 1

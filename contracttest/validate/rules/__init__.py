@@ -268,11 +268,12 @@ def _same(a: Any, b: Any) -> bool:
     return type(a) is type(b) and a == b if isinstance(a, bool) or isinstance(b, bool) else a == b
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class RuleEntry:
     """One line of a rule table: run ``rule`` on ``component.property`` (globs allowed).
 
-    ``property`` None means the object that is an instance of ``component`` itself.
+    ``property`` None means the object that is an instance of ``component`` itself. Entries
+    compare and hash by identity (usable as cache keys).
     """
 
     rule: str
@@ -348,9 +349,12 @@ class TableMatch:
         return any(part in url for part in self.servers for url in servers)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class RuleTable:
-    """Rule entries for the specs a table matches, plus the server's length counting method."""
+    """Rule entries for the specs a table matches, plus the server's length counting method.
+
+    Tables compare and hash by identity (usable as cache keys).
+    """
 
     name: str
     entries: tuple[RuleEntry, ...] = ()
