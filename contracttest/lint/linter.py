@@ -101,6 +101,15 @@ class LintReport:
 
 def expand_paths(paths: Iterable[str]) -> Iterator[str]:
     """Files to lint: each path as given, directories expanded to their payload files (sorted)."""
+    seen: set[str] = set()
+
+    def first_time(path: str) -> bool:
+        key = path if path == STDIN else os.path.realpath(path)
+        if key in seen:
+            return False
+        seen.add(key)
+        return True
+
     for p in paths:
         if p != STDIN and os.path.isdir(p):
             found = []
@@ -109,8 +118,8 @@ def expand_paths(paths: Iterable[str]) -> Iterator[str]:
                 for name in filenames:
                     if name.lower().endswith(PAYLOAD_SUFFIXES):
                         found.append(os.path.join(dirpath, name))
-            yield from sorted(found)
-        else:
+            yield from (f for f in sorted(found) if first_time(f))
+        elif first_time(p):
             yield p
 
 

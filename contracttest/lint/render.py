@@ -39,7 +39,9 @@ _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO:
 
 def finding_text(f: Finding) -> str:
     """The message of a finding with its place in the payload and the expected/actual values."""
-    text = f"{f.message} at {f.path}"
+    # File-level findings (unreadable, empty...) are about the whole file, not a place in a payload.
+    whole_file = f.rule.startswith("file.") or f.rule == "lint.no-target"
+    text = f.message if whole_file and not f.pointer else f"{f.message} at {f.path}"
     extra = []
     if f.expected is not None:
         extra.append(f"expected {f.expected}")

@@ -160,7 +160,16 @@ class Detector:
         others = [s for s in scored[1:] if s not in ties]
         if others and not ties:
             nxt = others[0]
-            how += f"; next best {nxt.op.key} with {_plural(nxt.errors, 'error')}"
+            if nxt.errors > best.errors:
+                how += f"; next best {nxt.op.key} with {_plural(nxt.errors, 'error')}"
+            elif nxt.undeclared > best.undeclared:
+                how += f"; {nxt.op.key} does not declare {_plural(nxt.undeclared, 'property', 'properties')}"
+            else:
+                how += (
+                    f"; {nxt.op.key} fits too, less specifically (it requires "
+                    f"{nxt.required_present} of the payload's properties, {best.op.key} "
+                    f"{best.required_present})"
+                )
         findings = []
         if ties:
             names = ", ".join(s.op.key for s in ties)
@@ -480,5 +489,5 @@ def _article(word: str) -> str:
     return "an" if word[:1] in "aeiou" else "a"
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+def _plural(n: int, word: str, many: str | None = None) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {many or word + 's'}"

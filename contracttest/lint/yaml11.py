@@ -102,7 +102,6 @@ def _finding(rule: str, node: Any, pointer: str, source: str, *, is_key: bool) -
         severity=Severity.WARNING,
         pointer=pointer,
         message=message,
-        actual=value,
         suggestion=suggestion,
         source=source,
         line=mark.line + 1,
