@@ -1,22 +1,25 @@
 """Spec lint: contract defects that make a spec lie about the API it describes.
 
-A spec can be valid OpenAPI and still promise things the API cannot do: a property typed ``object`` whose
-enum only holds strings, a ``default`` its own schema rejects, a discriminator naming a property the mapped
-DTO does not declare. Each rule here is one small generator function registered with `spec_rule`; it reads
-the raw document through a shared `LintContext` (one walk, caches for ``$ref`` resolution, translated
-schemas and validators) and yields `Finding`s whose pointers point into the spec.
+A spec can be valid OpenAPI and still promise things the API cannot do: a property typed ``object``
+whose enum only holds strings, a ``default`` its own schema rejects, a discriminator naming a
+property the mapped DTO does not declare. Each rule is one small generator function registered
+with `spec_rule`; it reads the raw document through a shared `LintContext` (one walk, caches for
+``$ref`` resolution, translated schemas and validators) and yields `Finding`s that point into
+the spec.
 
 Two kinds of reasoning, on purpose:
 
-* Local rules (unsatisfiable keywords, keywords that do not apply to the declared type) read the raw
-  Schema Objects, so they can name the exact keyword that lies and say how to fix it.
-* Value rules (``default``/``example`` validity, ``oneOf`` witnesses) validate against the *translated*
-  schema (`Translator.bundle`, open objects), the same JSON Schema every other layer uses, so a lint
-  verdict never disagrees with the validator's. Objects stay open here because OpenAPI's own semantics
-  are open: closing request objects is contracttest's policy, not something the spec says.
+* Local rules (unsatisfiable keywords, keywords that do not apply to the declared type) read the
+  raw Schema Objects, so they can name the exact keyword that lies and say how to fix it.
+* Value rules (``default``/``example`` validity, ``oneOf`` witnesses) validate against the
+  *translated* schema (`Translator.bundle`, open objects), the JSON Schema every other layer uses,
+  so a lint verdict never disagrees with the validator's. Objects stay open here because
+  OpenAPI's own semantics are open: closing request objects is contracttest's policy, not the
+  spec's.
 
-Loader diagnostics (``oas.*`` structure errors, ``spec.*`` translation warnings) are part of the report;
-where a lint rule reports the same defect at the same place, the lint finding replaces the diagnostic.
+Loader diagnostics (``oas.*`` structure errors, ``spec.*`` translation warnings) are part of the
+report; where a lint rule reports the same defect at the same place, its finding replaces the
+diagnostic.
 """
 
 from __future__ import annotations
@@ -91,7 +94,7 @@ def spec_rule(rule_id: str) -> Callable[[RuleFunc], RuleFunc]:
     return register
 
 
-# Loader/translator diagnostics that a lint rule reports better (rule -> lint rule at the same pointer).
+# Loader diagnostics a lint rule reports better: diagnostic rule -> lint rule at the same pointer.
 _SUPERSEDED = {
     "spec.pattern-untranslatable": "pattern.untranslatable",
     "spec.discriminator-target-missing": "discriminator.target-missing",
@@ -209,7 +212,7 @@ class SchemaSite:
     pointer: str
     node: Any
     label: str
-    """Human name: ``BackoffPlan.type``, ``BackoffPlan.excludedStatusCodes[]``, ``PATCH /x request``."""
+    """Human name: ``BackoffPlan.type``, ``BackoffPlan.codes[]``, ``PATCH /x request``."""
     component: str | None
     """The ``components/schemas`` entry the site lives in, if any."""
     direction: Direction | None
@@ -651,7 +654,8 @@ class LintContext:
         hi = num("maxProperties")
         if "object" in alive and isinstance(req, list) and hi is not None and len(set(req)) > hi:
             out.append(
-                f"{len(set(req))} required properties exceed `maxProperties: {node['maxProperties']}`"
+                f"{len(set(req))} required properties exceed "
+                f"`maxProperties: {node['maxProperties']}`"
             )
             alive.discard("object")
         if alive & _NUMERIC:
@@ -1034,7 +1038,10 @@ def _optional_note(ctx: LintContext, site: SchemaSite) -> str:
     parent = _pointer.resolve(ctx.doc, _pointer.from_parts(toks[:-2]), None)
     if len(toks) >= 2 and toks[-2] == "properties" and isinstance(parent, dict):
         if toks[-1] in _as_list(parent.get("required")):
-            return "its object requires it, but nothing requires that object, so only payloads that include it are rejected"
+            return (
+                "its object requires it, but nothing requires that object, so only payloads "
+                "that include it are rejected"
+            )
         return "it is optional, so any payload that sends it is rejected"
     if len(toks) >= 2 and toks[-2] in ("oneOf", "anyOf"):
         return f"it is a dead {toks[-2]} branch; the other branches still accept values"
@@ -1190,7 +1197,8 @@ def discriminator_target_missing(ctx: LintContext) -> Iterator[Finding]:
                     "discriminator.target-missing",
                     Severity.ERROR,
                     ptr,
-                    f"{site.label}: discriminator tag {tag!r} maps to {ref!r}, which does not exist",
+                    f"{site.label}: discriminator tag {tag!r} maps to {ref!r}, "
+                    "which does not exist",
                     "point the mapping at an existing component schema"
                     + _did_you_mean(name, names),
                     target=site.component,
@@ -1220,7 +1228,8 @@ def discriminator_property_undeclared(ctx: LintContext) -> Iterator[Finding]:
             f"{name} does not declare the discriminator property {prop!r} that "
             f"{', '.join(users)} dispatch{'es' if len(users) == 1 else ''} on; a closed validator "
             "rejects the very tag that selects it",
-            f"declare `{prop}` (a string with the tag as its only enum value) in {name}'s properties",
+            f"declare `{prop}` (a string with the tag as its only enum value) in "
+            f"{name}'s properties",
             target=ctx.component_of(ptr),
         )
 
@@ -1422,7 +1431,7 @@ def _find_witness(
 
 
 def _synth(schema: Any, root: Any = None, depth: int = 0) -> Any:
-    """A small value the translated ``schema`` probably accepts (checked by the caller), or MISSING."""
+    """A small value the translated ``schema`` likely accepts (the caller checks), or MISSING."""
     root = schema if root is None else root
     if depth > 8 or not isinstance(schema, dict):
         return _pointer.MISSING if schema is False else {}
@@ -1636,7 +1645,8 @@ def components_missing(ctx: LintContext) -> Iterator[Finding]:
     """``$ref``s to components (or any local pointer) that do not exist."""
     for ptr, ref in ctx.refs:
         if ref.startswith("mapping:") or not ref.startswith("#"):
-            continue  # mappings: discriminator.target-missing; external refs: loaded by the translator
+            # mappings: discriminator.target-missing; external refs: the translator loads them
+            continue
         if ctx.resolve_ref(ref) is not None:
             continue
         toks = _pointer.parts(ref[1:]) if ref[1:].startswith("/") else []
@@ -1678,7 +1688,7 @@ def pattern_untranslatable(ctx: LintContext) -> Iterator[Finding]:
 
 @spec_rule("pattern.delimited")
 def pattern_delimited(ctx: LintContext) -> Iterator[Finding]:
-    """Patterns written as JavaScript literals (``/body/flags``): standard validators read the slashes."""
+    """Patterns written as JavaScript literals (``/body/flags``): other validators read slashes."""
     for site, pattern in _patterns(ctx):
         body, flags = split_js_literal(pattern)
         if body == pattern:
@@ -1690,8 +1700,8 @@ def pattern_delimited(ctx: LintContext) -> Iterator[Finding]:
             "pattern.delimited",
             Severity.WARNING,
             _pointer.join(site.pointer, "pattern"),
-            f"{site.label}: pattern {pattern!r} is a JavaScript regex literal; JSON Schema patterns "
-            f"are bare, so other validators require the slashes literally{flag_note} "
+            f"{site.label}: pattern {pattern!r} is a JavaScript regex literal; JSON Schema "
+            f"patterns are bare, so other validators require the slashes literally{flag_note} "
             "(contracttest reads it as the literal)",
             f"write the bare pattern {body!r}",
             target=site.component,
@@ -1718,7 +1728,8 @@ def enum_duplicate(ctx: LintContext) -> Iterator[Finding]:
                 "schema.enum-duplicate",
                 Severity.WARNING,
                 _pointer.join(site.pointer, "enum"),
-                f"{site.label}: the enum lists {truncate_value(list(dupes.values()), 80)} more than once",
+                f"{site.label}: the enum lists "
+                f"{truncate_value(list(dupes.values()), 80)} more than once",
                 "remove the repeated values",
                 target=site.component,
             )
