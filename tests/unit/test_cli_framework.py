@@ -500,3 +500,26 @@ def test_missing_spec_file_through_the_cli(fake: Path, tmp_path: Path) -> None:
     assert result.err.startswith("error: ")
     assert str(missing) in result.err
     assert "Traceback" not in result.err
+
+
+def test_start_up_imports_no_heavy_dependency() -> None:
+    """Building the parser (every command module is imported) must stay cheap."""
+    heavy = ("httpx", "jsonschema", "hypothesis", "starlette", "uvicorn", "openapi_spec_validator")
+    code = textwrap.dedent(
+        f"""\
+        import io, sys
+        from contracttest.cli import run
+        assert run(["--help"], stdout=io.StringIO()) == 0
+        print(",".join(m for m in {heavy!r} if m in sys.modules))
+        """
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env=_subprocess_env(),
+        timeout=60,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "", f"imported at start-up: {proc.stdout.strip()}"
