@@ -844,13 +844,21 @@ class LintContext:
 
     # ---------------------------------------------------------------- translated schemas
     def validator(self, node: Any, ptr: str, direction: Direction) -> Any:
-        """A jsonschema validator for the translated (open) schema of ``node``; ECMA patterns."""
+        """A jsonschema validator for the translated (open) schema of ``node``; ECMA patterns.
+
+        None when the node cannot be translated (`lint_spec` reports that once, per target).
+        """
         # Equal nodes translate equally (the Vapi spec repeats property schemas across DTOs).
         key = (_node_key(node, ptr), direction)
-        got = self._validators.get(key)
-        if got is None:
+        if key in self._validators:
+            return self._validators[key]
+        try:
             schema = self.spec.translator.bundle(node, ptr, direction, False)
-            got = self._validators[key] = _validator_class(schema.get("$schema", ""))(schema)
+        except (ContractTestError, RecursionError):
+            got = None
+        else:
+            got = _validator_class(schema.get("$schema", ""))(schema)
+        self._validators[key] = got
         return got
 
     def value_errors(
@@ -860,6 +868,8 @@ class LintContext:
         errors: list[Any] = []
         for d in [direction] if direction else ["response", "request"]:
             v = self.validator(node, ptr, cast(Direction, d))
+            if v is None:
+                return []
             try:
                 errs = list(v.iter_errors(value))
             except RecursionError:
@@ -1015,9 +1025,12 @@ def unsatisfiable(ctx: LintContext) -> Iterator[Finding]:
         elif hit:
             shown = ", ".join(hit[:8]) + (f" and {len(hit) - 8} more" if len(hit) > 8 else "")
             severity = Severity.ERROR
+            root = site.component is not None and site.pointer == _pointer.join(
+                "/components/schemas", site.component
+            )
             msg = (
-                f"{site.label} can never be satisfied: {why}; it is required, so no valid "
-                f"payload exists for {shown}"
+                f"{site.label} can never be satisfied: {why}; "
+                f"{'' if root else 'it is required, so '}no valid payload exists for {shown}"
             )
         else:
             severity = Severity.WARNING
@@ -1063,7 +1076,7 @@ def _unsat_fix(ctx: LintContext, node: Any) -> str:
             if len(types) == 1:
                 return f"set `type: {types[0]}` to match the enum (or fix the enum)"
             return "make `type` and the enum agree"
-        return "relax the keywords that exclude every enum value, or fix the enum"
+        return "relax the keywords that exclude every listed value, or fix the list"
     return "relax or remove the contradicting keywords (an overlay can patch a vendored spec)"
 
 
@@ -1073,10 +1086,7 @@ def _value_rule(ctx: LintContext, kind: str, rule: str) -> Iterator[Finding]:
             continue
         if kind == "default" and vs.value is None and ctx.nullable(vs.schema):
             continue
-        try:
-            errors = ctx.value_errors(vs.value, vs.schema, vs.schema_pointer, vs.direction)
-        except ContractTestError:
-            continue  # a schema that cannot be translated is reported by the loader
+        errors = ctx.value_errors(vs.value, vs.schema, vs.schema_pointer, vs.direction)
         if not errors:
             continue
         err = _best(errors)
@@ -1274,6 +1284,8 @@ def oneof_ambiguous(ctx: LintContext) -> Iterator[Finding]:
         branches = node.get("oneOf")
         if not isinstance(branches, list) or len(branches) < 2:
             continue
+        if not all(isinstance(b, (dict, bool)) for b in branches):
+            continue  # not schemas: spec.schema-not-object says so
         optr = _pointer.join(site.pointer, "oneOf")
         direction: Direction = site.direction or "request"
         shapes = [ctx.shape(b, _pointer.join(optr, i)) for i, b in enumerate(branches)]
@@ -1395,10 +1407,9 @@ def _find_witness(
     direction: Direction,
     shapes: list[_Shape],
 ) -> Any:
-    try:
-        vi = ctx.validator(branches[i], _pointer.join(optr, i), direction)
-        vj = ctx.validator(branches[j], _pointer.join(optr, j), direction)
-    except ContractTestError:
+    vi = ctx.validator(branches[i], _pointer.join(optr, i), direction)
+    vj = ctx.validator(branches[j], _pointer.join(optr, j), direction)
+    if vi is None or vj is None:
         return _pointer.MISSING
     for finite, other in ((vi, vj), (vj, vi)):
         values = _enum_values(finite.schema)
@@ -1743,14 +1754,20 @@ def _translate_all(spec: Spec) -> list[Finding]:
         try:
             target.schema()
         except ContractTestError as exc:
-            out.append(
-                _finding(
-                    "spec.translation-failed",
-                    Severity.ERROR,
-                    exc.pointer or target.pointer,
-                    f"{target.key}: {exc.message}",
-                )
+            why, ptr = exc.message, exc.pointer or target.pointer
+        except RecursionError:
+            why, ptr = "translation recursed without end (a $ref/allOf cycle)", target.pointer
+        else:
+            continue
+        out.append(
+            _finding(
+                "spec.translation-failed",
+                Severity.ERROR,
+                ptr,
+                f"{target.key}: {why}; checks against it are skipped",
+                "break the cycle, or report the spec to the contracttest maintainers",
             )
+        )
     return out
 
 

@@ -144,7 +144,11 @@ def test_an_optional_unsatisfiable_property_is_a_warning_that_says_so() -> None:
         ("tags", "`type: array` contradicts enum", "move the enum into `items`"),
         ("count", "no integer lies between 1.2 and 1.8", "relax or remove"),
         ("never", "`not: {}` rejects every value", "relax or remove"),
-        ("maybe", "so only null satisfies it", "relax the keywords that exclude every enum value"),
+        (
+            "maybe",
+            "so only null satisfies it",
+            "relax the keywords that exclude every listed value",
+        ),
     ],
 )
 def test_local_contradictions(prop: str, why: str, fix: str) -> None:
@@ -224,6 +228,11 @@ def test_unsatisfiability_follows_items_allof_and_dead_oneof_branches() -> None:
     assert "Either" not in dead_f.message
     branch = got["/components/schemas/Neither/oneOf/1"]
     assert "Neither" in branch.message
+
+
+def test_an_unsatisfiable_component_says_so_without_calling_itself_required() -> None:
+    (f,) = run_rule(make_spec({"Dead": {"type": "string", "enum": [1]}}), "schema.unsatisfiable")
+    assert f.message.endswith("; no valid payload exists for Dead")
 
 
 def test_a_dead_oneof_branch_is_only_a_warning() -> None:
@@ -610,6 +619,49 @@ def test_lint_spec_is_sorted_deduplicated_located_and_includes_loader_diagnostic
     assert all(f.source and f.source.endswith("values.yaml") and f.line for f in findings)
     # the meta-schema rejects the Python-only group syntax: a loader diagnostic, kept as it is
     assert "oas.structure" in {f.rule for f in findings}
+
+
+@pytest.mark.parametrize(
+    "doc",
+    [
+        {
+            "openapi": "3.0.3",
+            "paths": {"/a": {"parameters": "bad", "get": {"responses": {"200": []}}}, "/b": "bad"},
+            "components": {
+                "schemas": {
+                    "A": [],
+                    "B": {"properties": [], "required": "x", "enum": "y", "type": "odd"},
+                    "C": {"allOf": {}, "oneOf": [1, 2], "items": 3, "not": "x"},
+                    "D": {"discriminator": "x", "oneOf": []},
+                    "E": {"discriminator": {"propertyName": 3}, "oneOf": [{"$ref": 5}]},
+                    "F": {"type": "integer", "minimum": "a", "maximum": True, "enum": [{}, [1]]},
+                    "G": {"$ref": "#/components/schemas/H"},
+                    "H": {"$ref": "#/components/schemas/G"},
+                    "I": {"type": "object", "properties": {"x": True}, "required": ["x", 5]},
+                },
+                "parameters": {"P": "x"},
+                "responses": {"R": []},
+            },
+        },
+        {
+            "openapi": "3.1.0",
+            "webhooks": {"w": {"post": {"requestBody": {"$ref": "#/components/requestBodies/X"}}}},
+            "components": {
+                "schemas": {
+                    "A": {"type": ["string", "null"], "const": 3, "examples": ["x", 3]},
+                    "B": False,
+                    "C": {"$ref": "#/components/schemas/A", "minLength": 3, "maxLength": 1},
+                    "D": {"type": "array", "prefixItems": [False], "minItems": 1},
+                }
+            },
+        },
+    ],
+)
+def test_malformed_specs_are_reported_not_crashed_on(doc: dict[str, Any]) -> None:
+    spec = Spec({"info": {"title": "t", "version": "1"}, **doc}, source="<test>", sha256="0")
+    findings = lint_spec(spec)
+    assert findings
+    assert all(isinstance(f, Finding) for f in findings)
 
 
 def test_summary_counts() -> None:
