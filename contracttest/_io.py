@@ -259,7 +259,7 @@ def load_document(
     return parse_document(text, name, fmt=fmt)
 
 
-def _guess_format(text: str, source: str) -> Format | None:
+def _guess_format(source: str) -> Format | None:
     path = urlsplit(source).path if is_url(source) else source
     suffix = Path(path).suffix.lower()
     if suffix == ".json":
@@ -292,7 +292,7 @@ def parse_document(text: str, source: str, *, fmt: str | None = None) -> Documen
         chosen = "json" if low == "json" else "yaml"
         data = _parse_json(text, source) if chosen == "json" else _parse_yaml(text, source)
     else:
-        guessed = _guess_format(text, source)
+        guessed = _guess_format(source)
         if guessed == "json":
             chosen, data = "json", _parse_json(text, source)
         elif guessed == "yaml":
