@@ -14,9 +14,7 @@ from contracttest.cli import ExitCode, run
 
 REPO = Path(__file__).resolve().parents[2]
 SPECS = REPO / "tests" / "data" / "specs"
-SEED = REPO / "spec" / "vapi-phone-numbers.yaml"
-if not SEED.is_file():
-    SEED = REPO.parent / "shared" / "seeds" / "vapi-phone-numbers.openapi.yaml"
+SEED = REPO / "spec" / "vapi-phone-numbers.yaml"  # byte for byte the seed (spec/MANIFEST.json)
 FIXES = REPO / "spec" / "overlays" / "vapi-fixes.yaml"
 
 
@@ -61,6 +59,19 @@ def test_the_fixes_overlay_makes_the_seed_clean() -> None:
     r = lint(str(SEED), "--overlay", str(FIXES))
     assert r.code == ExitCode.OK, r
     assert r.out.strip() == f"{SEED}: no findings"
+
+
+def test_without_arguments_the_configured_spec_and_overlay_are_linted(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Given the project's [tool.contracttest] (the seed spec plus the fixes overlay)
+    monkeypatch.chdir(REPO)
+    # When spec lint runs with no spec argument, Then it lints that pair, which is clean
+    r = lint()
+    assert r.code == ExitCode.OK, r
+    assert r.out.strip().endswith("no findings")
+    # and --no-overlay shows the seed's own defects
+    assert lint("--no-overlay", "-q").code == ExitCode.FINDINGS
 
 
 def test_json_output() -> None:
