@@ -266,8 +266,6 @@ class LintContext:
         self.sites: list[SchemaSite] = []
         self.value_sites: list[ValueSite] = []
         self.site_by_pointer: dict[str, SchemaSite] = {}
-        self.operation_roots: list[tuple[str, SchemaSite]] = []
-        """(operation label, root site of its request body)."""
         self._causes: dict[str, frozenset[str]] = {}
         self._local: dict[str, tuple[list[str], bool]] = {}
         self._shapes: dict[str, _Shape] = {}
@@ -306,7 +304,7 @@ class LintContext:
     def _path_item(self, item: Any, ptr: str, path: str, depth: int) -> None:
         if not isinstance(item, dict) or depth > 3:
             return
-        for i, param in enumerate(item.get("parameters") or []):
+        for i, param in enumerate(_as_list(item.get("parameters"))):
             self._parameter(
                 param, _pointer.join(ptr, "parameters", i), f"{path} parameter", "request"
             )
@@ -316,14 +314,12 @@ class LintContext:
                 continue
             optr = _pointer.join(ptr, method)
             label = f"{method.upper()} {path}"
-            params = op.get("parameters")
-            for i, param in enumerate(params if isinstance(params, list) else []):
+            for i, param in enumerate(_as_list(op.get("parameters"))):
                 self._parameter(param, _pointer.join(optr, "parameters", i), label, "request")
             body = op.get("requestBody")
             if body is not None:
                 bptr = _pointer.join(optr, "requestBody")
-                for site in self._body(body, bptr, f"{label} request", "request"):
-                    self.operation_roots.append((label, site))
+                self._body(body, bptr, f"{label} request", "request")
             responses = op.get("responses")
             if isinstance(responses, dict):
                 for status, resp in responses.items():
@@ -389,19 +385,9 @@ class LintContext:
         secret: bool,
     ) -> None:
         """Parameter and Media Type ``example`` / ``examples`` (a map of Example Objects)."""
+        add = self._value_adder(schema, sptr, label, direction, secret)
         if "example" in obj:
-            self.value_sites.append(
-                ValueSite(
-                    _pointer.join(ptr, "example"),
-                    obj["example"],
-                    "example",
-                    schema,
-                    sptr,
-                    label,
-                    direction,
-                    secret,
-                )
-            )
+            add(_pointer.join(ptr, "example"), obj["example"], "example")
         examples = obj.get("examples")
         if isinstance(examples, dict):
             for name, ex in examples.items():
@@ -409,18 +395,19 @@ class LintContext:
                     target = self.resolve_ref(ex["$ref"])
                     ex = target[0] if target else None
                 if isinstance(ex, dict) and "value" in ex:
-                    self.value_sites.append(
-                        ValueSite(
-                            _pointer.join(ptr, "examples", name, "value"),
-                            ex["value"],
-                            "example",
-                            schema,
-                            sptr,
-                            label,
-                            direction,
-                            secret,
-                        )
-                    )
+                    add(_pointer.join(ptr, "examples", name, "value"), ex["value"], "example")
+
+    def _value_adder(
+        self, schema: Any, sptr: str, label: str, direction: Direction | None, secret: bool
+    ) -> Callable[[str, Any, str], None]:
+        """``add(pointer, value, kind)`` recording a value that ``schema`` must accept."""
+
+        def add(at: str, value: Any, kind: str) -> None:
+            self.value_sites.append(
+                ValueSite(at, value, kind, schema, sptr, label, direction, secret)
+            )
+
+        return add
 
     def _walk(
         self,
@@ -436,36 +423,14 @@ class LintContext:
         self.sites.append(site)
         if not isinstance(node, dict) or depth > 64:
             return site
-        secret = prop is not None and is_secret_key(prop)
+        add = self._value_adder(node, ptr, label, direction, is_secret_key(prop or ""))
         for key in ("default", "example"):
             if key in node:
-                self.value_sites.append(
-                    ValueSite(
-                        _pointer.join(ptr, key),
-                        node[key],
-                        key if key == "default" else "example",
-                        node,
-                        ptr,
-                        label,
-                        direction,
-                        secret,
-                    )
-                )
+                add(_pointer.join(ptr, key), node[key], key)
         examples = node.get("examples")
-        if isinstance(examples, list):
+        if isinstance(examples, list):  # 3.1 (3.0 specs use it too, against the meta-schema)
             for i, value in enumerate(examples):
-                self.value_sites.append(
-                    ValueSite(
-                        _pointer.join(ptr, "examples", i),
-                        value,
-                        "example",
-                        node,
-                        ptr,
-                        label,
-                        direction,
-                        secret,
-                    )
-                )
+                add(_pointer.join(ptr, "examples", i), value, "example")
         if isinstance(node.get("$ref"), str) and self.dialect == "3.0":
             return site  # OAS 3.0: siblings of $ref are ignored
         for key, value in node.items():
@@ -1007,9 +972,11 @@ def unsatisfiable(ctx: LintContext) -> Iterator[Finding]:
             ptr = _pointer.join("/components/schemas", name)
             for cause in ctx.causes(node, ptr):
                 roots.append((cause, name))
-    for label, site in ctx.operation_roots:
-        for cause in ctx.causes(site.node, site.pointer):
-            roots.append((cause, f"the request body of {label}"))
+    for op in ctx.spec.operations:
+        media = op.json_body()
+        if media is not None:
+            for cause in ctx.causes(media.schema_node, media.pointer):
+                roots.append((cause, f"the request body of {op.key}"))
     victims: dict[str, list[str]] = {}
     for cause, name in roots:
         victims.setdefault(cause, []).append(name)

@@ -233,6 +233,28 @@ def test_an_unsatisfiable_component_says_so_without_calling_itself_required() ->
     assert f.message.endswith("; no valid payload exists for Dead")
 
 
+def test_request_bodies_behind_a_ref_are_named_too() -> None:
+    dead = {"$ref": "#/components/schemas/Dead"}
+    doc = {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/x": {
+                "post": {
+                    "requestBody": {"$ref": "#/components/requestBodies/Body"},
+                    "responses": {"200": {"description": "ok"}},
+                }
+            }
+        },
+        "components": {
+            "schemas": {"Dead": {"type": "object", "enum": ["x"]}},
+            "requestBodies": {"Body": {"content": {"application/json": {"schema": dead}}}},
+        },
+    }
+    (f,) = run_rule(Spec(doc, source="<test>", sha256="0"), "schema.unsatisfiable")
+    assert f.message.endswith("no valid payload exists for Dead, the request body of POST /x")
+
+
 def test_a_dead_oneof_branch_is_only_a_warning() -> None:
     spec = make_spec({"E": {"oneOf": [{"type": "string", "enum": [1]}, {"type": "string"}]}})
     (f,) = run_rule(spec, "schema.unsatisfiable")
