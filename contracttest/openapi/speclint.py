@@ -925,7 +925,8 @@ def _validator_class(meta: str) -> Any:
 def _error_text(err: jsonschema.ValidationError, secret: bool) -> str:
     where = _pointer.from_parts(err.absolute_path)
     at = f" at {where}" if where else ""
-    if secret or redact(err.instance) != err.instance:
+    hidden = any(isinstance(p, str) and is_secret_key(p) for p in err.absolute_path)
+    if secret or hidden or redact(err.instance) != err.instance:
         return f"breaks `{err.validator}`{at}"
     message = " ".join(str(err.message).split())
     if len(message) > 160:
@@ -1082,15 +1083,10 @@ def example_invalid(ctx: LintContext) -> Iterator[Finding]:
     yield from _value_rule(ctx, "example", "schema.example-invalid")
 
 
+_ITEMS_FIX = "use `{0}` for the number of items, or move `{1}` into `items`"
 _KEYWORD_FIXES: dict[tuple[str, str], str] = {
-    (
-        "maxLength",
-        "array",
-    ): "use `maxItems` to cap the number of items, or move `maxLength` into `items`",
-    (
-        "minLength",
-        "array",
-    ): "use `minItems` for the number of items, or move `minLength` into `items`",
+    ("maxLength", "array"): _ITEMS_FIX.format("maxItems", "maxLength"),
+    ("minLength", "array"): _ITEMS_FIX.format("minItems", "minLength"),
     ("pattern", "array"): "move `pattern` into `items`",
     ("maxItems", "string"): "use `maxLength` for a string",
     ("minItems", "string"): "use `minLength` for a string",

@@ -317,6 +317,21 @@ def test_secret_examples_are_never_rendered() -> None:
     assert f.actual == "[REDACTED]"
 
 
+def test_secrets_nested_in_an_example_are_never_rendered() -> None:
+    spec = make_spec(
+        {
+            "Creds": {
+                "type": "object",
+                "properties": {"apiKey": {"type": "string"}, "name": {"type": "string"}},
+                "example": {"apiKey": 12345678, "name": "n"},
+            }
+        }
+    )
+    (f,) = run_rule(spec, "schema.example-invalid")
+    assert "12345678" not in json.dumps(f.to_dict())
+    assert "breaks `type` at /apiKey" in f.message
+
+
 def test_examples_next_to_a_ref_are_checked_against_the_ref_target() -> None:
     plan = {"type": "object", "required": ["tier"], "properties": {"tier": {"enum": ["free"]}}}
     ref = {"$ref": "#/components/schemas/Plan"}
