@@ -87,9 +87,12 @@ def finding_message(f: Finding, *, parameter: bool = False) -> str:
     old = _validator_label(f.pointer)
     new = field_path(pointer)
     message = f.message
-    if message.startswith(old):
+    if message.startswith(old + " "):
         return new + message[len(old) :]
-    return message if new in message else f"{new}: {message}"
+    if f.rule == "phone.e164":
+        # class-validator's @IsE164PhoneNumber wording, then the validator's reason.
+        return f"{new} must be a valid phone number (E.164): {message}"
+    return f"{new}: {message}"
 
 
 def messages_for(findings: Iterable[Finding], *, parameter: bool = False) -> list[str]:

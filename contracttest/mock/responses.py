@@ -27,6 +27,8 @@ from contracttest import _pointer
 __all__ = ["SchemaView", "ServerFields", "iso_ms", "parse_datetime_us"]
 
 _MAX_DEPTH = 40
+_NO_TAG = "\x00"
+Shape = tuple[dict[str, Any] | None, set[str], bool]
 
 
 def iso_ms(us: int) -> str:
@@ -89,6 +91,8 @@ class SchemaView:
 
     def __init__(self, root: dict[str, Any]) -> None:
         self.root = root
+        self._shapes: dict[tuple[int, str], Shape] = {}
+        self._kinds: dict[int, str | None] = {}
 
     # ------------------------------------------------------------------ navigation
     def deref(self, node: Any) -> Any:
@@ -147,16 +151,56 @@ class SchemaView:
             return full[0][5] if len(full) == 1 else None
         return scored[0][5]
 
-    def shape(
-        self, node: Any, value: Any, depth: int = 0
-    ) -> tuple[dict[str, Any] | None, set[str], bool]:
-        """(declared properties or None when open, required names, extras allowed) of an object schema."""
+    def shape(self, node: Any, value: Any, depth: int = 0) -> Shape:
+        """(declared properties or None when open, required names, extras allowed) of an object schema.
+
+        Results are cached per schema node (and per discriminator tag for discriminated unions); the
+        returned containers are shared, so callers must not mutate them.
+        """
         node = self.deref(node)
         if not isinstance(node, dict) or depth > _MAX_DEPTH:
             return None, set(), True
+        kind = self._kind(node)
+        if kind is None:
+            return self._shape(node, value, depth)
+        tag = value.get(kind, _NO_TAG) if kind and isinstance(value, dict) else _NO_TAG
+        key = (id(node), tag if isinstance(tag, str) else _NO_TAG)
+        got = self._shapes.get(key)
+        if got is None:
+            got = self._shape(node, value, depth)
+            self._shapes[key] = got
+        return got
+
+    def _kind(self, node: dict[str, Any], depth: int = 0) -> str | None:
+        """``""`` when a node's shape never depends on the value, the discriminator property when it
+        depends only on the tag, None otherwise (cached per node)."""
+        key = id(node)
+        if key in self._kinds:
+            return self._kinds[key]
+        self._kinds[key] = None  # recursion guard: a cycle is treated as value-dependent
+        kind: str | None = ""
+        if depth > _MAX_DEPTH:
+            kind = None
+        for sub in node.get("allOf") or []:
+            sub = self.deref(sub)
+            if kind is not None and (not isinstance(sub, dict) or self._kind(sub, depth + 1) != ""):
+                kind = None
+        branches = node.get("oneOf") or node.get("anyOf")
+        if kind is not None and branches:
+            disc = node.get("x-discriminator")
+            prop = disc.get("propertyName") if isinstance(disc, dict) else None
+            static = all(
+                isinstance(self.deref(b), dict) and self._kind(self.deref(b), depth + 1) == ""
+                for b in branches
+            )
+            kind = prop if isinstance(prop, str) and prop and static else None
+        self._kinds[key] = kind
+        return kind
+
+    def _shape(self, node: dict[str, Any], value: Any, depth: int) -> Shape:
         props: dict[str, Any] | None = None
         required: set[str] = set()
-        extra = node.get("additionalProperties", None)
+        extra = node.get("additionalProperties")
         extras_ok = extra is not None and extra is not False
         if isinstance(node.get("properties"), dict):
             props = dict(node["properties"])
@@ -188,6 +232,8 @@ class SchemaView:
     # ------------------------------------------------------------------ projection
     def project(self, node: Any, value: Any, depth: int = 0) -> Any:
         """``value`` without the members ``node`` does not declare (recursively)."""
+        if not isinstance(value, dict | list):
+            return value
         node = self.deref(node)
         if depth > _MAX_DEPTH or not isinstance(node, dict):
             return value
@@ -202,12 +248,10 @@ class SchemaView:
                 elif extras_ok:
                     out[k] = v
             return out
-        if isinstance(value, list):
-            items = self._items(node, value)
-            if items is None:
-                return value
-            return [self.project(items, v, depth + 1) for v in value]
-        return value
+        items = self._items(node, value)
+        if items is None:
+            return value
+        return [self.project(items, v, depth + 1) for v in value]
 
     def _items(self, node: dict[str, Any], value: Any) -> Any:
         if isinstance(node.get("items"), dict):

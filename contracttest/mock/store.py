@@ -11,6 +11,7 @@ SQLite store pushes only the common case (time ranges, createdAt order, limit/of
 from __future__ import annotations
 
 import json
+import operator
 import os
 import secrets
 import sqlite3
@@ -82,7 +83,7 @@ class Query:
 
     def sort_key(self, rec: Record) -> tuple[Any, ...]:
         if self.sort_by is None:
-            return (rec.created_us, rec.seq)
+            return _by_creation(rec)
         value = rec.body.get(self.sort_by)
         # Missing values sort first ascending (last descending), numbers before strings.
         if isinstance(value, bool) or value is None:
@@ -95,11 +96,20 @@ class Query:
 
     def run(self, records: list[Record]) -> tuple[list[Record], int]:
         """Filter, sort and page ``records`` (all of one collection)."""
-        hits = [r for r in records if r.org == self.org and self.matches(r)]
-        hits.sort(key=self.sort_key, reverse=self.descending)
+        org = self.org
+        if self.ranges or self.equals or self.search is not None:
+            hits = [r for r in records if r.org == org and self.matches(r)]
+        else:
+            hits = [r for r in records if r.org == org]
+        hits.sort(
+            key=_by_creation if self.sort_by is None else self.sort_key, reverse=self.descending
+        )
         total = len(hits)
         end = None if self.limit is None else self.offset + self.limit
         return hits[self.offset : end], total
+
+
+_by_creation = operator.attrgetter("created_us", "seq")
 
 
 def _compare(have: int, op: RangeOp, value: int) -> bool:

@@ -130,6 +130,16 @@ def f(rule: str, pointer: str, message: str, expected: str | None = None) -> Fin
             "fallbackDestination.number must be a valid phone number (E.164)",
         ),
         (
+            f("phone.e164", "/number", "not an E.164 phone number: must start with '+'"),
+            False,
+            "number must be a valid phone number (E.164): not an E.164 phone number: must start with '+'",
+        ),
+        (
+            f("schema.uniqueItems", "/tags", "all of tags's elements must be unique"),
+            False,
+            "tags: all of tags's elements must be unique",
+        ),
+        (
             f(
                 "schema.enum",
                 "/hooks/0/on",

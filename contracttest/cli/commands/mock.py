@@ -66,9 +66,14 @@ def register(subparsers: Any) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_spec_options(parser)
-    parser.add_argument("--host", default="127.0.0.1", help="interface to listen on (default: 127.0.0.1)")
     parser.add_argument(
-        "--port", type=_port, default=8000, help="port to listen on; 0 picks a free one (default: 8000)"
+        "--host", default="127.0.0.1", help="interface to listen on (default: 127.0.0.1)"
+    )
+    parser.add_argument(
+        "--port",
+        type=_port,
+        default=8000,
+        help="port to listen on; 0 picks a free one (default: 8000)",
     )
     parser.add_argument(
         "--token",
@@ -77,7 +82,9 @@ def register(subparsers: Any) -> None:
         metavar="T",
         help=f"accept 'Authorization: Bearer T' (repeat for several orgs; or set ${TOKENS_ENV})",
     )
-    parser.add_argument("--db", metavar="FILE", help="keep state in this SQLite file (default: memory)")
+    parser.add_argument(
+        "--db", metavar="FILE", help="keep state in this SQLite file (default: memory)"
+    )
     parser.add_argument(
         "--max-body",
         type=_size,

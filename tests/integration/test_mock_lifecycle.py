@@ -1,0 +1,132 @@
+"""The mock's resource lifecycle for every provider: create, get, list, patch, delete."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+import pytest
+from mock_payloads import CREATE_BODIES, PROVIDERS
+
+ISO_MS = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+def test_full_lifecycle(
+    provider: str, client: httpx.Client, response_findings: Callable[..., list[Any]]
+) -> None:
+    sent = CREATE_BODIES[provider]
+
+    # Given a created phone number
+    r = client.post("/phone-number", json=sent)
+    assert r.status_code == 201, r.text
+    assert r.headers["content-type"].startswith("application/json")
+    created = r.json()
+    assert not response_findings("PhoneNumberController_create", 201, created)
+    # Server-owned fields are filled...
+    assert uuid.UUID(created["id"]).version == 4
+    uuid.UUID(created["orgId"])
+    assert ISO_MS.match(created["createdAt"]) and created["updatedAt"] == created["createdAt"]
+    assert created["status"] in ("active", "activating", "blocked")
+    # ...and what was sent comes back as sent (the response schema documents all of it).
+    for key, value in sent.items():
+        assert created[key] == value, key
+    if provider == "byo-phone-number":
+        assert created["numberE164CheckEnabled"] is True  # schema default
+    if provider == "twilio":
+        assert created["smsEnabled"] is True  # schema default
+    rid = created["id"]
+
+    # When it is read back, it is the same object
+    got = client.get(f"/phone-number/{rid}")
+    assert got.status_code == 200 and got.json() == created
+    assert not response_findings("PhoneNumberController_findOne", 200, got.json())
+    # Ids are case-insensitive, like Postgres uuids.
+    assert client.get(f"/phone-number/{rid.upper()}").json()["id"] == rid
+
+    # It appears in both lists
+    listed = client.get("/phone-number").json()
+    assert [x["id"] for x in listed] == [rid]
+    assert not response_findings("PhoneNumberController_findAll", 200, listed)
+    page = client.get("/v2/phone-number").json()
+    assert [x["id"] for x in page["results"]] == [rid]
+    assert page["metadata"]["totalItems"] == 1
+    assert not response_findings("PhoneNumberController_findAllPaginated", 200, page)
+
+    # A patch is merged, the discriminator stays, updatedAt moves on
+    patched = client.patch(f"/phone-number/{rid}", json={"provider": provider, "name": "Renamed"})
+    assert patched.status_code == 200, patched.text
+    body = patched.json()
+    assert not response_findings("PhoneNumberController_update", 200, body)
+    assert body["name"] == "Renamed" and body["provider"] == provider
+    assert body["createdAt"] == created["createdAt"] and body["updatedAt"] > created["updatedAt"]
+    assert {k: v for k, v in body.items() if k not in ("name", "updatedAt")} == {
+        k: v for k, v in created.items() if k not in ("name", "updatedAt")
+    }
+    assert client.get(f"/phone-number/{rid}").json() == body
+
+    # Delete answers the deleted object; afterwards the id is gone everywhere
+    deleted = client.delete(f"/phone-number/{rid}")
+    assert deleted.status_code == 200 and deleted.json() == body
+    assert not response_findings("PhoneNumberController_remove", 200, deleted.json())
+    for method in ("GET", "DELETE"):
+        gone = client.request(method, f"/phone-number/{rid}")
+        assert gone.status_code == 404
+        assert gone.json() == {
+            "message": "Phone number not found",
+            "error": "Not Found",
+            "statusCode": 404,
+        }
+    gone = client.patch(f"/phone-number/{rid}", json={"provider": provider, "name": "x"})
+    assert gone.status_code == 404
+    assert client.get("/phone-number").json() == []
+
+
+def test_discriminator_cannot_change(client: httpx.Client) -> None:
+    rid = client.post("/phone-number", json=CREATE_BODIES["vonage"]).json()["id"]
+    r = client.patch(f"/phone-number/{rid}", json={"provider": "telnyx", "name": "x"})
+    assert r.status_code == 400
+    assert r.json()["error"] == "Bad Request"
+    assert any("provider" in m for m in r.json()["message"])
+    assert client.get(f"/phone-number/{rid}").json()["provider"] == "vonage"
+
+
+def test_patch_is_validated_against_the_stored_variant(client: httpx.Client) -> None:
+    # Given a BYO number that may hold a non-E.164 number because the check is off
+    body = {**CREATE_BODIES["byo-phone-number"], "numberE164CheckEnabled": False, "number": "1234"}
+    r = client.post("/phone-number", json=body)
+    assert r.status_code == 201, r.text
+    rid = r.json()["id"]
+    # When a patch turns the check back on, the merged object breaks the E.164 rule: 400
+    r = client.patch(
+        f"/phone-number/{rid}",
+        json={"provider": "byo-phone-number", "numberE164CheckEnabled": True},
+    )
+    assert r.status_code == 400, r.text
+    assert any("number" in m for m in r.json()["message"])
+    assert client.get(f"/phone-number/{rid}").json()["numberE164CheckEnabled"] is False
+    # A patch that keeps the merged object valid goes through
+    r = client.patch(
+        f"/phone-number/{rid}", json={"provider": "byo-phone-number", "number": "+14155550123"}
+    )
+    assert r.status_code == 200, r.text
+
+
+def test_head_answers_like_get_without_a_body(client: httpx.Client) -> None:
+    client.post("/phone-number", json=CREATE_BODIES["vapi"])
+    get = client.get("/phone-number")
+    head = client.head("/phone-number")
+    assert head.status_code == 200 and head.content == b""
+    assert head.headers["content-length"] == str(len(get.content))
+
+
+def test_state_is_per_app(
+    make_app: Callable[..., Any], make_client: Callable[..., httpx.Client]
+) -> None:
+    one, two = make_client(make_app()), make_client(make_app())
+    one.post("/phone-number", json=CREATE_BODIES["vapi"])
+    assert len(one.get("/phone-number").json()) == 1
+    assert two.get("/phone-number").json() == []
