@@ -1,8 +1,9 @@
 """The rule ids the linter reports, with the one-line descriptions SARIF and ``--format json`` show.
 
 The linter's own rules (files it cannot read, YAML 1.1 traps, targeting) are defined here. Payload rules
-come from the validation engine (`contracttest.validate`); the ids it documents are described here too, so
-a SARIF run carries a description for every rule it reports. An id nobody described still gets a
+come from the validation engine (`contracttest.validate`): semantic rules are described by its rule
+registry (user rules included), the discriminator findings here, so a SARIF run carries a description for
+every rule it reports. An id nobody described still gets a
 generic description (never a missing rule entry), so a rule added to the engine later cannot break SARIF.
 """
 
@@ -90,7 +91,8 @@ LINT_RULES: dict[str, RuleInfo] = {
         ),
         _r(
             "lint.target-ambiguous",
-            "Several targets fit the payload equally well; the first one was used.",
+            "Several targets fit the payload equally well; the first one was used (a warning "
+            "when the payload has errors, else information).",
             Severity.WARNING,
             help='Name the target with "$contract", a pyproject glob, or --target.',
         ),
@@ -103,37 +105,12 @@ LINT_RULES: dict[str, RuleInfo] = {
     )
 }
 
-# Rules of the validation engine (ARCHITECTURE.md, `validate`), described for SARIF.
+# Engine findings that are not registered rules (the registry describes the semantic rules).
 _ENGINE_RULES: dict[str, RuleInfo] = {
     r.id: r
     for r in (
-        _r("discriminator.missing", "The discriminator property is missing."),
+        _r("discriminator.missing", "The discriminator property (e.g. provider) is missing."),
         _r("discriminator.unknown", "The discriminator property has a value no variant maps."),
-        _r(
-            "phone.e164",
-            "A phone number is not in E.164 form (+, country code, at most 15 digits).",
-        ),
-        _r(
-            "phone.alphanumeric",
-            "With numberE164CheckEnabled false, the number must still match ^\\+?[a-zA-Z0-9]+$.",
-        ),
-        _r("length.maxLength", "A string is longer than the server's maxLength (server counting)."),
-        _r(
-            "length.minLength", "A string is shorter than the server's minLength (server counting)."
-        ),
-        _r(
-            "hooks.filter.prefix",
-            "A call.ringing startsWith prefix is not 1-20 digits without '+'.",
-        ),
-        _r("hooks.filter.count", "A call.ringing filter has more than 20 startsWith prefixes."),
-        _r("hooks.filter.reason", "A call.ending filter names an ended reason the server rejects."),
-        _r("hooks.on", "A hook's `on` does not match its kind."),
-        _r("hooks.do.shape", "A hook's `do` has the wrong shape for its kind (array vs object)."),
-        _r(
-            "hooks.do.multiple",
-            "A call.ringing hook's `do` is empty or holds several actions; only the first runs.",
-            Severity.WARNING,
-        ),
     )
 }
 
@@ -143,6 +120,12 @@ def describe(rule: str) -> RuleInfo:
     info = LINT_RULES.get(rule) or _ENGINE_RULES.get(rule)
     if info is not None:
         return info
+    from contracttest.validate.rules import registered_rules
+
+    registered = registered_rules().get(rule)
+    if registered is not None:
+        summary = registered.description.rstrip(".") + "."
+        return _r(rule, summary[:1].upper() + summary[1:], registered.severity)
     family, _, name = rule.partition(".")
     if family == "schema" and name:
         return _r(rule, f"The payload breaks the JSON Schema keyword `{name}` of its target.")

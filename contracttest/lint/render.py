@@ -88,7 +88,7 @@ def render_text(report: LintReport, console: Console, *, verbose: bool = False) 
             line.append(" ")
             line.append(f.rule, style="magenta")
             line.append(" ")
-            line.append(finding_text(f))
+            line.append(" ".join(finding_text(f).splitlines()))  # one line per finding
             emit(line)
             if verbose and f.suggestion:
                 emit(Text(f"    hint: {f.suggestion}", style="dim"))

@@ -166,21 +166,28 @@ class Detector:
                 how += f"; {nxt.op.key} does not declare {_plural(nxt.undeclared, 'property', 'properties')}"
             else:
                 how += (
-                    f"; {nxt.op.key} fits too, less specifically (it requires "
-                    f"{nxt.required_present} of the payload's properties, {best.op.key} "
-                    f"{best.required_present})"
+                    f"; {nxt.op.key} fits too but less specifically (it requires "
+                    f"{nxt.required_present} of these properties, not {best.required_present})"
                 )
         findings = []
         if ties:
+            # Valid against every tied target: nothing is hidden, so it is only worth knowing.
+            # With errors, they may come from the wrong target: a warning.
             names = ", ".join(s.op.key for s in ties)
+            if best.errors == 0:
+                severity = Severity.INFO
+                verdict = f"it is valid against each; it was checked against {best.op.key}"
+            else:
+                severity = Severity.WARNING
+                verdict = f"it was checked against {best.op.key}, which may not be the one meant"
             findings.append(
                 Finding(
                     rule="lint.target-ambiguous",
-                    severity=Severity.WARNING,
+                    severity=severity,
                     pointer="",
                     message=(
                         f"{len(ties) + 1} targets fit this payload equally well ({best.op.key}, "
-                        f"{names}); it was checked against {best.op.key}"
+                        f"{names}): {verdict}"
                     ),
                     suggestion='name the target with "$contract", a pyproject glob, or --target',
                     target=best.op.key,
@@ -349,9 +356,24 @@ class Resolver:
                 None,
                 None,
                 f'no target: "$contract" names nothing in {self.spec.source}',
-                [_contract_finding(payload, ptr, f'"$contract": {exc.message}')],
+                [_contract_finding(payload, ptr, self._unknown_target(value.strip(), exc))],
             )
         return Resolution(target, "contract", f'target {target.key} from "$contract"')
+
+    def _unknown_target(self, value: str, exc: TargetError) -> str:
+        """The spec's message, with suggestions that include ``METHOD /path`` forms."""
+        import difflib
+
+        choices = [op.key for op in self.spec.operations]
+        choices += [op.operation_id for op in self.spec.operations]
+        choices += self.spec.dto_names
+        close = difflib.get_close_matches(value, choices, n=3, cutoff=0.6)
+        if not close:
+            return f'"$contract": {exc.message}'
+        shown = ", ".join(repr(c) for c in close)
+        return (
+            f'"$contract": no DTO or operation named {value!r} in the spec; did you mean {shown}?'
+        )
 
     def _contract_conflict(self, payload: Payload, res: Resolution) -> list[Finding]:
         value = payload.contract
