@@ -1,0 +1,780 @@
+"""Checks applied to every exchange, and checks of what the server did with one kind of case.
+
+Each check is a function ``(ctx, case, response) -> Iterable[Finding]`` registered with ``@check``.
+Response checks (status documented, content type, schema, no secrets, no 5xx) run on every response
+the run gets, whatever phase sent the request. Expectation checks (valid accepted, invalid rejected,
+error names the field, unknown id is 404, credentials required) run on the cases of their kind.
+
+`CheckContext.evaluate` runs them all on one exchange and records the outcome; the pytest plugin
+reuses it through `run_checks`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from contracttest import _pointer
+from contracttest.findings import Finding, Severity, is_secret_key, truncate_value
+from contracttest.runner.case import Case
+from contracttest.runner.registry import check
+from contracttest.runner.results import (
+    CheckResult,
+    Failure,
+    RequestSnapshot,
+    ResponseSnapshot,
+    Status,
+)
+
+if TYPE_CHECKING:
+    from contracttest.openapi.model import Operation, Spec
+    from contracttest.runner.http import HttpRequest, HttpResponse
+    from contracttest.runner.redaction import Redactor
+
+__all__ = ["CheckContext", "run_checks"]
+
+JSON_RE = re.compile(r"^application/(?:[\w.+-]+\+)?json$")
+GENERIC_MESSAGES = frozenset(
+    {
+        "",
+        "bad request",
+        "invalid request",
+        "validation failed",
+        "validation error",
+        "error",
+        "unprocessable entity",
+        "not found",
+    }
+)
+MASKED = re.compile(
+    r"^(?:\*+.*|.*\*{3,}.*|.*•+.*|x{4,}.*|\[redacted\]|redacted|hidden|null)$", re.I
+)
+# Credentials a server must never hand back (twilioAuthToken, twilioApiSecret, serverUrlSecret...).
+# Passwords are left out: a SIP ``authentication.password`` is declared required in Vapi's responses.
+LEAK_KEY = re.compile(r"(?:token|secret|privatekey|private_key)$", re.I)
+MIN_LEAK_VALUE = 8
+MAX_FAILURES_PER_CHECK = 50
+
+
+def _json_media(media_type: str) -> bool:
+    mt = media_type.split(";", 1)[0].strip().lower()
+    return bool(JSON_RE.match(mt)) or mt == "*/*"
+
+
+def documents_errors(op: Operation) -> bool:
+    """Whether the operation documents any error response (4xx, 5xx, ``default``)."""
+    return any(s[0] in "45" or s == "default" for s in op.responses)
+
+
+def documented_json(op: Operation, status: int) -> tuple[str, str] | None:
+    """(target key, media type) of the JSON body documented for ``status``, if any."""
+    resp = op.response_for(status)
+    if resp is None:
+        return None
+    for mt in resp.content:
+        if _json_media(mt):
+            return f"{op.label}:response:{resp.status}", mt
+    return None
+
+
+# ------------------------------------------------------------------------------------- recording
+@dataclass
+class _Slot:
+    result: CheckResult
+    signatures: dict[tuple[Any, ...], int] = field(default_factory=dict)
+    sizes: dict[tuple[Any, ...], int] = field(default_factory=dict)
+    counts: dict[tuple[Any, ...], int] = field(default_factory=dict)
+
+
+def _signature(check_id: str, finding: Finding, status: int | None) -> tuple[Any, ...]:
+    pointer = re.sub(r"/\d+(?=/|$)", "/*", finding.pointer)
+    return (check_id, finding.rule, pointer, status // 100 if status else None)
+
+
+def _size(value: Any) -> int:
+    import json
+
+    try:
+        return len(json.dumps(value, default=str))
+    except (TypeError, ValueError):
+        return 10**9
+
+
+class CheckContext:
+    """Shared state of checks: the spec, compiled validators, results, spec gaps, secrets sent."""
+
+    def __init__(
+        self,
+        spec: Spec,
+        redactor: Redactor,
+        *,
+        checks: Iterable[str] | None = None,
+        credentials: int = 1,
+    ) -> None:
+        from contracttest.runner.registry import checks_info
+
+        self.spec = spec
+        self.redactor = redactor
+        infos = checks_info()
+        self.enabled = [c.id for c in infos] if checks is None else list(checks)
+        self._fns = {c.id: c for c in infos}
+        self.credentials = credentials
+        self.sent_secrets: dict[str, str] = {}
+        """Secret values the runner sent -> the name they were sent under."""
+        self.results: dict[tuple[str, str], _Slot] = {}
+        self.gaps: dict[str, dict[int, set[str]]] = {}
+        self._lock = threading.RLock()
+        self.listeners: list[Callable[[Failure], None]] = []
+
+    # -- secrets ---------------------------------------------------------------------------
+    def learn_sent(self, payload: Any) -> None:
+        """Remember secret values the runner sends, to spot them echoed back."""
+        from contracttest.runner.executor import MARKER_PREFIX
+
+        for _where, key, value in _iter_secret_members(payload, ""):
+            # Only markers the runner planted: generated values ("0000") could match anything.
+            if isinstance(value, str) and value.startswith(MARKER_PREFIX):
+                self.sent_secrets.setdefault(value, key)
+        self.redactor.learn(payload)
+
+    def learn_credential(self, name: str, value: str) -> None:
+        """A credential of the run: never to be echoed back, always scrubbed."""
+        token = value.split(" ", 1)[1] if " " in value else value
+        if len(token) >= MIN_LEAK_VALUE:
+            self.sent_secrets.setdefault(token, name)
+        self.redactor.add(value, min_length=4)
+        self.redactor.add(token, min_length=4)
+
+    # -- results ---------------------------------------------------------------------------
+    def slot(self, op: Operation, check_id: str) -> _Slot:
+        key = (op.label, check_id)
+        with self._lock:
+            got = self.results.get(key)
+            if got is None:
+                got = self.results[key] = _Slot(CheckResult(operation=op.label, check=check_id))
+            return got
+
+    def count(self, op: Operation, check_id: str, n: int = 1) -> None:
+        with self._lock:
+            self.slot(op, check_id).result.cases += n
+
+    def fail(
+        self,
+        check_id: str,
+        case: Case,
+        finding: Finding,
+        *,
+        request: HttpRequest | None = None,
+        response: HttpResponse | None = None,
+        steps: tuple[str, ...] = (),
+    ) -> None:
+        """Record a failing case (the smallest payload is kept for each kind of failure)."""
+        op = case.operation
+        payload = self.redactor.value(case.payload())
+        finding = _scrub_finding(finding, self.redactor, op.label)
+        failure = Failure(
+            check=check_id,
+            operation=op.label,
+            finding=finding,
+            request=RequestSnapshot.capture(
+                request,
+                self.redactor,
+                credential=case.credential if isinstance(case.credential, int) else None,
+            )
+            if request is not None
+            else None,
+            response=ResponseSnapshot.capture(response, self.redactor)
+            if response is not None
+            else None,
+            case=self.redactor.text(case.description or case.kind),
+            payload=payload,
+            steps=tuple(self.redactor.text(s) for s in steps),
+        )
+        sig = _signature(check_id, finding, response.status if response is not None else None)
+        size = _size(payload)
+        with self._lock:
+            slot = self.slot(op, check_id)
+            slot.result.status = Status.FAILED
+            slot.counts[sig] = slot.counts.get(sig, 0) + 1
+            idx = slot.signatures.get(sig)
+            if idx is None:
+                if len(slot.result.failures) >= MAX_FAILURES_PER_CHECK:
+                    return
+                slot.signatures[sig] = len(slot.result.failures)
+                slot.sizes[sig] = size
+                slot.result.failures.append(failure)
+            elif size < slot.sizes[sig]:
+                slot.result.failures[idx] = failure
+                slot.sizes[sig] = size
+        for listener in self.listeners:
+            listener(failure)
+
+    def error(self, op: Operation, check_id: str, message: str) -> None:
+        """The check could not finish for this operation (timeout, refused connection...)."""
+        text = self.redactor.text(message)
+        with self._lock:
+            slot = self.slot(op, check_id)
+            if text not in slot.result.errors and len(slot.result.errors) < 20:
+                slot.result.errors.append(text)
+            if slot.result.status is not Status.FAILED:
+                slot.result.status = Status.ERRORED
+
+    def skip(self, op: Operation, check_id: str, reason: str) -> None:
+        with self._lock:
+            slot = self.slot(op, check_id)
+            if slot.result.cases == 0 and slot.result.status is Status.PASSED:
+                slot.result.status = Status.SKIPPED
+                slot.result.reason = reason
+
+    def note_gap(self, op: Operation, status: int, why: str) -> None:
+        with self._lock:
+            self.gaps.setdefault(op.label, {}).setdefault(status, set()).add(why)
+
+    def spec_findings(self) -> list[Finding]:
+        """One finding per operation whose provoked error responses are undocumented."""
+        out = []
+        for op in self.spec.operations:
+            gaps = self.gaps.get(op.label)
+            if not gaps:
+                continue
+            parts = [f"{s} ({', '.join(sorted(w))})" for s, w in sorted(gaps.items())]
+            out.append(
+                Finding(
+                    rule="spec.undocumented-error-responses",
+                    severity=Severity.WARNING,
+                    pointer=_pointer.join(op.pointer, "responses"),
+                    message=(
+                        f"{op.method} {op.path} documents no error response, yet the server answered "
+                        f"{'; '.join(parts)} when the runner provoked them; not counted as failures"
+                    ),
+                    expected="documented error responses",
+                    actual=", ".join(str(s) for s in sorted(gaps)),
+                    suggestion="document these responses (e.g. with an overlay) so clients can rely on them",
+                    target=op.label,
+                )
+            )
+        return self.spec.locate(out)
+
+    # -- running ---------------------------------------------------------------------------
+    def evaluate(
+        self,
+        case: Case,
+        request: HttpRequest,
+        response: HttpResponse,
+        *,
+        only: Iterable[str] | None = None,
+        steps: tuple[str, ...] = (),
+    ) -> dict[str, list[Finding]]:
+        """Run every applicable check on one exchange and record the outcome."""
+        outcome = run_checks(self, case, response, only=only)
+        for check_id, findings in outcome.items():
+            self.count(case.operation, check_id)
+            for f in findings:
+                self.fail(check_id, case, f, request=request, response=response, steps=steps)
+        return outcome
+
+    def errored(self, case: Case, message: str, *, only: Iterable[str] | None = None) -> None:
+        for check_id in applicable(self, case, only=only):
+            self.error(case.operation, check_id, message)
+
+    # -- validators ------------------------------------------------------------------------
+    def response_findings(self, target: str, body: Any) -> list[Finding]:
+        from contracttest.validate import get_validator
+
+        v = get_validator(self.spec, target)
+        found = [f for f in v.iter_findings(body) if f.severity >= Severity.ERROR]
+        found.extend(self.undeclared(target, body))
+        return found
+
+    def undeclared(self, target: str, body: Any) -> list[Finding]:
+        """Members the response carries but its schema does not declare."""
+        from contracttest.runner.undeclared import undeclared_members
+
+        out = []
+        for pointer in undeclared_members(self.spec.target(target).schema(), body):
+            name = _pointer.parts(pointer)[-1] if pointer else ""
+            out.append(
+                Finding(
+                    rule="schema.additionalProperties",
+                    severity=Severity.ERROR,
+                    pointer=pointer,
+                    message=f"the response has member {name!r}, which the schema does not declare",
+                    expected="only declared members",
+                    actual=name,
+                    target=target,
+                )
+            )
+        return out
+
+
+# --------------------------------------------------------------------------------- check runner
+def applicable(ctx: CheckContext, case: Case, *, only: Iterable[str] | None = None) -> list[str]:
+    chosen = set(only) if only is not None else None
+    out = []
+    for cid in ctx.enabled:
+        info = ctx._fns.get(cid)
+        if info is None or info.scope == "scenario" or info.fn is None:
+            continue
+        if chosen is not None and cid not in chosen:
+            continue
+        applies = getattr(info.fn, "applies", None)
+        if applies is not None and not applies(case):
+            continue
+        out.append(cid)
+    return out
+
+
+def run_checks(
+    ctx: CheckContext, case: Case, response: HttpResponse, *, only: Iterable[str] | None = None
+) -> dict[str, list[Finding]]:
+    """Findings per applicable check for one response (nothing recorded)."""
+    out: dict[str, list[Finding]] = {}
+    for cid in applicable(ctx, case, only=only):
+        fn = ctx._fns[cid].fn
+        assert fn is not None
+        out[cid] = list(fn(ctx, case, response))
+    return out
+
+
+def _applies(pred: Callable[[Case], bool]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    def deco(fn: Callable[..., Any]) -> Callable[..., Any]:
+        fn.applies = pred  # type: ignore[attr-defined]
+        return fn
+
+    return deco
+
+
+def _finding(rule: str, case: Case, message: str, pointer: str = "", **kw: Any) -> Finding:
+    return Finding(
+        rule=rule,
+        severity=Severity.ERROR,
+        pointer=pointer,
+        message=message,
+        target=case.label,
+        **kw,
+    )
+
+
+def _error_text(response: HttpResponse) -> str:
+    """What an error body says, flattened (NestJS ``message`` arrays, ``errors``, ``detail``...)."""
+    body = response.json_or_none()
+    parts: list[str] = []
+
+    def walk(v: Any, key: str = "") -> None:
+        if isinstance(v, str):
+            if key.lower() in (
+                "error",
+                "statuscode",
+                "status",
+                "code",
+                "type",
+                "title",
+            ) and v.lower() in (GENERIC_MESSAGES | {"bad request", "unprocessable entity"}):
+                return
+            parts.append(v)
+        elif isinstance(v, dict):
+            for k, sub in v.items():
+                if isinstance(k, str) and k.lower() in (
+                    "statuscode",
+                    "status",
+                    "timestamp",
+                    "path",
+                ):
+                    continue
+                if isinstance(k, str) and k not in ("message", "errors", "detail", "details"):
+                    parts.append(k)
+                walk(sub, str(k))
+        elif isinstance(v, list):
+            for sub in v:
+                walk(sub, key)
+
+    if body is None:
+        text = response.text.strip()
+        return "" if text.lower() in GENERIC_MESSAGES else text[:4000]
+    walk(body)
+    joined = " ".join(p for p in parts if p.strip().lower() not in GENERIC_MESSAGES)
+    return joined[:8000]
+
+
+def _describe(case: Case) -> str:
+    return case.description or case.kind
+
+
+# ------------------------------------------------------------------------------ response checks
+@check(
+    "response.status",
+    title="Status code is documented",
+    short="status",
+    description="Every response status is documented for the operation. Error statuses the runner "
+    "provoked on purpose are a spec finding, not a failure, when the spec documents none.",
+)
+def check_status(ctx: CheckContext, case: Case, response: HttpResponse) -> Iterator[Finding]:
+    op = case.operation
+    status = response.status
+    if op.response_for(status) is not None or status >= 500:
+        return
+    if 400 <= status < 500:
+        if status in case.provoked:
+            ctx.note_gap(op, status, _gap_reason(case))
+            return
+        if not documents_errors(op):
+            # Nothing documented to compare with; the expectation checks judge this 4xx.
+            return
+    documented = ", ".join(op.responses) or "none"
+    yield _finding(
+        "response.status-undocumented",
+        case,
+        f"{op.method} {op.path} answered {status}, which the spec does not document "
+        f"(documented: {documented})",
+        expected=f"one of {documented}",
+        actual=str(status),
+    )
+
+
+def _gap_reason(case: Case) -> str:
+    return {
+        "reject": "invalid input",
+        "not-found": "unknown id",
+        "unauthorized": "missing or wrong credentials",
+        "hidden": "another org's resource",
+    }.get(case.expect, case.kind)
+
+
+@check(
+    "response.content-type",
+    title="Content-Type matches the documented media type",
+    short="content-type",
+    description="A response with a documented body says so in its Content-Type (application/json).",
+)
+def check_content_type(ctx: CheckContext, case: Case, response: HttpResponse) -> Iterator[Finding]:
+    op = case.operation
+    resp = op.response_for(response.status)
+    if resp is None or not resp.content or response.status >= 500 or not response.body:
+        return
+    got = response.media_type
+    documented = list(resp.content)
+    if got is None:
+        yield _finding(
+            "response.content-type-missing",
+            case,
+            f"the {response.status} response has a body but no Content-Type header",
+            expected=" or ".join(documented),
+            actual="no Content-Type",
+        )
+        return
+    for mt in documented:
+        want = mt.split(";", 1)[0].strip().lower()
+        if want in ("*/*", got) or (want.endswith("/*") and got.startswith(want[:-1])):
+            return
+    yield _finding(
+        "response.content-type",
+        case,
+        f"the {response.status} response is {got}, the spec documents {' or '.join(documented)}",
+        expected=" or ".join(documented),
+        actual=truncate_value(response.content_type or ""),
+    )
+
+
+@check(
+    "response.schema",
+    title="Response body matches its schema",
+    short="schema",
+    description="The body of a documented response validates against its schema: types, required "
+    "and undeclared properties, formats, discriminated variants, semantic rules.",
+)
+def check_schema(ctx: CheckContext, case: Case, response: HttpResponse) -> Iterator[Finding]:
+    op = case.operation
+    if response.status >= 500:
+        return
+    doc = documented_json(op, response.status)
+    if doc is None:
+        return
+    target, _mt = doc
+    if not response.body:
+        yield _finding(
+            "response.empty-body",
+            case,
+            f"the {response.status} response has an empty body; the spec documents a JSON body",
+            expected="a JSON body",
+            actual="empty",
+        )
+        return
+    try:
+        body = response.json()
+    except ValueError as exc:
+        yield _finding(
+            "response.not-json",
+            case,
+            f"the {response.status} response body is not JSON ({exc})",
+            expected="JSON",
+            actual=truncate_value(ctx.redactor.text(response.text[:200])),
+        )
+        return
+    for f in ctx.response_findings(target, body):
+        yield Finding(
+            rule=f.rule,
+            severity=Severity.ERROR,
+            pointer=f.pointer,
+            message=f"response {response.status}: {f.message}",
+            expected=f.expected,
+            actual=f.actual,
+            schema_pointer=f.schema_pointer,
+            target=target,
+            details=f.details,
+        )
+
+
+@check(
+    "response.no-secrets",
+    title="Responses never expose secrets",
+    short="secrets",
+    description="No response carries a credential: a member named like a token or secret "
+    "(twilioAuthToken, twilioApiSecret) with a readable value, or a secret value the runner sent.",
+)
+def check_secrets(ctx: CheckContext, case: Case, response: HttpResponse) -> Iterator[Finding]:
+    if not response.body:
+        return
+    body = response.json_or_none()
+    seen: set[str] = set()
+    if body is not None:
+        for pointer, key, value in _iter_secret_members(body, ""):
+            if not LEAK_KEY.search(key) or not isinstance(value, str) or not value.strip():
+                continue
+            if MASKED.match(value.strip()):
+                continue
+            seen.add(pointer)
+            yield _finding(
+                "response.secret-exposed",
+                case,
+                f"the response exposes the secret {key!r} in clear text",
+                pointer,
+                expected="secrets omitted or masked",
+                actual="[REDACTED]",
+            )
+    if not ctx.sent_secrets:
+        return
+    text = response.text
+    for value, name in list(ctx.sent_secrets.items()):
+        if value not in text:
+            continue
+        where = _find_value(body, value) if body is not None else None
+        if where is not None and where in seen:
+            continue
+        yield _finding(
+            "response.secret-echoed",
+            case,
+            f"the response echoes the value the runner sent as {name!r}",
+            where or "",
+            expected="secrets never returned",
+            actual="[REDACTED]",
+        )
+
+
+@check(
+    "server.no-5xx",
+    title="No server errors",
+    short="no 5xx",
+    description="No input, valid or not (malformed JSON, wrong types, non-object bodies, bad path "
+    "ids, boundary query values), makes the server answer 5xx.",
+)
+def check_no_5xx(ctx: CheckContext, case: Case, response: HttpResponse) -> Iterator[Finding]:
+    if response.status >= 500:
+        yield _finding(
+            "server.5xx",
+            case,
+            f"the server answered {response.status} to {_describe(case)}",
+            expected="a 2xx or 4xx answer",
+            actual=str(response.status),
+        )
+
+
+# --------------------------------------------------------------------------- expectation checks
+@check(
+    "request.valid-accepted",
+    title="Valid requests are accepted",
+    short="valid",
+    description="A request that honours the contract gets a 2xx the operation documents.",
+    scope="expectation",
+)
+@_applies(lambda case: case.expect == "success")
+def check_valid_accepted(
+    ctx: CheckContext, case: Case, response: HttpResponse
+) -> Iterator[Finding]:
+    status = response.status
+    if 200 <= status < 300 or status >= 500:
+        return
+    said = _error_text(response)
+    yield _finding(
+        "request.valid-rejected",
+        case,
+        f"a valid request ({_describe(case)}) was answered {status}"
+        + (f": {truncate_value(ctx.redactor.text(said), 200)}" if said else ""),
+        expected="a documented 2xx: " + (", ".join(case.operation.success_statuses()) or "2xx"),
+        actual=str(status),
+    )
+
+
+@check(
+    "request.invalid-rejected",
+    title="Invalid requests are rejected with 4xx",
+    short="invalid",
+    description="A request that breaks the contract (schema, discriminator, semantic rule, malformed "
+    "body, wrong content type, bad path id, out-of-range query value) gets a 4xx.",
+    scope="expectation",
+)
+@_applies(lambda case: case.expect == "reject")
+def check_invalid_rejected(
+    ctx: CheckContext, case: Case, response: HttpResponse
+) -> Iterator[Finding]:
+    status = response.status
+    if 400 <= status < 500 or status >= 500:
+        return
+    v = case.violation
+    yield _finding(
+        "request.invalid-accepted",
+        case,
+        f"the server answered {status} to an invalid request: {_describe(case)}",
+        v.pointer if v is not None else "",
+        expected="a 4xx rejection" + (f" ({v.rule})" if v is not None else ""),
+        actual=str(status),
+    )
+
+
+@check(
+    "request.error-names-field",
+    title="The 400 names the broken field",
+    short="error msg",
+    description="When the server says why it rejected a request, the message names the field that "
+    "broke the contract.",
+    scope="expectation",
+)
+@_applies(
+    lambda case: (
+        case.expect == "reject" and case.violation is not None and bool(case.violation.names)
+    )
+)
+def check_error_names_field(
+    ctx: CheckContext, case: Case, response: HttpResponse
+) -> Iterator[Finding]:
+    if response.status not in (400, 422):
+        return
+    v = case.violation
+    assert v is not None
+    said = _error_text(response)
+    if not said.strip():
+        return
+    low = said.lower()
+    if any(_mentions(low, n) for n in v.names):
+        return
+    yield _finding(
+        "request.error-misses-field",
+        case,
+        f"the {response.status} response does not name the broken field "
+        f"{' / '.join(repr(n) for n in v.names)} ({v.rule})",
+        v.pointer,
+        expected=f"a message naming {v.names[0]!r}",
+        actual=truncate_value(ctx.redactor.text(said), 160),
+    )
+
+
+def _mentions(text: str, name: str) -> bool:
+    name = name.lower()
+    if not name:
+        return False
+    return re.search(r"(?<![a-z0-9_])" + re.escape(name) + r"(?![a-z0-9_])", text) is not None
+
+
+@check(
+    "request.unknown-id",
+    title="Unknown ids get 404",
+    short="unknown id",
+    description="A well-formed id that names no resource gets 404 (or 410), not 2xx, 400 or 5xx.",
+    scope="expectation",
+)
+@_applies(lambda case: case.expect == "not-found")
+def check_unknown_id(ctx: CheckContext, case: Case, response: HttpResponse) -> Iterator[Finding]:
+    status = response.status
+    if status in (404, 410) or status >= 500:
+        return
+    what = "returned a resource" if 200 <= status < 300 else f"answered {status}"
+    yield _finding(
+        "request.unknown-id-not-404",
+        case,
+        f"{case.operation.method} with an id that does not exist {what} ({_describe(case)})",
+        "/path",
+        expected="404",
+        actual=str(status),
+    )
+
+
+@check(
+    "auth.required",
+    title="Credentials are required",
+    short="auth",
+    description="Every secured operation answers 401/403 to a request with missing or wrong "
+    "credentials.",
+    scope="expectation",
+)
+@_applies(lambda case: case.expect == "unauthorized")
+def check_auth_required(ctx: CheckContext, case: Case, response: HttpResponse) -> Iterator[Finding]:
+    status = response.status
+    if status in (401, 403) or status >= 500:
+        return
+    who = "without credentials" if case.credential is None else "with a wrong token"
+    what = "accepted" if 200 <= status < 300 else f"answered {status}"
+    yield _finding(
+        "auth.not-enforced" if 200 <= status < 300 else "auth.wrong-status",
+        case,
+        f"{case.operation.method} {case.operation.path} {what} a request {who}",
+        expected="401 or 403",
+        actual=str(status),
+    )
+
+
+# ----------------------------------------------------------------------------------- helpers
+def _iter_secret_members(value: Any, pointer: str) -> Iterator[tuple[str, str, Any]]:
+    if isinstance(value, dict):
+        for k, v in value.items():
+            p = _pointer.join(pointer, str(k))
+            if isinstance(k, str) and is_secret_key(k):
+                yield p, k, v
+            yield from _iter_secret_members(v, p)
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _iter_secret_members(v, _pointer.join(pointer, i))
+
+
+def _find_value(value: Any, needle: str, pointer: str = "") -> str | None:
+    if isinstance(value, str):
+        return pointer if needle in value else None
+    if isinstance(value, dict):
+        for k, v in value.items():
+            got = _find_value(v, needle, _pointer.join(pointer, str(k)))
+            if got is not None:
+                return got
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            got = _find_value(v, needle, _pointer.join(pointer, i))
+            if got is not None:
+                return got
+    return None
+
+
+def _scrub_finding(f: Finding, redactor: Redactor, op_label: str) -> Finding:
+    from dataclasses import replace
+
+    return replace(
+        f,
+        message=redactor.text(f.message),
+        actual=redactor.text(f.actual) if f.actual is not None else None,
+        expected=redactor.text(f.expected) if f.expected is not None else None,
+        target=f.target or op_label,
+    )
+
+
+def is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)

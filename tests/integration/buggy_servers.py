@@ -1,0 +1,544 @@
+"""Deliberately buggy Phone Numbers servers, for the runner's tests and the benchmark.
+
+`make_app(spec, tokens, bug=None)` is a small Starlette app implementing the seed spec's Phone Numbers
+API (with the fixes overlay) the way a correct server would: NestJS-shaped 400s that name the field,
+401 without a valid bearer token, one org per token, 404 for unknown ids, merge PATCH that keeps the
+provider, limit/pagination/filters/search/sort on the lists, write-only Twilio secrets. Requests are
+validated with contracttest's own validators, so "correct" means correct by the same rules the runner
+applies; what the buggy variants get wrong is behaviour, which is what a conformance run must catch.
+
+``bug`` switches on exactly one defect from `BUGS`; each entry names the checks that must report it.
+Serve an app on 127.0.0.1 with `serve` (uvicorn in a thread).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hmac
+import json
+import math
+import re
+import uuid
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+BUGS: dict[str, tuple[str, frozenset[str]]] = {
+    name: (text, frozenset(checks))
+    for name, text, checks in (
+        ("create-200", "POST answers 200 where the spec documents 201", {"response.status"}),
+        (
+            "leak-auth-token",
+            "responses carry twilioAuthToken in clear text",
+            {"response.no-secrets"},
+        ),
+        ("ignore-limit", "the lists ignore limit", {"stateful.pagination"}),
+        ("limit-off-by-one", "GET /phone-number returns limit-1 items", {"stateful.pagination"}),
+        ("page-off-by-one", "page n skips to offset n*limit", {"stateful.pagination"}),
+        ("total-pages-floor", "totalPages rounds down", {"stateful.pagination"}),
+        ("total-all-orgs", "totalItems counts every org's numbers", {"stateful.pagination"}),
+        (
+            "accept-invalid-e164",
+            "a BYO number that is not E.164 is accepted",
+            {"request.invalid-rejected"},
+        ),
+        (
+            "accept-long-name",
+            "name longer than 40 characters is accepted",
+            {"request.invalid-rejected"},
+        ),
+        (
+            "accept-unknown-fields",
+            "unknown body properties are accepted",
+            {"request.invalid-rejected"},
+        ),
+        ("accept-big-limit", "limit above 1000 is accepted", {"request.invalid-rejected"}),
+        ("accept-text-plain", "JSON sent as text/plain is accepted", {"request.invalid-rejected"}),
+        (
+            "vague-errors",
+            "400 bodies never say which field is wrong",
+            {"request.error-names-field"},
+        ),
+        ("extra-field", "responses carry an undocumented member", {"response.schema"}),
+        ("missing-required", "responses leave out the required orgId", {"response.schema"}),
+        ("wrong-type", "createdAt is an epoch number", {"response.schema"}),
+        ("bad-date-format", "createdAt is not RFC 3339", {"response.schema"}),
+        ("bad-status-enum", "status is a value outside its enum", {"response.schema"}),
+        ("text-content-type", "JSON answers say text/plain", {"response.content-type"}),
+        ("patch-changes-provider", "PATCH may change the provider", {"stateful.discriminator"}),
+        (
+            "provider-rewritten",
+            "every number is stored as provider vapi",
+            {"stateful.discriminator"},
+        ),
+        ("delete-noop", "DELETE answers 200 but keeps the number", {"stateful.lifecycle"}),
+        (
+            "patch-not-persisted",
+            "PATCH answers the merge but does not store it",
+            {"stateful.lifecycle"},
+        ),
+        ("patch-replaces", "PATCH replaces the number with the patch", {"stateful.lifecycle"}),
+        ("create-drops-name", "name is not stored", {"stateful.lifecycle"}),
+        ("wrong-default", "numberE164CheckEnabled defaults to false", {"stateful.lifecycle"}),
+        ("list-stale", "new numbers do not show up in GET /phone-number", {"stateful.lifecycle"}),
+        ("ignore-date-filters", "createdAt/updatedAt filters are ignored", {"stateful.filters"}),
+        ("ignore-search", "search is ignored", {"stateful.filters"}),
+        ("ignore-sort", "sortOrder is ignored", {"stateful.filters"}),
+        ("cross-org-read", "GET by id ignores the org", {"auth.isolation"}),
+        ("cross-org-write", "PATCH and DELETE by id ignore the org", {"auth.isolation"}),
+        ("list-all-orgs", "lists show every org's numbers", {"auth.isolation"}),
+        ("no-auth", "no credentials needed", {"auth.required"}),
+        ("any-token", "any bearer token is accepted", {"auth.required"}),
+        ("crash-malformed-json", "malformed JSON gets 500", {"server.no-5xx"}),
+        ("crash-bad-id", "an id that is not a UUID gets 500", {"server.no-5xx"}),
+        ("crash-limit-zero", "limit=0 on the paginated list divides by zero", {"server.no-5xx"}),
+        ("crash-unicode", "non-ASCII names get 500", {"server.no-5xx"}),
+        ("unknown-id-400", "unknown ids get 400 instead of 404", {"request.unknown-id"}),
+        ("unknown-id-200", "unknown ids get 200 with an empty object", {"request.unknown-id"}),
+        ("echo-token", "404 messages echo the caller's token", {"response.no-secrets"}),
+    )
+}
+
+CREATE = "PhoneNumberController_create"
+LIST = "PhoneNumberController_findAll"
+PAGED = "PhoneNumberController_findAllPaginated"
+GET = "PhoneNumberController_findOne"
+UPDATE = "PhoneNumberController_update"
+DELETE = "PhoneNumberController_remove"
+WRITE_ONLY = frozenset({"twilioAuthToken", "twilioApiSecret"})
+UUID_RE = re.compile(
+    r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+)
+DATE_FILTERS = (
+    "createdAtGt",
+    "createdAtLt",
+    "createdAtGe",
+    "createdAtLe",
+    "updatedAtGt",
+    "updatedAtLt",
+    "updatedAtGe",
+    "updatedAtLe",
+)
+
+
+class Problem(Exception):
+    def __init__(self, status: int, message: str | list[str], error: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.body = {"message": message, "error": error, "statusCode": status}
+
+
+def _bad(message: str | list[str]) -> Problem:
+    return Problem(400, message, "Bad Request")
+
+
+def _message(finding: Any) -> str:
+    """A NestJS-style message: it names the field (``number must be ...``)."""
+    from contracttest.findings import pointer_to_path
+
+    label = pointer_to_path(finding.pointer)[1:].lstrip(".")
+    label = label.removeprefix("query.").removeprefix("path.")
+    last = label.rsplit(".", 1)[-1]
+    if not label or last in finding.message:
+        return str(finding.message)
+    return f"{label}: {finding.message}"
+
+
+def _iso(dt: datetime) -> str:
+    return dt.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _parse_iso(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+class PhoneNumberServer:
+    """State and behaviour of one server (one bug at most)."""
+
+    def __init__(self, spec: Any, tokens: Sequence[str], bug: str | None = None) -> None:
+        if bug is not None and bug not in BUGS:
+            raise ValueError(f"unknown bug {bug!r}")
+        self.spec = spec
+        self.tokens = list(tokens)
+        self.bug = bug
+        self.records: dict[str, dict[str, Any]] = {}
+        self.stale: set[str] = set()
+        self._last = datetime.now(UTC) - timedelta(seconds=1)
+        self.defaults = self._defaults()
+
+    # -- helpers ---------------------------------------------------------------------------
+    def _defaults(self) -> dict[str, dict[str, Any]]:
+        raw = self.spec.raw
+        body = raw["paths"]["/phone-number"]["post"]["requestBody"]["content"]["application/json"][
+            "schema"
+        ]
+        out: dict[str, dict[str, Any]] = {}
+        for tag, ref in body["discriminator"]["mapping"].items():
+            comp = raw["components"]["schemas"][ref.rsplit("/", 1)[-1]]
+            out[tag] = {
+                k: v["default"] for k, v in comp.get("properties", {}).items() if "default" in v
+            }
+        return out
+
+    def now(self) -> str:
+        now = datetime.now(UTC)
+        if now <= self._last:
+            now = self._last + timedelta(milliseconds=1)
+        self._last = now
+        return _iso(now)
+
+    def org_of(self, authorization: str | None) -> str:
+        if self.bug == "no-auth":
+            return "org-1"
+        scheme, _, token = (authorization or "").partition(" ")
+        if scheme.lower() != "bearer" or not token:
+            raise Problem(401, "Unauthorized", "Unauthorized")
+        for i, known in enumerate(self.tokens):
+            if hmac.compare_digest(known.encode(), token.encode()):
+                return f"org-{i + 1}"
+        if self.bug == "any-token":
+            return "org-1"
+        raise Problem(401, "Unauthorized", "Unauthorized")
+
+    def findings(self, target: str, payload: Any) -> list[Any]:
+        from contracttest.findings import Severity
+        from contracttest.validate import get_validator
+
+        found = [
+            f
+            for f in get_validator(self.spec, target).iter_findings(payload)
+            if f.severity >= Severity.ERROR
+        ]
+        if self.bug == "accept-invalid-e164":
+            found = [f for f in found if not f.rule.startswith("phone.")]
+        if self.bug == "accept-long-name":
+            found = [f for f in found if not (f.pointer == "/name" and "ength" in f.rule)]
+        if self.bug == "accept-unknown-fields":
+            found = [f for f in found if f.rule != "schema.additionalProperties"]
+        if self.bug == "accept-big-limit":
+            found = [
+                f
+                for f in found
+                if not (f.pointer.endswith("/limit") and f.rule == "schema.maximum")
+            ]
+        return found
+
+    def validate(self, target: str, payload: Any) -> None:
+        found = self.findings(target, payload)
+        if found:
+            if self.bug == "vague-errors":
+                raise _bad(["the request was rejected by validation"])
+            raise _bad([_message(f) for f in found])
+
+    def params(self, op: str, query: Any, path: dict[str, str] | None = None) -> dict[str, Any]:
+        q: dict[str, Any] = {}
+        for name, value in query.multi_items():
+            if name in ("limit", "page"):
+                try:
+                    num = float(value)
+                except ValueError:
+                    num = math.nan
+                q[name] = (
+                    value if not math.isfinite(num) else (int(num) if num.is_integer() else num)
+                )
+            else:
+                q[name] = value
+        payload: dict[str, Any] = {"query": q} if q else {}
+        if path is not None:
+            payload["path"] = path
+        self.validate(f"{op}:parameters", payload)
+        return q
+
+    def check_id(self, rid: str) -> None:
+        if not UUID_RE.match(rid):
+            if self.bug == "crash-bad-id":
+                raise RuntimeError("invalid input syntax for type uuid")
+            raise _bad(["id must be a UUID"])
+
+    def visible(self, org: str, rec: dict[str, Any], *, write: bool = False) -> bool:
+        if self.bug == "cross-org-read" and not write:
+            return True
+        if self.bug == "cross-org-write" and write:
+            return True
+        return rec["orgId"] == org
+
+    def find(
+        self, org: str, rid: str, authorization: str | None, *, write: bool = False
+    ) -> dict[str, Any]:
+        self.check_id(rid)
+        rec = self.records.get(rid)
+        if rec is None or not self.visible(org, rec, write=write):
+            if self.bug == "unknown-id-400":
+                raise _bad(["Phone number does not exist"])
+            if self.bug == "unknown-id-200":
+                raise _Answer(200, {})
+            message = "Phone Number not found"
+            if self.bug == "echo-token":
+                message += f" (caller {authorization})"
+            raise Problem(404, message, "Not Found")
+        return rec
+
+    def render(self, rec: dict[str, Any]) -> dict[str, Any]:
+        out = {k: v for k, v in rec.items() if k not in WRITE_ONLY or self.bug == "leak-auth-token"}
+        if self.bug == "leak-auth-token" and out.get("provider") == "twilio":
+            out.setdefault("twilioAuthToken", "tw-auth-" + rec["id"][:8])
+        if self.bug == "extra-field":
+            out["internalCost"] = 0.42
+        if self.bug == "missing-required":
+            out.pop("orgId", None)
+        if self.bug == "wrong-type":
+            out["createdAt"] = int(_parse_iso(rec["createdAt"]).timestamp() * 1000)
+        if self.bug == "bad-date-format":
+            out["createdAt"] = _parse_iso(rec["createdAt"]).strftime("%Y-%m-%d %H:%M:%S")
+        if self.bug == "bad-status-enum":
+            out["status"] = "enabled"
+        return out
+
+    # -- operations ------------------------------------------------------------------------
+    def create(self, org: str, body: Any) -> tuple[int, Any]:
+        self.validate(f"{CREATE}:request", body)
+        if self.bug == "crash-unicode" and any(ord(c) > 127 for c in str(body.get("name", ""))):
+            raise UnicodeEncodeError("ascii", "", 0, 1, "legacy column")
+        tag = body["provider"]
+        rec: dict[str, Any] = dict(self.defaults.get(tag, {}))
+        if self.bug == "wrong-default" and "numberE164CheckEnabled" in rec:
+            rec["numberE164CheckEnabled"] = False
+        rec.update(body)
+        if self.bug == "create-drops-name":
+            rec.pop("name", None)
+        if self.bug == "provider-rewritten":
+            rec["provider"] = "vapi"
+        stamp = self.now()
+        rec.update(
+            id=str(uuid.uuid4()), orgId=org, createdAt=stamp, updatedAt=stamp, status="active"
+        )
+        self.records[rec["id"]] = rec
+        if self.bug == "list-stale":
+            self.stale.add(rec["id"])
+        return (200 if self.bug == "create-200" else 201), self.render(rec)
+
+    def update(self, org: str, rid: str, body: Any, authorization: str | None) -> tuple[int, Any]:
+        rec = self.find(org, rid, authorization, write=True)
+        self.validate(f"{UPDATE}:request", body)
+        if (
+            "provider" in body
+            and body["provider"] != rec["provider"]
+            and self.bug != "patch-changes-provider"
+        ):
+            raise _bad([f"provider cannot be changed from {rec['provider']} to {body['provider']}"])
+        client = {
+            k: v
+            for k, v in rec.items()
+            if k not in ("id", "orgId", "createdAt", "updatedAt", "status")
+        }
+        merged = {**client, **body}
+        if self.bug != "patch-changes-provider":
+            self.validate(f"{CREATE}:request", merged)
+        server = {k: rec[k] for k in ("id", "orgId", "createdAt", "status")}
+        new = {
+            **(body if self.bug == "patch-replaces" else merged),
+            **server,
+            "updatedAt": self.now(),
+        }
+        if self.bug == "patch-replaces":
+            new.setdefault("provider", rec["provider"])
+        if self.bug != "patch-not-persisted":
+            self.records[rid] = new
+        return 200, self.render(new)
+
+    def delete(self, org: str, rid: str, authorization: str | None) -> tuple[int, Any]:
+        rec = self.find(org, rid, authorization, write=True)
+        if self.bug != "delete-noop":
+            del self.records[rid]
+        return 200, self.render(rec)
+
+    def listing(self, org: str, q: dict[str, Any]) -> list[dict[str, Any]]:
+        items = [
+            r for r in self.records.values() if self.bug == "list-all-orgs" or r["orgId"] == org
+        ]
+        if self.bug != "ignore-date-filters":
+            for name in DATE_FILTERS:
+                if name not in q:
+                    continue
+                field, op = name[:-2], name[-2:]
+                pivot = _parse_iso(q[name])
+                cmp = {
+                    "Gt": lambda a, b: a > b,
+                    "Lt": lambda a, b: a < b,
+                    "Ge": lambda a, b: a >= b,
+                    "Le": lambda a, b: a <= b,
+                }[op]
+                items = [r for r in items if cmp(_parse_iso(r[field]), pivot)]
+        return items
+
+    def find_all(self, org: str, q: dict[str, Any]) -> list[dict[str, Any]]:
+        items = [r for r in self.listing(org, q) if r["id"] not in self.stale]
+        items.sort(key=lambda r: r["createdAt"], reverse=True)
+        limit = int(q.get("limit", 100))
+        if self.bug == "limit-off-by-one" and limit > 0 and len(items) > limit:
+            limit -= 1
+        if self.bug != "ignore-limit":
+            items = items[:limit]
+        return [self.render(r) for r in items]
+
+    def find_paginated(self, org: str, q: dict[str, Any]) -> dict[str, Any]:
+        items = self.listing(org, q)
+        search = q.get("search")
+        if search and self.bug != "ignore-search":
+            low = str(search).lower()
+            items = [
+                r
+                for r in items
+                if any(low in str(r.get(k, "")).lower() for k in ("name", "number", "sipUri"))
+            ]
+        order = q.get("sortOrder", "DESC")
+        if self.bug == "ignore-sort":
+            order = "DESC"
+        items.sort(key=lambda r: r["createdAt"], reverse=order == "DESC")
+        limit = int(q.get("limit", 100))
+        page = int(q.get("page", 1))
+        total = len(items)
+        if self.bug == "total-all-orgs":
+            total = len(self.records)
+        if limit == 0 and self.bug == "crash-limit-zero":
+            pages = math.ceil(total / limit)
+        pages = math.ceil(total / limit) if limit else 0
+        if self.bug == "total-pages-floor":
+            pages = total // limit if limit else 0
+        start = (page * limit) if self.bug == "page-off-by-one" else (page - 1) * limit
+        window = items if self.bug == "ignore-limit" else items[start : start + limit]
+        return {
+            "results": [self.render(r) for r in window],
+            "metadata": {
+                "itemsPerPage": limit,
+                "totalItems": total,
+                "currentPage": page,
+                "totalPages": pages,
+                "hasNextPage": page < pages,
+                "sortOrder": q.get("sortOrder", "DESC"),
+            },
+        }
+
+
+class _Answer(Exception):
+    def __init__(self, status: int, body: Any) -> None:
+        super().__init__(status)
+        self.status = status
+        self.body = body
+
+
+def make_app(spec: Any, tokens: Sequence[str], bug: str | None = None) -> Any:
+    """The Starlette app of a (buggy) Phone Numbers server."""
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import Response
+    from starlette.routing import Route
+
+    server = PhoneNumberServer(spec, tokens, bug)
+    json_type = (
+        "text/plain; charset=utf-8"
+        if bug == "text-content-type"
+        else "application/json; charset=utf-8"
+    )
+
+    def respond(status: int, body: Any) -> Response:
+        return Response(
+            json.dumps(body),
+            status_code=status,
+            media_type=None,
+            headers={"content-type": json_type},
+        )
+
+    async def read_body(request: Request) -> Any:
+        ctype = (request.headers.get("content-type") or "").split(";", 1)[0].strip().lower()
+        raw = await request.body()
+        if len(raw) > 1024 * 1024:
+            raise Problem(413, "request entity too large", "Payload Too Large")
+        if ctype != "application/json" and not (
+            bug == "accept-text-plain" and ctype == "text/plain"
+        ):
+            raise Problem(
+                415, f"Unsupported Media Type: {ctype or 'none'}", "Unsupported Media Type"
+            )
+        try:
+            body = json.loads(raw.decode("utf-8"))
+        except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+            if bug == "crash-malformed-json":
+                raise RuntimeError("body parser failed") from exc
+            raise _bad("Unexpected token in JSON") from None
+        if not isinstance(body, dict):
+            raise _bad(["the body must be a JSON object"])
+        return body
+
+    def handler(fn: Any) -> Any:
+        async def endpoint(request: Request) -> Response:
+            try:
+                status, body = await fn(request)
+            except Problem as p:
+                status, body = p.status, p.body
+            except _Answer as a:
+                status, body = a.status, a.body
+            except Exception:
+                status, body = 500, {"message": "Internal server error", "statusCode": 500}
+            return respond(status, body)
+
+        return endpoint
+
+    def auth(request: Request) -> str:
+        return server.org_of(request.headers.get("authorization"))
+
+    async def create(request: Request) -> tuple[int, Any]:
+        org = auth(request)
+        server.params(CREATE, request.query_params) if request.query_params else None
+        return server.create(org, await read_body(request))
+
+    async def find_all(request: Request) -> tuple[int, Any]:
+        org = auth(request)
+        return 200, server.find_all(org, server.params(LIST, request.query_params))
+
+    async def find_paginated(request: Request) -> tuple[int, Any]:
+        org = auth(request)
+        return 200, server.find_paginated(org, server.params(PAGED, request.query_params))
+
+    async def find_one(request: Request) -> tuple[int, Any]:
+        org = auth(request)
+        rid = request.path_params["id"]
+        server.check_id(rid)
+        server.params(GET, request.query_params, {"id": rid})
+        return 200, server.render(server.find(org, rid, request.headers.get("authorization")))
+
+    async def update(request: Request) -> tuple[int, Any]:
+        org = auth(request)
+        rid = request.path_params["id"]
+        server.check_id(rid)
+        body = await read_body(request)
+        server.params(UPDATE, request.query_params, {"id": rid})
+        return server.update(org, rid, body, request.headers.get("authorization"))
+
+    async def delete(request: Request) -> tuple[int, Any]:
+        org = auth(request)
+        rid = request.path_params["id"]
+        server.check_id(rid)
+        server.params(DELETE, request.query_params, {"id": rid})
+        return server.delete(org, rid, request.headers.get("authorization"))
+
+    routes = [
+        Route("/phone-number", handler(create), methods=["POST"]),
+        Route("/phone-number", handler(find_all), methods=["GET"]),
+        Route("/v2/phone-number", handler(find_paginated), methods=["GET"]),
+        Route("/phone-number/{id:path}", handler(find_one), methods=["GET"]),
+        Route("/phone-number/{id:path}", handler(update), methods=["PATCH"]),
+        Route("/phone-number/{id:path}", handler(delete), methods=["DELETE"]),
+    ]
+    app = Starlette(routes=routes)
+    app.state.server = server
+    return app
+
+
+@contextlib.contextmanager
+def serve(app: Any) -> Iterator[str]:
+    """Serve ``app`` on a free 127.0.0.1 port (uvicorn in a thread); yields the base URL."""
+    from contracttest.mock.server import running_mock
+
+    with running_mock(app) as url:
+        yield url
