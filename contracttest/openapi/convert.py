@@ -369,32 +369,69 @@ class Translator:
 
     def bundle_ref(self, key: str, direction: Direction, closed: bool) -> dict[str, Any]:
         uri, ptr = self._origin[key]
-        return self.bundle({"$ref": f"{uri}#{ptr}"} if uri else {"$ref": "#" + ptr}, ptr, direction, closed)
+        return self.bundle(
+            {"$ref": f"{uri}#{ptr}"} if uri else {"$ref": "#" + ptr}, ptr, direction, closed
+        )
 
     def iter_tables(self) -> Iterator[VariantTable]:
         yield from self.tables.values()
 
     # ------------------------------------------------------------------ conversion
+    _APPLICATORS_IN_PLACE = ("allOf", "anyOf", "oneOf", "not", "if", "then", "else")
+
+    def _in_place_refs(
+        self, node: Any, path: tuple[Any, ...] = ()
+    ) -> Iterator[tuple[str, tuple[Any, ...]]]:
+        """``$ref``s reachable from ``node`` without descending into the instance."""
+        if not isinstance(node, dict):
+            return
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/definitions/"):
+            yield _pointer.unescape(ref[len("#/definitions/") :]), path
+        for kw in self._APPLICATORS_IN_PLACE:
+            sub = node.get(kw)
+            if isinstance(sub, list):
+                for i, member in enumerate(sub):
+                    yield from self._in_place_refs(member, (*path, kw, i))
+            elif isinstance(sub, dict):
+                yield from self._in_place_refs(sub, (*path, kw))
+
     def _break_pure_ref_cycles(self, defs: dict[str, Any]) -> None:
-        for key in list(defs):
-            seen = [key]
-            cur = defs[key]
-            while (
-                isinstance(cur, dict) and set(cur) <= {"$ref", "x-spec-pointer"} and "$ref" in cur
-            ):
-                nxt = cur["$ref"].rsplit("/", 1)[-1]
-                nxt = _pointer.unescape(nxt)
-                if nxt in seen:
+        """Cut ``$ref`` cycles that never descend into the instance (``A = allOf[A, ...]``).
+
+        Validating such a schema recurses forever; the self-reference adds no constraint, so it is
+        replaced with ``{}`` and reported.
+        """
+        edges = {k: list(self._in_place_refs(v)) for k, v in defs.items()}
+        state: dict[str, int] = {}  # 1 = on the stack, 2 = done
+
+        def visit(key: str, trail: list[str]) -> None:
+            state[key] = 1
+            for target, path in list(edges.get(key, [])):
+                if target not in defs:
+                    continue
+                if state.get(target) == 1:
+                    defs[key] = _replace_at(defs[key], path, {})
+                    edges[key] = [e for e in edges[key] if e != (target, path)]
+                    cycle = (
+                        [*trail[trail.index(target) :], target]
+                        if target in trail
+                        else [key, target]
+                    )
                     self._diag(
                         "spec.ref-cycle",
-                        self._origin[key][1],
-                        f"$ref cycle {' -> '.join([*seen, nxt])} defines no schema; accepting anything",
+                        self._origin[key][1] if key in self._origin else "",
+                        f"$ref cycle {' -> '.join(cycle)} never descends into the payload; "
+                        "the self-reference is ignored",
                         Severity.ERROR,
                     )
-                    defs[key] = {"x-spec-pointer": defs[key].get("x-spec-pointer")}
-                    break
-                seen.append(nxt)
-                cur = defs.get(nxt)
+                elif state.get(target) is None:
+                    visit(target, [*trail, target])
+            state[key] = 2
+
+        for key in sorted(defs):
+            if state.get(key) is None:
+                visit(key, [key])
 
     def _ref_to(self, ref: str, ctx: _Ctx, pointer: str, deps: set[str]) -> dict[str, Any]:
         try:
@@ -587,16 +624,19 @@ class Translator:
         return out
 
     # ------------------------------------------------------------------ closing objects
-    def _declares_properties(self, sub: Any, ctx: _Ctx) -> bool:
+    def _declares_properties(
+        self, sub: Any, ctx: _Ctx, _seen: frozenset[int] = frozenset()
+    ) -> bool:
         try:
             target, _, _ = self.resolve_node(sub, ctx.doc)
         except RefError:
             return False
-        if not isinstance(target, dict):
-            return False
+        if not isinstance(target, dict) or id(target) in _seen:
+            return False  # a schema that is its own allOf member adds no properties of its own
         if "properties" in target:
             return True
-        return any(self._declares_properties(m, ctx) for m in target.get("allOf", []) or [])
+        seen = _seen | {id(target)}
+        return any(self._declares_properties(m, ctx, seen) for m in target.get("allOf", []) or [])
 
     def _close(
         self, node: dict[str, Any], out: dict[str, Any], pointer: str, ctx: _Ctx, deps: set[str]
@@ -897,3 +937,17 @@ class Translator:
             }
         schema["x-spec-pointer"] = base.schema.get("x-spec-pointer")
         return _Def(schema, set(base.deps) | {key})
+
+
+def _replace_at(node: Any, path: tuple[Any, ...], value: Any) -> Any:
+    """A copy of ``node`` with the member at ``path`` replaced (copies only along the path)."""
+    if not path:
+        return value
+    head, rest = path[0], path[1:]
+    if isinstance(node, dict):
+        out = dict(node)
+        out[head] = _replace_at(node[head], rest, value)
+        return out
+    out_list = list(node)
+    out_list[head] = _replace_at(node[head], rest, value)
+    return out_list

@@ -306,3 +306,11 @@ def test_target_forms(seed_spec: Spec, target: str, kind: str) -> None:
     t = seed_spec.target(target)
     assert t.kind == kind
     jsonschema.Draft7Validator.check_schema(t.schema())
+
+
+def test_allof_that_includes_itself_does_not_recurse_forever() -> None:
+    spec = make_spec(
+        {"Loop": {"allOf": [{"$ref": "#/components/schemas/Loop"}], "properties": {"a": {"type": "string"}}}}
+    )
+    schema = spec.target("Loop").schema()
+    assert jsonschema.Draft7Validator(schema).is_valid({"a": "x"})
