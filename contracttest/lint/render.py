@@ -62,8 +62,14 @@ def _location(f: Finding) -> str:
 
 
 # ---------------------------------------------------------------------------------------- text
-def render_text(report: LintReport, console: Console, *, verbose: bool = False) -> None:
-    """Compact lines, ``file:line:col: severity rule message``, coloured when the console is a terminal."""
+def render_text(
+    report: LintReport, console: Console, *, verbose: bool = False, quiet: bool = False
+) -> None:
+    """Compact lines, ``file:line:col: severity rule message``, coloured when the console is a terminal.
+
+    ``verbose`` adds how every file's target was chosen and fix hints; ``quiet`` prints only the
+    findings (no detection notes, no summary).
+    """
     from rich.text import Text
 
     def emit(text: Text) -> None:
@@ -71,8 +77,10 @@ def render_text(report: LintReport, console: Console, *, verbose: bool = False) 
 
     for result in report.files:
         # Detection is always stated; the other ways (option, glob, "$contract") with -v.
-        if result.how and (
-            result.target_source == "detected" or (verbose and result.target_source is not None)
+        if (
+            result.how
+            and not quiet
+            and (result.target_source == "detected" or (verbose and result.target_source))
         ):
             line = Text()
             line.append(result.path, style="bold")
@@ -92,6 +100,8 @@ def render_text(report: LintReport, console: Console, *, verbose: bool = False) 
             emit(line)
             if verbose and f.suggestion:
                 emit(Text(f"    hint: {f.suggestion}", style="dim"))
+    if quiet:
+        return
     counts = report.counts()
     total = sum(counts.values())
     n_files = len(report.files)

@@ -265,6 +265,16 @@ def test_text_states_detection(cli: Callable[..., Result], tmp_path: Path) -> No
     )
 
 
+def test_quiet_prints_only_findings(cli: Callable[..., Result], tmp_path: Path) -> None:
+    names = [_file(tmp_path, "ok.json", VALID), _file(tmp_path, "bad.json", INVALID)]
+    got = cli("-q", *names)
+    assert got.code == ExitCode.FINDINGS, got
+    assert got.out.splitlines() == [
+        "bad.json:4:13: error phone.e164 not an E.164 phone number: must start with '+' at $.number"
+        " (expected E.164 number ('+', country code, up to 15 digits); got \"4155550100\")"
+    ]
+
+
 def test_text_is_plain_when_not_a_terminal(cli: Callable[..., Result], tmp_path: Path) -> None:
     got = cli(_file(tmp_path, "bad.json", INVALID))
     assert "\x1b[" not in got.out

@@ -122,7 +122,8 @@ def execute(args: argparse.Namespace, console: Console, err_console: Console) ->
     )
     report = linter.lint(args.files)
     if args.format == "text":
-        render_text(report, console, verbose=getattr(args, "verbosity", 0) > 0)
+        verbosity = int(getattr(args, "verbosity", 0) or 0)
+        render_text(report, console, verbose=verbosity > 0, quiet=verbosity < 0)
     else:
         out = console.file
         WRITERS[args.format](report, out)
