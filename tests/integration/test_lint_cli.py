@@ -28,6 +28,9 @@ EXAMPLES = REPO / "examples" / "payloads"
 SARIF_SCHEMA = REPO / "tests" / "data" / "sarif-2.1.0.schema.json"
 SPEC_ARGS = ["--spec", str(SPEC), "--overlay", str(OVERLAY)]
 
+LOCAL_MIRROR = Path(os.environ.get("CONTRACTTEST_WHEEL_MIRROR", "/opt/pypi/files"))
+"""Wheels of this machine's local PyPI mirror: the build backend (setuptools>=69) for try-repo."""
+
 VALID = '{\n  "provider": "vapi",\n  "numberDesiredAreaCode": "415"\n}\n'
 INVALID = (
     '{\n  "provider": "byo-phone-number",\n  "credentialId": "c",\n  "number": "4155550100"\n}\n'
@@ -509,7 +512,7 @@ def test_hook_through_pre_commit_try_repo(tmp_path: Path) -> None:
             if not k.startswith(("PIP_", "PRE_COMMIT", "VIRTUALENV_"))
         },
         "PIP_NO_INDEX": "1",
-        "PIP_FIND_LINKS": f"{wheels} /opt/pypi/files",
+        "PIP_FIND_LINKS": " ".join(str(p) for p in (wheels, LOCAL_MIRROR) if p.is_dir()),
         "PIP_DISABLE_PIP_VERSION_CHECK": "1",
         "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"),
         "GIT_AUTHOR_NAME": "t",
