@@ -1,0 +1,281 @@
+"""The one validation engine: schema verdict, detailed findings, semantic rules; compiled once, cached.
+
+Per (spec, target, options) a `Validator` holds three compiled parts:
+
+* the **fast path**, a jsonschema-rs validator over a rewritten schema (`contracttest.validate._fast`)
+  whose verdict equals the detailed path's on every payload; it answers `Validator.is_valid` and lets
+  `Validator.iter_findings` skip the detailed path for payloads that pass;
+* the **detailed path**, python-jsonschema with our keyword semantics (`contracttest.validate._detailed`),
+  built on first need, run only for payloads the fast path rejects (or for every payload when
+  jsonschema-rs is not installed);
+* the **rule plan** (`contracttest.validate._plan`): where in the payload each semantic rule of the
+  spec's rule table applies, precomputed from the schema, so the rule pass walks only those places.
+
+Verdict: a payload is valid when the schema accepts it and no rule reports an ERROR. Schema errors are
+always ERRORs; rules may also report WARNINGs, which do not change the verdict.
+
+Everything is thread-safe: compiled parts are immutable once built, and building is done under a lock.
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from contracttest.errors import UsageError
+from contracttest.findings import Finding, Severity
+from contracttest.validate import _keywords
+
+if TYPE_CHECKING:
+    from contracttest.openapi.model import Spec, Target
+    from contracttest.validate._plan import RulePlan
+
+__all__ = ["E164_LEVELS", "Validator", "clear_cache", "get_validator", "validate"]
+
+E164_LEVELS = ("syntax", "possible", "valid")
+
+_CACHE: weakref.WeakKeyDictionary[Any, dict[tuple[Any, ...], Validator]] = (
+    weakref.WeakKeyDictionary()
+)
+_CACHE_LOCK = threading.Lock()
+
+
+class Validator:
+    """Validates payloads against one target of one spec. Build it with `get_validator`."""
+
+    def __init__(
+        self,
+        spec: Spec,
+        target: Target,
+        *,
+        allow_unknown: bool = False,
+        e164_level: str = "syntax",
+        length_method: str | None = None,
+        use_fast_path: bool = True,
+    ) -> None:
+        if e164_level not in E164_LEVELS:
+            raise UsageError(
+                f"unknown E.164 level {e164_level!r}; expected one of {', '.join(E164_LEVELS)}"
+            )
+        if length_method is not None and length_method not in _keywords.LENGTH_METHODS:
+            raise UsageError(
+                f"unknown length method {length_method!r}; expected one of "
+                f"{', '.join(_keywords.LENGTH_METHODS)}"
+            )
+        from contracttest.validate._plan import compile_plan, rule_table_for
+
+        self.spec = spec
+        self.target = target
+        self.allow_unknown = allow_unknown
+        self.e164_level = e164_level
+        self.rule_table = rule_table_for(spec)
+        self.server_length_method: str | None = self.rule_table.length_method
+        self.length_method = length_method or self.server_length_method or "codepoints"
+        self.schema: dict[str, Any] = target.schema(closed=False if allow_unknown else None)
+        self._tables = _tag_tables(spec)
+        self._lock = threading.Lock()
+        self._detailed: Any = None
+        self._walk: Any = None
+        self._fast: Any = None
+        self._fast_schema: dict[str, Any] | None = None
+        self._branch_validators: dict[int, Any] = {}
+        if use_fast_path:
+            from contracttest.validate import _fast
+
+            self._fast_schema = _fast.rewrite_or_none(self.schema, self.length_method)
+            if self._fast_schema is not None:
+                self._fast = _fast.compile_rewritten(self._fast_schema, self.length_method)
+        self.plan: RulePlan = compile_plan(
+            self.schema,
+            spec=spec,
+            table=self.rule_table,
+            e164_level=e164_level,
+            length_method=self.length_method,
+            target=target.key,
+            tables=self._tables,
+            schema_valid=self._branch_valid,
+        )
+
+    # ------------------------------------------------------------------ public
+    @property
+    def fast(self) -> bool:
+        """Whether the verdict comes from jsonschema-rs."""
+        return self._fast is not None
+
+    def is_valid(self, payload: Any) -> bool:
+        """The verdict only: schema and rules, no finding built for a valid payload."""
+        if self._fast is not None:
+            if not self._fast.is_valid(payload):
+                return False
+        elif self._detailed_validator().is_valid(payload) is False:
+            return False
+        return not self.plan.has_errors(payload)
+
+    def iter_findings(self, payload: Any) -> Iterator[Finding]:
+        """Every finding: schema errors (when the schema rejects the payload), then rule findings."""
+        schema_ok = (
+            self._fast.is_valid(payload)
+            if self._fast is not None
+            else self._detailed_validator().is_valid(payload)
+        )
+        if not schema_ok:
+            yield from self.schema_findings(payload)
+        yield from self.plan.findings(payload)
+
+    def findings(self, payload: Any) -> list[Finding]:
+        """`iter_findings` as a sorted list (by pointer, then rule)."""
+        return sorted(self.iter_findings(payload), key=Finding.sort_key)
+
+    def schema_findings(self, payload: Any) -> Iterator[Finding]:
+        """The detailed path: one finding per schema error, duplicates removed."""
+        from contracttest.validate import _report
+
+        validator = self._detailed_validator()
+        seen: set[tuple[str, str, str]] = set()
+        for err in validator.iter_errors(payload):
+            finding = _report.to_finding(
+                err,
+                walk=self._walk,
+                validator=validator,
+                target=self.target.key,
+                length_method=self.length_method,
+                server_method=self.server_length_method,
+            )
+            key = (finding.rule, finding.pointer, finding.message)
+            if key not in seen:
+                seen.add(key)
+                yield finding
+
+    # ------------------------------------------------------------------ internals
+    def _detailed_validator(self) -> Any:
+        got = self._detailed
+        if got is None:
+            with self._lock:
+                if self._detailed is None:
+                    from contracttest.validate import _detailed, _report
+
+                    self._walk = _report.SchemaWalk(self.schema, self.spec)
+                    self._detailed = _detailed.build(
+                        self.schema,
+                        dialect=self.spec.dialect,
+                        length_method=self.length_method,
+                        tables=self._tables,
+                    )
+                got = self._detailed
+        return got
+
+    def _branch_valid(self, subschema: Any, value: Any) -> bool:
+        """Whether ``value`` matches a subschema of this target's schema (for rule placement).
+
+        The rule pass asks this only where a plain ``oneOf``/``anyOf`` has several branches of the
+        value's JSON type; each such branch gets its own jsonschema-rs validator on first use.
+        """
+        if self._fast_schema is None:
+            return bool(self._detailed_validator().evolve(schema=subschema).is_valid(value))
+        key = id(subschema)
+        got = self._branch_validators.get(key)
+        if got is None:
+            from contracttest.validate import _fast
+
+            with self._lock:
+                got = self._branch_validators.get(key)
+                if got is None:
+                    got = _fast.compile_branch(subschema, self._fast_schema, self.length_method)
+                    self._branch_validators[key] = got
+        return bool(got.is_valid(value))
+
+    def __repr__(self) -> str:
+        return (
+            f"Validator({self.target.key!r}, allow_unknown={self.allow_unknown}, "
+            f"e164_level={self.e164_level!r}, length_method={self.length_method!r}, "
+            f"fast={self.fast})"
+        )
+
+
+def _tag_tables(spec: Spec) -> dict[str, dict[Any, int]]:
+    """Variant table pointer -> {typed tag: branch index} (for tags that are not strings)."""
+    out: dict[str, dict[Any, int]] = {}
+    for pointer, table in spec.translator.tables.items():
+        try:
+            out[pointer] = {tag: v.branch for tag, v in table.variants.items()}
+        except TypeError:  # an unhashable tag cannot be looked up anyway
+            continue
+    return out
+
+
+def get_validator(
+    spec: Spec,
+    target: str | Target,
+    allow_unknown: bool = False,
+    e164_level: str = "syntax",
+    length_method: str | None = None,
+) -> Validator:
+    """The validator of ``target`` with these options, compiled on first use and cached.
+
+    Args:
+        spec: the loaded spec.
+        target: a target string (``CreateTwilioPhoneNumberDTO``, ``POST /phone-number``,
+            ``PhoneNumberController_create:response:201``...) or a `Target` of ``spec``.
+        allow_unknown: accept properties a request DTO does not declare (requests are closed by
+            default, as Vapi's server is; responses are always open).
+        e164_level: ``syntax`` (default), ``possible`` or ``valid`` (libphonenumber data).
+        length_method: ``codepoints``, ``utf16`` or ``validatorjs``; None takes the server's counting
+            from the spec's rule table (``validatorjs`` for Vapi), else code points.
+
+    Raises:
+        TargetError: ``target`` names nothing in the spec.
+        UsageError: an option has an unknown value.
+    """
+    key_target = target if isinstance(target, str) else target.key
+    key = (key_target, bool(allow_unknown), e164_level, length_method)
+    with _CACHE_LOCK:
+        per_spec = _CACHE.get(spec)
+        if per_spec is None:
+            per_spec = _CACHE[spec] = {}
+        got = per_spec.get(key)
+    if got is not None:
+        return got
+    tgt = spec.target(target) if isinstance(target, str) else target
+    built = Validator(
+        spec, tgt, allow_unknown=allow_unknown, e164_level=e164_level, length_method=length_method
+    )
+    with _CACHE_LOCK:
+        return _CACHE.setdefault(spec, {}).setdefault(key, built)
+
+
+def validate(
+    spec: Spec,
+    target: str | Target,
+    payload: Any,
+    *,
+    allow_unknown: bool = False,
+    e164_level: str = "syntax",
+    length_method: str | None = None,
+) -> list[Finding]:
+    """Every finding for ``payload`` against ``target``, sorted; empty when it is valid.
+
+    Example:
+        >>> findings = validate(spec, "POST /phone-number", {"provider": "vapi", "name": "x" * 41})
+        >>> [f.rule for f in findings]
+        ['schema.maxLength']
+    """
+    v = get_validator(
+        spec,
+        target,
+        allow_unknown=allow_unknown,
+        e164_level=e164_level,
+        length_method=length_method,
+    )
+    return v.findings(payload)
+
+
+def clear_cache() -> None:
+    """Forget every compiled validator (tests; specs that changed in place)."""
+    with _CACHE_LOCK:
+        _CACHE.clear()
+
+
+def errors_only(findings: list[Finding]) -> list[Finding]:
+    return [f for f in findings if f.severity >= Severity.ERROR]
