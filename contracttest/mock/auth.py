@@ -61,6 +61,7 @@ class Authenticator:
         self._tokens = [(tok.encode("utf-8"), _org_id(salt, tok)) for tok in tokens]
         self.default_org = _org_id(salt, "")
         self._schemes = self._read_schemes(spec)
+        self._by_op: dict[str, list[Credential]] = {}
 
     @staticmethod
     def _read_schemes(spec: Spec) -> dict[str, Credential]:
@@ -84,6 +85,12 @@ class Authenticator:
 
     def credentials(self, op: Operation) -> list[Credential]:
         """Where ``op`` accepts credentials (bearer Authorization when the spec says nothing usable)."""
+        got = self._by_op.get(op.key)
+        if got is None:
+            got = self._by_op[op.key] = self._credentials(op)
+        return got
+
+    def _credentials(self, op: Operation) -> list[Credential]:
         found: list[Credential] = []
         for requirement in op.security:
             for name in requirement:

@@ -8,6 +8,7 @@ use); every generated response body is validated the same way before it is first
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import time
@@ -77,6 +78,8 @@ class MockEngine:
         self._views: dict[str, SchemaView | None] = {}
         self._plans: dict[str, ListPlan] = {}
         self._generated: dict[tuple[str, str], Any] = {}
+        self._statuses: dict[str, str] = {}
+        self._fill_views: dict[str, list[SchemaView]] = {}
         self._lock = threading.RLock()
 
     # ------------------------------------------------------------------ validation (the one door)
@@ -126,22 +129,27 @@ class MockEngine:
                 self._views[key] = SchemaView(schema) if schema is not None else None
         return self._views[key]
 
-    @staticmethod
-    def success_status(op: Operation) -> str:
+    def success_status(self, op: Operation) -> str:
         """The documented 2xx to answer with: one with a JSON body first, ``201`` first for POST."""
-        ok = sorted(s for s in op.responses if s[:1] == "2" and s.isdigit())
-        if not ok:
-            if "2XX" in op.responses or "2xx" in op.responses:
-                return "2XX" if "2XX" in op.responses else "2xx"
-            return "default" if "default" in op.responses else "200"
+        got = self._statuses.get(op.key)
+        if got is None:
+            got = self._statuses[op.key] = _success_status(op)
+        return got
 
-        def rank(status: str) -> tuple[int, int, str]:
-            resp = op.responses[status]
-            has_json = any(JSON_MEDIA.match(mt) for mt in resp.content)
-            preferred = status == ("201" if op.method == "POST" else "200")
-            return (0 if has_json else 1, 0 if preferred else 1, status)
-
-        return min(ok, key=rank)
+    def fill_views(self, res: Resource) -> list[SchemaView]:
+        """The distinct response schemas of a resource's operations (what a new object must satisfy)."""
+        got = self._fill_views.get(res.name)
+        if got is None:
+            got, seen = [], set()
+            for op in (res.create, res.get, res.update, res.delete):
+                view = self.view(op)
+                if view is not None:
+                    key = json.dumps(view.root, sort_keys=True, default=str)
+                    if key not in seen:
+                        seen.add(key)
+                        got.append(view)
+            self._fill_views[res.name] = got
+        return got
 
     @staticmethod
     def status_code(status: str, method: str) -> int:
@@ -208,10 +216,8 @@ class MockEngine:
         body = dict(req.body) if isinstance(req.body, dict) else {}
         now = _now_us()
         server = ServerFields(str(uuid.uuid4()), "id", req.org, now, now)
-        for op in (res.create, res.get, res.update, res.delete):
-            view = self.view(op)
-            if view is not None:
-                body = view.fill(view.root, body, server, minimal=view.minimal)
+        for view in self.fill_views(res):
+            body = view.fill(view.root, body, server, minimal=view.minimal)
         record = Record(server.id, req.org, self.store.next_seq(), now, now, body)
         self.store.insert(res.collection_key(req.match.path_params), record)
         return self.answer(res.create, record)
@@ -328,6 +334,22 @@ class MockEngine:
             "could not build a conformant %s body for %s; answering a best effort", status, op.label
         )
         return value
+
+
+def _success_status(op: Operation) -> str:
+    ok = sorted(s for s in op.responses if s[:1] == "2" and s.isdigit())
+    if not ok:
+        if "2XX" in op.responses or "2xx" in op.responses:
+            return "2XX" if "2XX" in op.responses else "2xx"
+        return "default" if "default" in op.responses else "200"
+
+    def rank(status: str) -> tuple[int, int, str]:
+        resp = op.responses[status]
+        has_json = any(JSON_MEDIA.match(mt) for mt in resp.content)
+        preferred = status == ("201" if op.method == "POST" else "200")
+        return (0 if has_json else 1, 0 if preferred else 1, status)
+
+    return min(ok, key=rank)
 
 
 def _looks_like_uuid(text: str) -> bool:

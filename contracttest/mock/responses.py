@@ -244,7 +244,8 @@ class SchemaView:
             out = {}
             for k, v in value.items():
                 if k in props:
-                    out[k] = self.project(props[k], v, depth + 1)
+                    is_scalar = not isinstance(v, dict | list)
+                    out[k] = v if is_scalar else self.project(props[k], v, depth + 1)
                 elif extras_ok:
                     out[k] = v
             return out

@@ -55,6 +55,22 @@ def test_lifecycle_over_http(phone_spec: Any) -> None:
     assert port_is_closed(url)
 
 
+def test_sequential_requests_do_not_stall(phone_spec: Any) -> None:
+    # Regression: a listening socket created without IPPROTO_TCP kept Nagle on (asyncio only sets
+    # TCP_NODELAY on sockets that say TCP), and every response waited ~40 ms for a delayed ACK.
+    import time
+
+    with running_mock(phone_spec) as url, httpx.Client(base_url=url) as c:
+        c.get("/phone-number")
+        timings = []
+        for _ in range(15):
+            start = time.perf_counter()
+            assert c.get("/phone-number/00000000-0000-4000-8000-000000000000").status_code == 404
+            timings.append(time.perf_counter() - start)
+    timings.sort()
+    assert timings[len(timings) // 2] < 0.02, timings
+
+
 def test_state_survives_a_restart_with_db(phone_spec: Any, tmp_path: Path) -> None:
     db = tmp_path / "mock.db"
     with (
