@@ -200,7 +200,7 @@ def test_spec_at_fault_from_its_own_example(seed_spec: Any) -> None:
 
 
 def test_options_are_checked(fixed_spec: Any) -> None:
-    with pytest.raises(UsageError, match="E.164 level"):
+    with pytest.raises(UsageError, match=r"E\.164 level"):
         get_validator(fixed_spec, "POST /phone-number", e164_level="strict")
     with pytest.raises(UsageError, match="length method"):
         get_validator(fixed_spec, "POST /phone-number", length_method="bytes")
