@@ -17,14 +17,19 @@ holding surrogates); `EcmaPattern.search` does that conversion, so call it rathe
 Known gaps (documented, not silently wrong in the common case): captures are not reset at each
 iteration of a quantified group (matters only to a backreference that reads one), and a
 backreference with ``i`` compares by simple case folding.
+
+`to_portable` drives the same parser to a second dialect: a pattern that Python's ``re`` and
+ECMA-262 with ``u`` both read like the original (for standalone JSON Schemas that other tools
+consume). It has no inline flags, conditionals or ``\\A``/``\\Z`` to lean on, so it refuses more:
+see its docstring for the rules, above all about astral characters in patterns without ``u``.
 """
 
 from __future__ import annotations
 
-import array
 import bisect
 import functools
 import re
+import warnings
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -40,6 +45,7 @@ __all__ = [
     "EcmaPattern",
     "compile_pattern",
     "split_delimited",
+    "to_portable",
     "translate",
     "utf16_units",
 ]
@@ -199,10 +205,21 @@ _STRING_PROPERTIES = frozenset(
     }
 )
 _SCRIPT_VALUE = re.compile(r"[A-Z][A-Za-z_]*")
+_ESCAPED_PAIR = re.compile(r"\\u([dD][89abAB][0-9a-fA-F]{2})\\u([dD][c-fC-F][0-9a-fA-F]{2})")
 # v-mode: characters that must be escaped inside a class, and the reserved double punctuators.
 _V_CLASS_SYNTAX = frozenset("()[]{}/-\\|")
 _V_RESERVED_DOUBLE = frozenset("&!#$%*+,.:;<=>?@^`~")
 _V_ESCAPABLE_PUNCT = frozenset("&-!#%,:;<=>@`~")
+
+# Portable output: class members escaped with a backslash (syntax characters both dialects
+# accept escaped inside a class, with u).
+_PORTABLE_CLASS_ESCAPED = frozenset("\\]^-[|")
+_SURROGATES = ((0xD800, 0xDFFF),)
+_ASTRAL = ((0x10000, _MAX_CP),)
+_PROBE_SENTINEL = ((_MAX_CP, _MAX_CP),)
+_PORTABLE_CONTROL = {0x09: "\\t", 0x0A: "\\n", 0x0D: "\\r"}
+_PORTABLE_ANY = "[\\s\\S]"
+_PORTABLE_NOTHING = "[^\\s\\S]"
 
 Ranges = tuple[tuple[int, int], ...]
 
@@ -232,6 +249,32 @@ def _class_char(cp: int) -> str:
     if cp < 0x80 and chr(cp).isalnum():
         return chr(cp)
     return _hex(cp)
+
+
+def _portable_lit(cp: int) -> str:
+    """A pattern that Python's ``re`` and ECMA-262 (``u``) both read as code point ``cp``."""
+    if cp in _PORTABLE_CONTROL:
+        return _PORTABLE_CONTROL[cp]
+    if 0x20 <= cp < 0x7F:
+        ch = chr(cp)
+        # With u, ECMA allows an identity escape only before a syntax character (or '/').
+        return "\\" + ch if ch in _SYNTAX_CHARS else ch
+    if cp < 0x10000:
+        return _hex(cp)
+    # No astral escape is common to both (\U0001F600 is Python's, \u{1F600} ECMA's).
+    return chr(cp)
+
+
+def _portable_class_char(cp: int) -> str:
+    if cp in _PORTABLE_CONTROL:
+        return _PORTABLE_CONTROL[cp]
+    if 0x20 <= cp < 0x7F:
+        ch = chr(cp)
+        if ch in _PORTABLE_CLASS_ESCAPED:
+            return "\\" + ch
+        # ECMA (u) cannot escape '&' and '~'; Python warns on '&&' and '~~' in a class.
+        return _hex(cp) if ch in "&~" else ch
+    return _portable_lit(cp)
 
 
 def _normalize(ranges: list[tuple[int, int]] | Ranges) -> Ranges:
@@ -345,7 +388,13 @@ def _case_closure(ranges: Ranges, unicode: bool) -> Ranges:
 
 @functools.cache
 def _every_code_point() -> str:
-    return array.array("I", range(_MAX_CP + 1)).tobytes().decode("utf-32-le", "surrogatepass")
+    # UTF-32-LE of 0..10FFFF built byte plane by byte plane: 3x faster than array(range(...)).
+    n = _MAX_CP + 1
+    buf = bytearray(4 * n)
+    buf[0::4] = bytes(range(256)) * (n // 0x100)
+    buf[1::4] = b"".join(bytes([b]) * 0x100 for b in range(256)) * (n // 0x10000)
+    buf[2::4] = b"".join(bytes([p]) * 0x10000 for p in range(n // 0x10000))
+    return bytes(buf).decode("utf-32-le", "surrogatepass")
 
 
 @functools.cache
@@ -456,10 +505,58 @@ class _ClassSet:
     props: tuple[tuple[str, bool], ...] = ()
 
 
+class _Shape(NamedTuple):
+    """What `to_portable` needs to know about a piece of a pattern without u (`_check_astral`).
+
+    ``wide`` atoms are classes that match every surrogate unit (``.``, ``[^a]``, ``\\S``): the
+    only atoms that can consume half of an astral character.
+    """
+
+    nullable: bool
+    first_wide: bool
+    last_wide: bool
+
+
+_SHAPE_ATOM = _Shape(False, False, False)
+_SHAPE_EMPTY = _Shape(True, False, False)
+
+
+class _Frame(NamedTuple):
+    """One step of the path from the root to a capture group or a backreference."""
+
+    kind: str
+    """"alt" (an alternative of a disjunction), "atom" (a quantifiable atom) or "look"."""
+    ident: int
+    """The disjunction, atom or lookaround it belongs to."""
+    detail: int = 0
+    """The alternative's index ("alt"), 1 for a negative lookaround ("look")."""
+
+
+def _quantifier_bounds(text: str) -> tuple[int, int | None]:
+    """(min, max) of a translated quantifier (``*``, ``+?``, ``{2,}``, ...); max None is unbounded."""
+    body = text[:-1] if len(text) > 1 and text.endswith("?") else text  # lazy: same bounds
+    if body == "*":
+        return 0, None
+    if body == "+":
+        return 1, None
+    if body == "?":
+        return 0, 1
+    low, _, high = body[1:-1].partition(",")
+    if "," not in body:
+        return int(low), int(low)
+    return int(low), int(high) if high else None
+
+
 class _Translator:
-    def __init__(self, source: str, flags: str) -> None:
+    def __init__(
+        self, source: str, flags: str, *, portable: bool = False, probe: bool = False
+    ) -> None:
         _check_flags(flags)
         self.flags = flags
+        # portable: write what Python's re and ECMA-262 with u both read alike (`to_portable`).
+        # probe: the same, with U+10FFFF left out of every class (`_check_split_position`).
+        self.portable = portable or probe
+        self.probe = probe
         self.unicode = "u" in flags or "v" in flags
         self.vmode = "v" in flags
         self.top = _MAX_CP if self.unicode else _MAX_UNIT
@@ -471,6 +568,24 @@ class _Translator:
         self.group_names: dict[str, int] = {}
         self.python_names: dict[str, str] = {}
         self._scan_groups()
+        # Structure, for the checks `to_portable` makes once the pattern is read.
+        self.shape = _SHAPE_ATOM
+        self.wide_atom = False
+        self.wide_count = 0
+        self.astral_conflicts: list[tuple[int, str]] = []
+        self.anchored = False
+        self.lookarounds: list[int] = []
+        self.floating_lookarounds: list[int] = []
+        self.not_boundaries: list[int] = []
+        self.wide_groups: set[int] = set()
+        self.wide_backrefs: list[int] = []
+        self.path: list[_Frame] = []
+        self.next_id = 0
+        self.alt_counts: dict[int, int] = {}
+        self.quantifiers: dict[int, tuple[int, int | None]] = {}
+        self.opened = 0
+        self.group_paths: dict[int, tuple[_Frame, ...]] = {}
+        self.closed: set[int] = set()
 
     # -- helpers -----------------------------------------------------------------------------
 
@@ -568,6 +683,10 @@ class _Translator:
 
     # -- grammar -----------------------------------------------------------------------------
 
+    def new_id(self) -> int:
+        self.next_id += 1
+        return self.next_id
+
     def translate(self) -> str:
         mode = _Mode("i" in self.flags, "m" in self.flags, "s" in self.flags)
         body = self.disjunction(mode)
@@ -575,63 +694,225 @@ class _Translator:
             raise self.error("unmatched ')'")
         if "y" in self.flags:
             # Sticky: a single test() from lastIndex 0 only matches at the start.
-            body = f"\\A(?:{body})"
+            body = f"^(?:{body})" if self.portable else f"\\A(?:{body})"
         return body
 
     def disjunction(self, mode: _Mode) -> str:
+        did = self.new_id()
+        self.path.append(_Frame("alt", did, 0))
         alternatives = [self.alternative(mode)]
+        shape = self.shape
         while self.peek() == "|":
             self.pos += 1
+            self.path[-1] = _Frame("alt", did, len(alternatives))
             alternatives.append(self.alternative(mode))
+            shape = _Shape(
+                shape.nullable or self.shape.nullable,
+                shape.first_wide or self.shape.first_wide,
+                shape.last_wide or self.shape.last_wide,
+            )
+        self.path.pop()
+        self.alt_counts[did] = len(alternatives)
+        self.shape = shape
         return "|".join(alternatives)
 
     def alternative(self, mode: _Mode) -> str:
         parts: list[str] = []
+        acc = _SHAPE_EMPTY
+        # Whether the terms so far pin the position to the start of the string (^ or sticky).
+        root = len(self.path) == 1
+        anchored = root and "y" in self.flags
         while not self.at_end() and self.peek() not in "|)":
+            start = self.pos
+            self.anchored = anchored
             parts.append(self.term(mode))
+            if not self.src.startswith(("(?=", "(?!", "(?<=", "(?<!"), start):
+                anchored = root and self.src[start] == "^" and not mode.multiline
+            nxt = self.shape
+            if acc.last_wide and nxt.first_wide:
+                self.astral_conflicts.append(
+                    (
+                        start,
+                        f"{self.original_text(start)!r} can start in the middle of an astral"
+                        " character that the atom before it ends in",
+                    )
+                )
+            acc = _Shape(
+                acc.nullable and nxt.nullable,
+                acc.first_wide or (acc.nullable and nxt.first_wide),
+                nxt.last_wide or (nxt.nullable and acc.last_wide),
+            )
+        self.shape = acc
         return "".join(parts)
+
+    def original_text(self, start: int, end: int | None = None) -> str:
+        """The pattern text (as written) between two positions of ``self.src``."""
+        piece = self.src[start : self.pos if end is None else end]
+        return piece if self.unicode else _code_points(piece)
 
     def term(self, mode: _Mode) -> str:
         ch = self.peek()
+        start = self.pos
         if ch == "^":
             self.pos += 1
             self.forbid_quantifier("'^'")
-            return f"(?<![^{_LINE_TERMINATORS}])" if mode.multiline else "\\A"
+            self.shape = _SHAPE_EMPTY
+            if mode.multiline:
+                if self.portable:
+                    # Positive lookarounds only: see _check_split_position.
+                    return f"(?:^|(?<=[{_LINE_TERMINATORS}]))"
+                return f"(?<![^{_LINE_TERMINATORS}])"
+            return "^" if self.portable else "\\A"
         if ch == "$":
             self.pos += 1
             self.forbid_quantifier("'$'")
-            return f"(?![^{_LINE_TERMINATORS}])" if mode.multiline else "\\Z"
+            self.shape = _SHAPE_EMPTY
+            if mode.multiline:
+                if self.portable:
+                    # Python's $ also matches before a final \n, which (?=...) covers anyway.
+                    return f"(?:$|(?=[{_LINE_TERMINATORS}]))"
+                return f"(?![^{_LINE_TERMINATORS}])"
+            # Python's $ also matches before a final newline; (?!\n) rules that out, and a
+            # trailing $ keeps hypothesis' from_regex from padding the string on the right.
+            return "(?!\\n)$" if self.portable else "\\Z"
         if ch == "\\" and self.peek(1) in ("b", "B"):
             letter = self.peek(1)
             self.pos += 2
             self.forbid_quantifier(f"'\\{letter}'")
             word = self.word_class(mode)
+            self.shape = _SHAPE_EMPTY
             if letter == "b":
                 return f"(?:(?<={word})(?!{word})|(?<!{word})(?={word}))"
+            self.not_boundaries.append(start)
             return f"(?:(?<={word})(?={word})|(?<!{word})(?!{word}))"
         if self.startswith("(?=") or self.startswith("(?!"):
-            kind = self.src[self.pos + 2]
-            self.pos += 3
-            inner = self.disjunction(mode)
-            self.expect_close()
-            atom = f"(?{kind}{inner})"
-            if self.unicode:
-                self.forbid_quantifier("a lookahead (with the u flag)")
-                return atom
-            # Annex B: a lookahead may be quantified without u.
-            quantifier = self.quantifier()
-            return f"(?:{atom}){quantifier}" if quantifier else atom
+            return self.lookahead(mode)
         if self.startswith("(?<=") or self.startswith("(?<!"):
             kind = self.src[self.pos + 3]
             self.pos += 4
+            self.note_lookaround(start)
             self.lookbehind_depth += 1
+            self.path.append(_Frame("look", self.new_id(), int(kind == "!")))
             inner = self.disjunction(mode)
+            self.path.pop()
             self.lookbehind_depth -= 1
             self.expect_close()
             self.forbid_quantifier("a lookbehind")
+            self.shape = _SHAPE_EMPTY
             return f"(?<{kind}{inner})"
+        if self.portable and not self.unicode:
+            pair = self.surrogate_pair()
+            if pair is not None:
+                return pair
+        aid = self.new_id()
+        self.path.append(_Frame("atom", aid))
+        self.shape = _SHAPE_ATOM
+        self.wide_atom = False
+        is_group = ch == "("
         atom = self.atom(mode)
-        return atom + self.quantifier()
+        # A class sets wide_atom; a group keeps only the shape of what is inside.
+        self.wide_atom = self.wide_atom and not is_group
+        quantifier = self.quantifier()
+        self.path.pop()
+        bounds = _quantifier_bounds(quantifier) if quantifier else (1, 1)
+        self.quantifiers[aid] = bounds
+        self.shape_quantified(start, bounds)
+        return atom + quantifier
+
+    def note_lookaround(self, start: int) -> None:
+        self.lookarounds.append(start)
+        if not self.anchored:
+            self.floating_lookarounds.append(start)
+
+    def shape_quantified(self, start: int, bounds: tuple[int, int | None]) -> None:
+        """Update `shape` for a quantified atom and note what breaks the astral rules."""
+        low, high = bounds
+        shape = self.shape
+        if self.wide_atom:
+            if low > 1 or high is not None:
+                self.astral_conflicts.append(
+                    (
+                        start,
+                        f"{self.original_text(start)!r} counts UTF-16 units: without the u flag"
+                        " each half of an astral character (an emoji, say) is one match of it",
+                    )
+                )
+            self.shape = _Shape(low == 0, True, True)
+            return
+        if high == 0:
+            self.shape = _SHAPE_EMPTY
+            return
+        if (high is None or high > 1) and shape.first_wide and shape.last_wide:
+            self.astral_conflicts.append(
+                (
+                    start,
+                    f"{self.original_text(start)!r} repeats a group that can end and start in"
+                    " the middle of an astral character",
+                )
+            )
+        self.shape = _Shape(shape.nullable or low == 0, shape.first_wide, shape.last_wide)
+
+    def lookahead(self, mode: _Mode) -> str:
+        start = self.pos
+        kind = self.src[self.pos + 2]
+        self.pos += 3
+        self.note_lookaround(start)
+        groups_before = self.opened
+        self.path.append(_Frame("look", self.new_id(), int(kind == "!")))
+        inner = self.disjunction(mode)
+        self.path.pop()
+        self.expect_close()
+        atom = f"(?{kind}{inner})"
+        self.shape = _SHAPE_EMPTY
+        if self.unicode:
+            self.forbid_quantifier("a lookahead (with the u flag)")
+            return atom
+        # Annex B: a lookahead may be quantified without u.
+        quantifier = self.quantifier()
+        if not quantifier:
+            return atom
+        if not self.portable:
+            return f"(?:{atom}){quantifier}"
+        # ECMA rejects an empty iteration once the minimum is met, so the quantified assertion
+        # is the assertion itself (min >= 1) or nothing (min 0); ECMA with u cannot quantify it.
+        if _quantifier_bounds(quantifier)[0] >= 1:
+            return atom
+        if self.opened != groups_before:
+            raise self.error(
+                "a lookahead with capture groups quantified {0,...}: the groups never keep a"
+                " value in ECMA, which no portable pattern can say",
+                start,
+            )
+        return "(?:)"
+
+    def surrogate_pair(self) -> str | None:
+        """An astral character written in a pattern without u (as itself or as ``\\uD83D\\uDE00``).
+
+        Without u it is two atoms, a high and a low surrogate unit, that together match exactly
+        that character; unquantified, the portable form is the character itself.
+        """
+        start, src = self.pos, self.src
+        m = _ESCAPED_PAIR.match(src, start)
+        if m is not None:
+            high, low, end = int(m.group(1), 16), int(m.group(2), 16), m.end()
+        elif (
+            start + 1 < len(src)
+            and 0xD800 <= ord(src[start]) <= 0xDBFF
+            and 0xDC00 <= ord(src[start + 1]) <= 0xDFFF
+        ):
+            high, low, end = ord(src[start]), ord(src[start + 1]), start + 2
+        else:
+            return None
+        self.pos = end
+        if self.at_quantifier():
+            raise self.error(
+                f"{self.original_text(start)!r} followed by a quantifier: without the u flag the"
+                " quantifier repeats only the low surrogate of the astral character",
+                start,
+            )
+        self.shape = _SHAPE_ATOM
+        cp = 0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00)
+        return self.emit_class(_ClassSet(((cp, cp),)), False, _Mode(False, False, False))
 
     def word_class(self, mode: _Mode) -> str:
         # With u and i the closure adds U+017F and U+212A (ECMA WordCharacters).
@@ -697,6 +978,9 @@ class _Translator:
         ch = self.peek()
         if ch == ".":
             self.pos += 1
+            if self.portable:
+                dot = () if mode.dotall else ((0x0A, 0x0A), (0x0D, 0x0D), (0x2028, 0x2029))
+                return self.emit_class(_ClassSet(dot), True, mode._replace(ignore_case=False))
             return "(?s:.)" if mode.dotall else f"[^{_LINE_TERMINATORS}]"
         if ch == "(":
             return self.group(mode)
@@ -723,6 +1007,8 @@ class _Translator:
                 return self.emit_class(
                     _ClassSet(_normalize([(m, m) for m in members])), False, mode
                 )
+        if self.portable:
+            return self.emit_class(_ClassSet(((cp, cp),)), False, mode)
         return _lit(cp)
 
     def group(self, mode: _Mode) -> str:
@@ -734,15 +1020,26 @@ class _Translator:
         if self.startswith("(?<"):
             name, after = self._read_group_name(self.pos + 3)
             self.pos = after
-            inner = self.disjunction(mode)
-            self.expect_close()
-            return f"(?P<{self.python_names[name]}>{inner})"
+            inner = self.capture(mode)
+            # Python's re does not know (?<name>...); group numbers are the same without names.
+            return f"({inner})" if self.portable else f"(?P<{self.python_names[name]}>{inner})"
         if self.startswith("(?"):
             return self.modifier_group(mode)
         self.pos += 1
+        return f"({self.capture(mode)})"
+
+    def capture(self, mode: _Mode) -> str:
+        """The inside of a capture group (pos after its opening) and its ``)``."""
+        self.opened += 1
+        index = self.opened
+        self.group_paths[index] = tuple(self.path)
+        wide_before = self.wide_count
         inner = self.disjunction(mode)
         self.expect_close()
-        return f"({inner})"
+        self.closed.add(index)
+        if self.wide_count != wide_before:
+            self.wide_groups.add(index)
+        return inner
 
     def modifier_group(self, mode: _Mode) -> str:
         """ES2025 pattern modifiers ``(?i:...)``, ``(?-m:...)``, ``(?s-i:...)``."""
@@ -774,11 +1071,63 @@ class _Translator:
                 " which the regex module does not reproduce for captures",
                 at,
             )
+        if self.portable:
+            return self.portable_backreference(index, mode, at)
         # A group that did not take part (or comes later) matches the empty string in ECMA.
         ref = f"(?({index})(?:\\g<{index}>)|)"
         if mode.ignore_case:
             ref = f"(?i:{ref})"
         return ref
+
+    def portable_backreference(self, index: int, mode: _Mode, at: int) -> str:
+        """``\\N`` where ECMA and Python's re agree, else `PatternError`.
+
+        ECMA matches the empty string for a group that has not matched (yet, or in this
+        iteration of a quantifier: captures are reset at each one); Python's re fails instead.
+        So the reference must come after the group has closed, and the group must take part in
+        every match that reaches the reference.
+        """
+        self.shape = _SHAPE_EMPTY
+        if mode.ignore_case:
+            raise self.error(
+                "backreference with the i flag: it compares ignoring case, which no portable"
+                " pattern can say (neither dialect shares an inline flag)",
+                at,
+            )
+        if index not in self.closed:
+            return "(?:)"  # a forward or self reference: always empty in ECMA
+        group_path, here = self.group_paths[index], self.path
+        common = 0
+        while common < min(len(group_path), len(here)) and group_path[common] == here[common]:
+            common += 1
+        private = group_path[common:]
+        if any(frame.kind == "look" and frame.detail for frame in private):
+            return "(?:)"  # captures inside a negative lookaround never survive it in ECMA
+        for frame in private:
+            # A disjunction still open has another alternative after this one.
+            if frame.kind == "alt" and self.alt_counts.get(frame.ident, 2) > 1:
+                raise self.error(
+                    f"backreference to group {index}, which is in one branch of an alternation:"
+                    " ECMA matches the empty string when the group did not take part, Python"
+                    " fails",
+                    at,
+                )
+            if frame.kind == "atom":
+                low, high = self.quantifiers[frame.ident]
+                if low != high or low == 0:
+                    raise self.error(
+                        f"backreference to group {index}, which is optional or repeated a"
+                        " variable number of times: ECMA and Python disagree on the value of a"
+                        " group that did not take part (or took part in an earlier iteration)",
+                        at,
+                    )
+        if index in self.wide_groups:
+            self.wide_backrefs.append(at)
+        if index >= 100:
+            raise self.error(
+                f"backreference \\{index}: Python reads at most two digits of a group number", at
+            )
+        return f"(?:\\{index})"
 
     def atom_escape(self, mode: _Mode) -> str:
         start = self.pos
@@ -1057,6 +1406,8 @@ class _Translator:
         return self.character_escape(start, in_class=True)
 
     def emit_class(self, cls: _ClassSet, negate: bool, mode: _Mode) -> str:
+        if self.portable:
+            return self.portable_class(cls, negate, mode)
         ranges, props = cls.ranges, cls.props
         if mode.ignore_case:
             # The regex module folds case its own way (it pairs i with U+0130 and U+0131, and
@@ -1080,6 +1431,94 @@ class _Translator:
                 parts.append(f"{_class_char(lo)}-{_class_char(hi)}")
         parts.extend(("\\P" if neg else "\\p") + "{" + expr + "}" for expr, neg in props)
         return f"[{'^' if negate else ''}{''.join(parts)}]"
+
+    def portable_class(self, cls: _ClassSet, negate: bool, mode: _Mode) -> str:
+        """An explicit class both dialects read alike: properties and case folding spelled out.
+
+        Surrogate code points are left out: they cannot appear in well-formed Unicode text.
+        Without u, a class is a set of UTF-16 units; one that holds every surrogate unit (``.``,
+        ``[^a]``, ``\\S``) also gets every astral character (`_check_astral` says when that is
+        faithful); one that holds only some would match half of an astral character.
+        """
+        members = list(cls.ranges)
+        for expr, negated in cls.props:
+            found = _property_ranges(expr)
+            members.extend(_complement(found, _MAX_CP) if negated else found)
+        ranges = _normalize(members)
+        if mode.ignore_case:
+            ranges = _case_closure(ranges, self.unicode)
+        if negate:
+            ranges = _complement(ranges, self.top)
+        surrogates = _intersect(ranges, _SURROGATES)
+        ranges = _subtract(ranges, _SURROGATES)
+        if surrogates and not self.unicode:
+            if surrogates != _SURROGATES:
+                raise self.error(
+                    "a class or escape that matches some UTF-16 surrogate units but not all:"
+                    " without the u flag it matches half of an astral character, which no"
+                    " portable pattern can say"
+                )
+            self.wide_atom = True
+            self.wide_count += 1
+            self.shape = _Shape(False, True, True)
+            ranges = _normalize([*ranges, *_ASTRAL])
+        if self.probe:
+            ranges = _subtract(ranges, _PROBE_SENTINEL)
+        return _portable_class_text(ranges)
+
+
+def _intersect(left: Ranges, right: Ranges) -> Ranges:
+    out: list[tuple[int, int]] = []
+    i = j = 0
+    while i < len(left) and j < len(right):
+        lo, hi = max(left[i][0], right[j][0]), min(left[i][1], right[j][1])
+        if lo <= hi:
+            out.append((lo, hi))
+        if left[i][1] < right[j][1]:
+            i += 1
+        else:
+            j += 1
+    return tuple(out)
+
+
+def _subtract(ranges: Ranges, remove: Ranges) -> Ranges:
+    return _intersect(ranges, _complement(remove, _MAX_CP))
+
+
+def _portable_class_body(ranges: Ranges) -> str:
+    parts: list[str] = []
+    for lo, hi in ranges:
+        if lo == hi:
+            parts.append(_portable_class_char(lo))
+        elif hi == lo + 1:
+            parts.append(_portable_class_char(lo) + _portable_class_char(hi))
+        else:
+            parts.append(f"{_portable_class_char(lo)}-{_portable_class_char(hi)}")
+    return "".join(parts)
+
+
+def _portable_class_text(ranges: Ranges) -> str:
+    """``[...]`` or ``[^...]`` for ``ranges`` (surrogates are don't-care), whichever lists fewer.
+
+    Fewer code points, then fewer characters: hypothesis' ``from_regex`` walks every code point
+    of every range it is given (``\\p{L}`` listed as ``[^...]`` costs it seconds).
+    """
+    if not ranges:
+        return _PORTABLE_NOTHING
+    inverse = _subtract(_complement(ranges, _MAX_CP), _SURROGATES)
+    if not inverse:
+        return _PORTABLE_ANY
+    if len(ranges) == 1 and ranges[0][0] == ranges[0][1]:
+        return _portable_lit(ranges[0][0])
+    positive = f"[{_portable_class_body(ranges)}]"
+    negative = f"[^{_portable_class_body(inverse)}]"
+    cost_positive = (_size(ranges), len(positive))
+    cost_negative = (_size(inverse), len(negative))
+    return negative if cost_negative < cost_positive else positive
+
+
+def _size(ranges: Ranges) -> int:
+    return sum(hi - lo + 1 for lo, hi in ranges)
 
 
 def _is_ascii_letter(ch: str) -> bool:
@@ -1153,6 +1592,127 @@ def translate(source: str, flags: str = "") -> str:
         '\\\\A[0-9]+\\\\Z'
     """
     return _Translator(source, flags).translate()
+
+
+@functools.lru_cache(maxsize=4096)
+def to_portable(pattern: str, *, default_flags: str = "") -> str:
+    """Rewrite an ECMA-262 pattern into one that Python's ``re`` and ECMA-262 read alike.
+
+    Standalone JSON Schemas go to tools with different regex dialects: python ``jsonschema``
+    and hypothesis-jsonschema use ``re``, JavaScript validators ``new RegExp(p, "u")``. The
+    result ``p`` is such that, for every well-formed string ``s`` (no lone surrogates),
+    ``re.search(p, s)``, ``new RegExp(p, "u").test(s)`` and the original's
+    ``new RegExp(body, flags).test(s)`` agree. It uses only constructs both dialects share:
+    explicit classes (``\\d`` is ``[0-9]``, ``\\p{L}`` its code points, ``i`` spelled out as
+    case classes), ``\\xHH``/``\\uHHHH`` escapes, astral characters written as themselves, plain
+    groups and lookarounds; ``$`` becomes ``(?!\\n)$``.
+
+    Without the u flag, JavaScript reads the string as UTF-16 units, so ``.`` (and every class
+    that holds all surrogates: ``[^a]``, ``\\S``, ``\\W``, ``\\D``) may match half of an astral
+    character. The rewrite gives them whole astral characters, and accepts them only where that
+    cannot change a verdict: each such atom repeated ``*`` or ``+`` (so ``^.+$`` and
+    ``^\\S+@\\S+$`` are fine, ``^.{1,64}$`` is not), never next to another one, and no ``\\B``,
+    lookaround (unless right after ``^``) or backreference to a group holding one in the same
+    pattern. A class holding some surrogate units but not all (``[\\uD800-\\uDBFF]``) is
+    refused, an unquantified astral literal is kept. Whatever the flags, a pattern that can
+    match the empty string between the two halves of an astral character (``(?<!x)(?!x)``,
+    ``\\B`` alone) is refused too: JavaScript tries that position, V8 even with u. Add the u
+    flag to the spec's pattern when code points were meant.
+
+    Other refusals: a backreference under ``i``, or to a group that may not have taken part
+    (ECMA matches the empty string there, Python fails); a lookbehind Python cannot do
+    (variable width); a capture inside a lookahead quantified ``{0,...}``.
+
+    Args:
+        pattern: the pattern, bare or as a JS literal ``/body/flags``.
+        default_flags: flags for a bare pattern, as in `compile_pattern`.
+
+    Returns:
+        The portable pattern (for JSON Schema ``pattern``).
+
+    Raises:
+        PatternError: the pattern is invalid ECMA, or no portable pattern means the same (the
+            message says why: backreference under ``i``, lookbehind Python cannot do, ...).
+
+    Example:
+        >>> to_portable("/^\\\\d+$/")
+        '^[0-9]+(?!\\\\n)$'
+    """
+    body, flags = split_delimited(pattern)
+    if body == pattern:
+        flags = default_flags
+    try:
+        translator = _Translator(body, flags, portable=True)
+        portable = translator.translate()
+        _compile_portable(portable)
+        if not translator.unicode:
+            _check_astral(translator)
+        if translator.lookarounds or translator.not_boundaries:
+            _check_split_position(body, flags, translator)
+    except PatternError as exc:
+        raise PatternError(f"pattern {pattern!r} has no portable form: {exc.message}") from exc
+    return portable
+
+
+def _compile_portable(portable: str) -> re.Pattern[str]:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        try:
+            return re.compile(portable)
+        except (re.error, Warning, OverflowError, RecursionError) as exc:
+            raise PatternError(f"Python's re rejects it ({exc})") from exc
+
+
+def _check_astral(translator: _Translator) -> None:
+    """Refuse a pattern without u whose verdicts may differ on strings with astral characters.
+
+    JavaScript sees an astral character as two units, the portable pattern as one. Only "wide"
+    atoms (classes holding every surrogate unit) can consume a unit of one. A JavaScript match
+    that splits a character can be moved to whole characters, keeping the verdict, when:
+    each wide atom repeats ``*``/``+``/``{0,}``/``{1,}`` (it may grow by one unit); no wide atom
+    can follow another (a split between two of them cannot be moved); nothing looks at the
+    position between the two units (``\\B``, lookarounds unless right after ``^``: ``^ $ \\b``
+    fail there anyway); and no backreference reads a group holding a wide atom. The converse
+    (a whole-character match is a unit match) always holds. A zero-width match between the two
+    units is `_check_split_position`'s business.
+    """
+    if not translator.wide_count:
+        return
+    where = translator.error
+    if translator.astral_conflicts:
+        at, what = translator.astral_conflicts[0]
+        raise where(what, at)
+    for what, positions in (
+        ("a lookaround (other than right after '^')", translator.floating_lookarounds),
+        ("\\B", translator.not_boundaries),
+        ("a backreference to a group holding '.' or such a class", translator.wide_backrefs),
+    ):
+        if positions:
+            raise where(
+                f"{what} in a pattern without the u flag that has '.' or a class holding"
+                " every surrogate unit: it may see the two halves of an astral character"
+                " apart",
+                positions[0],
+            )
+
+
+def _check_split_position(body: str, flags: str, translator: _Translator) -> None:
+    """Refuse a pattern that can match the empty string between the two halves of a pair.
+
+    JavaScript without u tries that position, and so does V8 (node, Chrome) with u, against
+    the spec: there it matches nothing on either side (``(?<!x)(?!x)`` and ``\\B`` succeed,
+    ``(?<=[\\s\\S])`` fails), while Python never tries it. The portable pattern is translated
+    again with U+10FFFF left out of every class and tried, in Python, between two U+10FFFF: a
+    match there that is also empty is a verdict JavaScript may give and Python cannot.
+    """
+    probe = _Translator(body, flags, probe=True).translate()
+    if re.compile(f"(?:{probe})(?<=\\A[\\s\\S])").match("\U0010ffff\U0010ffff", 1):
+        raise translator.error(
+            "it can match the empty string between the two UTF-16 halves of an astral"
+            " character: JavaScript tries that position (V8 even with the u flag), Python"
+            " never does",
+            0,
+        )
 
 
 @dataclass(frozen=True, eq=False)
