@@ -72,6 +72,8 @@ def realworld(session: nox.Session) -> None:
 def bench(session: nox.Session) -> None:
     """Every benchmarks/bench_*.py; tables on stdout and in reports/bench.md."""
     _install(session, "test,fast")
+    # the peers we measure against (never project dependencies)
+    session.install("check-jsonschema")
     env = {VAPI_SPEC_ENV: str(_vapi_spec())}
     session.run("python", "-m", "benchmarks", "--output", str(REPORTS / "bench.md"), env=env)
 

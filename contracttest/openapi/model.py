@@ -425,8 +425,12 @@ class Spec:
         op = self._by_id.get(key) or self._by_key.get(_normalise_key(key))
         if op is not None:
             return op
-        choices = [*self._by_id, *(o.key for o in self.operations)]
-        raise TargetError(f"no operation {key!r} in the spec{_suggest(key, choices)}")
+        raise TargetError(f"no operation {key!r} in the spec{_suggest(key, self._op_choices(key))}")
+
+    def _op_choices(self, key: str) -> list[str]:
+        """Names to suggest for a mistyped operation: ``METHOD /path`` forms when that is what was typed."""
+        keys = [o.key for o in self.operations]
+        return keys if _looks_like_method(key) else [*self._by_id, *keys]
 
     # ------------------------------------------------------------------ targets
     def target(self, key: str) -> Target:
@@ -459,9 +463,8 @@ class Spec:
         try:
             op = self.operation(base)
         except TargetError:
-            raise TargetError(
-                f"no DTO or operation named {base!r}{_suggest(base, [*self.dto_names, *self._by_id])}"
-            ) from None
+            choices = self._op_choices(base) if _looks_like_method(base) else [*self.dto_names, *self._by_id]
+            raise TargetError(f"no DTO or operation named {base!r}{_suggest(base, choices)}") from None
         if suffix == "parameters":
             return Target(self, key, "parameters", "request", op.pointer, operation=op)
         if suffix == "response":
@@ -576,6 +579,11 @@ def _pick_json(content: dict[str, MediaType]) -> MediaType | None:
         if JSON_MEDIA.match(mt):
             return media
     return None
+
+
+def _looks_like_method(key: str) -> bool:
+    head = key.split(None, 1)[0].lower() if key.strip() else ""
+    return head in HTTP_METHODS and " " in key.strip()
 
 
 def _normalise_key(key: str) -> str:
