@@ -515,10 +515,13 @@ class _Shape(NamedTuple):
     nullable: bool
     first_wide: bool
     last_wide: bool
+    zero_width: bool
+    """It never consumes anything (assertions only)."""
 
 
-_SHAPE_ATOM = _Shape(False, False, False)
-_SHAPE_EMPTY = _Shape(True, False, False)
+_SHAPE_ATOM = _Shape(False, False, False, False)
+_SHAPE_EMPTY = _Shape(True, False, False, True)
+_SHAPE_BACKREF = _Shape(True, False, False, False)
 
 
 class _Frame(NamedTuple):
@@ -710,6 +713,7 @@ class _Translator:
                 shape.nullable or self.shape.nullable,
                 shape.first_wide or self.shape.first_wide,
                 shape.last_wide or self.shape.last_wide,
+                shape.zero_width and self.shape.zero_width,
             )
         self.path.pop()
         self.alt_counts[did] = len(alternatives)
@@ -741,6 +745,7 @@ class _Translator:
                 acc.nullable and nxt.nullable,
                 acc.first_wide or (acc.nullable and nxt.first_wide),
                 nxt.last_wide or (nxt.nullable and acc.last_wide),
+                acc.zero_width and nxt.zero_width,
             )
         self.shape = acc
         return "".join(parts)
@@ -809,6 +814,7 @@ class _Translator:
         self.shape = _SHAPE_ATOM
         self.wide_atom = False
         is_group = ch == "("
+        groups_before = self.opened
         atom = self.atom(mode)
         # A class sets wide_atom; a group keeps only the shape of what is inside.
         self.wide_atom = self.wide_atom and not is_group
@@ -816,7 +822,13 @@ class _Translator:
         self.path.pop()
         bounds = _quantifier_bounds(quantifier) if quantifier else (1, 1)
         self.quantifiers[aid] = bounds
+        zero_width = self.shape.zero_width
         self.shape_quantified(start, bounds)
+        if quantifier and zero_width and self.portable and self.opened == groups_before:
+            # A repeated group of assertions, as in (?:(?=a))*: ECMA rejects an empty iteration
+            # once the minimum is met, so it is the group once (min >= 1) or nothing (min 0).
+            # Some dialects (Rust's fancy-regex) refuse to repeat an assertion.
+            return atom if bounds[0] else "(?:)"
         return atom + quantifier
 
     def note_lookaround(self, start: int) -> None:
@@ -837,7 +849,7 @@ class _Translator:
                         " each half of an astral character (an emoji, say) is one match of it",
                     )
                 )
-            self.shape = _Shape(low == 0, True, True)
+            self.shape = _Shape(low == 0, True, True, False)
             return
         if high == 0:
             self.shape = _SHAPE_EMPTY
@@ -850,7 +862,9 @@ class _Translator:
                     " the middle of an astral character",
                 )
             )
-        self.shape = _Shape(shape.nullable or low == 0, shape.first_wide, shape.last_wide)
+        self.shape = _Shape(
+            shape.nullable or low == 0, shape.first_wide, shape.last_wide, shape.zero_width
+        )
 
     def lookahead(self, mode: _Mode) -> str:
         start = self.pos
@@ -1087,7 +1101,7 @@ class _Translator:
         So the reference must come after the group has closed, and the group must take part in
         every match that reaches the reference.
         """
-        self.shape = _SHAPE_EMPTY
+        self.shape = _SHAPE_BACKREF
         if mode.ignore_case:
             raise self.error(
                 "backreference with the i flag: it compares ignoring case, which no portable"
@@ -1460,7 +1474,7 @@ class _Translator:
                 )
             self.wide_atom = True
             self.wide_count += 1
-            self.shape = _Shape(False, True, True)
+            self.shape = _Shape(False, True, True, False)
             ranges = _normalize([*ranges, *_ASTRAL])
         if self.probe:
             ranges = _subtract(ranges, _PROBE_SENTINEL)

@@ -15,6 +15,7 @@ import warnings
 
 import jsonschema
 import pytest
+import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_ecma import (
@@ -37,7 +38,7 @@ from test_ecma import (
 )
 
 from contracttest.errors import PatternError
-from contracttest.schema.ecma import compile_pattern, split_delimited, to_portable
+from contracttest.schema.ecma import compile_pattern, split_delimited, to_portable, translate
 
 VAPI_PATTERNS = [
     VAPI_NAME_40,
@@ -385,6 +386,8 @@ def _has_lone_surrogate(text: str) -> bool:
     return False
 
 
+_EVERY_SCALAR = "".join(map(chr, [*range(0xD800), *range(0xE000, 0x110000)]))
+_EVERY_BMP_SCALAR = _EVERY_SCALAR[: 0x10000 - 0x800]
 _WELL_FORMED_FUZZ_SUBJECTS = [s for s in _FUZZ_SUBJECTS if not _has_lone_surrogate(s)]
 _ASTRAL_SUBJECTS = ["😀", "😀😀", "a😀", "😀a", "\U00010428", "\U00010400", "\U0001e900"]
 
@@ -478,6 +481,72 @@ def test_character_sweeps_agree_with_node() -> None:
     assert not wrong, wrong[:20]
 
 
+# Single-character patterns whose portable class is compared with the regex-module translation
+# over every code point (surrogates aside).
+_CLASS_PATTERNS = [
+    "/\\p{L}/u",
+    "/\\P{L}/u",
+    "/\\p{Lu}/iu",
+    "/\\P{Ll}/iu",
+    "/[^\\P{Ll}]/iu",
+    "/\\p{Script=Greek}/u",
+    "/\\p{scx=Latn}/u",
+    "/\\p{Emoji}/u",
+    "/[\\p{L}\\p{N}]/u",
+    "/[^\\p{L}\\p{N}]/u",
+    "/\\p{Any}/u",
+    "/\\P{Any}/u",
+    "/\\p{ASCII}/u",
+    "/./u",
+    "/./su",
+    "/\\w/iu",
+    "/\\W/iu",
+    "/[^a-z]/iu",
+    "/[a-zα-ω]/iu",
+    "/k/iu",
+    "/\\s/u",
+    "/\\S/u",
+    "/[^\\d]/u",
+    "/[\\u{10000}-\\u{10FFFF}]/u",
+]
+# Without u the class is over UTF-16 units: compared on the BMP (astral: test_astral_classes).
+_BMP_CLASS_PATTERNS = ["/[\\u0400-\\u04ff]/i", "/[^a-z]+/i", "/\\W+/i", "/ſ/i", "/[^]+/", "/\\S*/"]
+
+
+def _runs(pattern: re.Pattern[str] | regex.Pattern[str], text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in pattern.finditer(text)]
+
+
+@pytest.mark.parametrize("pattern", _CLASS_PATTERNS + _BMP_CLASS_PATTERNS)
+def test_classes_match_the_translator_on_every_code_point(pattern: str) -> None:
+    body, flags = split_delimited(pattern)
+    ours = regex.compile(f"(?:{translate(body, flags)})+", regex.V0)
+    if "u" in flags:
+        # Python's re needs ~1 s to scan every code point with a 700-range class: scan the
+        # BMP, both sides of every boundary the regex module finds, and a sample of the rest.
+        edges = {
+            i for start, end in _runs(ours, _EVERY_SCALAR) for i in (start - 1, start, end - 1, end)
+        }
+        picked = sorted(
+            {*range(len(_EVERY_BMP_SCALAR)), *range(0, len(_EVERY_SCALAR), 101), *edges}
+            - {-1, len(_EVERY_SCALAR)}
+        )
+        text = "".join(_EVERY_SCALAR[i] for i in picked)
+    else:
+        text = _EVERY_BMP_SCALAR
+    portable = re.compile(f"(?:{to_portable(pattern)})+")
+    assert _runs(portable, text) == _runs(ours, text)
+
+
+def test_astral_classes() -> None:
+    # A class without u holding every surrogate unit takes every astral character, else none.
+    astral = "".join(map(chr, range(0x10000, 0x110000, 997)))
+    assert re.fullmatch(to_portable("[^a]+"), astral)
+    assert re.fullmatch(to_portable("[\\s\\S]*"), astral)
+    assert not re.search(to_portable("[^\\ud800-\\udfff]"), astral)
+    assert not re.search(to_portable("[\\p{L}]+"), astral)  # without u: 'p', '{', 'L', '}'
+
+
 def test_shapes() -> None:
     assert to_portable(VAPI_NAME_40) == "^[\\-0-9A-Z_a-z]{1,40}(?!\\n)$"
     assert to_portable(VAPI_PLACEHOLDER) == "ORG_ROLE_OR_CUSTOM_ROLE_PATTERN"
@@ -551,6 +620,28 @@ def test_hypothesis_jsonschema_generates_matches_of_the_original(pattern: str) -
 def test_jsonschema_verdicts_match_the_translator(pattern: str, value: str) -> None:
     validator = jsonschema.Draft7Validator({"type": "string", "pattern": to_portable(pattern)})
     assert validator.is_valid(value) == compile_pattern(pattern).test(value)
+
+
+def test_jsonschema_rs_agrees() -> None:
+    # jsonschema-rs (Rust, fancy-regex) is a third dialect the portable form must satisfy.
+    jsonschema_rs = pytest.importorskip("jsonschema_rs")
+    wrong = []
+    for pattern in PORTABLE:
+        portable = to_portable(pattern)
+        validator = jsonschema_rs.validator_for({"type": "string", "pattern": portable})
+        wrong.extend(
+            (pattern, subject)
+            for subject in SUBJECTS
+            if validator.is_valid(subject) != _python(portable, subject)
+        )
+    assert not wrong, wrong[:20]
+
+
+def test_repeated_assertions_are_not_repeated() -> None:
+    assert to_portable("^(?:(?=a))*a$") == "^(?:)a(?!\\n)$"
+    assert to_portable("^(?:(?=a)\\b)+a$").startswith("^(?:(?=a)(?:")
+    assert to_portable("^(?:)*$") == "^(?:)(?!\\n)$"
+    assert to_portable("^((?=a))*a$") == "^((?=a))*a(?!\\n)$"  # a group number to keep
 
 
 def test_every_pattern_of_the_full_vapi_spec_is_portable() -> None:
