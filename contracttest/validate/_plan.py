@@ -7,6 +7,9 @@ and the plan keeps only the paths that lead to such an entry. At run time the pa
 those paths only: properties by name, array items, the branch a discriminator tag selects, the branch
 of a plain ``oneOf``/``anyOf`` whose JSON type fits (or, if several fit, that the value matches).
 
+Rules get ``ctx.settings``: ``e164_level``, and ``memo``, a dict that lives for one payload walk, for
+rules that share work on the same value (the six hook rules all need one pass over the hooks).
+
 ``length.maxLength``/``length.minLength`` entries whose limit is the schema's own ``maxLength``/
 ``minLength`` are not planned: the schema pass already counts those the server's way (with the rule
 table's length method) and reports them. Entries that bring their own limit or method in ``options``
@@ -63,12 +66,8 @@ class _Check:
     def __post_init__(self) -> None:
         from contracttest.validate.rules import get_rule
 
-        rules = [get_rule(e.rule) for e in self.entries]
-        self.severities = tuple(
-            e.severity if e.severity is not None else r.severity
-            for e, r in zip(self.entries, rules, strict=True)
-        )
-        self.functions = tuple(r.function for r in rules)
+        self.severities = tuple(_ceiling(e) for e in self.entries)
+        self.functions = tuple(get_rule(e.rule).function for e in self.entries)
 
 
 @dataclass(eq=False)
@@ -86,6 +85,8 @@ class _Node:
     dispatch: tuple[dict[str, Any], dict[int, _Node]] | None = None
     alternatives: list[tuple[frozenset[str] | None, _Node, Any]] = field(default_factory=list)
     partition: tuple[str, list[frozenset[Any]]] | None = None
+    by_tag: tuple[str, dict[str, _Node]] | None = None
+    """The dispatch for string tags: (property, tag -> branch node)."""
     object_ops: tuple[tuple[str, tuple[_Check, ...], _Node | None], ...] = ()
     """Per property of an object value: the checks on it and the node to descend into."""
     """A property whose ``enum``s tell the alternatives apart (pairwise disjoint value sets)."""
@@ -111,10 +112,12 @@ class _Compiler:
         root: dict[str, Any],
         spec: Spec,
         table: RuleTable,
+        least: Severity = Severity.INFO,
     ) -> None:
         self.root = root
         self.spec = spec
         self.table = table
+        self.least = least
         self.memo: dict[int, _Node] = {}
         self.nodes: list[_Node] = []
 
@@ -130,7 +133,7 @@ class _Compiler:
 
     def entries(self, component: str, prop: str | None) -> tuple[RuleEntry, ...]:
         found = self.table.entries_for(component, prop)
-        return tuple(e for e in found if _planned(e))
+        return tuple(e for e in found if _planned(e) and _ceiling(e) >= self.least)
 
     def components_of(self, node: dict[str, Any]) -> list[str]:
         """The component this definition is, plus those its ``allOf`` merged in (closed requests)."""
@@ -299,10 +302,59 @@ class _Compiler:
             if not any(v.live for _, v, _ in n.alternatives):
                 n.alternatives = []
                 n.partition = None
+        for n in self.nodes:
+            _forward_children(n)
             names = list(n.prop_checks) + [p for p in n.props if p not in n.prop_checks]
             n.object_ops = tuple(
                 (p, tuple(n.prop_checks.get(p, ())), n.props.get(p)) for p in names
             )
+            if n.dispatch is not None:
+                xd, branches = n.dispatch
+                by_tag = {
+                    tag: branches[idx]
+                    for tag, idx in (xd.get("mapping") or {}).items()
+                    if idx in branches
+                }
+                n.by_tag = (str(xd["propertyName"]), by_tag)
+
+
+def _forwards(n: _Node) -> bool:
+    """Whether ``n`` only stands for one other node (a ``$ref``-like ``allOf`` of one member)."""
+    return (
+        len(n.same) == 1
+        and not n.self_checks
+        and not n.prop_checks
+        and not n.props
+        and not n.pattern_props
+        and n.additional is None
+        and n.items is None
+        and not n.tuple_items
+        and n.dispatch is None
+        and not n.alternatives
+    )
+
+
+def _final(n: _Node) -> _Node:
+    hops = 0
+    while _forwards(n) and hops < 64:
+        n = n.same[0]
+        hops += 1
+    return n
+
+
+def _forward_children(n: _Node) -> None:
+    """Point ``n``'s children past nodes that only forward, so the walk skips them."""
+    n.props = {k: _final(v) for k, v in n.props.items()}
+    n.pattern_props = [(p, _final(v)) for p, v in n.pattern_props]
+    if n.additional is not None:
+        n.additional = _final(n.additional)
+    if n.items is not None:
+        n.items = _final(n.items)
+    n.tuple_items = [None if v is None else _final(v) for v in n.tuple_items]
+    n.same = [_final(v) for v in n.same]
+    if n.dispatch is not None:
+        n.dispatch = (n.dispatch[0], {i: _final(v) for i, v in n.dispatch[1].items()})
+    n.alternatives = [(t, _final(v), b) for t, v, b in n.alternatives]
 
 
 def _enum_key(value: Any) -> Any:
@@ -320,6 +372,13 @@ def _enum_values(schema: Any) -> frozenset[Any] | None:
     if any(k is None for k in keys) or not keys:
         return None
     return frozenset(keys)
+
+
+def _ceiling(entry: RuleEntry) -> Severity:
+    """An entry's severity: the table's, else the rule's default; no finding of it is worse."""
+    from contracttest.validate.rules import get_rule
+
+    return entry.severity if entry.severity is not None else get_rule(entry.rule).severity
 
 
 def _planned(entry: RuleEntry) -> bool:
@@ -354,6 +413,7 @@ class RulePlan:
     def __init__(
         self,
         root: _Node | None,
+        error_root: _Node | None,
         *,
         settings: Mapping[str, Any],
         length_method: str,
@@ -361,7 +421,8 @@ class RulePlan:
         tables: Mapping[str, Mapping[Any, int]],
         schema_valid: Callable[[Any, Any], bool],
     ) -> None:
-        self.root = root if root is not None and root.live else None
+        self.root = _final(root) if root is not None and root.live else None
+        self.error_root = _final(error_root) if error_root is not None and error_root.live else None
         self.settings = dict(settings)
         self.length_method = length_method
         self.target = target
@@ -386,11 +447,11 @@ class RulePlan:
 
         Entries whose severity is below ERROR are not run: an entry's severity caps its findings.
         """
-        if self.root is None:
+        if self.error_root is None:
             return False
         walk = _Walk(self, Severity.ERROR, stop=True)
         try:
-            walk.node(self.root, payload)
+            walk.node(self.error_root, payload)
         except _Stop:
             return True
         return False
@@ -403,7 +464,7 @@ class _Stop(Exception):
 class _Walk:
     """One walk of a payload along a plan; findings collect in ``out``."""
 
-    __slots__ = ("least", "out", "path", "plan", "stop")
+    __slots__ = ("least", "out", "path", "plan", "settings", "stop")
 
     def __init__(self, plan: RulePlan, least: Severity, *, stop: bool) -> None:
         self.plan = plan
@@ -411,6 +472,10 @@ class _Walk:
         self.stop = stop
         self.out: list[Finding] = []
         self.path: list[str | int] = []
+        # ``memo`` lives for this one walk: rules that share work on a value (several rule ids
+        # computed by one checker) can keep it there, keyed by ``id(value)``, which stays unique
+        # while the payload is being walked.
+        self.settings = {**plan.settings, "memo": {}}
 
     def node(self, node: _Node, value: Any) -> None:
         path = self.path
@@ -428,13 +493,18 @@ class _Walk:
                     path.pop()
             if node.pattern_props or node.additional is not None:
                 self.extras(node, value)
-            if node.dispatch is not None:
-                xd, branches = node.dispatch
-                prop_name = xd["propertyName"]
+            if node.by_tag is not None:
+                prop_name, by_tag = node.by_tag
                 if prop_name in value:
-                    table = self.plan.tables.get(str(xd.get("pointer")))
-                    idx = _keywords.select_branch(xd, table, value[prop_name])
-                    chosen = branches.get(idx) if idx is not None else None
+                    tag = value[prop_name]
+                    if type(tag) is str:
+                        chosen = by_tag.get(tag)
+                    else:
+                        assert node.dispatch is not None
+                        xd, branches = node.dispatch
+                        table = self.plan.tables.get(str(xd.get("pointer")))
+                        idx = _keywords.select_branch(xd, table, tag)
+                        chosen = branches.get(idx) if idx is not None else None
                     if chosen is not None:
                         self.node(chosen, value)
         elif type(value) is list:
@@ -506,10 +576,13 @@ class _Walk:
         for entry, ceiling, function in zip(
             check.entries, check.severities, check.functions, strict=True
         ):
-            if ceiling < self.least or not entry.applies(parent):
+            if ceiling < self.least or (entry.when is not None and not entry.when.holds(parent)):
                 continue
             if pointer is None:
-                pointer = _pointer.from_parts(self.path)
+                pointer = "".join(
+                    "/" + (t.replace("~", "~0").replace("/", "~1") if type(t) is str else str(t))
+                    for t in self.path
+                )
             # What RuleEntry.run does, with the rule looked up once at compile time.
             ctx = RuleContext(
                 entry.rule,
@@ -522,7 +595,7 @@ class _Walk:
                 plan.target,
                 check.schema,
                 check.schema_pointer,
-                plan.settings,
+                self.settings,
             )
             try:
                 produced = list(function(value, ctx))
@@ -564,11 +637,15 @@ def compile_plan(
     schema_valid: Callable[[Any, Any], bool],
 ) -> RulePlan:
     """Compile the rule pass of one target's bundled ``schema``."""
-    compiler = _Compiler(schema, spec, table)
-    root = compiler.compile(schema) if table.entries else None
-    compiler.mark_live()
+    roots: list[_Node | None] = []
+    # Twice: every entry (findings), and only those that can report an ERROR (the verdict).
+    for least in (Severity.INFO, Severity.ERROR):
+        compiler = _Compiler(schema, spec, table, least)
+        roots.append(compiler.compile(schema) if table.entries else None)
+        compiler.mark_live()
     return RulePlan(
-        root,
+        roots[0],
+        roots[1],
         settings={"e164_level": e164_level},
         length_method=length_method,
         target=target,
