@@ -105,21 +105,35 @@ class Validator:
         return self._fast is not None
 
     def is_valid(self, payload: Any) -> bool:
-        """The verdict only: schema and rules, no finding built for a valid payload."""
-        if self._fast is not None:
-            if not self._fast.is_valid(payload):
-                return False
-        elif self._detailed_validator().is_valid(payload) is False:
+        """The verdict only: schema and rules, no finding built for a valid payload.
+
+        Raises:
+            UsageError: ``payload`` is not a JSON value (bytes, a non-string key...).
+        """
+        if not self._schema_ok(payload):
             return False
         return not self.plan.has_errors(payload)
 
+    def _schema_ok(self, payload: Any) -> bool:
+        if self._fast is None:
+            return bool(self._detailed_validator().is_valid(payload))
+        try:
+            return bool(self._fast.is_valid(payload))
+        except (ValueError, TypeError, OverflowError) as exc:
+            bad = _not_json(payload)
+            if bad is not None:
+                where, what = bad
+                raise UsageError(f"the payload is not JSON: {what}", pointer=where) from exc
+            # jsonschema-rs refused something JSON allows: the detailed path decides.
+            return bool(self._detailed_validator().is_valid(payload))
+
     def iter_findings(self, payload: Any) -> Iterator[Finding]:
-        """Every finding: schema errors (when the schema rejects the payload), then rule findings."""
-        schema_ok = (
-            self._fast.is_valid(payload)
-            if self._fast is not None
-            else self._detailed_validator().is_valid(payload)
-        )
+        """Every finding: schema errors (when the schema rejects the payload), then rule findings.
+
+        Raises:
+            UsageError: ``payload`` is not a JSON value (bytes, a non-string key...).
+        """
+        schema_ok = self._schema_ok(payload)
         if not schema_ok:
             yield from self.schema_findings(payload)
         yield from self.plan.findings(payload)
@@ -192,6 +206,27 @@ class Validator:
             f"e164_level={self.e164_level!r}, length_method={self.length_method!r}, "
             f"fast={self.fast})"
         )
+
+
+def _not_json(value: Any, pointer: str = "") -> tuple[str, str] | None:
+    """(pointer, what) of the first value that JSON cannot hold, or None."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                return pointer, f"an object key of type {type(key).__name__} ({key!r})"
+            found = _not_json(item, f"{pointer}/{key.replace('~', '~0').replace('/', '~1')}")
+            if found is not None:
+                return found
+        return None
+    if isinstance(value, (list, tuple)):
+        for i, item in enumerate(value):
+            found = _not_json(item, f"{pointer}/{i}")
+            if found is not None:
+                return found
+        return None
+    return pointer, f"a value of Python type {type(value).__name__}"
 
 
 def _tag_tables(spec: Spec) -> dict[str, dict[Any, int]]:

@@ -268,3 +268,73 @@ def test_non_object_payload(fixed_spec: Any) -> None:
     (f,) = validate(fixed_spec, "CreateTwilioPhoneNumberDTO", ["not", "an", "object"])
     assert (f.rule, f.pointer) == ("schema.type", "")
     assert f.message == "the payload must be an object"
+
+
+@pytest.mark.parametrize(
+    ("payload", "pointer", "what"),
+    [
+        ({"provider": "vapi", "name": b"x"}, "/name", "Python type bytes"),
+        ({"provider": "vapi", "hooks": [{1: "x"}]}, "/hooks/0", "key of type int"),
+    ],
+)
+def test_non_json_payload_is_a_usage_error(
+    fixed_spec: Any, payload: Any, pointer: str, what: str
+) -> None:
+    v = get_validator(fixed_spec, "POST /phone-number")
+    for method in (v.is_valid, v.findings):
+        with pytest.raises(UsageError, match=what) as info:
+            method(payload)
+        assert info.value.pointer == pointer
+
+
+def test_lone_surrogates_and_nul_are_strings(fixed_spec: Any) -> None:
+    # JSON can carry "\ud800" and "\u0000"; they are just characters to the contract.
+    for name in ("\ud800x", "x\x00"):
+        assert validate(fixed_spec, "POST /phone-number", {"provider": "vapi", "name": name}) == []
+
+
+def _mini_spec(version: str) -> Any:
+    from contracttest.openapi import load_spec
+
+    nullable = {"nullable": True} if version.startswith("3.0") else {}
+    name_type: Any = "string" if version.startswith("3.0") else ["string", "null"]
+    return load_spec(
+        {
+            "openapi": version,
+            "info": {"title": "Acme Shop", "version": "1"},
+            "paths": {},
+            "components": {
+                "schemas": {
+                    "Pet": {
+                        "type": "object",
+                        "required": ["kind", "name"],
+                        "properties": {
+                            "kind": {"type": "string", "enum": ["cat", "dog"]},
+                            "name": {"type": name_type, "maxLength": 3, **nullable},
+                            "tag": {"type": "string", "pattern": "/^[a-z]+$/i"},
+                            "born": {"type": "string", "format": "date-time"},
+                        },
+                    }
+                }
+            },
+        }
+    )
+
+
+@pytest.mark.parametrize("version", ["3.0.3", "3.1.0"])
+def test_other_specs_count_code_points_and_honour_pattern_flags(version: str) -> None:
+    spec = _mini_spec(version)
+    v = get_validator(spec, "Pet")
+    assert v.length_method == "codepoints"  # no rule table matches "Acme Shop"
+    assert v.plan.empty
+    assert v.is_valid(
+        {"kind": "cat", "name": "😀😀😀", "tag": "ABC", "born": "2026-01-01T00:00:00Z"}
+    )
+    assert v.is_valid({"kind": "cat", "name": None})
+    found = v.findings({"kind": "cow", "name": "❤️❤️", "tag": "a1", "born": "2026-13-01T00:00:00Z"})
+    assert rules_at(found) == {
+        ("schema.enum", "/kind"),
+        ("schema.maxLength", "/name"),
+        ("schema.pattern", "/tag"),
+        ("schema.format", "/born"),
+    }
