@@ -136,6 +136,16 @@ class MockEngine:
             got = self._statuses[op.key] = _success_status(op)
         return got
 
+    def id_name(self, res: Resource) -> str:
+        """The member that carries an object's id: the item path's parameter name (``petId``) when the
+        responses declare it, else ``id``."""
+        if res.id_param and res.id_param != "id":
+            for view in self.fill_views(res):
+                props, _, _ = view.shape(view.root, None)
+                if props and res.id_param in props:
+                    return res.id_param
+        return "id"
+
     def fill_views(self, res: Resource) -> list[SchemaView]:
         """The distinct response schemas of a resource's operations (what a new object must satisfy)."""
         got = self._fill_views.get(res.name)
@@ -215,7 +225,7 @@ class MockEngine:
     def create(self, res: Resource, req: MockRequest) -> Reply:
         body = dict(req.body) if isinstance(req.body, dict) else {}
         now = _now_us()
-        server = ServerFields(str(uuid.uuid4()), "id", req.org, now, now)
+        server = ServerFields(str(uuid.uuid4()), self.id_name(res), req.org, now, now)
         for view in self.fill_views(res):
             body = view.fill(view.root, body, server, minimal=view.minimal)
         record = Record(server.id, req.org, self.store.next_seq(), now, now, body)
@@ -262,6 +272,10 @@ class MockEngine:
         merged = {**old.body, **patch}
         if create_view is not None and res.create.json_body() is not None:
             props, _, _ = create_view.shape(create_view.root, merged, 0)
+            if props is not None and req.match.operation.method == "PUT":
+                # PUT replaces what the client owns; server-owned members stay.
+                kept = {k: v for k, v in old.body.items() if k not in props}
+                merged = {**kept, **patch}
             if props is not None:
                 candidate = {k: v for k, v in merged.items() if k in props}
                 found = self.findings(f"{res.create.label}:request", candidate)

@@ -1,0 +1,237 @@
+"""The mock on a small non-Vapi spec: nothing in it is hard-coded for Vapi."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+import pytest
+
+from contracttest.openapi.model import Spec
+
+PET = {
+    "type": "object",
+    "required": ["name", "kind"],
+    "properties": {
+        "name": {"type": "string", "minLength": 1, "maxLength": 20},
+        "kind": {"type": "string", "enum": ["cat", "dog"]},
+        "tags": {"type": "array", "items": {"type": "string"}, "maxItems": 3},
+        "secretNote": {"type": "string"},
+    },
+}
+PET_OUT = {
+    "type": "object",
+    "required": ["petId", "name", "kind", "created", "ownerOrg", "state"],
+    "properties": {
+        "petId": {"type": "string", "format": "uuid"},
+        "name": {"type": "string"},
+        "kind": {"type": "string", "enum": ["cat", "dog"]},
+        "tags": {"type": "array", "items": {"type": "string"}},
+        "created": {"type": "string", "format": "date-time"},
+        "ownerOrg": {"type": "string"},
+        "state": {"type": "string", "enum": ["new", "adopted"]},
+        "vaccinated": {"type": "boolean", "default": False},
+    },
+}
+TOY = {"type": "object", "required": ["label"], "properties": {"label": {"type": "string"}}}
+TOY_OUT = {
+    "type": "object",
+    "required": ["id", "label"],
+    "properties": {"id": {"type": "string"}, "label": {"type": "string"}},
+}
+
+
+def body(schema: str) -> dict[str, Any]:
+    return {
+        "required": True,
+        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}},
+    }
+
+
+def answer(schema: Any, status: str = "200") -> dict[str, Any]:
+    return {status: {"description": "ok", "content": {"application/json": {"schema": schema}}}}
+
+
+PET_ID = {
+    "name": "petId",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "string", "format": "uuid"},
+}
+REF_OUT = {"$ref": "#/components/schemas/PetOut"}
+DOC = {
+    "openapi": "3.1.0",
+    "info": {"title": "Pet store", "version": "1"},
+    "security": [{"key": []}],
+    "components": {
+        "securitySchemes": {"key": {"type": "apiKey", "in": "header", "name": "X-Api-Key"}},
+        "schemas": {"Pet": PET, "PetOut": PET_OUT, "Toy": TOY, "ToyOut": TOY_OUT},
+    },
+    "paths": {
+        "/pets": {
+            "post": {
+                "operationId": "createPet",
+                "requestBody": body("Pet"),
+                "responses": answer(REF_OUT, "201"),
+            },
+            "get": {
+                "operationId": "listPets",
+                "parameters": [
+                    {"name": "kind", "in": "query", "schema": {"type": "string"}},
+                    {
+                        "name": "limit",
+                        "in": "query",
+                        "schema": {"type": "integer", "minimum": 1, "default": 2},
+                    },
+                ],
+                "responses": answer({"type": "array", "items": REF_OUT}),
+            },
+        },
+        "/pets/{petId}": {
+            "parameters": [PET_ID],
+            "get": {"operationId": "getPet", "responses": answer(REF_OUT)},
+            "put": {
+                "operationId": "putPet",
+                "requestBody": body("Pet"),
+                "responses": answer(REF_OUT),
+            },
+            "delete": {"operationId": "deletePet", "responses": {"204": {"description": "gone"}}},
+        },
+        "/pets/{petId}/toys": {
+            "parameters": [PET_ID],
+            "post": {
+                "operationId": "addToy",
+                "requestBody": body("Toy"),
+                "responses": answer({"$ref": "#/components/schemas/ToyOut"}, "201"),
+            },
+            "get": {
+                "operationId": "listToys",
+                "responses": answer(
+                    {"type": "array", "items": {"$ref": "#/components/schemas/ToyOut"}}
+                ),
+            },
+        },
+        "/pets/{petId}/toys/{toyId}": {
+            "parameters": [
+                PET_ID,
+                {"name": "toyId", "in": "path", "required": True, "schema": {"type": "string"}},
+            ],
+            "delete": {
+                "operationId": "removeToy",
+                "responses": answer({"$ref": "#/components/schemas/ToyOut"}),
+            },
+        },
+        "/stats": {
+            "get": {
+                "operationId": "stats",
+                "security": [],
+                "responses": answer(
+                    {
+                        "type": "object",
+                        "required": ["count", "when", "top"],
+                        "properties": {
+                            "count": {"type": "integer", "minimum": 5, "multipleOf": 5},
+                            "when": {"type": "string", "format": "date-time"},
+                            "top": {
+                                "type": "array",
+                                "minItems": 1,
+                                "items": {"$ref": "#/components/schemas/PetOut"},
+                            },
+                        },
+                    }
+                ),
+            }
+        },
+    },
+}
+
+
+@pytest.fixture
+def pets(
+    make_app: Callable[..., Any], make_client: Callable[..., httpx.Client]
+) -> tuple[Spec, Any, httpx.Client]:
+    spec = Spec(DOC, source="<pets>", sha256="0")
+    app = make_app(spec, tokens=["k-1", "k-2"], check_responses=True)
+    client = make_client(app)
+    client.headers["X-Api-Key"] = "k-1"
+    return spec, app, client
+
+
+def test_resources_are_inferred_from_any_spec(pets: tuple[Spec, Any, httpx.Client]) -> None:
+    _, app, _ = pets
+    names = {r.name: r for r in app.state.engine.resources.resources}
+    assert set(names) == {"/pets", "/pets/{petId}/toys"}
+    assert names["/pets"].id_param == "petId" and names["/pets"].update.method == "PUT"  # type: ignore[union-attr]
+    assert names["/pets/{petId}/toys"].scope_params == ("petId",)
+
+
+def test_lifecycle_with_put_and_204(
+    pets: tuple[Spec, Any, httpx.Client], response_findings: Callable[..., list[Any]]
+) -> None:
+    spec, _, c = pets
+    r = c.post(
+        "/pets", json={"name": "Tom", "kind": "cat", "tags": ["grey"], "secretNote": "hidden"}
+    )
+    assert r.status_code == 201, r.text
+    pet = r.json()
+    assert not response_findings("createPet", 201, pet, spec)
+    assert pet["state"] == "new" and pet["vaccinated"] is False and pet["name"] == "Tom"
+    assert "secretNote" not in pet  # the response schema does not document it
+    pid = pet["petId"]
+    # PUT replaces what the client owns: tags go away, server fields stay.
+    r = c.put(f"/pets/{pid}", json={"name": "Thomas", "kind": "cat"})
+    assert r.status_code == 200, r.text
+    assert r.json()["name"] == "Thomas" and "tags" not in r.json()
+    assert r.json()["created"] == pet["created"] and r.json()["petId"] == pid
+    r = c.delete(f"/pets/{pid}")
+    assert r.status_code == 204 and r.content == b""
+    assert c.get(f"/pets/{pid}").status_code == 404
+
+
+def test_list_default_limit_and_equality_filter(pets: tuple[Spec, Any, httpx.Client]) -> None:
+    _, _, c = pets
+    for name, kind in [("a", "cat"), ("b", "dog"), ("c", "cat"), ("d", "cat")]:
+        assert c.post("/pets", json={"name": name, "kind": kind}).status_code == 201
+    assert [p["name"] for p in c.get("/pets").json()] == ["d", "c"]  # schema default limit 2
+    assert [p["name"] for p in c.get("/pets?kind=cat&limit=10").json()] == ["d", "c", "a"]
+    assert c.get("/pets?limit=0").status_code == 400  # minimum 1
+
+
+def test_nested_resources_need_their_parent(pets: tuple[Spec, Any, httpx.Client]) -> None:
+    _, _, c = pets
+    pid = c.post("/pets", json={"name": "Rex", "kind": "dog"}).json()["petId"]
+    other = c.post("/pets", json={"name": "Fido", "kind": "dog"}).json()["petId"]
+    toy = c.post(f"/pets/{pid}/toys", json={"label": "ball"})
+    assert toy.status_code == 201, toy.text
+    assert [t["label"] for t in c.get(f"/pets/{pid}/toys").json()] == ["ball"]
+    assert c.get(f"/pets/{other}/toys").json() == []  # scoped per pet
+    assert c.delete(f"/pets/{other}/toys/{toy.json()['id']}").status_code == 404
+    missing = "0b0e5c2a-8a5e-4a53-9d35-2f3f8f0e9e11"
+    r = c.post(f"/pets/{missing}/toys", json={"label": "ball"})
+    assert r.status_code == 404 and r.json()["message"] == "Pets not found"
+    assert c.delete(f"/pets/{pid}/toys/{toy.json()['id']}").status_code == 200
+    c.delete(f"/pets/{pid}")
+    assert c.get(f"/pets/{pid}/toys").status_code == 404
+
+
+def test_api_key_auth_and_orgs(
+    pets: tuple[Spec, Any, httpx.Client], make_client: Callable[..., httpx.Client]
+) -> None:
+    _, app, c = pets
+    pid = c.post("/pets", json={"name": "Tom", "kind": "cat"}).json()["petId"]
+    stranger = make_client(app)
+    assert stranger.get("/pets").status_code == 401
+    assert stranger.get("/pets", headers={"Authorization": "Bearer k-1"}).status_code == 401
+    assert stranger.get(f"/pets/{pid}", headers={"X-Api-Key": "k-2"}).status_code == 404
+    assert stranger.get("/stats").status_code == 200  # security: [] opts out
+
+
+def test_actions_answer_a_conforming_generated_body(
+    pets: tuple[Spec, Any, httpx.Client], response_findings: Callable[..., list[Any]]
+) -> None:
+    spec, _, c = pets
+    r = c.get("/stats")
+    assert r.status_code == 200
+    assert not response_findings("stats", 200, r.json(), spec)
+    assert r.json()["count"] == 5 and len(r.json()["top"]) == 1
