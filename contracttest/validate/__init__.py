@@ -18,6 +18,7 @@ from contracttest.validate.engine import (
     Validator,
     clear_cache,
     get_validator,
+    iter_findings,
     validate,
 )
 from contracttest.validate.rules import RuleContext, register_rule, rule
@@ -28,6 +29,7 @@ __all__ = [  # noqa: RUF022 - grouped by purpose
     "Validator",
     "clear_cache",
     "get_validator",
+    "iter_findings",
     "validate",
     # records
     "Finding",

@@ -32,7 +32,14 @@ if TYPE_CHECKING:
     from contracttest.openapi.model import Spec, Target
     from contracttest.validate._plan import RulePlan
 
-__all__ = ["E164_LEVELS", "Validator", "clear_cache", "get_validator", "validate"]
+__all__ = [
+    "E164_LEVELS",
+    "Validator",
+    "clear_cache",
+    "get_validator",
+    "iter_findings",
+    "validate",
+]
 
 E164_LEVELS = ("syntax", "possible", "valid")
 
@@ -304,6 +311,26 @@ def validate(
         length_method=length_method,
     )
     return v.findings(payload)
+
+
+def iter_findings(
+    spec: Spec,
+    target: str | Target,
+    payload: Any,
+    *,
+    allow_unknown: bool = False,
+    e164_level: str = "syntax",
+    length_method: str | None = None,
+) -> Iterator[Finding]:
+    """`validate`, unsorted and lazy: schema findings first, then rule findings."""
+    v = get_validator(
+        spec,
+        target,
+        allow_unknown=allow_unknown,
+        e164_level=e164_level,
+        length_method=length_method,
+    )
+    return v.iter_findings(payload)
 
 
 def clear_cache() -> None:

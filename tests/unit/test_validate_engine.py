@@ -338,3 +338,16 @@ def test_other_specs_count_code_points_and_honour_pattern_flags(version: str) ->
         ("schema.pattern", "/tag"),
         ("schema.format", "/born"),
     }
+
+
+def test_parameter_sets(fixed_spec: Any) -> None:
+    from contracttest.validate import iter_findings
+
+    target = "PhoneNumberController_findAllPaginated:parameters"
+    assert validate(fixed_spec, target, {"query": {"limit": 10, "sortOrder": "ASC"}}) == []
+    found = list(iter_findings(fixed_spec, target, {"query": {"limit": 2000, "sortBy": "name"}}))
+    assert rules_at(found) == {("schema.maximum", "/query/limit"), ("schema.enum", "/query/sortBy")}
+    path_target = "PhoneNumberController_findOne:parameters"
+    assert rules_at(validate(fixed_spec, path_target, {"path": {"id": "42"}})) == {
+        ("schema.format", "/path/id")
+    }
