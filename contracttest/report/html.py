@@ -148,7 +148,7 @@ def _bars(result: RunResult) -> str:
             if r is not None:
                 counts[r.status.value] += 1
         rows.append((cid, counts))
-    width, bar_w, row_h, label_w = 560, 300, 20, 210
+    width, bar_w, row_h, label_w = 640, 300, 20, 210
     height = row_h * len(rows) + 10
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '

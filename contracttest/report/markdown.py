@@ -170,9 +170,7 @@ def render(result: RunResult, *, max_bytes: int = MAX_BYTES) -> str:
 
 
 def write(result: RunResult, directory: Path) -> Path:
-    path = atomic_write(directory / FILENAME, render(result))
-    write_step_summary(result)
-    return path
+    return atomic_write(directory / FILENAME, render(result))
 
 
 def write_step_summary(result: RunResult) -> Path | None:

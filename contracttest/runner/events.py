@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from contracttest.runner.plan import Plan
-
     from contracttest.runner.results import CheckResult, Failure, RunMetadata, RunResult
 
 __all__ = [

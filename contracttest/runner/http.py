@@ -195,7 +195,7 @@ class HttpResponse:
                     if self.body
                     else _NO_JSON
                 )
-            except (ValueError, UnicodeDecodeError) as exc:
+            except (ValueError, UnicodeDecodeError, RecursionError) as exc:
                 got = exc
             self._cache["json"] = got
         got = self._cache["json"]

@@ -74,7 +74,7 @@ class RequestSnapshot:
             text = request.body.decode("utf-8", "replace")
             try:
                 body = redactor.value(json.loads(text))
-            except ValueError:
+            except (ValueError, RecursionError):
                 body_text = _cut(redactor.text(text))
             else:
                 if not _is_json_media(request.content_type):

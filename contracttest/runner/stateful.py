@@ -393,6 +393,7 @@ def _lifecycle_variant(runner: Runner, res: Resource, tag: Any) -> None:
     _compare_sent(sc, case, ex, body, created, "the create response")
     _check_tag(runner, sc, case, ex, prop, tag, created, "the create response")
     _check_defaults(runner, sc, case, ex, res, body, created)
+    _minimal_create(runner, sc, res, body)
     server = _server_fields(runner, res, created)
     item_path = {res.id_param or "id": rid}
     current = dict(created)
@@ -743,6 +744,27 @@ def _check_tag(
         check="stateful.discriminator",
         op=op,
     )
+
+
+def _minimal_create(runner: Runner, sc: Scenario, res: Resource, body: dict[str, Any]) -> None:
+    """Create the variant again without the members that have a default, and check the defaults."""
+    target = f"{res.create.label}:request"
+    declared = declared_properties(runner.plan.spec, target, body)
+    defaulted = [k for k, v in declared.items() if isinstance(v, dict) and "default" in v]
+    if not defaulted:
+        return
+    minimal = {k: v for k, v in body.items() if k not in defaulted}
+    if minimal == body:
+        minimal = dict(body)
+    if not runner.generation.is_valid(target, minimal):
+        return
+    case, ex = sc.step(res.create, body=minimal, description="create without the defaulted members")
+    if ex is None or not 200 <= ex.status < 300:
+        return
+    created = ex.json()
+    if isinstance(created, dict):
+        runner.ctx.count(res.create, "stateful.lifecycle")
+        _check_defaults(runner, sc, case, ex, res, minimal, created)
 
 
 def _check_defaults(

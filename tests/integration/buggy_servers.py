@@ -36,7 +36,7 @@ BUGS: dict[str, tuple[str, frozenset[str]]] = {
         ("limit-off-by-one", "GET /phone-number returns limit-1 items", {"stateful.pagination"}),
         ("page-off-by-one", "page n skips to offset n*limit", {"stateful.pagination"}),
         ("total-pages-floor", "totalPages rounds down", {"stateful.pagination"}),
-        ("total-all-orgs", "totalItems counts every org's numbers", {"stateful.pagination"}),
+        ("total-all-orgs", "totalItems counts every org's numbers", {"auth.isolation"}),
         (
             "accept-invalid-e164",
             "a BYO number that is not E.164 is accepted",
