@@ -1721,11 +1721,10 @@ def _check_split_position(body: str, flags: str, translator: _Translator) -> Non
     """
     probe = _Translator(body, flags, probe=True).translate()
     if re.compile(f"(?:{probe})(?<=\\A[\\s\\S])").match("\U0010ffff\U0010ffff", 1):
-        raise translator.error(
+        raise PatternError(
             "it can match the empty string between the two UTF-16 halves of an astral"
             " character: JavaScript tries that position (V8 even with the u flag), Python"
-            " never does",
-            0,
+            " never does"
         )
 
 
