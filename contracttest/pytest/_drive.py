@@ -1,0 +1,411 @@
+"""Running one generated contract test: Hypothesis draws requests, the test function gets cases.
+
+Cases are built the way the runner's positive and negative phases build them (same generators,
+same fixtures for item operations, same reading of parameters on the wire), so a contract test and
+``contracttest run`` agree on what is valid and what the server must answer. Everything that draws
+examples itself (fixture bodies, sample parameters) is prepared before the Hypothesis run starts, so
+no Hypothesis run is nested in another.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+import random
+import uuid
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from contracttest.errors import ContractTestError
+from contracttest.findings import pointer_to_path
+
+if TYPE_CHECKING:
+    from hypothesis.strategies import SearchStrategy
+
+    from contracttest.pytest._collect import OperationSlot
+    from contracttest.pytest._runtime import Endpoint, Runtime
+    from contracttest.pytest.case import ContractCase
+    from contracttest.runner.case import Case, Violation
+    from contracttest.runner.executor import Instance
+    from contracttest.runner.http import HttpResponse
+
+__all__ = ["CaseFactory", "drive", "item_seed"]
+
+UNRELIABLE_NOTE = (
+    "Hypothesis could not reproduce this failure on every try: the server's answer depends on "
+    "state or timing; the failure above is the first one seen"
+)
+
+
+def item_seed(session_seed: int, nodeid: str) -> int:
+    digest = hashlib.sha256(nodeid.encode()).digest()[:4]
+    return (session_seed * 7919 + int.from_bytes(digest, "big")) % (2**32)
+
+
+def _near(violation: Violation, findings: list[Any]) -> bool:
+    """Whether the validator's findings include the labelled violation's place (as the runner does)."""
+    return any(
+        f.pointer == violation.pointer
+        or f.pointer.startswith(violation.pointer + "/")
+        or violation.pointer.startswith(f.pointer + "/")
+        or f.pointer == ""
+        for f in findings
+    )
+
+
+class CaseFactory:
+    """Builds `ContractCase`s of one kind for one operation of an endpoint."""
+
+    def __init__(
+        self, endpoint: Endpoint, slot: OperationSlot, *, seed: int, session_seed: int | None = None
+    ) -> None:
+        self.endpoint = endpoint
+        self.runner = endpoint.runner
+        self.plan = self.runner.plan
+        self.gen = self.runner.generation
+        self.op = endpoint.spec.operation(slot.operation)
+        self.kind = slot.kind
+        self.checks = slot.checks
+        self.seed = seed
+        self.session_seed = session_seed
+        """Shown in failure messages (``--contract-seed`` reruns the session's cases)."""
+        self.res, self.role = self.runner.item_role(self.op)
+        self._rng = random.Random(seed)
+        self.base_params: dict[str, Any] = {}
+        self.base_body: Any = None
+
+    # ------------------------------------------------------------------------------ set-up
+    def skip_reason(self) -> str | None:
+        op = self.op
+        if self.kind == "valid" and not self.plan.may_send(op):
+            return (
+                f"read-only: {op.method} {op.path} changes data and {self.plan.base_url} is not a "
+                "loopback URL; pass --contract-allow-writes to let contract tests write there"
+            )
+        if self.kind in ("valid", "invalid") and self.runner.missing_credentials(op):
+            return (
+                f"{op.method} {op.path} needs credentials: pass --contract-token or set "
+                "CONTRACTTEST_TOKEN"
+            )
+        return None
+
+    def prepare(self) -> None:
+        """Draw what cases reuse (sample parameters and body, fixture bodies) outside Hypothesis."""
+        from contracttest.runner.case import NO_BODY
+
+        self.base_params = self.runner.sample_params(self.op)
+        self.base_body = self.runner.sample_body(self.op) if self.op.json_body() else NO_BODY
+        if self.res is not None:
+            self.runner.fixtures.bodies(self.res)
+
+    def _random_id(self) -> str:
+        return str(uuid.UUID(int=self._rng.getrandbits(128), version=4))
+
+    def _make(
+        self, case: Case, inst: Instance | None = None, *, deletes: bool = False
+    ) -> ContractCase:
+        from contracttest.pytest.case import ContractCase
+
+        after: Callable[[HttpResponse], None] | None = None
+        if inst is not None and deletes:
+            executor = self.runner.executor
+
+            def after(response: HttpResponse) -> None:
+                if 200 <= response.status < 300:
+                    executor.mark_deleted(inst)
+
+        return ContractCase(
+            self.endpoint, case, checks=self.checks, after=after, seed=self.session_seed
+        )
+
+    # ------------------------------------------------------------------------------ strategy
+    def strategy(self) -> SearchStrategy[Any]:
+        from hypothesis import strategies as st
+
+        from contracttest.runner.case import NO_BODY
+
+        op = self.op
+        if self.kind == "valid":
+            params = self.gen.valid(f"{op.label}:parameters") if op.parameters else st.just({})
+            body = self.gen.valid(f"{op.label}:request") if op.json_body() else st.just(NO_BODY)
+            return st.fixed_dictionaries({"params": params, "body": body})
+        parts: list[SearchStrategy[Any]] = []
+        if op.json_body() is not None:
+            parts.append(self.gen.invalid(f"{op.label}:request").map(lambda x: ("body", x)))
+        if op.parameters:
+            parts.append(self.gen.invalid(f"{op.label}:parameters").map(lambda x: ("params", x)))
+        return st.one_of(*parts)
+
+    def build(self, draw: Any) -> ContractCase:
+        """The case for one Hypothesis draw; rejects draws that are not cases of this kind."""
+        if self.kind == "valid":
+            return self._valid(draw)
+        where, labelled = draw
+        if where == "body":
+            return self._invalid_body(labelled)
+        return self._invalid_params(labelled)
+
+    # ---------------------------------------------------------------------------- valid
+    def _valid(self, draw: dict[str, Any]) -> ContractCase:
+        from hypothesis import reject
+
+        from contracttest.runner.case import Case, provoked_for
+
+        op, runner, res, role = self.op, self.runner, self.res, self.role
+        path, query = runner.params_of(draw["params"])
+        body = draw["body"]
+        expect, description, inst = "success", "valid request", None
+        if res is not None and res.id_param:
+            if not self.plan.read_only:
+                inst, _why, _tag = runner.known_id(op, body, fresh=role == "delete")
+            if inst is not None:
+                path[res.id_param] = inst.id
+                description = "valid request on an existing resource"
+            else:
+                expect, description = "not-found", "valid request with an id that does not exist"
+        wire_path, wire_query = self.gen.wire_params(op, path, query)
+        if self.gen.wire_findings(op, wire_path, wire_query):
+            reject()  # the wire turned a valid value into an invalid one: not a valid case
+        if (
+            inst is not None
+            and role == "update"
+            and res is not None
+            and isinstance(body, dict)
+            and res.create.json_body() is not None
+            and not self.gen.is_valid(f"{res.create.label}:request", {**(inst.sent or {}), **body})
+        ):
+            expect = "any"
+            description = "patch whose merge with the resource breaks a cross-field rule"
+        case = Case(
+            operation=op,
+            kind="valid",
+            expect=expect,  # type: ignore[arg-type]
+            path_params=path,
+            query=tuple(query),
+            body=body,
+            credential=runner.credential(op),
+            description=description,
+            provoked=provoked_for(expect),  # type: ignore[arg-type]
+            known_resource=inst is not None,
+        )
+        return self._make(case, inst, deletes=role == "delete")
+
+    # -------------------------------------------------------------------------- invalid
+    def _item_path(self, body: Any, path: dict[str, Any]) -> dict[str, Any]:
+        res = self.res
+        if res is None or not res.id_param:
+            return path
+        if self.plan.read_only:
+            return {**path, res.id_param: self._random_id()}
+        inst, _why, _tag = self.runner.known_id(self.op, body)
+        return {**path, res.id_param: inst.id if inst is not None else self._random_id()}
+
+    def _invalid_body(self, labelled: Any) -> ContractCase:
+        from hypothesis import reject
+
+        from contracttest.runner.case import Case, Violation, provoked_for
+        from contracttest.runner.generation import field_names
+
+        op = self.op
+        payload, violation = labelled.payload, labelled.violation
+        findings = self.gen.findings(f"{op.label}:request", payload)
+        if not findings:
+            reject()  # the validator accepts it, so the server must too: not an invalid case
+        if not violation.rule or violation.rule == "invalid" or not _near(violation, findings):
+            f = findings[0]
+            violation = Violation(
+                f.rule, f.pointer, f.message, field_names(f.pointer, f.message, f.expected)
+            )
+        path, query = self.runner.params_of(self.base_params)
+        path = self._item_path(payload, path)
+        case = Case(
+            operation=op,
+            kind="invalid",
+            expect="reject",
+            path_params=path,
+            query=tuple(query),
+            body=payload,
+            credential=self.runner.credential(op),
+            violation=violation,
+            description=f"invalid body: {violation.rule} at {pointer_to_path(violation.pointer)}",
+            provoked=provoked_for("reject"),
+        )
+        return self._make(case)
+
+    def _invalid_params(self, labelled: Any) -> ContractCase:
+        from hypothesis import reject
+
+        from contracttest.runner.case import Case, Violation, provoked_for
+        from contracttest.runner.generation import field_names
+
+        op, res = self.op, self.res
+        path, query = self.runner.params_of(labelled.payload)
+        if any(p.name not in path for p in op.path_params()):
+            reject()  # without a path segment the request goes to another URL
+        wire_path, wire_query = self.gen.wire_params(op, path, query)
+        findings = self.gen.wire_findings(op, wire_path, wire_query)
+        if not findings or any(not isinstance(v, (str, int, float, bool)) for v in path.values()):
+            reject()  # the mutation does not survive the trip through strings
+        f = findings[0]
+        violation = Violation(
+            f.rule, f.pointer, f.message, field_names(f.pointer, f.message, f.expected)
+        )
+        path_violation = f.pointer.startswith("/path")
+        if res is not None and res.id_param and not path_violation:
+            if self.plan.read_only and op.method not in ("GET", "HEAD"):
+                path[res.id_param] = self._random_id()
+            else:
+                path = self._item_path(self.base_body, path)
+        case = Case(
+            operation=op,
+            kind="invalid",
+            expect="reject",
+            path_params=path,
+            query=tuple(query),
+            body=self.base_body,
+            credential=self.runner.credential(op),
+            violation=violation,
+            description=f"invalid parameter: {f.rule} at {pointer_to_path(f.pointer)}",
+            provoked=provoked_for("reject", path_violation=path_violation),
+        )
+        return self._make(case)
+
+    # ----------------------------------------------------------------------------- auth
+    def auth_cases(self) -> Iterator[ContractCase]:
+        """A request without credentials and one with a wrong token (no Hypothesis needed)."""
+        from contracttest.runner.case import Case, provoked_for
+
+        op, res, role, plan = self.op, self.res, self.role, self.plan
+        path, query = self.runner.params_of(self.base_params)
+        for credential, what in ((None, "no credentials"), ("invalid", "a wrong token")):
+            inst = None
+            if res is not None and res.id_param:
+                if plan.read_only or not plan.credentials:
+                    path = {**path, res.id_param: self._random_id()}
+                else:
+                    inst, _why, _tag = self.runner.known_id(
+                        op, self.base_body, fresh=role == "delete"
+                    )
+                    path = {
+                        **path,
+                        res.id_param: inst.id if inst is not None else self._random_id(),
+                    }
+            case = Case(
+                operation=op,
+                kind="auth",
+                expect="unauthorized",
+                path_params=path,
+                query=tuple(query),
+                body=self.base_body,
+                credential=credential,  # type: ignore[arg-type]
+                description=f"request with {what}",
+                provoked=provoked_for("unauthorized"),
+            )
+            yield self._make(case, inst, deletes=role == "delete")
+
+
+def _caller(item: pytest.Function, argname: str) -> Callable[[ContractCase], Any]:
+    """Call the test function with its fixtures and ``argname`` set to a case."""
+    names = [n for n in inspect.signature(item.obj).parameters if n in item.funcargs]
+    base = {n: item.funcargs[n] for n in names}
+    fn = item.obj
+
+    def call(case: ContractCase) -> Any:
+        __tracebackhide__ = True
+        return fn(**{**base, argname: case})
+
+    return call
+
+
+def _unwrap_flaky(exc: BaseException) -> BaseException | None:
+    """The contract failure inside Hypothesis' flaky-failure group, if there is one."""
+    from contracttest.pytest.failures import ContractCheckFailed
+
+    if isinstance(exc, ContractCheckFailed):
+        return exc
+    for inner in getattr(exc, "exceptions", ()) or ():
+        found = _unwrap_flaky(inner)
+        if found is not None:
+            return found
+    return None
+
+
+def drive(item: pytest.Function, slot: OperationSlot, runtime: Runtime) -> None:
+    """Run a generated contract test: one call of the test function per Hypothesis example."""
+    __tracebackhide__ = True
+    seed = item_seed(runtime.seed, item.nodeid)
+    try:
+        endpoint = runtime.endpoint(slot.spec_key)
+        factory = CaseFactory(endpoint, slot, seed=seed, session_seed=runtime.seed)
+        reason = factory.skip_reason()
+        if reason is None:
+            factory.prepare()
+    except ContractTestError as exc:
+        pytest.fail(f"contracttest: {exc}", pytrace=False)
+    if reason is not None:
+        pytest.skip(reason)
+    call = _caller(item, slot.argname)
+    if slot.kind == "auth":
+        for case in factory.auth_cases():
+            call(case)
+        return
+    _explore(
+        factory, call, max_examples=slot.max_examples or runtime.settings.max_examples, seed=seed
+    )
+
+
+def _explore(
+    factory: CaseFactory, call: Callable[[ContractCase], Any], *, max_examples: int, seed: int
+) -> None:
+    __tracebackhide__ = True
+    import warnings
+
+    from hypothesis import HealthCheck, Phase, Verbosity, given, settings
+    from hypothesis import seed as hseed
+    from hypothesis.errors import Flaky, HypothesisWarning, Unsatisfiable
+
+    try:
+        strategy = factory.strategy()
+    except ContractTestError as exc:
+        pytest.fail(
+            f"contracttest: cannot generate {factory.kind} cases for {factory.op.label}: {exc}",
+            pytrace=False,
+        )
+
+    @settings(
+        max_examples=max_examples,
+        database=None,
+        deadline=None,
+        phases=[Phase.explicit, Phase.generate, Phase.shrink],
+        suppress_health_check=list(HealthCheck),
+        verbosity=Verbosity.quiet,
+        print_blob=False,
+        report_multiple_bugs=False,
+    )
+    @hseed(seed)
+    @given(strategy)
+    def run(draw: Any) -> None:
+        __tracebackhide__ = True
+        call(factory.build(draw))
+
+    with warnings.catch_warnings():
+        # Hypothesis renders a strategy's repr for its own reporting; ours are large on purpose.
+        warnings.filterwarnings(
+            "ignore", message=".*overly large repr.*", category=HypothesisWarning
+        )
+        try:
+            run()
+        except Unsatisfiable as exc:
+            pytest.fail(
+                f"contracttest: could not generate {factory.kind} cases for {factory.op.label}: "
+                f"every generated request was discarded ({exc})",
+                pytrace=False,
+            )
+        except Flaky as exc:
+            inner = _unwrap_flaky(exc)
+            if inner is None:
+                raise
+            inner.add_note(UNRELIABLE_NOTE)
+            raise inner from None
