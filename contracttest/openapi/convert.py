@@ -22,8 +22,10 @@ Choices, all of them deliberate:
   ``x-discriminator: {propertyName, mapping: {tag: branch index}, pointer, inferred}``.
   A ``oneOf`` without a discriminator whose branches all pin one common required property to distinct single
   values gets an *inferred* table (the Vapi hook ``on``, transfer destination ``type``...).
-* ``pattern``: ``/body/flags`` JavaScript literals are reduced to their ECMA body; patterns that cannot be
-  translated faithfully are dropped with a diagnostic.
+* ``pattern``: ECMA-262 (``/body/flags`` JavaScript literals included) is rewritten into a *portable*
+  regex that ECMA (with ``u``) and Python's ``re`` read identically (``contracttest.schema.ecma.to_portable``),
+  so every JSON Schema tool agrees on it; a valid pattern with no portable form moves to ``x-ecma-pattern``,
+  which only contracttest enforces; an invalid one is dropped with a diagnostic.
 * Annotations that only bloat (``description``, ``x-*``, ``externalDocs``, ``xml``) are dropped; ``example``
   becomes ``examples``.
 """
@@ -112,34 +114,41 @@ DROPPED = frozenset(
     }
 )
 
-_JS_LITERAL = re.compile(r"^/(?P<body>.+)/(?P<flags>[dgimsuvy]*)$", re.S)
-
 
 def split_js_literal(pattern: str) -> tuple[str, str]:
     """``/^a+$/u`` -> (``^a+$``, ``u``); anything else -> (pattern, "")."""
-    try:
-        from contracttest.schema.ecma import split_delimited
-    except ImportError:  # pragma: no cover - the ecma module ships with the package
-        m = _JS_LITERAL.match(pattern)
-        return (m["body"], m["flags"]) if m else (pattern, "")
+    from contracttest.schema.ecma import split_delimited
+
     return split_delimited(pattern)
 
 
 def check_pattern(body: str, flags: str) -> str | None:
-    """None when ``body`` (ECMA-262) translates faithfully, else why not."""
-    try:
-        from contracttest.schema.ecma import compile_pattern
-    except ImportError:  # pragma: no cover
-        try:
-            re.compile(body)
-        except re.error as exc:
-            return str(exc)
-        return None
+    """None when ``body`` (ECMA-262 with ``flags``) is a valid regex we can enforce, else why not."""
+    from contracttest.schema.ecma import compile_pattern
+
     try:
         compile_pattern(f"/{body}/{flags}" if flags else body)
     except PatternError as exc:
         return exc.message
     return None
+
+
+def portable_pattern(pattern: str) -> tuple[str | None, str | None]:
+    """(portable regex, None), or (None, why) when the ECMA pattern has no portable form.
+
+    A portable regex means the same to ECMA-262 (with ``u``) and to Python's ``re``, so python-jsonschema,
+    hypothesis-jsonschema, jsonschema-rs and JavaScript validators all agree on it.
+    """
+    from contracttest.schema.ecma import compile_pattern, to_portable
+
+    try:
+        compile_pattern(pattern)
+    except PatternError as exc:
+        return None, exc.message
+    try:
+        return to_portable(pattern), None
+    except PatternError as exc:
+        return None, exc.message
 
 
 @dataclass(frozen=True)
@@ -505,25 +514,35 @@ class Translator:
                 else:
                     out[key] = self._convert(value, kp, ctx, deps)
             elif key == "pattern":
-                if isinstance(value, str):
-                    body, flags = split_js_literal(value)
-                    why = check_pattern(body, flags)
-                    if why is not None:
-                        self._diag(
-                            "spec.pattern-untranslatable",
-                            kp,
-                            f"pattern {value!r} cannot be checked faithfully: {why}; it is ignored",
-                            Severity.WARNING,
-                        )
-                        continue
-                    if flags.replace("u", "").replace("g", "").replace("y", "").replace("d", ""):
-                        # i/m/s cannot be written in a JSON Schema pattern: keep the literal so our
-                        # own validator (contracttest.schema.ecma) honours the flags.
-                        out[key] = value
-                    else:
-                        out[key] = body
-                else:
+                if not isinstance(value, str):
                     self._diag("spec.keyword-type", kp, "pattern must be a string", Severity.ERROR)
+                    continue
+                portable, why = portable_pattern(value)
+                if portable is not None:
+                    out[key] = portable
+                    continue
+                from contracttest.schema.ecma import compile_pattern
+
+                try:
+                    compile_pattern(value)
+                except PatternError:
+                    self._diag(
+                        "spec.pattern-untranslatable",
+                        kp,
+                        f"pattern {value!r} is not a valid ECMA-262 regex: {why}; it is ignored",
+                        Severity.ERROR,
+                    )
+                    continue
+                # Valid ECMA, but no form other tools read the same way: only contracttest's own
+                # validator (and generators) enforce it, through this extension keyword.
+                out["x-ecma-pattern"] = value
+                self._diag(
+                    "spec.pattern-not-portable",
+                    kp,
+                    f"pattern {value!r} has no form that Python and JavaScript read alike ({why}); "
+                    "contracttest enforces it, generic JSON Schema tools will not",
+                    Severity.INFO,
+                )
             elif key == "example":
                 if self.dialect == "3.0" and "examples" not in node:
                     out["examples"] = [value]

@@ -268,9 +268,33 @@ def test_closing_merges_allof_so_valid_payloads_still_pass() -> None:
     assert validator(spec, "Ext", closed=False).is_valid({"id": "a", "unknown": 1})
 
 
-def test_js_regex_literal_is_reduced_to_its_body() -> None:
-    spec = make_spec({"S": {"type": "string", "pattern": "/^[a-z]{1,3}$/"}})
-    assert spec.target("S").schema()["pattern"] == "^[a-z]{1,3}$"
+def test_ecma_pattern_becomes_portable_for_every_tool() -> None:
+    """``/^\\p{L}+$/u`` is a JS literal Python's re rejects; the bundle holds a form both read alike."""
+    spec = make_spec({"S": {"type": "string", "pattern": "/^\\p{L}[\\p{L}\\d]{0,3}$/u"}})
+    schema = spec.target("S").schema()
+    jsonschema.Draft7Validator.check_schema(schema)  # Python's re accepts it
+    v = jsonschema.Draft7Validator(schema)
+    assert v.is_valid("café")
+    assert v.is_valid("Ωmega"[:4])
+    assert not v.is_valid("1abc")  # must start with a letter
+    assert not v.is_valid("ab٣")  # ECMA \d is ASCII only: Arabic-Indic digits do not count
+    assert not v.is_valid("ab\n")  # ECMA $ does not match before a trailing newline
+
+
+def test_valid_ecma_pattern_without_portable_form_moves_to_extension_keyword() -> None:
+    spec = make_spec({"S": {"type": "string", "pattern": "^.{1,3}$"}})  # no u: JS counts UTF-16 units
+    schema = spec.target("S").schema()
+    assert "pattern" not in schema
+    assert schema["x-ecma-pattern"] == "^.{1,3}$"
+    assert any(d.rule == "spec.pattern-not-portable" for d in spec.diagnostics)
+
+
+def test_invalid_pattern_is_dropped_with_an_error() -> None:
+    spec = make_spec({"S": {"type": "string", "pattern": "^(unclosed$"}})
+    schema = spec.target("S").schema()
+    assert "pattern" not in schema and "x-ecma-pattern" not in schema
+    (diag,) = [d for d in spec.diagnostics if d.rule == "spec.pattern-untranslatable"]
+    assert diag.pointer == "/components/schemas/S/pattern"
 
 
 def test_openapi_31_passes_through() -> None:
