@@ -110,15 +110,17 @@ def _rank(errors: list[Any]) -> tuple[int, int, int, int]:
     return (int(_kind_mismatch(errors)), shallow, -deepest, len(errors))
 
 
-def _branch_types(branch: Any, validator: Any) -> list[str]:
-    """The JSON types a branch admits (resolving a top-level ``$ref``), for a combined type error."""
+def _branch_types(branch: Any, root: Any) -> list[str]:
+    """The JSON types a branch admits (resolving local ``$ref``s), for a combined type error."""
+    from contracttest import _pointer
+
     seen = 0
-    while isinstance(branch, dict) and "$ref" in branch and seen < 16:
+    while isinstance(branch, dict) and isinstance(branch.get("$ref"), str) and seen < 16:
         seen += 1
-        try:
-            branch = validator._resolver.lookup(branch["$ref"]).contents
-        except Exception:  # an unresolvable ref fails elsewhere with its own error
+        ref = branch["$ref"]
+        if not ref.startswith("#"):
             return []
+        branch = _pointer.resolve(root, ref[1:], None)
     if not isinstance(branch, dict):
         return []
     t = branch.get("type")
@@ -132,18 +134,18 @@ def _branch_types(branch: Any, validator: Any) -> list[str]:
         if isinstance(branch.get(comb), list):
             out: list[str] = []
             for sub in branch[comb]:
-                out.extend(x for x in _branch_types(sub, validator) if x not in out)
+                out.extend(x for x in _branch_types(sub, root) if x not in out)
             return out
     return []
 
 
-def _combinator(kind: str, tables: Mapping[str, Mapping[Any, int]]) -> Any:
+def _combinator(kind: str, tables: Mapping[str, Mapping[Any, int]], root: Any) -> Any:
     def keyword(validator: Any, branches: Any, instance: Any, schema: Any) -> Iterator[Any]:
         xd = schema.get("x-discriminator")
         if isinstance(xd, dict) and validator.is_type(instance, "object"):
             yield from _dispatch(validator, kind, branches, instance, xd, tables)
             return
-        yield from _best_match(validator, kind, branches, instance, schema)
+        yield from _best_match(validator, kind, branches, instance, root)
 
     return keyword
 
@@ -193,7 +195,7 @@ def _any_valid(validator: Any, branches: list[Any], which: list[int], instance: 
 
 
 def _best_match(
-    validator: Any, kind: str, branches: list[Any], instance: Any, schema: Any
+    validator: Any, kind: str, branches: list[Any], instance: Any, root: Any
 ) -> Iterator[Any]:
     results = [list(validator.descend(instance, b, schema_path=i)) for i, b in enumerate(branches)]
     valid = [i for i, errs in enumerate(results) if not errs]
@@ -209,7 +211,7 @@ def _best_match(
     if all(_kind_mismatch(errs) for errs in results):
         types: list[str] = []
         for b in branches:
-            types.extend(t for t in _branch_types(b, validator) if t not in types)
+            types.extend(t for t in _branch_types(b, root) if t not in types)
         if types:
             yield _error(
                 "matches no branch's type", validator="type", validator_value=types, info={}
@@ -240,8 +242,8 @@ def build(
         "required": _required,
         "maxLength": _length(True, length_method),
         "minLength": _length(False, length_method),
-        "oneOf": _combinator("oneOf", tables),
-        "anyOf": _combinator("anyOf", tables),
+        "oneOf": _combinator("oneOf", tables, schema),
+        "anyOf": _combinator("anyOf", tables, schema),
     }
     cls = validators.extend(base, overrides, format_checker=checker)  # type: ignore[no-untyped-call]
     validator: JsonschemaValidator = cls(schema, format_checker=checker)

@@ -14,6 +14,8 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from contracttest.errors import PatternError
+from contracttest.validate.rules.lengths import LENGTH_METHODS, LengthMethod
+from contracttest.validate.rules.lengths import count as _server_count
 
 __all__ = [
     "LENGTH_METHODS",
@@ -26,9 +28,6 @@ __all__ = [
     "too_long",
     "too_short",
 ]
-
-LENGTH_METHODS = ("codepoints", "utf16", "validatorjs")
-"""How a string's length can be counted (see `contracttest.validate.rules.lengths`)."""
 
 PATTERN_TIMEOUT = 1.0
 """Seconds one ``pattern`` match may take before it counts as a failure (catastrophic backtracking)."""
@@ -82,9 +81,8 @@ def count(text: str, method: str) -> int:
     """Length of ``text`` counted by ``method`` (``codepoints``, ``utf16`` or ``validatorjs``)."""
     if method == "codepoints":
         return len(text)
-    from contracttest.validate.rules.lengths import count as _count
-
-    return int(_count(text, method))  # type: ignore[arg-type]
+    lm: LengthMethod = method  # type: ignore[assignment]
+    return _server_count(text, lm)
 
 
 def length_counts(text: str) -> dict[str, int]:

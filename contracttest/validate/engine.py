@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from contracttest.errors import UsageError
 from contracttest.findings import Finding, Severity
 from contracttest.validate import _keywords
+from contracttest.validate.rules.phone import E164_LEVELS
 
 if TYPE_CHECKING:
     from contracttest.openapi.model import Spec, Target
@@ -41,7 +42,6 @@ __all__ = [
     "validate",
 ]
 
-E164_LEVELS = ("syntax", "possible", "valid")
 
 _CACHE: weakref.WeakKeyDictionary[Any, dict[tuple[Any, ...], Validator]] = (
     weakref.WeakKeyDictionary()
