@@ -70,12 +70,12 @@ def _destination(rng: random.Random) -> dict[str, Any]:
 
 
 def _hooks(rng: random.Random) -> list[dict[str, Any]]:
-    ringing = {
+    ringing: dict[str, Any] = {
         "on": "call.ringing",
         "filters": [{"type": "startsWith", "key": "number", "startsWith": ["1", "44", "91"]}],
         "do": [{"type": "say", "exact": "Thanks for calling, please hold."}],
     }
-    ending = {
+    ending: dict[str, Any] = {
         "on": "call.ending",
         "filters": [
             {"type": "oneOf", "key": "call.endedReason", "oneOf": ["assistant-request-failed"]}
