@@ -418,13 +418,103 @@ def start_prism(binary: Path, port: int, workdir: Path) -> subprocess.Popen[byte
 
 
 # ----------------------------------------------------------------------------------------- entry
+# Requests a server that enforces the contract must reject (each breaks exactly one thing).
+_BYO = {"provider": "byo-phone-number", "number": "+14155550124", "credentialId": "cred-1"}
+PROBES: list[tuple[str, str, str, Any]] = [
+    (
+        "missing required member",
+        "POST",
+        "/phone-number",
+        {"provider": "vonage", "number": "+14155550125"},
+    ),
+    ("unknown provider", "POST", "/phone-number", {"provider": "carrier-pigeon"}),
+    ("name longer than 40", "POST", "/phone-number", {**_BYO, "name": "x" * 41}),
+    ("malformed JSON", "POST", "/phone-number", b'{"provider": "vapi"'),
+    ("id that is not a uuid", "GET", "/phone-number/not-a-uuid", None),
+    ("limit above 1000", "GET", "/phone-number?limit=5000", None),
+    ("unknown member (closed DTO)", "POST", "/phone-number", {**_BYO, "unknownField": 1}),
+    ("unknown query parameter", "GET", "/phone-number?foo=1", None),
+    ("number not E.164 (semantic rule)", "POST", "/phone-number", {**_BYO, "number": "4155550124"}),
+    (
+        "hook prefix with '+' (semantic rule)",
+        "POST",
+        "/phone-number",
+        {
+            **_BYO,
+            "hooks": [
+                {
+                    "on": "call.ringing",
+                    "filters": [{"type": "startsWith", "key": "number", "startsWith": ["+1"]}],
+                    "do": [{"type": "say", "exact": "hi"}],
+                }
+            ],
+        },
+    ),
+    (
+        "emoji name over 40 as the server counts",
+        "POST",
+        "/phone-number",
+        {**_BYO, "name": "👍🏽" * 20 + "x"},
+    ),
+    ("discriminator change on PATCH (state)", "PATCH", "", {"provider": "vonage", "name": "x"}),
+]
+
+
+async def _probe(host: str, port: int) -> dict[str, Any]:
+    """Which contract-breaking requests the server rejects with a 4xx."""
+    conn = Connection(host, port)
+    status, payload = await conn.request("POST", "/phone-number", json.dumps(_BYO).encode())
+    try:
+        existing = json.loads(payload)["id"]
+    except (ValueError, KeyError, TypeError):
+        existing = str(uuid.uuid4())
+    accepted = []
+    for name, method, path, body in PROBES:
+        raw = (
+            body if isinstance(body, bytes) else None if body is None else json.dumps(body).encode()
+        )
+        status, _ = await conn.request(method, path or f"/phone-number/{existing}", raw)
+        if not 400 <= status < 500:
+            accepted.append(f"{name} ({status})")
+    await conn.close()
+    return {"probes": len(PROBES), "rejected": len(PROBES) - len(accepted), "accepted": accepted}
+
+
+async def _warm_up(host: str, port: int) -> None:
+    """One untimed request of every kind: both servers compile schemas on first use (Prism takes
+    seconds per operation), and the load test measures the steady state."""
+    conn = Connection(host, port)
+    ids = []
+    for body in BODIES:
+        _status, payload = await asyncio.wait_for(
+            conn.request("POST", "/phone-number", json.dumps(body).encode()), 120
+        )
+        try:
+            ids.append((json.loads(payload)["id"], body["provider"]))
+        except (ValueError, KeyError, TypeError):
+            ids.append((str(uuid.uuid4()), body["provider"]))
+    for rid, provider in ids:
+        patch = json.dumps({"provider": provider, "name": "warm"}).encode()
+        for method, path, raw in (
+            ("GET", f"/phone-number/{rid}", None),
+            ("PATCH", f"/phone-number/{rid}", patch),
+            ("DELETE", f"/phone-number/{rid}", None),
+        ):
+            await asyncio.wait_for(conn.request(method, path, raw), 120)
+    for path in ("/phone-number?limit=20", "/v2/phone-number?limit=20&page=2"):
+        await asyncio.wait_for(conn.request("GET", path), 120)
+    await conn.close()
+
+
 def _run_one(name: str, port: int, requests: int, stateful: bool) -> Result:
     result = Result(name)
 
     async def go() -> None:
+        await _warm_up("127.0.0.1", port)
         states = await _drive("127.0.0.1", port, requests, result, stateful)
         if stateful:
             result.checks.update(await _verify("127.0.0.1", port, states))
+        result.checks["validation"] = await _probe("127.0.0.1", port)
 
     asyncio.run(go())
     return result
@@ -487,6 +577,7 @@ _COLUMNS = (
     "client errors",
     "lost",
     "duplicated",
+    "invalid requests rejected",
 )
 
 
@@ -496,7 +587,7 @@ def _rows(out: dict[str, Any]) -> list[tuple[str, ...]]:
         r = out.get(key) or {}
         if "requests_per_second" not in r:
             skipped = str(r.get("skipped", ""))[:60]
-            rows.append((key, "skipped", "", "", "", skipped, "", "", ""))
+            rows.append((key, "skipped", "", "", "", skipped, "", "", "", ""))
             continue
         rows.append(
             (
@@ -509,6 +600,7 @@ def _rows(out: dict[str, Any]) -> list[tuple[str, ...]]:
                 str(len(r["errors"])),
                 str(r.get("lost", "n/a (stateless)")),
                 str(r.get("duplicated", "n/a (stateless)")),
+                f"{r['validation']['rejected']}/{r['validation']['probes']}",
             )
         )
     return rows
@@ -531,6 +623,10 @@ def _report(report: Any, out: dict[str, Any]) -> None:
         keys = ("records_expected", "records_listed", "lost", "duplicated", "unexpected_records")
         checks = {k: out["contracttest"][k] for k in (*keys, "stale_patches", "deleted_but_listed")}
         report("mock consistency after the run", checks)
+        for key in ("contracttest", "prism"):
+            probe = (out.get(key) or {}).get("validation")
+            if probe and probe["accepted"]:
+                report.note(f"{key} accepted: {'; '.join(probe['accepted'])}")
     else:
         report("mock/contracttest", out["contracttest"])
         report("mock/prism", out.get("prism", {}))
