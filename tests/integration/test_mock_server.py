@@ -30,24 +30,22 @@ def port_is_closed(url: str) -> bool:
         return s.connect_ex((host, int(port))) != 0
 
 
-def test_lifecycle_over_http(phone_spec: Any) -> None:
+def test_lifecycle_over_http(phone_spec: Any, response_findings: Any) -> None:
     with running_mock(phone_spec, tokens=[TOKEN_A]) as url:
         assert url.startswith("http://127.0.0.1:")
         with httpx.Client(base_url=url, headers=AUTH_A) as c:
-            r = c.post("/phone-number", json=CREATE_BODIES["twilio"])
-            assert r.status_code == 201
-            rid = r.json()["id"]
-            assert (
-                c.get(f"/phone-number/{rid}").json()["number"] == CREATE_BODIES["twilio"]["number"]
-            )
-            assert (
-                c.patch(f"/phone-number/{rid}", json={"provider": "twilio", "name": "x"}).json()[
-                    "name"
-                ]
-                == "x"
-            )
-            assert c.delete(f"/phone-number/{rid}").status_code == 200
-            assert c.get(f"/phone-number/{rid}").status_code == 404
+            for provider, sent in CREATE_BODIES.items():
+                r = c.post("/phone-number", json=sent)
+                assert r.status_code == 201, r.text
+                assert not response_findings("PhoneNumberController_create", 201, r.json())
+                rid = r.json()["id"]
+                got = c.get(f"/phone-number/{rid}").json()
+                assert {k: got[k] for k in sent} == sent
+                assert rid in [x["id"] for x in c.get("/v2/phone-number").json()["results"]]
+                patched = c.patch(f"/phone-number/{rid}", json={"provider": provider, "name": "x"})
+                assert patched.json()["name"] == "x" and patched.json()["provider"] == provider
+                assert c.delete(f"/phone-number/{rid}").status_code == 200
+                assert c.get(f"/phone-number/{rid}").status_code == 404
             assert c.get("/phone-number", headers={"Authorization": "Bearer no"}).status_code == 401
             r = c.post("/phone-number", content=b"{", headers={"content-type": "application/json"})
             assert r.status_code == 400
