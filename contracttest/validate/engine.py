@@ -205,7 +205,10 @@ class Validator:
                 if got is None:
                     got = _fast.compile_branch(subschema, self._fast_schema, self.length_method)
                     self._branch_validators[key] = got
-        return bool(got.is_valid(value))
+        try:
+            return bool(got.is_valid(value))
+        except (ValueError, TypeError, OverflowError):  # e.g. a lone surrogate: Python decides
+            return bool(self._detailed_validator().evolve(schema=subschema).is_valid(value))
 
     def __repr__(self) -> str:
         return (
