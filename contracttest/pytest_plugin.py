@@ -66,11 +66,19 @@ class _PluginState:
 
     def get_runtime(self) -> Runtime:
         if self.runtime is None:
-            from contracttest.pytest._runtime import Runtime, activate
+            from contracttest.pytest._runtime import Runtime
 
             self.runtime = Runtime.from_config(self.config)
-            activate(self.runtime)
         return self.runtime
+
+
+# Sessions using this plugin, innermost last (pytester runs sessions inside sessions).
+_CONFIGS: list[pytest.Config] = []
+
+
+def active_runtime() -> Runtime | None:
+    """The runtime of the innermost running session, built on first use; None outside pytest."""
+    return runtime_of(_CONFIGS[-1]) if _CONFIGS else None
 
 
 def _state(config: pytest.Config) -> _PluginState:
@@ -209,6 +217,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", MARKER)
     config.stash[_STATE] = _PluginState(config)
+    _CONFIGS.append(config)
     if _any_option(config):
         # Check the options now, so a typo stops the run before collection (exit 4).
         from contracttest.errors import ContractTestError
@@ -221,12 +230,11 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
+    if config in _CONFIGS:
+        _CONFIGS.remove(config)
     state = config.stash.get(_STATE, None)
     if state is not None and state.runtime is not None:
-        from contracttest.pytest._runtime import deactivate
-
         state.runtime.close()
-        deactivate(state.runtime)
 
 
 def pytest_report_header(config: pytest.Config) -> list[str] | None:

@@ -145,7 +145,7 @@ def generate(metafunc: pytest.Metafunc, runtime: Runtime) -> None:
 
             checks = tuple(resolve_checks(list(opts.checks)))
     except ContractTestError as exc:
-        pytest.fail(f"contract test {name}: {exc}", pytrace=False)
+        raise pytest.fail.Exception(f"contract test {name}: {exc}", pytrace=False) from None
     if opts.argname not in metafunc.fixturenames:
         pytest.fail(
             f"contract test {name}: the function must take a {opts.argname!r} argument "

@@ -343,7 +343,7 @@ def drive(item: pytest.Function, slot: OperationSlot, runtime: Runtime) -> None:
         if reason is None:
             factory.prepare()
     except ContractTestError as exc:
-        pytest.fail(f"contracttest: {exc}", pytrace=False)
+        raise pytest.fail.Exception(f"contracttest: {exc}", pytrace=False) from None
     if reason is not None:
         pytest.skip(reason)
     call = _caller(item, slot.argname)
@@ -369,10 +369,10 @@ def _explore(
     try:
         strategy = factory.strategy()
     except ContractTestError as exc:
-        pytest.fail(
+        raise pytest.fail.Exception(
             f"contracttest: cannot generate {factory.kind} cases for {factory.op.label}: {exc}",
             pytrace=False,
-        )
+        ) from None
 
     @settings(
         max_examples=max_examples,
@@ -398,11 +398,11 @@ def _explore(
         try:
             run()
         except Unsatisfiable as exc:
-            pytest.fail(
+            raise pytest.fail.Exception(
                 f"contracttest: could not generate {factory.kind} cases for {factory.op.label}: "
                 f"every generated request was discarded ({exc})",
                 pytrace=False,
-            )
+            ) from None
         except Flaky as exc:
             inner = _unwrap_flaky(exc)
             if inner is None:

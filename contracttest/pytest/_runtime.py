@@ -31,27 +31,16 @@ if TYPE_CHECKING:
     from contracttest.runner.http import HttpClient, HttpRequest, HttpResponse
     from contracttest.runner.plan import Plan
 
-__all__ = ["Endpoint", "Runtime", "activate", "current", "deactivate", "describe_settings"]
+__all__ = ["Endpoint", "Runtime", "current", "describe_settings"]
 
-_ACTIVE: list[Runtime] = []
 CLEANUP_SECONDS = 30.0
-
-
-def activate(runtime: Runtime) -> None:
-    """Make ``runtime`` the one the assertion helpers use (pytester nests sessions: a stack)."""
-    _ACTIVE.append(runtime)
-
-
-def deactivate(runtime: Runtime) -> None:
-    for i in range(len(_ACTIVE) - 1, -1, -1):
-        if _ACTIVE[i] is runtime:
-            del _ACTIVE[i]
-            return
 
 
 def current() -> Runtime | None:
     """The runtime of the innermost pytest session using the plugin, if any."""
-    return _ACTIVE[-1] if _ACTIVE else None
+    from contracttest.pytest_plugin import active_runtime
+
+    return active_runtime()
 
 
 def describe_settings(config: pytest.Config) -> str:
@@ -311,7 +300,7 @@ class Runtime:
         try:
             return fn()
         except ContractTestError as exc:
-            pytest.fail(f"contracttest: {exc}", pytrace=False)
+            raise pytest.fail.Exception(f"contracttest: {exc}", pytrace=False) from None
 
     def fixture_spec(self) -> Spec:
         return self._fixture(lambda: self.spec())  # type: ignore[no-any-return]

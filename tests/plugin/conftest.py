@@ -9,22 +9,42 @@ from __future__ import annotations
 import importlib.util
 import sys
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import pytest
-
-REPO = Path(__file__).resolve().parents[2]
-SEED = REPO / "spec" / "vapi-phone-numbers.yaml"
-FIXES = REPO / "spec" / "overlays" / "vapi-fixes.yaml"
-TOKEN_A = "plugin-test-token-org-a-5d1e"
-TOKEN_B = "plugin-test-token-org-b-0c77"
+from plugin_support import FIXES, REPO, SEED, TOKEN_A, TOKEN_B
 
 
 def pytest_configure(config: pytest.Config) -> None:
     if not config.pluginmanager.has_plugin("pytester"):
         config.pluginmanager.import_plugin("pytester")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _import_heavy_modules_once() -> None:
+    """Import the stack in this process before any in-process pytester run.
+
+    pytester restores ``sys.modules`` after each inner run, dropping what the run imported. Pure
+    Python modules are then imported afresh by the next run, but C extensions are not: PyYAML's
+    ``_yaml`` would keep emitting event classes of the dropped ``yaml`` module, and the loader would
+    see no document at all. Importing everything up front keeps one generation of each module.
+    """
+    import yaml  # noqa: F401
+
+    import contracttest.mock.app
+    import contracttest.openapi
+    import contracttest.pytest._drive
+    import contracttest.pytest._merge
+    import contracttest.report.html
+    import contracttest.report.json_
+    import contracttest.report.junit
+    import contracttest.report.markdown
+    import contracttest.runner.engine
+    import contracttest.validate  # noqa: F401
+    from contracttest.runner.registry import checks_info
+
+    checks_info()  # imports every check module (the registry refuses a second generation)
 
 
 @pytest.fixture(autouse=True)
