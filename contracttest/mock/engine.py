@@ -16,6 +16,7 @@ import uuid
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
+from contracttest.errors import TargetError
 from contracttest.findings import Finding, Severity
 from contracttest.mock.errors import messages_for
 from contracttest.mock.listing import ListPlan
@@ -124,7 +125,7 @@ class MockEngine:
             with self._lock:
                 try:
                     schema = self.spec.target(key).schema()
-                except Exception:  # no JSON body documented for that status
+                except TargetError:  # no JSON body documented for that status
                     schema = None
                 self._views[key] = SchemaView(schema) if schema is not None else None
         return self._views[key]
@@ -289,7 +290,7 @@ class MockEngine:
             with self._lock:
                 try:
                     self._views[key] = SchemaView(self.spec.target(key).schema())
-                except Exception:  # no JSON request body
+                except TargetError:  # no JSON request body
                     self._views[key] = None
         return self._views[key]
 
