@@ -9,7 +9,9 @@ Used for the payloads the fast path rejects (and for the verdict when jsonschema
   schemas"); when every branch fails on the value's JSON type, one ``type`` error lists them all.
 * ``additionalProperties``: one error per unknown property, placed on that property.
 * ``required``: one error per missing property, placed where the property should be.
-* ``pattern``/``patternProperties``: ECMA-262 (`contracttest.validate._keywords.pattern_matches`).
+* ``pattern`` (portable, read with ``u``), ``x-ecma-pattern`` (the spec's own ECMA-262 text, for patterns
+  with no portable form; its errors are ``pattern`` errors) and ``patternProperties``: ECMA-262 through
+  `contracttest.validate._keywords.matcher`.
 * ``maxLength``/``minLength``: counted by the configured method; the error records every count.
 * ``format``: `contracttest.validate.formats` only.
 
@@ -45,8 +47,15 @@ def _error(message: str, **kwargs: Any) -> Any:
 
 
 def _pattern(validator: Any, pattern: Any, instance: Any, schema: Any) -> Iterator[Any]:
-    if validator.is_type(instance, "string") and not _keywords.pattern_matches(pattern, instance):
+    if validator.is_type(instance, "string") and not _keywords.pattern_matches(
+        pattern, instance, _keywords.PORTABLE_FLAGS
+    ):
         yield _error(f"does not match {pattern!r}")
+
+
+def _ecma_pattern(validator: Any, pattern: Any, instance: Any, schema: Any) -> Iterator[Any]:
+    if validator.is_type(instance, "string") and not _keywords.pattern_matches(pattern, instance):
+        yield _error(f"does not match {pattern!r}", validator="pattern")
 
 
 def _pattern_properties(validator: Any, pp: Any, instance: Any, schema: Any) -> Iterator[Any]:
@@ -237,6 +246,7 @@ def build(
         checker.checks(name)(_string_only(check))
     overrides: dict[str, Any] = {
         "pattern": _pattern,
+        "x-ecma-pattern": _ecma_pattern,
         "patternProperties": _pattern_properties,
         "additionalProperties": _additional_properties,
         "required": _required,

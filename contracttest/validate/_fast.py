@@ -3,10 +3,10 @@
 jsonschema-rs is 30-300x faster than python-jsonschema, but three of its keyword semantics are not ours,
 so the schema it compiles is rewritten first (keyword-aware: a *property* named ``pattern`` is left alone):
 
-* ``pattern``: jsonschema-rs matches code points (as with ECMA's ``u`` flag) and knows no ``/body/flags``
-  literals; ours is ECMA-262 as written (`contracttest.schema.ecma`). A ``pattern`` becomes the
-  Python keyword ``x-ct-pattern``, which calls the same matcher as the detailed path, tried only
-  after a native check that implies it where the two dialects agree (see `_pattern_guard`).
+* patterns: a translated ``pattern`` is portable (ECMA-262 with ``u``, Python's ``re`` and Rust's regex
+  read it alike), so jsonschema-rs runs it natively; ``x-ecma-pattern`` (a spec pattern with no portable
+  form, e.g. ``/^.{1,64}$/`` counting UTF-16 units) becomes the Python keyword ``x-ct-ecma-pattern``,
+  which calls the same matcher (`contracttest.schema.ecma`) as the detailed path.
 * ``maxLength``/``minLength``: counted the server's way when that is not code points: a native check
   that implies ours is tried first, then the Python keyword ``x-ct-maxLength`` (see `_length_guard`).
 * ``format``: only the formats of `contracttest.validate.formats` are checked, with the same functions;
@@ -19,7 +19,6 @@ itself) get no fast path: `build` returns None and the caller validates with the
 from __future__ import annotations
 
 import functools
-import re
 from typing import Any
 
 from contracttest.openapi.convert import SCHEMA_KEYWORDS, SCHEMA_LIST_KEYWORDS, SCHEMA_MAP_KEYWORDS
@@ -69,7 +68,10 @@ def rewrite(schema: Any, length_method: str) -> Any:
             else:
                 out[key] = rewrite(value, length_method)
         elif key == "pattern" and isinstance(value, str):
-            out.setdefault("allOf", []).append(_pattern_guard(value))
+            # Portable (ECMA with u and Rust's regex agree on it): native, unless it cannot compile.
+            out["pattern" if _rs_compiles(value) else "x-ct-portable-pattern"] = value
+        elif key == "x-ecma-pattern" and isinstance(value, str):
+            out["x-ct-ecma-pattern"] = value
         elif key in ("maxLength", "minLength") and length_method != "codepoints":
             out.setdefault("allOf", []).append(_length_guard(key, value, length_method))
         elif key == "format":
@@ -99,58 +101,32 @@ def _length_guard(keyword: str, limit: Any, method: str) -> dict[str, Any]:
     return {"anyOf": [native, exact]}
 
 
-# Pattern syntax whose meaning jsonschema-rs and ECMA-262 share on ASCII subjects: literals, escaped
-# metacharacters, \d \w \s, ASCII classes, anchors, groups, alternation, quantifiers. Not ``.``
-# (ECMA's excludes \r, Rust's does not), backreferences, lookarounds, flags or non-ASCII text.
-_NATIVE_SAFE = re.compile(
-    r"(?:[A-Za-z0-9 _\-,:;=!@#%&<>~'\"/]"
-    r"|\\[.\-/+*?()\[\]{}|^$\\dwsDWS]"
-    r"|\[\^?(?:[A-Za-z0-9 _,:;=!@#%&<>~'\"/.+*?(){}|$]|\\[.\-/\]\[\\^dws]|-)+\]"
-    r"|[\^$*+?|)]|\((?!\?)|\(\?:|\{[0-9]+(?:,[0-9]*)?\}\??)*"
-)
-_ASCII_ONLY = "^[\\x00-\\x7f]*$"
-
-
-def _pattern_guard(pattern: str) -> dict[str, Any]:
-    """``pattern`` with ECMA-262 semantics, natively when that is known to mean the same.
-
-    For a pattern in the shared syntax, ``anyOf [ASCII subject and native pattern, Python check]``:
-    the native branch implies the exact one, so ordinary values never reach Python. Any other
-    pattern always goes through the Python keyword ``x-ct-pattern``.
-    """
-    exact = {"x-ct-pattern": pattern}
-    if not _native_safe(pattern):
-        return exact
-    native = {"allOf": [{"pattern": _ASCII_ONLY}, {"pattern": pattern}]}
-    return {"anyOf": [native, exact]}
-
-
 @functools.lru_cache(maxsize=4096)
-def _native_safe(pattern: str) -> bool:
-    from contracttest.schema.ecma import split_delimited
-
-    if not pattern.isascii() or _NATIVE_SAFE.fullmatch(pattern) is None:
-        return False
-    if split_delimited(pattern)[0] != pattern:
-        return False  # a /body/flags literal: only our matcher reads it
+def _rs_compiles(pattern: str) -> bool:
     try:
         import jsonschema_rs
 
         jsonschema_rs.validator_for({"pattern": pattern})
-    except Exception:  # jsonschema-rs cannot compile it: Python only
+    except Exception:  # jsonschema-rs cannot compile it: our matcher decides
         return False
     return True
 
 
 class _Pattern:
     __slots__ = ("test",)
+    flags = ""
 
     def __init__(self, parent: dict[str, Any], value: Any, path: list[str | int]) -> None:
-        self.test = _keywords.matcher(str(value))
+        self.test = _keywords.matcher(str(value), self.flags)
 
     def validate(self, instance: Any) -> None:
         if type(instance) is str and not self.test(instance):
             raise ValueError("does not match pattern")
+
+
+class _PortablePattern(_Pattern):
+    __slots__ = ()
+    flags = _keywords.PORTABLE_FLAGS
 
 
 def _length_keyword(method: str, longest: bool) -> type:
@@ -191,7 +167,10 @@ def compile_rewritten(fast_schema: Any, length_method: str) -> Any:
     """A jsonschema-rs validator for a schema `rewrite` produced."""
     import jsonschema_rs
 
-    keywords: dict[str, Any] = {"x-ct-pattern": _Pattern}
+    keywords: dict[str, Any] = {
+        "x-ct-ecma-pattern": _Pattern,
+        "x-ct-portable-pattern": _PortablePattern,
+    }
     if length_method != "codepoints":
         keywords["x-ct-maxLength"] = _length_keyword(length_method, True)
         keywords["x-ct-minLength"] = _length_keyword(length_method, False)

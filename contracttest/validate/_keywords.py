@@ -20,6 +20,7 @@ from contracttest.validate.rules.lengths import count as _server_count
 __all__ = [
     "LENGTH_METHODS",
     "PATTERN_TIMEOUT",
+    "PORTABLE_FLAGS",
     "count",
     "length_counts",
     "matcher",
@@ -47,8 +48,12 @@ def _may_backtrack(source: str) -> bool:
 
 
 @functools.lru_cache(maxsize=4096)
-def matcher(pattern: str) -> Callable[[str], bool]:
-    """A compiled ``test(text) -> bool`` for the ECMA-262 ``pattern`` (``/body/flags`` honoured).
+def matcher(pattern: str, default_flags: str = "") -> Callable[[str], bool]:
+    """A compiled ``test(text) -> bool`` for an ECMA-262 pattern (``/body/flags`` honoured).
+
+    Translated schemas hold two kinds (ARCHITECTURE.md, "Patterns in translated schemas"): a
+    ``pattern`` is *portable* and is read with the ``u`` flag (``default_flags="u"``); an
+    ``x-ecma-pattern`` is the spec's own text, read like ``new RegExp(p)`` (no default flags).
 
     A pattern that cannot be compiled never matches (the translator already reported it as a spec
     diagnostic and normally drops it); a match that runs past `PATTERN_TIMEOUT` does not match either.
@@ -56,7 +61,7 @@ def matcher(pattern: str) -> Callable[[str], bool]:
     from contracttest.schema.ecma import compile_pattern
 
     try:
-        compiled = compile_pattern(pattern)
+        compiled = compile_pattern(pattern, default_flags=default_flags)
     except PatternError:
         return lambda text: False
     if not _may_backtrack(compiled.source):
@@ -72,9 +77,13 @@ def matcher(pattern: str) -> Callable[[str], bool]:
     return guarded
 
 
-def pattern_matches(pattern: str, text: str) -> bool:
+def pattern_matches(pattern: str, text: str, default_flags: str = "") -> bool:
     """Whether ``text`` matches the ECMA-262 ``pattern`` (see `matcher`)."""
-    return matcher(pattern)(text)
+    return matcher(pattern, default_flags)(text)
+
+
+PORTABLE_FLAGS = "u"
+"""How a translated schema's ``pattern`` is read (it is portable: ECMA with ``u`` and ``re`` agree)."""
 
 
 def count(text: str, method: str) -> int:

@@ -138,7 +138,8 @@ class SchemaWalk:
             elif isinstance(node, dict) and seg == "anyOf" and _nullable_pair(nxt):
                 skip_index = True
             else:
-                rel.append(str(seg))
+                # x-ecma-pattern holds the spec's own ``pattern`` (no portable form exists).
+                rel.append("pattern" if seg == "x-ecma-pattern" else str(seg))
             if (
                 isinstance(nxt, dict)
                 and isinstance(nxt.get("x-spec-pointer"), str)
@@ -152,6 +153,13 @@ class SchemaWalk:
         if not isinstance(base, str):
             return None, chain
         return self.existing(_pointer.join(base, *rel) if rel else base), chain
+
+    def spec_value(self, pointer: str) -> Any:
+        """The spec's node at ``pointer`` (None when absent or in another document)."""
+        raw = getattr(self.spec, "raw", None)
+        if raw is None or "#" in pointer:
+            return None
+        return _pointer.resolve(raw, pointer, None)
 
     def existing(self, pointer: str) -> str:
         """The longest prefix of ``pointer`` that names something in the spec."""
@@ -307,8 +315,13 @@ def to_finding(
             # JSON Schema (code points) accepts it; only the server's count rejects it.
             rule = f"length.{kw}"
     label = field_label(pointer)
-    message, expected = _message(err, rule, label, length_method)
     spec_ptr, chain = walk.walk(err.absolute_schema_path)
+    if kw == "pattern" and spec_ptr is not None and spec_ptr.endswith("/pattern"):
+        # Name the pattern as the spec writes it, not its portable translation.
+        original = walk.spec_value(spec_ptr)
+        if isinstance(original, str):
+            err.validator_value = original
+    message, expected = _message(err, rule, label, length_method)
     info = getattr(err, "ct_info", None) or {}
     if rule.startswith("discriminator.") and isinstance(info.get("pointer"), str):
         spec_ptr = walk.existing(_pointer.join(info["pointer"], "discriminator"))

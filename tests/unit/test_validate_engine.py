@@ -313,6 +313,8 @@ def _mini_spec(version: str) -> Any:
                             "name": {"type": name_type, "maxLength": 3, **nullable},
                             "tag": {"type": "string", "pattern": "/^[a-z]+$/i"},
                             "born": {"type": "string", "format": "date-time"},
+                            # No portable form: ECMA without u counts UTF-16 units here.
+                            "code": {"type": "string", "pattern": "^.{1,3}$"},
                         },
                     }
                 }
@@ -331,13 +333,22 @@ def test_other_specs_count_code_points_and_honour_pattern_flags(version: str) ->
         {"kind": "cat", "name": "😀😀😀", "tag": "ABC", "born": "2026-01-01T00:00:00Z"}
     )
     assert v.is_valid({"kind": "cat", "name": None})
-    found = v.findings({"kind": "cow", "name": "❤️❤️", "tag": "a1", "born": "2026-13-01T00:00:00Z"})
+    found = v.findings(
+        {"kind": "cow", "name": "❤️❤️", "tag": "a1", "born": "2026-13-01T00:00:00Z", "code": "😀😀"}
+    )
     assert rules_at(found) == {
         ("schema.enum", "/kind"),
         ("schema.maxLength", "/name"),
         ("schema.pattern", "/tag"),
         ("schema.format", "/born"),
+        ("schema.pattern", "/code"),
     }
+    code = next(f for f in found if f.pointer == "/code")
+    assert code.schema_pointer == "/components/schemas/Pet/properties/code/pattern"
+    assert code.expected == "pattern ^.{1,3}$"
+    tag = next(f for f in found if f.pointer == "/tag")
+    assert tag.expected == "pattern /^[a-z]+$/i"  # as the spec writes it
+    assert v.is_valid({"kind": "dog", "name": "Rex", "code": "😀"})  # two UTF-16 units: 1 to 3
 
 
 def test_parameter_sets(fixed_spec: Any) -> None:
