@@ -136,6 +136,15 @@ def test_branch_for_without_discriminator_prefers_the_covering_branch() -> None:
         {"type": ["null", "string"], "format": "uri"},
         {"type": "object", "minProperties": 2},
         {"default": "d", "type": "string"},
+        {"type": "string", "pattern": "^[A-Z]{3}-\\d{4}$"},
+        {"type": "string", "pattern": "^(ab|cd)+\\1$", "minLength": 4},
+        {"type": "string", "pattern": "^[^0-9]{2,}$"},
+        {"type": "string", "pattern": "^sip:.+@.+$", "maxLength": 40},
+        {
+            "type": "object",
+            "required": ["code"],
+            "properties": {"code": {"type": "string", "pattern": "^\\w+@\\w+\\.com$"}},
+        },
     ],
 )
 def test_minimal_instances_validate(schema: dict[str, Any]) -> None:
@@ -174,3 +183,10 @@ def test_minimal_survives_recursion() -> None:
     while isinstance(value, dict) and "child" in value:
         value, depth = value["child"], depth + 1
     assert 10 < depth < 100
+
+
+@pytest.mark.parametrize("pattern", ["^\\p{L}+$", "(?=x)", "[", "^(?!a)b(?<=c)$"])
+def test_unsupported_patterns_give_up_cleanly(pattern: str) -> None:
+    from contracttest.mock.responses import _pattern_example
+
+    assert _pattern_example(pattern) is None
