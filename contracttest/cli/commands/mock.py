@@ -103,6 +103,10 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(execute=execute)
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def _tokens(args: argparse.Namespace) -> list[str]:
     tokens = list(args.token or [])
     if not tokens:
@@ -130,8 +134,8 @@ def execute(args: argparse.Namespace, console: Console, err_console: Console) ->
     engine = app.state.engine
     resources = engine.resources.resources
     console.print(
-        f"Mocking [bold]{spec.title or spec.source}[/bold]: {len(spec.operations)} operations, "
-        f"{len(resources)} resources ({', '.join(r.name for r in resources[:6])}"
+        f"Mocking [bold]{spec.title or spec.source}[/bold]: {_count(len(spec.operations), 'operation')}, "
+        f"{_count(len(resources), 'resource')} ({', '.join(r.name for r in resources[:6])}"
         f"{', ...' if len(resources) > 6 else ''})",
         highlight=False,
     )
