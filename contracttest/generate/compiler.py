@@ -1,0 +1,1284 @@
+"""Translated JSON Schema -> generator plan (`contracttest.generate._gen`).
+
+The compiler walks a target's standalone schema keyword by keyword (a *property* called ``oneOf`` is
+a property). Design points:
+
+* ``$ref``s point into the bundle's ``definitions`` and are compiled once per (definition, depth).
+  Depth counts only *recursive* edges, those that stay inside one strongly connected component of the
+  reference graph; past ``max_depth`` such a ref is `Impossible` with ``cut=True``, so optional
+  recursive properties are left out, arrays of them stay empty and unions take a non-recursive
+  branch. A target whose every value needs deeper recursion is retried with a larger bound.
+* ``allOf`` is merged keyword by keyword into one node (types intersected, bounds tightened,
+  properties and ``required`` united, closed objects intersected); what cannot be merged exactly is
+  kept as a check on the result.
+* Parent keywords next to a ``oneOf``/``anyOf`` are merged into every branch. Discriminated unions
+  (``x-discriminator``) keep one branch per tag; a plain ``oneOf`` whose branches can overlap gets,
+  per branch, a check that the value matches no other branch.
+* Unsatisfiable nodes (a string enum under ``type: object``, ``minLength > maxLength``, a pattern
+  with no match of an allowed length...) become `Impossible` with the reason; optional ones are left
+  out and recorded as `Note`s, required ones make their parent impossible.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
+
+from contracttest import _pointer
+from contracttest.errors import PatternError
+from contracttest.generate._check import Checker
+from contracttest.generate._gen import (
+    JSON_TYPES,
+    AnyGen,
+    ArrayGen,
+    BoolGen,
+    ConstGen,
+    FilterGen,
+    Gen,
+    Impossible,
+    Note,
+    NullGen,
+    NumberGen,
+    ObjectGen,
+    StringGen,
+    UnionGen,
+    json_type,
+    type_matches,
+)
+
+if TYPE_CHECKING:
+    from contracttest.openapi.model import Spec, Target
+
+__all__ = ["Compiler", "Options", "Plan"]
+
+ANNOTATIONS = frozenset(
+    {
+        "title",
+        "description",
+        "default",
+        "examples",
+        "example",
+        "deprecated",
+        "readOnly",
+        "writeOnly",
+        "$schema",
+        "$comment",
+        "definitions",
+        "$defs",
+        "contentMediaType",
+        "contentEncoding",
+    }
+)
+OBJECT_KEYWORDS = frozenset(
+    {
+        "properties",
+        "required",
+        "additionalProperties",
+        "patternProperties",
+        "minProperties",
+        "maxProperties",
+        "propertyNames",
+        "dependencies",
+        "dependentRequired",
+        "dependentSchemas",
+    }
+)
+ARRAY_KEYWORDS = frozenset(
+    {"items", "additionalItems", "minItems", "maxItems", "uniqueItems", "contains", "prefixItems"}
+)
+ECMA_PATTERN = "x-ecma-pattern"
+"""Where the translator keeps an ECMA pattern with no portable form (``pattern`` holds portable
+ones, which ECMA reads with the ``u`` flag)."""
+STRING_KEYWORDS = frozenset({"minLength", "maxLength", "pattern", "format", ECMA_PATTERN})
+NUMBER_KEYWORDS = frozenset(
+    {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"}
+)
+INT_FORMATS = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
+SIMPLE_KEYWORDS = frozenset({"type", *STRING_KEYWORDS, *NUMBER_KEYWORDS, "x-spec-pointer"})
+
+
+@dataclass(frozen=True)
+class Options:
+    """How plans are made.
+
+    Attributes:
+        max_depth: how many times a recursive reference may be followed along one path.
+        max_extra_items: how many items random arrays get beyond ``minItems``.
+    """
+
+    max_depth: int = 2
+    max_extra_items: int = 3
+
+    def __post_init__(self) -> None:
+        from contracttest.errors import UsageError
+
+        if not isinstance(self.max_depth, int) or self.max_depth < 0:
+            raise UsageError(f"max_depth must be an integer >= 0, got {self.max_depth!r}")
+        if not isinstance(self.max_extra_items, int) or self.max_extra_items < 0:
+            raise UsageError(
+                f"max_extra_items must be an integer >= 0, got {self.max_extra_items!r}"
+            )
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The plan of one target: its root, or why it has none."""
+
+    target: str
+    root: Gen | Impossible
+    depth: int
+    """The recursion bound the plan was made with (larger than asked when the target needs it)."""
+
+    @property
+    def satisfiable(self) -> bool:
+        return isinstance(self.root, Gen)
+
+    @property
+    def notes(self) -> frozenset[Note]:
+        return self.root.notes if isinstance(self.root, Gen) else frozenset()
+
+    @property
+    def status(self) -> str:
+        """``full``, ``partial`` (some optional part left out) or ``unsatisfiable``."""
+        if not isinstance(self.root, Gen):
+            return "unsatisfiable"
+        return "partial" if any(n.kind == "left-out" for n in self.root.notes) else "full"
+
+
+@dataclass(frozen=True)
+class _Ctx:
+    owner: str | None
+    """Definition key whose content the node is in (None: the target's own root)."""
+    depth: int
+    pointer: str
+
+    def child(self, *tokens: str | int) -> _Ctx:
+        return replace(self, pointer=_pointer.join(self.pointer, *tokens))
+
+
+def _constraining(schema: dict[str, Any]) -> bool:
+    return any(
+        k not in ANNOTATIONS and (not k.startswith("x-") or k == ECMA_PATTERN) for k in schema
+    )
+
+
+def _strip(schema: dict[str, Any], *drop: str) -> dict[str, Any]:
+    return {k: v for k, v in schema.items() if k not in drop}
+
+
+class Compiler:
+    """Plans for every target of one spec in one direction (shared across targets)."""
+
+    def __init__(
+        self,
+        spec: Spec,
+        direction: str = "request",
+        closed: bool | None = None,
+        options: Options | None = None,
+        semantic: Any = None,
+    ) -> None:
+        self.spec = spec
+        self.direction = direction
+        self.closed = (direction == "request") if closed is None else closed
+        self.options = options or Options()
+        self.semantic = semantic
+        self.defs: dict[str, Any] = {}
+        self.checker = Checker(self.defs, draft2020=spec.dialect == "3.1")
+        self._memo: dict[tuple[str, int, int], Gen | Impossible] = {}
+        self._scc: dict[str, frozenset[str]] = {}
+        self._plans: dict[str, Plan] = {}
+        self._bound = self.options.max_depth
+        self._lock = threading.RLock()
+
+    # ------------------------------------------------------------------ public
+    def plan(self, target: Target) -> Plan:
+        """The plan for ``target`` (cached)."""
+        with self._lock:
+            got = self._plans.get(target.key)
+            if got is None:
+                got = self._plans[target.key] = self._plan(target)
+            return got
+
+    def _plan(self, target: Target) -> Plan:
+        schema = target.schema(self.closed)
+        for key, value in schema.get("definitions", {}).items():
+            self.defs.setdefault(key, value)
+        root_key: str | None = None
+        if target.kind == "dto":
+            name = _pointer.parts(target.pointer)[-1]
+            root_key = self.spec.translator.component_key(name)
+            if root_key not in self.defs:
+                self.defs[root_key] = self.spec.translator.definition(
+                    root_key, target.direction, self.closed
+                ).schema
+        root = {k: v for k, v in schema.items() if k not in ("definitions", "$schema")}
+        bound = self.options.max_depth
+        while True:
+            self._bound = bound
+            ctx = _Ctx(None, 0, schema.get("x-spec-pointer", target.pointer))
+            gen = self._def(root_key, 0) if root_key else self.node(root, ctx)
+            if not (isinstance(gen, Impossible) and gen.cut) or bound >= self.options.max_depth + 6:
+                break
+            bound += 1
+        if isinstance(gen, Impossible) and gen.cut:
+            gen = Impossible(gen.pointer, f"no finite value: {gen.reason}")
+        self._bound = self.options.max_depth
+        return Plan(target.key, gen, bound)
+
+    # ------------------------------------------------------------------ refs and recursion
+    def _scc_of(self, key: str) -> frozenset[str]:
+        got = self._scc.get(key)
+        if got is not None:
+            return got
+        self._tarjan(key)
+        return self._scc.get(key, frozenset())
+
+    def _edges(self, key: str) -> list[str]:
+        out: list[str] = []
+
+        def walk(node: Any) -> None:
+            if isinstance(node, dict):
+                ref = node.get("$ref")
+                if isinstance(ref, str) and ref.startswith("#/definitions/"):
+                    out.append(_pointer.unescape(ref[len("#/definitions/") :]))
+                for v in node.values():
+                    if isinstance(v, (dict, list)):
+                        walk(v)
+            elif isinstance(node, list):
+                for v in node:
+                    walk(v)
+
+        walk(self.defs.get(key))
+        return out
+
+    def _tarjan(self, start: str) -> None:
+        index: dict[str, int] = {}
+        low: dict[str, int] = {}
+        stack: list[str] = []
+        on_stack: set[str] = set()
+        counter = 0
+        work: list[tuple[str, list[str], int]] = []
+
+        def push(v: str) -> None:
+            nonlocal counter
+            index[v] = low[v] = counter
+            counter += 1
+            stack.append(v)
+            on_stack.add(v)
+            work.append((v, [w for w in self._edges(v) if w in self.defs], 0))
+
+        push(start)
+        while work:
+            v, edges, i = work[-1]
+            if i < len(edges):
+                work[-1] = (v, edges, i + 1)
+                w = edges[i]
+                if w in self._scc and w not in index:
+                    continue  # finished in an earlier run: another component
+                if w not in index:
+                    push(w)
+                elif w in on_stack:
+                    low[v] = min(low[v], index[w])
+                continue
+            work.pop()
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[v])
+            if low[v] == index[v]:
+                members: list[str] = []
+                while True:
+                    w = stack.pop()
+                    on_stack.discard(w)
+                    members.append(w)
+                    if w == v:
+                        break
+                comp = frozenset(members)
+                self_loop = len(members) > 1 or v in self._edges(v)
+                for m in members:
+                    self._scc[m] = comp if self_loop else frozenset()
+
+    def _ref(self, ref: Any, ctx: _Ctx) -> Gen | Impossible:
+        if not isinstance(ref, str) or not ref.startswith("#/definitions/"):
+            return AnyGen(ctx.pointer)
+        key = _pointer.unescape(ref[len("#/definitions/") :])
+        if key not in self.defs:
+            return AnyGen(ctx.pointer)
+        depth = self._depth_for(key, ctx)
+        if depth is None:
+            return Impossible(ctx.pointer, f"recursion bound reached at {key}", cut=True)
+        return self._def(key, depth)
+
+    def _depth_for(self, key: str, ctx: _Ctx) -> int | None:
+        if ctx.owner is not None and key in self._scc_of(ctx.owner):
+            depth = ctx.depth + 1
+            return None if depth > self._bound else depth
+        return 0
+
+    def _def(self, key: str, depth: int) -> Gen | Impossible:
+        mk = (key, depth, self._bound)
+        got = self._memo.get(mk)
+        if got is not None:
+            return got
+        content = self.defs[key]
+        pointer = (
+            content.get("x-spec-pointer") if isinstance(content, dict) else None
+        ) or _pointer.join("/definitions", key)
+        gen = self.node(content, _Ctx(key, depth, pointer))
+        if isinstance(gen, Gen) and self.semantic is not None:
+            gen = self.semantic.apply(self, gen, key)
+        if isinstance(gen, Gen) and gen.source is None:
+            gen.source = key
+        self._memo[mk] = gen
+        return gen
+
+    # ------------------------------------------------------------------ nodes
+    def node(self, schema: Any, ctx: _Ctx) -> Gen | Impossible:
+        """The plan for one schema node."""
+        if schema is True or (isinstance(schema, dict) and not _constraining(schema)):
+            return AnyGen(ctx.pointer)
+        if schema is False or not isinstance(schema, dict):
+            return Impossible(ctx.pointer, "the schema is `false`: no value is allowed")
+        ctx = (
+            ctx
+            if "x-spec-pointer" not in schema
+            else replace(ctx, pointer=schema["x-spec-pointer"])
+        )
+        if "$ref" in schema:
+            rest = _strip(schema, "$ref")
+            if not _constraining(rest):
+                return self._ref(schema["$ref"], ctx)
+            schema = {**rest, "allOf": [{"$ref": schema["$ref"]}, *rest.get("allOf", [])]}
+        if "allOf" in schema:
+            return self._all_of(schema, ctx)
+        if "oneOf" in schema or "anyOf" in schema:
+            return self._union(schema, ctx)
+        if "not" in schema:
+            inner = self.node(_strip(schema, "not"), ctx)
+            if isinstance(inner, Impossible):
+                return inner
+            check = self.checker.predicate(schema["not"])
+            return FilterGen(
+                ctx.pointer,
+                inner=inner,
+                check=lambda v: not check(v),
+                what="not",
+                notes=inner.notes,
+            )
+        if "if" in schema:
+            inner = self.node(_strip(schema, "if", "then", "else"), ctx)
+            if isinstance(inner, Impossible):
+                return inner
+            return FilterGen(
+                ctx.pointer,
+                inner=inner,
+                check=self.checker.predicate(schema),
+                what="if/then/else",
+                notes=inner.notes,
+            )
+        return self._typed(schema, ctx)
+
+    # ------------------------------------------------------------------ allOf
+    def _all_of(self, schema: dict[str, Any], ctx: _Ctx) -> Gen | Impossible:
+        pieces: list[dict[str, Any]] = []
+        owners: list[tuple[str | None, int]] = []
+        inlined: list[str] = []
+
+        def flatten(node: Any, owner: str | None, depth: int, level: int) -> Impossible | None:
+            if node is True or node == {}:
+                return None
+            if node is False or not isinstance(node, dict):
+                return Impossible(ctx.pointer, "an allOf member is `false`")
+            if level > 32:
+                return Impossible(ctx.pointer, "allOf nests too deeply", cut=True)
+            if "$ref" in node and isinstance(node["$ref"], str):
+                ref = node["$ref"]
+                key = _pointer.unescape(ref[len("#/definitions/") :])
+                if key not in self.defs:
+                    return None
+                d = self._depth_for(key, _Ctx(owner, depth, ctx.pointer))
+                if d is None:
+                    return Impossible(ctx.pointer, f"recursion bound reached at {key}", cut=True)
+                inlined.append(key)
+                bad = flatten(self.defs[key], key, d, level + 1)
+                if bad is not None:
+                    return bad
+                rest = _strip(node, "$ref")
+                return flatten(rest, owner, depth, level + 1) if _constraining(rest) else None
+            members: list[Any] = node["allOf"] if isinstance(node.get("allOf"), list) else []
+            pieces.append(_strip(node, "allOf"))
+            owners.append((owner, depth))
+            for m in members:
+                bad = flatten(m, owner, depth, level + 1)
+                if bad is not None:
+                    return bad
+            return None
+
+        members = schema["allOf"] if isinstance(schema["allOf"], list) else []
+        refs = [m for m in members if isinstance(m, dict) and "$ref" in m]
+        others = [m for m in members if m not in refs]
+        if (
+            len(refs) == 1
+            and not _constraining(_strip(refs[0], "$ref"))
+            and not any(_constraining(m) for m in others if isinstance(m, dict))
+            and not _constraining(_strip(schema, "allOf"))
+        ):
+            # `allOf: [$ref]`, the wrapper @nestjs/swagger puts on every nested DTO: share the plan
+            return self._ref(refs[0]["$ref"], ctx)
+        bad = flatten(schema, ctx.owner, ctx.depth, 0)
+        if bad is not None:
+            return bad
+        merged, exact = merge(pieces)
+        if isinstance(merged, str):
+            return Impossible(ctx.pointer, merged)
+        home = (ctx.owner, ctx.depth)
+        foreign = {o for o in owners if o != home}
+        own_constraining = any(
+            _constraining(p) for p, o in zip(pieces, owners, strict=True) if o == home
+        )
+        if len(foreign) == 1 and not own_constraining:
+            owner, depth = next(iter(foreign))
+            sub_ctx = _Ctx(owner, depth, ctx.pointer)
+        else:
+            sub_ctx = replace(ctx, depth=max([ctx.depth, *(o[1] for o in owners)]))
+        gen = self.node(merged, sub_ctx)
+        if isinstance(gen, Gen) and self.semantic is not None and len(inlined) == 1:
+            gen = self.semantic.apply(self, gen, inlined[0])
+        if exact or isinstance(gen, Impossible):
+            return gen
+        check = self.checker.predicate(_strip(schema, "x-spec-pointer"))
+        return FilterGen(ctx.pointer, inner=gen, check=check, what="allOf", notes=gen.notes)
+
+    # ------------------------------------------------------------------ unions
+    def _union(self, schema: dict[str, Any], ctx: _Ctx) -> Gen | Impossible:
+        kw = "oneOf" if "oneOf" in schema else "anyOf"
+        branches = schema[kw]
+        if not isinstance(branches, list) or not branches:
+            return Impossible(ctx.pointer, f"{kw} has no branch")
+        rest = _strip(schema, kw, "x-discriminator")
+        residual = None
+        if kw == "oneOf" and "anyOf" in rest:
+            residual = self.checker.predicate({"anyOf": rest.pop("anyOf")})
+        xd = schema.get("x-discriminator")
+        tag_of: dict[int, Any] = {}
+        prop = None
+        if isinstance(xd, dict) and isinstance(xd.get("mapping"), dict):
+            prop = xd.get("propertyName")
+            for tag, idx in xd["mapping"].items():
+                if isinstance(idx, int):
+                    tag_of.setdefault(idx, tag)
+        outer = rest if _constraining(rest) else None
+        gens: list[Gen] = []
+        tags: list[Any] = []
+        raws: list[Any] = []
+        cut_raws: list[Any] = []
+        notes: set[Note] = set()
+        dropped: list[Note] = []
+        cut_reasons: list[Impossible] = []
+        for i, branch in enumerate(branches):
+            sub = branch if outer is None else {"allOf": [outer, branch]}
+            g = self.node(sub, ctx.child(kw, i))
+            if isinstance(g, Impossible):
+                if g.cut:
+                    cut_reasons.append(g)
+                    cut_raws.append(sub)
+                else:
+                    what = f"{kw} branch {i}" + (f" ({prop}={tag_of[i]!r})" if i in tag_of else "")
+                    n = Note(g.pointer, f"{what}: {g.reason}")
+                    dropped.append(n)
+                    notes.add(n)
+                continue
+            gens.append(g)
+            tags.append(tag_of.get(i))
+            raws.append(sub)
+            notes |= g.notes
+        if not gens:
+            if cut_reasons and len(cut_reasons) + len(dropped) == len(branches) and not dropped:
+                return Impossible(ctx.pointer, cut_reasons[0].reason, cut=True)
+            why = "; ".join(n.reason for n in dropped) or cut_reasons[0].reason
+            return Impossible(ctx.pointer, f"no {kw} branch can be satisfied ({why})")
+        exclusive: list[Callable[[Any], bool] | None] = [None] * len(gens)
+        if kw == "oneOf" and not tag_of and len(gens) + len(cut_raws) > 1:
+            # a branch cut by the recursion bound still exists for validators: stay out of it too
+            keep, gens, exclusive, dead = self._exclusivity(gens, raws, cut_raws)
+            tags = [tags[i] for i in keep]
+            for i, why in dead:
+                n = Note(_pointer.join(ctx.pointer, kw, i), why, kind="dead-branch")
+                dropped.append(n)
+                notes.add(n)
+            if not gens:
+                return Impossible(ctx.pointer, f"no value matches exactly one {kw} branch ({why})")
+        discriminated = bool(tag_of) and all(t is not None for t in tags)
+        union = UnionGen(
+            ctx.pointer,
+            branches=tuple(gens),
+            keyword=kw,
+            discriminator=prop if discriminated else None,
+            tags=tuple(tags) if discriminated else (),
+            exclusive=tuple(exclusive),
+            dropped=tuple(dropped),
+            notes=frozenset(notes),
+        )
+        if residual is None:
+            return union
+        return FilterGen(ctx.pointer, inner=union, check=residual, what="anyOf", notes=union.notes)
+
+    def _exclusivity(
+        self, gens: list[Gen], raws: list[Any], cut_raws: list[Any]
+    ) -> tuple[list[int], list[Gen], list[Callable[[Any], bool] | None], list[tuple[int, str]]]:
+        """Make each plain-oneOf branch produce values that match no other branch.
+
+        Returns the indexes of the branches kept, their (possibly narrowed) plans, a residual check
+        per branch (None when the plan is exclusive by construction), and the dead branches: those
+        every value of which also matches another branch.
+        """
+        keep: list[int] = []
+        out_gens: list[Gen] = []
+        checks: list[Callable[[Any], bool] | None] = []
+        dead: list[tuple[int, str]] = []
+        cut_checks = [self.checker.predicate(r) for r in cut_raws]
+        for i, g in enumerate(gens):
+            rivals = [j for j, h in enumerate(gens) if j != i and _may_overlap(g, h)]
+            if not rivals and not cut_checks:
+                keep.append(i)
+                out_gens.append(g)
+                checks.append(None)
+                continue
+            others = [self.checker.predicate(raws[j]) for j in rivals] + cut_checks
+
+            def alone(value: Any, others: list[Callable[[Any], bool]] = others) -> bool:
+                return not any(check(value) for check in others)
+
+            if isinstance(g, ConstGen):
+                values = tuple(v for v in g.values if alone(v))
+                if not values:
+                    dead.append(
+                        (
+                            i,
+                            f"oneOf branch {i}: each of its values {list(g.values)[:6]!r} also matches another branch",
+                        )
+                    )
+                    continue
+                keep.append(i)
+                out_gens.append(replace(g, values=values))
+                checks.append(None)
+                continue
+            container = next((gens[j] for j in rivals if _subsumes(gens[j], g)), None)
+            narrowed = _separate(g, [gens[j] for j in rivals])
+            if narrowed is None and container is not None:
+                j = gens.index(container)
+                dead.append((i, f"oneOf branch {i}: every value it allows also matches branch {j}"))
+                continue
+            keep.append(i)
+            out_gens.append(narrowed or g)
+            checks.append(alone)
+        return keep, out_gens, checks, dead
+
+    # ------------------------------------------------------------------ typed nodes
+    def _typed(self, schema: dict[str, Any], ctx: _Ctx) -> Gen | Impossible:
+        if "enum" in schema or "const" in schema:
+            return self._enum(schema, ctx)
+        declared = schema.get("type")
+        if isinstance(declared, str):
+            types = [declared]
+        elif isinstance(declared, list):
+            types = [t for t in declared if t in JSON_TYPES]
+        else:
+            implied = _implied_types(schema)
+            if implied is None:
+                return AnyGen(ctx.pointer)
+            types = implied
+        if not types:
+            return Impossible(ctx.pointer, f"type {declared!r} names no JSON type")
+        if "number" in types and "integer" in types:
+            types.remove("integer")
+        gens: list[Gen] = []
+        reasons: list[Impossible] = []
+        for t in types:
+            g = self._one_type(t, schema, ctx)
+            if isinstance(g, Impossible):
+                reasons.append(g)
+            else:
+                gens.append(g)
+        if not gens:
+            if len(reasons) == 1 or all(r.cut for r in reasons):
+                return reasons[0]
+            return Impossible(ctx.pointer, "; ".join(r.reason for r in reasons))
+        if len(gens) == 1:
+            return gens[0]
+        notes: frozenset[Note] = frozenset()
+        for g in gens:
+            notes |= g.notes
+        return UnionGen(ctx.pointer, branches=tuple(gens), keyword="type", notes=notes)
+
+    def _one_type(self, t: str, schema: dict[str, Any], ctx: _Ctx) -> Gen | Impossible:
+        if t == "null":
+            return NullGen(ctx.pointer)
+        if t == "boolean":
+            return BoolGen(ctx.pointer)
+        if t in ("integer", "number"):
+            return self._number(schema, ctx, t == "integer")
+        if t == "string":
+            return self._string(schema, ctx)
+        if t == "array":
+            return self._array(schema, ctx)
+        return self._object(schema, ctx)
+
+    def _enum(self, schema: dict[str, Any], ctx: _Ctx) -> Gen | Impossible:
+        declared = schema["enum"] if "enum" in schema else [schema["const"]]
+        if not isinstance(declared, list) or not declared:
+            return Impossible(ctx.pointer, "enum lists no value")
+        if "enum" in schema and "const" in schema:
+            declared = [v for v in declared if _json_equal(v, schema["const"])]
+        rest = _strip(schema, "enum", "const", "x-spec-pointer")
+        t = rest.get("type")
+        types: tuple[str, ...] = (
+            (t,) if isinstance(t, str) else tuple(t) if isinstance(t, list) else ()
+        )
+        values = [v for v in declared if not types or type_matches(v, types)]
+        if not values:
+            shown = declared if len(declared) <= 6 else [*declared[:6], "..."]
+            return Impossible(
+                ctx.pointer,
+                f"enum {shown!r} has no value of type {types[0] if len(types) == 1 else list(types)!r}",
+            )
+        if _constraining(_strip(rest, "type")):
+            if set(rest) - ANNOTATIONS <= SIMPLE_KEYWORDS:
+                values = [v for v in values if _simple_ok(v, rest)]
+            else:
+                check = self.checker.predicate(rest)
+                values = [v for v in values if check(v)]
+            if not values:
+                return Impossible(
+                    ctx.pointer,
+                    f"no enum value of {declared!r} satisfies the node's other keywords",
+                )
+        return ConstGen(
+            ctx.pointer, values=tuple(values), declared=tuple(declared), schema_types=types
+        )
+
+    def _number(self, schema: dict[str, Any], ctx: _Ctx, integer: bool) -> Gen | Impossible:
+        lo = _num(schema.get("minimum"))
+        hi = _num(schema.get("maximum"))
+        xlo = _num(schema.get("exclusiveMinimum"))
+        xhi = _num(schema.get("exclusiveMaximum"))
+        ex_lo = ex_hi = False
+        if xlo is not None and (lo is None or xlo >= lo):
+            lo, ex_lo = xlo, True
+        if xhi is not None and (hi is None or xhi <= hi):
+            hi, ex_hi = xhi, True
+        fmt = schema.get("format")
+        if integer and fmt in INT_FORMATS:
+            flo, fhi = INT_FORMATS[fmt]
+            if lo is None or lo < flo:
+                lo, ex_lo = flo, False
+            if hi is None or hi > fhi:
+                hi, ex_hi = fhi, False
+        mult = _num(schema.get("multipleOf"))
+        if mult is not None and mult <= 0:
+            mult = None
+        gen = NumberGen(
+            ctx.pointer,
+            integer=integer,
+            minimum=lo,
+            maximum=hi,
+            exclusive_minimum=ex_lo,
+            exclusive_maximum=ex_hi,
+            multiple_of=mult,
+        )
+        why = _number_empty(gen)
+        return Impossible(ctx.pointer, why) if why else gen
+
+    def _string(self, schema: dict[str, Any], ctx: _Ctx) -> Gen | Impossible:
+        from contracttest.generate.formats import FORMAT_MIN_LENGTH
+        from contracttest.generate.strings import common_match, pattern_strings
+        from contracttest.schema.ecma import compile_pattern
+
+        lo = schema.get("minLength", 0)
+        hi = schema.get("maxLength")
+        lo = lo if isinstance(lo, int) and lo > 0 else 0
+        hi = hi if isinstance(hi, int) and hi >= 0 else None
+        if hi is not None and lo > hi:
+            return Impossible(ctx.pointer, f"minLength {lo} > maxLength {hi}")
+        fmt = schema.get("format") if isinstance(schema.get("format"), str) else None
+        if fmt and hi is not None and FORMAT_MIN_LENGTH.get(fmt, 0) > hi:
+            return Impossible(
+                ctx.pointer,
+                f"a {fmt} is at least {FORMAT_MIN_LENGTH[fmt]} characters, maxLength is {hi}",
+            )
+        compiled = []
+        for key, flags in (("pattern", "u"), (ECMA_PATTERN, "")):
+            found = schema.get(key)
+            for p in found if isinstance(found, list) else [found] if found else []:
+                try:
+                    compiled.append(compile_pattern(p, default_flags=flags))
+                except PatternError:
+                    continue  # the translator reported it and dropped it from validation too
+        plan = None
+        if len(compiled) > 1:
+            first, witness, proven = common_match(compiled, lo, hi)
+            if witness is None:
+                shown = " and ".join(repr(p.pattern) for p in compiled)
+                return Impossible(
+                    ctx.pointer,
+                    f"no string matches both {shown}"
+                    + ("" if proven else " (none found; treated as unsatisfiable)"),
+                )
+            compiled = [compiled[first], *compiled[:first], *compiled[first + 1 :]]
+        if compiled:
+            plan = pattern_strings(compiled[0], lo, hi)
+            if not plan.satisfiable:
+                span = f"{lo}..{hi}" if hi is not None else f">= {lo}"
+                return Impossible(
+                    ctx.pointer, f"pattern {compiled[0].pattern!r} has no match of length {span}"
+                )
+        return StringGen(
+            ctx.pointer,
+            min_length=lo,
+            max_length=hi,
+            pattern=compiled[0] if compiled else None,
+            plan=plan,
+            extra_patterns=tuple(compiled[1:]),
+            format=fmt,
+        )
+
+    def _array(self, schema: dict[str, Any], ctx: _Ctx) -> Gen | Impossible:
+        lo = schema.get("minItems", 0)
+        hi = schema.get("maxItems")
+        lo = lo if isinstance(lo, int) and lo > 0 else 0
+        hi = hi if isinstance(hi, int) and hi >= 0 else None
+        if hi is not None and lo > hi:
+            return Impossible(ctx.pointer, f"minItems {lo} > maxItems {hi}")
+        notes: set[Note] = set()
+        items = schema.get("items")
+        prefix: list[Gen] = []
+        item_gen: Gen | None = None
+        empty_only = False
+        if isinstance(items, list):
+            for i, sub in enumerate(items):
+                g = self.node(sub, ctx.child("items", i))
+                if isinstance(g, Impossible):
+                    if lo > i:
+                        return _wrap(g, ctx, f"item {i}")
+                    hi = i
+                    break
+                prefix.append(g)
+            extra = schema.get("additionalItems", True)
+            if len(prefix) == len(items) and extra is not False:
+                g = self.node(extra, ctx.child("additionalItems"))
+                item_gen = g if isinstance(g, Gen) else None
+            if item_gen is None:
+                hi = len(prefix) if hi is None else min(hi, len(prefix))
+                if lo > hi:
+                    return Impossible(ctx.pointer, f"minItems {lo} but at most {hi} items fit")
+        elif items is not None:
+            g = self.node(items, ctx.child("items"))
+            if isinstance(g, Impossible):
+                if lo > 0:
+                    return _wrap(g, ctx, "items")
+                empty_only = True
+                if not g.cut:
+                    notes.add(Note(g.pointer, f"array items: {g.reason}; arrays stay empty"))
+            else:
+                item_gen = g
+                notes |= g.notes
+        for g in prefix:
+            notes |= g.notes
+        gen: Gen = ArrayGen(
+            ctx.pointer,
+            items=item_gen if items is not None else None,
+            prefix=tuple(prefix),
+            min_items=lo,
+            max_items=0 if empty_only else hi,
+            unique=bool(schema.get("uniqueItems")),
+            empty_only=empty_only,
+            notes=frozenset(notes),
+        )
+        if "contains" in schema or "prefixItems" in schema:
+            gen = FilterGen(
+                ctx.pointer,
+                inner=gen,
+                check=self.checker.predicate(schema),
+                what="contains",
+                notes=gen.notes,
+            )
+        return gen
+
+    def _object(self, schema: dict[str, Any], ctx: _Ctx) -> Gen | Impossible:
+        props: dict[str, Any] = (
+            schema["properties"] if isinstance(schema.get("properties"), dict) else {}
+        )
+        req_raw: list[Any] = schema["required"] if isinstance(schema.get("required"), list) else []
+        required: list[str] = []
+        for r in req_raw:
+            if isinstance(r, str) and r not in required:
+                required.append(r)
+        ap = schema.get("additionalProperties", True)
+        closed = ap is False
+        notes: set[Note] = set()
+        compiled: dict[str, Gen] = {}
+        for name, sub in props.items():
+            g = self.node(sub, ctx.child("properties", name))
+            if isinstance(g, Impossible):
+                if name in required:
+                    return _wrap(g, ctx, f"required property {name!r}")
+                if not g.cut:
+                    notes.add(Note(g.pointer, f"optional property {name!r} left out: {g.reason}"))
+                continue
+            compiled[name] = g
+            notes |= g.notes
+        additional: Gen | None = None
+        if isinstance(ap, dict):
+            g = self.node(ap, ctx.child("additionalProperties"))
+            if isinstance(g, Gen):
+                additional = g
+            else:
+                closed = True
+        for r in required:
+            if r in compiled:
+                continue
+            if closed:
+                return Impossible(
+                    ctx.pointer, f"property {r!r} is required but not allowed (closed object)"
+                )
+            compiled[r] = additional if additional is not None else AnyGen(ctx.pointer)
+        min_p = schema.get("minProperties", 0)
+        max_p = schema.get("maxProperties")
+        min_p = min_p if isinstance(min_p, int) and min_p > 0 else 0
+        max_p = max_p if isinstance(max_p, int) and max_p >= 0 else None
+        if max_p is not None and len(required) > max_p:
+            return Impossible(
+                ctx.pointer, f"{len(required)} required properties but maxProperties {max_p}"
+            )
+        if closed and min_p > len(compiled):
+            return Impossible(
+                ctx.pointer, f"minProperties {min_p} but only {len(compiled)} properties allowed"
+            )
+        gen: Gen = ObjectGen(
+            ctx.pointer,
+            properties=compiled,
+            required=tuple(required),
+            closed=closed,
+            additional=additional,
+            min_properties=min_p,
+            max_properties=max_p,
+            free_form=not props and not required and not closed,
+            notes=frozenset(notes),
+        )
+        leftover = {
+            "patternProperties",
+            "propertyNames",
+            "dependencies",
+            "dependentRequired",
+            "dependentSchemas",
+        } & set(schema)
+        if leftover:
+            gen = FilterGen(
+                ctx.pointer,
+                inner=gen,
+                check=self.checker.predicate(schema),
+                what=", ".join(sorted(leftover)),
+                notes=gen.notes,
+            )
+        return gen
+
+
+# ---------------------------------------------------------------------- helpers
+def _wrap(g: Impossible, ctx: _Ctx, what: str) -> Impossible:
+    if g.cut:
+        return Impossible(ctx.pointer, f"{what}: {g.reason}", cut=True)
+    return Impossible(g.pointer, g.reason if what in g.reason else f"{what}: {g.reason}")
+
+
+def _implied_types(schema: dict[str, Any]) -> list[str] | None:
+    keys = set(schema)
+    if keys & OBJECT_KEYWORDS:
+        return ["object"]
+    if keys & ARRAY_KEYWORDS:
+        return ["array"]
+    if keys & STRING_KEYWORDS:
+        return ["string"]
+    if keys & NUMBER_KEYWORDS:
+        return ["number"]
+    return None
+
+
+def _num(v: Any) -> float | None:
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        return None
+    return v
+
+
+def _number_empty(g: NumberGen) -> str | None:
+    lo, hi = g.minimum, g.maximum
+    if lo is None or hi is None:
+        return None
+    if lo > hi or (lo == hi and (g.exclusive_minimum or g.exclusive_maximum)):
+        return f"no number in {'(' if g.exclusive_minimum else '['}{lo}, {hi}{')' if g.exclusive_maximum else ']'}"
+    step = g.multiple_of
+    if g.integer:
+        ilo = math.floor(lo) + 1 if g.exclusive_minimum or lo != math.floor(lo) else int(lo)
+        if g.exclusive_minimum and lo != math.floor(lo):
+            ilo = math.ceil(lo)
+        ihi = math.ceil(hi) - 1 if g.exclusive_maximum or hi != math.ceil(hi) else int(hi)
+        if g.exclusive_maximum and hi != math.ceil(hi):
+            ihi = math.floor(hi)
+        if ilo > ihi:
+            return f"no integer between {lo} and {hi}"
+        lo, hi = ilo, ihi
+    if step is not None:
+        k = math.ceil(lo / step)
+        if k * step == lo and g.exclusive_minimum and not g.integer:
+            k += 1
+        if k * step > hi or (k * step == hi and g.exclusive_maximum and not g.integer):
+            return f"no multiple of {step} between {lo} and {hi}"
+    return None
+
+
+def _json_equal(a: Any, b: Any) -> bool:
+    if isinstance(a, bool) or isinstance(b, bool):
+        return a is b
+    return bool(a == b)
+
+
+def _simple_ok(value: Any, schema: dict[str, Any]) -> bool:
+    """Check the simple keywords (type, lengths, pattern, format, bounds) without jsonschema."""
+    from contracttest.generate.formats import check_format
+    from contracttest.schema.ecma import compile_pattern
+
+    if isinstance(value, str):
+        lo, hi = schema.get("minLength"), schema.get("maxLength")
+        if isinstance(lo, int) and len(value) < lo:
+            return False
+        if isinstance(hi, int) and len(value) > hi:
+            return False
+        for key, flags in (("pattern", "u"), (ECMA_PATTERN, "")):
+            p = schema.get(key)
+            if isinstance(p, str):
+                try:
+                    if not compile_pattern(p, default_flags=flags).test(value):
+                        return False
+                except PatternError:
+                    pass
+        f = schema.get("format")
+        if isinstance(f, str) and not check_format(f, value):
+            return False
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        checks: tuple[tuple[str, Callable[[float], bool]], ...] = (
+            ("minimum", lambda b: value >= b),
+            ("maximum", lambda b: value <= b),
+            ("exclusiveMinimum", lambda b: value > b),
+            ("exclusiveMaximum", lambda b: value < b),
+        )
+        for key, ok in checks:
+            b = _num(schema.get(key))
+            if b is not None and not ok(b):
+                return False
+        m = _num(schema.get("multipleOf"))
+        if m and not float(value / m).is_integer():
+            return False
+    return True
+
+
+def _may_overlap(a: Gen, b: Gen) -> bool:
+    """Whether two union branches might accept a common value (False only when provably not)."""
+    ka, kb = _kinds(a), _kinds(b)
+    if ("number" in ka and "integer" in kb) or ("integer" in ka and "number" in kb):
+        return True
+    if not ka & kb:
+        return False
+    if isinstance(a, ConstGen) and isinstance(b, ConstGen):
+        return any(_json_equal(x, y) for x in a.values for y in b.values)
+    oa, ob = _object_of(a), _object_of(b)
+    if oa is not None and ob is not None and ka == kb == {"object"}:
+        for name in set(oa.required) & set(ob.required):
+            pa, pb = oa.properties.get(name), ob.properties.get(name)
+            if (
+                isinstance(pa, ConstGen)
+                and isinstance(pb, ConstGen)
+                and not any(_json_equal(x, y) for x in pa.values for y in pb.values)
+            ):
+                return False
+        if oa.closed and ob.closed and oa.required and not set(oa.required) <= set(ob.properties):
+            return False
+        if oa.closed and ob.closed and ob.required and not set(ob.required) <= set(oa.properties):
+            return False
+    return True
+
+
+def _separate(a: Gen, rivals: list[Gen]) -> Gen | None:
+    """``a`` narrowed so its objects cannot match the rival object branches, or None.
+
+    For each rival B an object of A fails B when it lacks a property B requires (one that is
+    optional in A: never generate it) or, B being closed, has a property B does not declare (make
+    one required). Values may still collide (same keys, overlapping values): the caller checks.
+    """
+    obj = a if isinstance(a, ObjectGen) else None
+    if obj is None:
+        return None
+    omitted: set[str] = set()
+    forced: set[str] = set()
+    for b in rivals:
+        ob = _object_of(b)
+        if ob is None:
+            continue
+        if set(ob.required) & omitted or (ob.closed and forced - set(ob.properties)):
+            continue  # already separated by an earlier choice
+        omit = [
+            r
+            for r in ob.required
+            if r not in obj.required and r in obj.properties and r not in forced
+        ]
+        if omit:
+            omitted.add(omit[0])
+            continue
+        if ob.closed:
+            extra = [p for p in obj.properties if p not in ob.properties and p not in omitted]
+            if extra:
+                forced.add(extra[0])
+                continue
+        return None
+    if not omitted and not forced:
+        return None
+    props = {k: v for k, v in obj.properties.items() if k not in omitted}
+    required = (*obj.required, *(p for p in obj.properties if p in forced))
+    return replace(obj, properties=props, required=required)
+
+
+def _subsumes(b: Gen, a: Gen, depth: int = 0) -> bool:
+    """Whether every value of ``a`` is also a value of ``b`` (False when unsure)."""
+    if a is b or (a.source is not None and a.source == b.source):
+        return True
+    if depth > 8:
+        return False
+    if isinstance(b, AnyGen):
+        return _kinds(a) <= _kinds(b)
+    if isinstance(a, ConstGen):
+        return all(_accepts(b, v) for v in a.values)
+    if isinstance(b, UnionGen) and not any(b.exclusive):
+        branches = a.branches if isinstance(a, UnionGen) else (a,)
+        return all(any(_subsumes(x, y, depth + 1) for x in b.branches) for y in branches)
+    if isinstance(a, ArrayGen) and isinstance(b, ArrayGen):
+        if b.min_items > a.min_items or (b.unique and not a.unique):
+            return False
+        if b.max_items is not None and (a.max_items is None or a.max_items > b.max_items):
+            return False
+        if a.prefix or b.prefix:
+            return False
+        if a.empty_only or b.items is None:
+            return True
+        return a.items is not None and _subsumes(b.items, a.items, depth + 1)
+    if isinstance(b, StringGen) and isinstance(a, StringGen):
+        if b.min_length > a.min_length:
+            return False
+        if b.max_length is not None and (a.max_length is None or a.max_length > b.max_length):
+            return False
+        same = {p.pattern for p in (a.pattern, *a.extra_patterns) if p is not None}
+        if any(p is not None and p.pattern not in same for p in (b.pattern, *b.extra_patterns)):
+            return False
+        return not b.format or b.format == a.format
+    if isinstance(b, (BoolGen, NullGen)):
+        return type(a) is type(b) or (isinstance(a, ConstGen) and _kinds(a) <= _kinds(b))
+    if isinstance(b, NumberGen) and isinstance(a, NumberGen):
+        if (b.integer and not a.integer) or b.multiple_of not in (None, a.multiple_of):
+            return False
+        if b.minimum is not None and (
+            a.minimum is None
+            or a.minimum < b.minimum
+            or (a.minimum == b.minimum and b.exclusive_minimum and not a.exclusive_minimum)
+        ):
+            return False
+        return b.maximum is None or not (
+            a.maximum is None
+            or a.maximum > b.maximum
+            or (a.maximum == b.maximum and b.exclusive_maximum and not a.exclusive_maximum)
+        )
+    if isinstance(a, ObjectGen) and isinstance(b, ObjectGen):
+        if b.closed and not set(a.properties) <= set(b.properties):
+            return False
+        if not set(b.required) <= set(a.required):
+            return False
+        if b.min_properties or b.max_properties is not None or b.rules:
+            return False
+        for name, sub in a.properties.items():
+            if name in b.properties and not _subsumes(b.properties[name], sub, depth + 1):
+                return False
+            if name not in b.properties and b.additional is not None:
+                return False
+        return True
+    return False
+
+
+def _accepts(b: Gen, value: Any) -> bool:
+    """Whether plan ``b`` admits ``value`` (False when unsure)."""
+    if isinstance(b, AnyGen):
+        return json_type(value) in b.types or (
+            json_type(value) == "integer" and "number" in b.types
+        )
+    if isinstance(b, ConstGen):
+        return any(_json_equal(value, v) for v in b.values)
+    if isinstance(b, StringGen):
+        if not isinstance(value, str):
+            return False
+        schema: dict[str, Any] = {"minLength": b.min_length}
+        if b.max_length is not None:
+            schema["maxLength"] = b.max_length
+        if b.format:
+            schema["format"] = b.format
+        ok = _simple_ok(value, schema)
+        return ok and all(p.test(value) for p in (b.pattern, *b.extra_patterns) if p is not None)
+    if isinstance(b, NumberGen):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return False
+        if b.integer and not float(value).is_integer():
+            return False
+        lo_ok = b.minimum is None or (
+            value > b.minimum if b.exclusive_minimum else value >= b.minimum
+        )
+        hi_ok = b.maximum is None or (
+            value < b.maximum if b.exclusive_maximum else value <= b.maximum
+        )
+        return (
+            lo_ok and hi_ok and (b.multiple_of is None or float(value / b.multiple_of).is_integer())
+        )
+    if isinstance(b, BoolGen):
+        return isinstance(value, bool)
+    if isinstance(b, NullGen):
+        return value is None
+    return False
+
+
+def _kinds(g: Gen) -> frozenset[str]:
+    k = g.kinds()
+    return k | {"number"} if "integer" in k else k
+
+
+def _object_of(g: Gen) -> ObjectGen | None:
+    while isinstance(g, FilterGen) and g.inner is not None:
+        g = g.inner
+    return g if isinstance(g, ObjectGen) else None
+
+
+# ---------------------------------------------------------------------- allOf merge
+def merge(pieces: list[dict[str, Any]]) -> tuple[dict[str, Any] | str, bool]:
+    """Merge allOf members into one schema.
+
+    Returns:
+        (merged schema, exact) where ``exact`` is False when some keyword could only be kept
+        from one member (the caller then checks the result against the whole allOf); or
+        (reason, False) when the members contradict each other.
+    """
+    out: dict[str, Any] = {}
+    exact = True
+    closed_sets: list[set[str]] = []
+    # A member's additionalProperties governs every property *it* does not declare, including the
+    # ones other members declare.
+    open_rules: list[tuple[set[str], dict[str, Any]]] = []
+    for p in pieces:
+        if "patternProperties" in p:
+            exact = False
+        ap = p.get("additionalProperties")
+        if ap is False:
+            closed_sets.append(set(p.get("properties", {})))
+        elif isinstance(ap, dict) and ap:
+            open_rules.append((set(p.get("properties", {})), ap))
+        for key, value in p.items():
+            if key in ANNOTATIONS or key in ("x-discriminator",):
+                if key not in out:
+                    out[key] = value
+                continue
+            if key == "x-spec-pointer":
+                out.setdefault(key, value)
+                continue
+            if key == ECMA_PATTERN and key in out:
+                cur = out[key]
+                out[key] = [*(cur if isinstance(cur, list) else [cur]), value]
+                continue
+            if key not in out:
+                out[key] = value
+                continue
+            cur = out[key]
+            if key == "type":
+                a = {cur} if isinstance(cur, str) else set(cur)
+                b = {value} if isinstance(value, str) else set(value)
+                both = (a & b) | (
+                    {"integer"}
+                    if ("number" in a and "integer" in b) or ("integer" in a and "number" in b)
+                    else set()
+                )
+                if not both:
+                    return f"allOf members disagree on type: {sorted(a)} vs {sorted(b)}", False
+                out[key] = sorted(both)
+            elif key == "enum":
+                out[key] = [v for v in cur if any(_json_equal(v, w) for w in value)]
+                if not out[key]:
+                    return "allOf members' enums have no value in common", False
+            elif key == "const":
+                if not _json_equal(cur, value):
+                    return f"allOf members pin different constants {cur!r} and {value!r}", False
+            elif key in ("minimum", "exclusiveMinimum", "minLength", "minItems", "minProperties"):
+                out[key] = max(cur, value)
+            elif key in ("maximum", "exclusiveMaximum", "maxLength", "maxItems", "maxProperties"):
+                out[key] = min(cur, value)
+            elif key == "required":
+                out[key] = [*cur, *(r for r in value if r not in cur)]
+            elif key == "uniqueItems":
+                out[key] = bool(cur) or bool(value)
+            elif key in ("pattern", ECMA_PATTERN):
+                out[key] = [*(cur if isinstance(cur, list) else [cur]), value]
+            elif key == "properties":
+                merged = dict(cur)
+                for name, sub in value.items():
+                    merged[name] = {"allOf": [merged[name], sub]} if name in merged else sub
+                out[key] = merged
+            elif key == "items" and isinstance(cur, dict) and isinstance(value, dict):
+                out[key] = {"allOf": [cur, value]}
+            elif key == "additionalProperties":
+                if cur is False or value is False:
+                    out[key] = False
+                elif cur is True:
+                    out[key] = value
+                elif value is not True:
+                    out[key] = {"allOf": [cur, value]}
+            elif key in ("oneOf", "anyOf"):
+                if _json_equal_deep(cur, value):
+                    continue
+                out.setdefault("allOf", []).append({key: value})
+                exact = False
+            elif not _json_equal_deep(cur, value):
+                exact = False  # kept the first; the whole allOf is checked on the result
+    if "allOf" in out:
+        # two different unions: generate from the first, check the rest
+        out.pop("allOf")
+    if open_rules and isinstance(out.get("properties"), dict):
+        props = dict(out["properties"])
+        for declared, ap in open_rules:
+            for name in props:
+                if name not in declared:
+                    props[name] = {"allOf": [props[name], ap]}
+        out["properties"] = props
+    if closed_sets:
+        allowed = set.intersection(*closed_sets)
+        props = out.get("properties", {})
+        out["properties"] = {k: v for k, v in props.items() if k in allowed}
+        out["additionalProperties"] = False
+        missing = [r for r in out.get("required", []) if r not in allowed]
+        if missing:
+            return f"required {missing!r} not allowed by a closed allOf member", False
+    return out, exact
+
+
+def _json_equal_deep(a: Any, b: Any) -> bool:
+    return a is b or (type(a) is type(b) and a == b)
+
+
+def free_json_types(gen: Gen) -> frozenset[str]:
+    """The JSON types a free-form node may take."""
+    if isinstance(gen, AnyGen):
+        return frozenset(gen.types)
+    return gen.kinds()
+
+
+__all__ += ["free_json_types", "json_type", "merge"]

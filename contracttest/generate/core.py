@@ -1,0 +1,190 @@
+"""One `Generator` per spec: compilers, strategy builder and rule table, shared by every target.
+
+`generator_for` caches a generator per (spec, options) so that the strategies of the 981 component
+schemas of the full Vapi spec share their plans. Everything is built lazily and under a lock.
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from contracttest.errors import SpecError, UsageError
+from contracttest.generate.compiler import Compiler, Options, Plan
+from contracttest.generate.positive import Sizes, StrategyBuilder
+
+if TYPE_CHECKING:
+    from hypothesis.strategies import SearchStrategy
+
+    from contracttest.generate.negative import Invalid
+    from contracttest.openapi.model import Spec, Target
+
+__all__ = ["GenerationOptions", "Generator", "generator_for", "resolve_target"]
+
+
+@dataclass(frozen=True)
+class GenerationOptions:
+    """Options of a generator (hashable: generators are cached per options).
+
+    Attributes:
+        max_depth: how often a recursive ``$ref`` may be followed along one path (default 2).
+        closed: close request objects (unknown properties are a violation); None: requests are
+            closed and responses open, as the validator does.
+        max_extra_items: items random arrays get beyond ``minItems``.
+        max_optional: optional properties one object gets at most.
+        optional_levels: nesting depth below which only required properties are generated.
+        rules: apply the spec's rule table (E.164 numbers, hook filters...) to valid payloads.
+    """
+
+    max_depth: int = 2
+    closed: bool | None = None
+    max_extra_items: int = 3
+    max_optional: int = 6
+    optional_levels: int = 4
+    rules: bool = True
+
+    def __post_init__(self) -> None:
+        for name in ("max_extra_items", "max_optional", "optional_levels"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise UsageError(f"{name} must be an integer >= 0, got {value!r}")
+        Options(max_depth=self.max_depth)  # validates max_depth
+
+
+def resolve_target(spec: Spec, target: str | Target) -> Target:
+    if isinstance(target, str):
+        return spec.target(target)
+    if getattr(target, "spec", None) is not spec:
+        raise UsageError(f"target {target.key!r} belongs to another spec")
+    return target
+
+
+class Generator:
+    """Plans and strategies for the targets of one spec."""
+
+    def __init__(self, spec: Spec, options: GenerationOptions | None = None) -> None:
+        self.spec = spec
+        self.options = options or GenerationOptions()
+        self.builder = StrategyBuilder(
+            Sizes(
+                max_extra_items=self.options.max_extra_items,
+                max_optional=self.options.max_optional,
+                optional_levels=self.options.optional_levels,
+            )
+        )
+        self._compilers: dict[tuple[str, bool], Compiler] = {}
+        self._lock = threading.RLock()
+        self._semantic: Any = None
+
+    @property
+    def semantic(self) -> Any:
+        if self._semantic is None and self.options.rules:
+            from contracttest.generate.semantic import Semantic
+
+            self._semantic = Semantic(self.spec)
+        return self._semantic
+
+    def closed_for(self, target: Target) -> bool:
+        if self.options.closed is not None:
+            return self.options.closed and target.direction == "request"
+        return target.direction == "request"
+
+    def compiler(self, target: Target) -> Compiler:
+        key = (target.direction, self.closed_for(target))
+        with self._lock:
+            got = self._compilers.get(key)
+            if got is None:
+                got = self._compilers[key] = Compiler(
+                    self.spec,
+                    target.direction,
+                    closed=key[1],
+                    options=Options(max_depth=self.options.max_depth),
+                    semantic=self.semantic,
+                )
+            return got
+
+    def plan(self, target: str | Target) -> Plan:
+        """The generation plan of ``target`` (its status says whether it is fully generated)."""
+        tgt = resolve_target(self.spec, target)
+        return self.compiler(tgt).plan(tgt)
+
+    def valid(self, target: str | Target) -> SearchStrategy[Any]:
+        """Strategy of valid payloads of ``target``.
+
+        Raises:
+            SpecError: no value satisfies the target's schema (the message says why, and where).
+        """
+        plan = self.plan(target)
+        if not isinstance(plan.root, type(plan.root)) or not plan.satisfiable:
+            root = plan.root
+            raise SpecError(
+                f"{plan.target}: no valid payload exists: {getattr(root, 'reason', '')}",
+                pointer=getattr(root, "pointer", None),
+            )
+        with self._lock:
+            return self.builder.strategy(plan.root)  # type: ignore[arg-type]
+
+    def validator(self, target: Target) -> Any:
+        """The validator that judges this generator's payloads (same closedness)."""
+        from contracttest.validate import get_validator
+
+        return get_validator(self.spec, target, allow_unknown=not self.closed_for(target))
+
+    def invalid(
+        self, target: str | Target, rules: Sequence[str] | None = None
+    ) -> SearchStrategy[Invalid]:
+        """Strategy of `Invalid` payloads of ``target``: one labelled violation each.
+
+        Args:
+            target: the target.
+            rules: only violations of these rule ids (globs such as ``phone.*`` allowed).
+
+        Raises:
+            SpecError: the target has no valid payload to start from.
+        """
+        from hypothesis import assume
+        from hypothesis import strategies as st
+
+        from contracttest.generate.negative import Invalid, accepts, apply, mutations
+
+        tgt = resolve_target(self.spec, target)
+        plan = self.plan(tgt)
+        valid = self.valid(tgt)
+        validator = self.validator(tgt)
+        table = self.semantic.table if self.semantic is not None else None
+        method = validator.length_method
+        root = plan.root
+        key = tgt.key
+
+        @st.composite
+        def build(draw: Any) -> Invalid:
+            payload = draw(valid)
+            found = mutations(root, payload, table=table, length_method=method, rules=rules)  # type: ignore[arg-type]
+            assume(found)
+            mutation = draw(st.sampled_from(found))
+            bad = apply(payload, mutation)
+            ok = accepts(validator.findings(bad), mutation.violation, semantic=mutation.semantic)
+            assume(ok)
+            return Invalid(key, bad, mutation.violation, mutation.what)
+
+        return build()
+
+
+_CACHE: weakref.WeakKeyDictionary[Any, dict[GenerationOptions, Generator]] = (
+    weakref.WeakKeyDictionary()
+)
+_CACHE_LOCK = threading.Lock()
+
+
+def generator_for(spec: Spec, options: GenerationOptions | None = None) -> Generator:
+    """The (cached) generator of ``spec`` with ``options``."""
+    options = options or GenerationOptions()
+    with _CACHE_LOCK:
+        per_spec = _CACHE.setdefault(spec, {})
+        got = per_spec.get(options)
+        if got is None:
+            got = per_spec[options] = Generator(spec, options)
+        return got
