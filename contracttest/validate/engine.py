@@ -12,9 +12,20 @@ Per (spec, target, options) a `Validator` holds three compiled parts:
   spec's rule table applies, precomputed from the schema, so the rule pass walks only those places.
 
 Verdict: a payload is valid when the schema accepts it and no rule reports an ERROR. Schema errors are
-always ERRORs; rules may also report WARNINGs, which do not change the verdict.
+always ERRORs; rules may also report WARNINGs, which do not change the verdict. A rule table entry's
+severity caps its findings, so `Validator.is_valid` runs only the entries that can report an ERROR.
 
-Everything is thread-safe: compiled parts are immutable once built, and building is done under a lock.
+Findings (`contracttest.validate._report`): rule ``schema.<keyword>`` for JSON Schema keywords,
+``discriminator.missing``/``discriminator.unknown`` for tags, ``length.maxLength``/``length.minLength``
+where only the server's way of counting rejects a string, and the semantic rules' own ids. A
+``schema.required`` or ``discriminator.missing`` finding points where the missing member would be;
+a ``schema.additionalProperties`` finding points at the unknown member (one finding each). Messages
+name the field in the server's (NestJS) words and never contain the value; ``actual`` does,
+truncated, and redacted under secret-named members. Where the spec contradicts itself (an ``enum``
+its ``type`` excludes, an example its schema rejects, overlapping ``oneOf`` branches) the message
+says the spec is at fault.
+
+Thread-safe: compiled parts are immutable once built, and building is done under a lock.
 """
 
 from __future__ import annotations
@@ -50,7 +61,11 @@ _CACHE_LOCK = threading.Lock()
 
 
 class Validator:
-    """Validates payloads against one target of one spec. Build it with `get_validator`."""
+    """Validates payloads against one target of one spec. Build it with `get_validator`.
+
+    ``use_fast_path=False`` validates with the detailed path only (the reference the fast path is
+    tested and benchmarked against).
+    """
 
     def __init__(
         self,
