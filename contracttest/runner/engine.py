@@ -8,6 +8,7 @@ credentials), ``stateful`` (resource lifecycles, lists, pagination, filters, org
 
 from __future__ import annotations
 
+import itertools
 import platform
 import time
 import uuid
@@ -20,7 +21,12 @@ from contracttest.errors import ContractTestError, TransportError
 from contracttest.runner import events as ev
 from contracttest.runner.case import NO_BODY, Case, Violation, provoked_for
 from contracttest.runner.checks import CheckContext
-from contracttest.runner.executor import Executor, Fixtures, discriminator_property
+from contracttest.runner.executor import (
+    Executor,
+    Fixtures,
+    declared_properties,
+    discriminator_property,
+)
 from contracttest.runner.generation import Generation, draw_examples, explore, field_names
 from contracttest.runner.http import HttpClient
 from contracttest.runner.redaction import Redactor
@@ -62,6 +68,23 @@ PHASE_CHECKS = {
         "auth.isolation",
     ),
 }
+MAX_PROBES = 80
+MAX_PROBE_TRIES = 1500
+# Odd values tried in place of each member of a valid body (strings, numbers, types, nulls).
+_PROBE_VALUES: tuple[Any, ...] = (
+    "",
+    "x" * 5000,
+    "12ab",
+    "+1",
+    "not a value",
+    123,
+    -1,
+    1e12,
+    True,
+    None,
+    {},
+    [],
+)
 BAD_IDS = (
     "not-a-uuid",
     "0",
@@ -471,6 +494,8 @@ class Runner:
             return
         if op.json_body() is not None:
             self._invalid_bodies(op)
+            for case in self._probes(op):
+                self.executor.send(case)
             for case in self._robustness(op):
                 self.executor.send(case)
         if op.parameters:
@@ -493,6 +518,86 @@ class Runner:
         if inst is None:
             return {**path, res.id_param: str(uuid.uuid4())}
         return {**path, res.id_param: inst.id}
+
+    def _bases(self, op: Operation) -> list[Any]:
+        """Valid bodies to mutate: one per variant for creates, a sample otherwise."""
+        res = self.plan.resource_of(op)
+        if res is not None and res.create is op:
+            bases = [self.fixtures.body_for(res, tag) for tag in self.fixtures.tags(res)]
+            return [b for b in bases if b is not None]
+        if res is not None and res.update is op and res.create.json_body() is not None:
+            prop = discriminator_property(self.plan.spec, op)
+            out = []
+            seen: set[Any] = set()
+            for ex in self._examples(op):
+                tag = ex.get(prop) if isinstance(ex, dict) and prop else None
+                if tag not in seen and isinstance(ex, dict) and len(ex) > (1 if prop else 0):
+                    seen.add(tag)
+                    out.append(ex)
+            return out
+        body = self.sample_body(op)
+        return [] if body is NO_BODY else [body]
+
+    def _probes(self, op: Operation) -> Iterator[Case]:
+        """Deterministic mutations: an odd value in place of each member of valid bodies (and for
+        each declared member they lack). A mutation is sent when it breaks a rule at a place no
+        earlier probe covered; mutations that break exactly one rule are preferred, so each case
+        tests one constraint."""
+        if op.method == "DELETE" and self.plan.read_only:
+            return
+        target = f"{op.label}:request"
+        params = self.sample_params(op)
+        path, query = self.params_of(params)
+        single: list[tuple[Any, Any]] = []
+        multi: list[tuple[Any, list[Any]]] = []
+        for base in self._bases(op):
+            absent = [
+                k
+                for k in declared_properties(self.plan.spec, target, base)
+                if isinstance(base, dict) and k not in base
+            ]
+            additions = (({**base, k: v}, f"/{k}") for k in absent for v in _PROBE_VALUES)
+            # Shallow places first: every top-level member is probed before nested ones.
+            ordered = sorted(
+                itertools.chain(_mutations(base), additions), key=lambda m: m[1].count("/")
+            )
+            for mutated, where in ordered[:MAX_PROBE_TRIES]:
+                findings = [
+                    f
+                    for f in self.generation.findings(target, mutated)
+                    if _pattern(f.pointer).startswith(_pattern(where))
+                ]
+                if len(findings) == 1:
+                    single.append((mutated, findings[0]))
+                elif findings:
+                    multi.append((mutated, findings))
+        seen: set[tuple[str, str]] = set()
+        chosen: list[tuple[Any, Any]] = []
+        for mutated, f in single:
+            key = (f.rule, _pattern(f.pointer))
+            if key not in seen:
+                seen.add(key)
+                chosen.append((mutated, f))
+        for mutated, findings in multi:
+            fresh = [f for f in findings if (f.rule, _pattern(f.pointer)) not in seen]
+            if fresh:
+                seen.add((fresh[0].rule, _pattern(fresh[0].pointer)))
+                chosen.append((mutated, fresh[0]))
+        for mutated, f in chosen[:MAX_PROBES]:
+            yield Case(
+                operation=op,
+                kind="invalid",
+                expect="reject",
+                path_params=self._item_path(op, mutated, path) or path,
+                query=tuple(query),
+                body=mutated,
+                credential=self.credential(op),
+                violation=Violation(
+                    f.rule, f.pointer, f.message, field_names(f.pointer, f.message, f.expected)
+                ),
+                description=f"invalid body: {f.rule} at {_path_text(f.pointer)}",
+                provoked=provoked_for("reject"),
+            )
 
     def _invalid_bodies(self, op: Operation) -> None:
         target = f"{op.label}:request"
@@ -663,16 +768,22 @@ class Runner:
         return all(not self.generation.is_valid(target, probe) for probe in ([], "x", 1))
 
     def _odd_strings(self, op: Operation, valid: Any) -> Any:
+        """``valid`` with odd but legal text (NUL, RTL mark, accents, an astral emoji) in as many
+        top-level string members as the schema allows."""
         if not isinstance(valid, dict):
             return None
         target = f"{op.label}:request"
+        out = dict(valid)
+        changed = False
         for key, value in valid.items():
-            if isinstance(value, str) and key not in ("provider", "type") and value != "":
-                for odd in ("ct\u0000\u202eé\U0001f600", "é\U0001f600"):
-                    candidate = dict(valid, **{key: odd})
-                    if self.generation.is_valid(target, candidate):
-                        return candidate
-        return None
+            if not isinstance(value, str) or key in ("provider", "type"):
+                continue
+            for odd in ("ct\u0000\u202eé\U0001f600", "é\U0001f600", "é"):
+                candidate = dict(out, **{key: odd})
+                if self.generation.is_valid(target, candidate):
+                    out, changed = candidate, True
+                    break
+        return out if changed else None
 
     def _boundaries(self, op: Operation) -> Iterator[Case]:
         """Query parameters at and just past each limit; validity decided on the wire."""
@@ -732,7 +843,7 @@ class Runner:
         params = self.sample_params(op)
         path, query = self.params_of(params)
         body = self.sample_body(op)
-        for bad in BAD_IDS:
+        for bad in (str(uuid.uuid4()), *BAD_IDS):
             p = {**path, res.id_param: bad}
             wire_path, wire_query = self.generation.wire_params(op, p, query)
             findings = [
@@ -886,6 +997,37 @@ class Runner:
             },
             redactor=self.redactor,
         )
+
+
+def _pattern(pointer: str) -> str:
+    import re
+
+    return re.sub(r"/\d+(?=/|$)", "/*", pointer)
+
+
+def _mutations(base: Any, pointer: str = "", depth: int = 0) -> Iterator[tuple[Any, str]]:
+    """(mutated copy of ``base``, pointer of the change) for each member and probe value."""
+    import copy
+
+    if depth > 5:
+        return
+    if isinstance(base, dict):
+        extra = dict(base)
+        extra["ctUnexpectedMember"] = 1
+        yield extra, pointer
+        for key in list(base):
+            member = f"{pointer}/{key}"
+            removed = {k: v for k, v in base.items() if k != key}
+            yield removed, pointer
+            for value in _PROBE_VALUES:
+                if value == base[key]:
+                    continue
+                yield {**base, key: value}, member
+            for sub, where in _mutations(base[key], member, depth + 1):
+                yield {**base, key: sub}, where
+    elif isinstance(base, list) and base:
+        for sub, where in _mutations(base[0], f"{pointer}/0", depth + 1):
+            yield [sub, *copy.deepcopy(base[1:])], where
 
 
 def _near(violation: Violation, findings: list[Any]) -> bool:

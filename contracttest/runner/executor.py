@@ -28,6 +28,8 @@ __all__ = ["Exchange", "Executor", "Fixtures", "Instance"]
 
 MARKER_PREFIX = "ctsecret"
 INVALID_TOKEN_PREFIX = "ct-invalid-"
+REJECTED = frozenset({"reject", "unauthorized", "not-found", "hidden"})
+"""Expectations under which a write may go to a read-only endpoint: the server must refuse it."""
 
 
 @dataclass(frozen=True)
@@ -120,7 +122,10 @@ class Executor:
         steps: tuple[str, ...] = (),
         evaluate: bool = True,
     ) -> Exchange | None:
-        """Send a case and run the checks on the response; None when it could not be sent."""
+        """Send a case and run the checks on the response; None when it could not be sent (or may
+        not be: on a read-only run a write goes out only when the runner expects it rejected)."""
+        if not self.plan.may_send(case.operation, expect_rejection=case.expect in REJECTED):
+            return None
         if case.body is not NO_BODY:
             self.ctx.learn_sent(case.body)
         request = self.build(case)

@@ -106,6 +106,8 @@ GET = "PhoneNumberController_findOne"
 UPDATE = "PhoneNumberController_update"
 DELETE = "PhoneNumberController_remove"
 WRITE_ONLY = frozenset({"twilioAuthToken", "twilioApiSecret"})
+TWILIO_MARK = "tw-auth-"
+"""Prefix of the Twilio auth token the ``leak-auth-token`` server hands out (must never be reported)."""
 UUID_RE = re.compile(
     r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 )
@@ -281,7 +283,7 @@ class PhoneNumberServer:
     def render(self, rec: dict[str, Any]) -> dict[str, Any]:
         out = {k: v for k, v in rec.items() if k not in WRITE_ONLY or self.bug == "leak-auth-token"}
         if self.bug == "leak-auth-token" and out.get("provider") == "twilio":
-            out.setdefault("twilioAuthToken", "tw-auth-" + rec["id"][:8])
+            out.setdefault("twilioAuthToken", TWILIO_MARK + rec["id"][:8])
         if self.bug == "extra-field":
             out["internalCost"] = 0.42
         if self.bug == "missing-required":

@@ -1,0 +1,69 @@
+"""Helpers for the runner's integration tests: run the runner against a server, summarise results."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from contracttest.runner.plan import RunConfig, build_plan
+from contracttest.runner.results import RunResult, Status
+
+TOKENS = ("ct-test-org1-token-aaaaaaaaaaaa", "ct-test-org2-token-bbbbbbbbbbbb")
+
+
+def run_runner(
+    spec: Any,
+    base_url: str,
+    *,
+    tokens: Iterable[str] = TOKENS,
+    max_examples: int = 2,
+    seed: int = 7,
+    checks: list[str] | None = None,
+    include: Iterable[str] = (),
+    allow_writes: bool = False,
+    target: str = "live",
+    journal: Any = None,
+    client: Any = None,
+    handlers: Iterable[Any] = (),
+    rate_limit: float | None = None,
+) -> RunResult:
+    """Run the runner against ``base_url`` and return its result."""
+    from contracttest.runner.engine import Runner
+
+    config = RunConfig(
+        spec=spec,
+        base_url=base_url,
+        tokens=list(tokens),
+        max_examples=max_examples,
+        seed=seed,
+        checks=checks,
+        include=list(include),
+        allow_writes=allow_writes,
+        rate_limit=rate_limit,
+    )
+    plan = build_plan(config, base_url, target)  # type: ignore[arg-type]
+    runner = Runner(plan, list(handlers), client=client)
+    if journal is not None:
+        runner.attach_journal(journal)
+    return runner.run()
+
+
+def failed_checks(result: RunResult) -> set[str]:
+    return {check for (_op, check), r in result.results.items() if r.status is Status.FAILED}
+
+
+def errored_checks(result: RunResult) -> set[str]:
+    return {check for (_op, check), r in result.results.items() if r.status is Status.ERRORED}
+
+
+def describe(result: RunResult, limit: int = 12) -> str:
+    """A readable digest of a result for assertion messages."""
+    lines = [
+        f"verdict {result.verdict}; failed {sorted(failed_checks(result))}; errored {sorted(errored_checks(result))}"
+    ]
+    for f in result.failures()[:limit]:
+        lines.append(f"  {f.check} {f.operation}: {f.finding.rule}: {f.finding.message} [{f.case}]")
+    for (op, check), r in result.results.items():
+        for e in r.errors[:2]:
+            lines.append(f"  error {check} {op}: {e}")
+    return "\n".join(lines)

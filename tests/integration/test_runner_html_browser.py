@@ -1,0 +1,106 @@
+"""The HTML report in a real headless browser (Chromium): the matrix renders, the report's script
+runs, and a failure's details open from a link with its payload, response, finding and curl line.
+
+Skipped when no Chromium is installed (Debian: ``apt-get install chromium``)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+from _runner_support import TOKENS, run_runner
+from buggy_servers import make_app, serve
+
+from contracttest.report import html
+
+BROWSER = next(
+    (
+        p
+        for p in map(shutil.which, ("chromium", "chromium-browser", "google-chrome", "chrome"))
+        if p
+    ),
+    None,
+)
+pytestmark = [
+    pytest.mark.network,
+    pytest.mark.skipif(
+        BROWSER is None, reason="no Chromium found (Debian: apt-get install chromium)"
+    ),
+]
+
+
+class _Dom(HTMLParser):
+    """Element attributes and the text inside each failure's <details>."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.elements: list[tuple[str, dict[str, str | None]]] = []
+        self.details_text: dict[str, list[str]] = {}
+        self._open: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        self.elements.append((tag, a))
+        if tag == "details":
+            self._open.append(a.get("id") or "")
+            self.details_text.setdefault(a.get("id") or "", [])
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "details" and self._open:
+            self._open.pop()
+
+    def handle_data(self, data: str) -> None:
+        if self._open:
+            self.details_text[self._open[-1]].append(data)
+
+
+def _dump_dom(page: Path, fragment: str, profile: Path) -> str:
+    assert BROWSER is not None
+    cmd = [
+        BROWSER,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        f"--user-data-dir={profile}",
+        "--virtual-time-budget=3000",
+        "--dump-dom",
+        page.resolve().as_uri() + fragment,
+    ]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout
+
+
+def test_report_renders_in_chromium(fixed_spec: Any, tmp_path: Path) -> None:
+    # Given a report of a run that found a bug (an undeclared member in every response)
+    with serve(make_app(fixed_spec, TOKENS, "extra-field")) as url:
+        result = run_runner(fixed_spec, url, checks=["response.schema", "server.no-5xx"])
+    page = html.write(result, tmp_path)
+    failures = result.failures()
+    assert failures
+    # When Chromium opens it at the first failure's anchor
+    dom = _Dom()
+    dom.feed(_dump_dom(page, "#failure-1", tmp_path / "profile"))
+    # Then the matrix is there, one cell per operation x check, and the report's script ran
+    cells = [a for t, a in dom.elements if t == "td" and "cell" in (a.get("class") or "")]
+    assert len(cells) == len(result.operations) * len(result.checks)
+    assert any("failed" in (a.get("class") or "") for a in cells)
+    body = next(a for t, a in dom.elements if t == "body")
+    assert body.get("data-matrix-cells") == str(len(cells))
+    assert body.get("data-verdict") == "failed"
+    # And the linked failure is open, with its finding, payload, response and curl line
+    details = {a.get("id"): a for t, a in dom.elements if t == "details"}
+    assert "open" in details["failure-1"]
+    assert "open" not in details.get("failure-2", {"x": None})
+    text = "".join(dom.details_text["failure-1"])
+    first = failures[0]
+    assert first.finding.rule in text
+    assert "minimal payload" in text or first.payload is None
+    assert "HTTP 2" in text  # the response status line
+    assert "curl -sS -X" in text
+    assert "${CONTRACTTEST_TOKEN}" in text and TOKENS[0] not in text
