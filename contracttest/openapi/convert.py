@@ -174,6 +174,8 @@ class VariantTable:
     keyword: str
     variants: dict[Any, Variant]
     inferred: bool = False
+    optional: bool = False
+    """The tag may be left out (no mapped schema requires it); a present tag still selects its variant."""
 
     @property
     def tags(self) -> list[Any]:
@@ -209,7 +211,7 @@ class Translator:
     _origin: dict[str, tuple[str, str]] = field(default_factory=dict)
     _docs: dict[str, dict[str, Any]] = field(default_factory=dict)
     _seen_diag: set[tuple[str, str]] = field(default_factory=set)
-    _variant_of: dict[str, tuple[str, str, Any, str]] = field(default_factory=dict)
+    _variant_of: dict[str, tuple[str, str, Any, bool]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._docs[""] = self.document
@@ -798,6 +800,11 @@ class Translator:
                 mapping[pinned] = key
             elif implicit not in mapping:
                 mapping[implicit] = key
+        # The tag is required when a mapped schema requires the property (POST bodies); when none
+        # does (the seed's PATCH body: Update*DTOs without a required provider) a payload may leave it
+        # out, as Vapi's server allows: it then only has to match one branch (anyOf), while a present
+        # tag still selects exactly its variant.
+        optional = not any(self._requires(key, prop) for key in set(mapping.values()))
         new_branches: list[Any] = []
         variants: dict[Any, Variant] = {}
         tag_index: dict[str, int] = {}
@@ -809,7 +816,7 @@ class Translator:
                     f"mapping {tag!r} names {key}, which is not one of the {comb} branches",
                     Severity.WARNING,
                 )
-            vkey = self._variant(key, prop, tag, ctx, dptr)
+            vkey = self._variant(key, prop, tag, ctx, dptr, optional)
             deps.add(vkey)
             deps.add(key)
             tag_index[str(tag)] = len(new_branches)
@@ -827,14 +834,38 @@ class Translator:
                     Severity.WARNING,
                 )
                 new_branches.append(out[comb][i])
+        if optional and comb == "oneOf":
+            del out[comb]
+            comb = "anyOf"
         out[comb] = new_branches
         out["x-discriminator"] = {
             "propertyName": prop,
             "mapping": tag_index,
             "pointer": pointer,
             "inferred": False,
+            "optional": optional,
         }
-        self.tables[pointer] = VariantTable(pointer, prop, comb, variants, inferred=False)
+        self.tables[pointer] = VariantTable(
+            pointer, prop, comb, variants, inferred=False, optional=optional
+        )
+
+    def _requires(self, key: str, prop: str) -> bool:
+        """Whether component ``key`` lists ``prop`` as required (through allOf members too)."""
+        uri, ptr = self._origin[key]
+
+        def walk(node: Any, depth: int) -> bool:
+            try:
+                node, _, _ = self.resolve_node(node, uri)
+            except RefError:
+                return False
+            if not isinstance(node, dict) or depth > 16:
+                return False
+            req = node.get("required")
+            if isinstance(req, list) and prop in req:
+                return True
+            return any(walk(m, depth + 1) for m in node.get("allOf", []) or [])
+
+        return walk(self.lookup(uri, ptr), 0)
 
     def _pinned_value(self, key: str, prop: str) -> Any:
         """The single value component ``key`` allows for ``prop`` (enum of one, or const)."""
@@ -852,12 +883,14 @@ class Translator:
         enum = ps.get("enum")
         return enum[0] if isinstance(enum, list) and len(enum) == 1 else None
 
-    def _variant(self, key: str, prop: str, tag: Any, ctx: _Ctx, dptr: str) -> str:
+    def _variant(
+        self, key: str, prop: str, tag: Any, ctx: _Ctx, dptr: str, optional: bool = False
+    ) -> str:
         """Definition key of ``key`` with ``prop`` pinned to ``tag`` (built lazily by `definition`)."""
         safe = re.sub(r"[^A-Za-z0-9_.\-]", "_", str(tag))
-        vkey_base = f"{key}.{prop}={safe}"
+        vkey_base = f"{key}.{prop}={safe}" + (".tag-optional" if optional else "")
         uri, ptr = self._origin[key]
-        vptr = f"{ptr}#variant:{prop}={tag}"
+        vptr = f"{ptr}#variant:{prop}={tag}" + ("?" if optional else "")
         vkey = self._keys.get((uri, vptr))
         if vkey is None:
             vkey, n = vkey_base, 1
@@ -866,10 +899,10 @@ class Translator:
                 vkey = f"{vkey_base}_{n}"
             self._keys[(uri, vptr)] = vkey
             self._origin[vkey] = (uri, vptr)
-            self._variant_of[vkey] = (key, prop, tag, dptr)
+            self._variant_of[vkey] = (key, prop, tag, optional)
         return vkey
 
-    def lookup_variant(self, vkey: str) -> tuple[str, str, Any, str] | None:
+    def lookup_variant(self, vkey: str) -> tuple[str, str, Any, bool] | None:
         return self._variant_of.get(vkey)
 
     def _infer_discriminator(
@@ -922,7 +955,7 @@ class Translator:
                 return
 
     def build_variant(self, vkey: str, direction: Direction, closed: bool) -> _Def:
-        key, prop, tag, _dptr = self._variant_of[vkey]
+        key, prop, tag, optional = self._variant_of[vkey]
         base = self.definition(key, direction, closed)
         schema = copy.copy(base.schema)
         pin = {"enum": [tag]}
@@ -945,15 +978,17 @@ class Translator:
                 props[prop] = {"type": "string", **pin} if isinstance(tag, str) else pin
             schema["properties"] = props
             req = list(schema.get("required", []))
-            if prop not in req:
+            if prop not in req and not optional:
                 req.append(prop)
-            schema["required"] = req
+            if req:
+                schema["required"] = req
         else:
             schema = {
                 "allOf": [{"$ref": "#/definitions/" + _pointer.escape(key)}],
                 "properties": {prop: pin},
-                "required": [prop],
             }
+            if not optional:
+                schema["required"] = [prop]
         schema["x-spec-pointer"] = base.schema.get("x-spec-pointer")
         return _Def(schema, set(base.deps) | {key})
 

@@ -152,7 +152,7 @@ def _combinator(kind: str, tables: Mapping[str, Mapping[Any, int]], root: Any) -
     def keyword(validator: Any, branches: Any, instance: Any, schema: Any) -> Iterator[Any]:
         xd = schema.get("x-discriminator")
         if isinstance(xd, dict) and validator.is_type(instance, "object"):
-            yield from _dispatch(validator, kind, branches, instance, xd, tables)
+            yield from _dispatch(validator, kind, branches, instance, xd, tables, root)
             return
         yield from _best_match(validator, kind, branches, instance, root)
 
@@ -166,6 +166,7 @@ def _dispatch(
     instance: dict[str, Any],
     xd: dict[str, Any],
     tables: Mapping[str, Mapping[Any, int]],
+    root: Any,
 ) -> Iterator[Any]:
     prop = xd["propertyName"]
     mapping = xd.get("mapping") or {}
@@ -174,6 +175,10 @@ def _dispatch(
     inline = [i for i in range(len(branches)) if i not in pinned]
     info = {"property": prop, "allowed": allowed, "pointer": xd.get("pointer")}
     if prop not in instance:
+        if xd.get("optional"):
+            # No mapped schema requires the tag (a PATCH body): any one branch will do.
+            yield from _best_match(validator, "anyOf", branches, instance, root)
+            return
         if inline and _any_valid(validator, branches, inline, instance):
             return
         yield _error(f"{prop} is required", path=(prop,), rule="discriminator.missing", info=info)

@@ -507,6 +507,21 @@ class _Walk:
                         chosen = branches.get(idx) if idx is not None else None
                     if chosen is not None:
                         self.node(chosen, value)
+                elif node.dispatch is not None and node.dispatch[0].get("optional"):
+                    # An optional tag left out (a PATCH body): the rules of every variant apply to
+                    # the members they share; report each finding once.
+                    seen = {(f.rule, f.pointer, f.message) for f in self.out}
+                    for branch in node.dispatch[1].values():
+                        before = len(self.out)
+                        self.node(branch, value)
+                        fresh = []
+                        for f in self.out[before:]:
+                            key = (f.rule, f.pointer, f.message)
+                            if key not in seen:
+                                seen.add(key)
+                                fresh.append(f)
+                        del self.out[before:]
+                        self.out.extend(fresh)
         elif type(value) is list:
             start = 0
             if node.tuple_items:

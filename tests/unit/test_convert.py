@@ -30,7 +30,12 @@ def validator(spec: Spec, target: str, closed: bool | None = None) -> jsonschema
 
 def test_nullable_extends_type_and_enum() -> None:
     spec = make_spec(
-        {"A": {"type": "object", "properties": {"x": {"type": "string", "enum": ["a"], "nullable": True}}}}
+        {
+            "A": {
+                "type": "object",
+                "properties": {"x": {"type": "string", "enum": ["a"], "nullable": True}},
+            }
+        }
     )
     v = validator(spec, "A")
     assert v.is_valid({"x": None})
@@ -44,7 +49,9 @@ def test_nullable_without_type_wraps_in_anyof() -> None:
             "B": {"type": "integer"},
             "A": {
                 "type": "object",
-                "properties": {"b": {"allOf": [{"$ref": "#/components/schemas/B"}], "nullable": True}},
+                "properties": {
+                    "b": {"allOf": [{"$ref": "#/components/schemas/B"}], "nullable": True}
+                },
             },
         }
     )
@@ -56,7 +63,15 @@ def test_nullable_without_type_wraps_in_anyof() -> None:
 
 def test_boolean_exclusive_bounds_become_numeric() -> None:
     spec = make_spec(
-        {"N": {"type": "number", "minimum": 0, "exclusiveMinimum": True, "maximum": 5, "exclusiveMaximum": False}}
+        {
+            "N": {
+                "type": "number",
+                "minimum": 0,
+                "exclusiveMinimum": True,
+                "maximum": 5,
+                "exclusiveMaximum": False,
+            }
+        }
     )
     schema = spec.target("N").schema()
     assert schema["exclusiveMinimum"] == 0
@@ -130,25 +145,35 @@ def test_recursive_schema_is_finite_and_validates_deeply() -> None:
 
 
 def test_pure_ref_cycle_is_a_diagnostic_not_a_recursion_error() -> None:
-    spec = make_spec({"A": {"$ref": "#/components/schemas/B"}, "B": {"$ref": "#/components/schemas/A"}})
+    spec = make_spec(
+        {"A": {"$ref": "#/components/schemas/B"}, "B": {"$ref": "#/components/schemas/A"}}
+    )
     schema = spec.target("A").schema()
     jsonschema.Draft7Validator(schema).is_valid({})
     assert any(d.rule == "spec.ref-cycle" for d in spec.diagnostics)
 
 
 def test_unresolvable_ref_is_a_diagnostic() -> None:
-    spec = make_spec({"A": {"type": "object", "properties": {"b": {"$ref": "#/components/schemas/Nope"}}}})
+    spec = make_spec(
+        {"A": {"type": "object", "properties": {"b": {"$ref": "#/components/schemas/Nope"}}}}
+    )
     spec.target("A").schema()
     (diag,) = [d for d in spec.diagnostics if d.rule == "spec.ref-unresolvable"]
     assert diag.pointer == "/components/schemas/A/properties/b"
 
 
 DISC_SCHEMAS: dict[str, Any] = {
-    "Cat": {"type": "object", "properties": {"kind": {"type": "string"}, "meow": {"type": "boolean"}}},
+    "Cat": {
+        "type": "object",
+        "properties": {"kind": {"type": "string"}, "meow": {"type": "boolean"}},
+    },
     "Dog": {"type": "object", "properties": {"bark": {"type": "boolean"}}},  # tag undeclared
     "Pet": {
         "oneOf": [{"$ref": "#/components/schemas/Cat"}, {"$ref": "#/components/schemas/Dog"}],
-        "discriminator": {"propertyName": "kind", "mapping": {"cat": "#/components/schemas/Cat", "dog": "Dog"}},
+        "discriminator": {
+            "propertyName": "kind",
+            "mapping": {"cat": "#/components/schemas/Cat", "dog": "Dog"},
+        },
     },
 }
 
@@ -166,7 +191,8 @@ def test_discriminator_variant_table_pins_tags() -> None:
     # the pinned, closed variants are mutually exclusive: a plain oneOf validator agrees
     assert not v.is_valid({"kind": "dog", "meow": True})
     assert not v.is_valid({"kind": "bird"})
-    assert not v.is_valid({"bark": True})
+    # neither Cat nor Dog requires "kind", so the tag may be left out (see the optional-tag tests)
+    assert v.is_valid({"bark": True})
 
 
 def test_identical_branches_are_told_apart_by_the_tag() -> None:
@@ -198,8 +224,14 @@ def test_implicit_mapping_uses_the_pinned_value_when_the_mapping_forgot_it() -> 
             "properties": {"type": {"type": "string", "enum": ["code"]}},
         },
         "Tool": {
-            "oneOf": [{"$ref": "#/components/schemas/GhlTool"}, {"$ref": "#/components/schemas/CodeTool"}],
-            "discriminator": {"propertyName": "type", "mapping": {"code": "#/components/schemas/CodeTool"}},
+            "oneOf": [
+                {"$ref": "#/components/schemas/GhlTool"},
+                {"$ref": "#/components/schemas/CodeTool"},
+            ],
+            "discriminator": {
+                "propertyName": "type",
+                "mapping": {"code": "#/components/schemas/CodeTool"},
+            },
         },
     }
     spec = make_spec(schemas)
@@ -215,7 +247,10 @@ def test_discriminator_inside_items_and_nested_properties() -> None:
             "type": "object",
             "properties": {
                 "pets": {"type": "array", "items": DISC_SCHEMAS["Pet"]},
-                "best": {"type": "object", "properties": {"pet": {"$ref": "#/components/schemas/Pet"}}},
+                "best": {
+                    "type": "object",
+                    "properties": {"pet": {"$ref": "#/components/schemas/Pet"}},
+                },
             },
         },
     }
@@ -226,7 +261,9 @@ def test_discriminator_inside_items_and_nested_properties() -> None:
         "/components/schemas/Pet",
     }
     v = validator(spec, "Owner")
-    assert v.is_valid({"pets": [{"kind": "cat"}, {"kind": "dog"}], "best": {"pet": {"kind": "dog"}}})
+    assert v.is_valid(
+        {"pets": [{"kind": "cat"}, {"kind": "dog"}], "best": {"pet": {"kind": "dog"}}}
+    )
     assert not v.is_valid({"pets": [{"kind": "cow"}]})
 
 
@@ -235,14 +272,22 @@ def test_inferred_table_for_oneof_without_discriminator() -> None:
         "Num": {
             "type": "object",
             "required": ["type", "number"],
-            "properties": {"type": {"type": "string", "enum": ["number"]}, "number": {"type": "string"}},
+            "properties": {
+                "type": {"type": "string", "enum": ["number"]},
+                "number": {"type": "string"},
+            },
         },
         "Sip": {
             "type": "object",
             "required": ["type", "sipUri"],
-            "properties": {"type": {"type": "string", "enum": ["sip"]}, "sipUri": {"type": "string"}},
+            "properties": {
+                "type": {"type": "string", "enum": ["sip"]},
+                "sipUri": {"type": "string"},
+            },
         },
-        "Dest": {"oneOf": [{"$ref": "#/components/schemas/Num"}, {"$ref": "#/components/schemas/Sip"}]},
+        "Dest": {
+            "oneOf": [{"$ref": "#/components/schemas/Num"}, {"$ref": "#/components/schemas/Sip"}]
+        },
     }
     spec = make_spec(schemas)
     (table,) = spec.target("Dest").variant_tables
@@ -282,7 +327,9 @@ def test_ecma_pattern_becomes_portable_for_every_tool() -> None:
 
 
 def test_valid_ecma_pattern_without_portable_form_moves_to_extension_keyword() -> None:
-    spec = make_spec({"S": {"type": "string", "pattern": "^.{1,3}$"}})  # no u: JS counts UTF-16 units
+    spec = make_spec(
+        {"S": {"type": "string", "pattern": "^.{1,3}$"}}
+    )  # no u: JS counts UTF-16 units
     schema = spec.target("S").schema()
     assert "pattern" not in schema
     assert schema["x-ecma-pattern"] == "^.{1,3}$"
@@ -334,7 +381,42 @@ def test_target_forms(seed_spec: Spec, target: str, kind: str) -> None:
 
 def test_allof_that_includes_itself_does_not_recurse_forever() -> None:
     spec = make_spec(
-        {"Loop": {"allOf": [{"$ref": "#/components/schemas/Loop"}], "properties": {"a": {"type": "string"}}}}
+        {
+            "Loop": {
+                "allOf": [{"$ref": "#/components/schemas/Loop"}],
+                "properties": {"a": {"type": "string"}},
+            }
+        }
     )
     schema = spec.target("Loop").schema()
     assert jsonschema.Draft7Validator(schema).is_valid({"a": "x"})
+
+
+def test_tag_is_optional_when_no_mapped_schema_requires_it() -> None:
+    """A PATCH body may leave the tag out (the server knows the stored variant); a present tag still selects."""
+    schemas = {
+        "A": {
+            "type": "object",
+            "properties": {"name": {"type": "string"}, "a": {"type": "integer"}},
+        },
+        "B": {"type": "object", "properties": {"name": {"type": "string"}}},
+        "U": {
+            "oneOf": [{"$ref": "#/components/schemas/A"}, {"$ref": "#/components/schemas/B"}],
+            "discriminator": {"propertyName": "provider", "mapping": {"a": "A", "b": "B"}},
+        },
+    }
+    spec = make_spec(schemas)
+    (table,) = spec.target("U").variant_tables
+    assert table.optional and table.keyword == "anyOf"
+    v = validator(spec, "U")
+    assert v.is_valid({"name": "x"})
+    assert v.is_valid({"provider": "a", "a": 1})
+    assert not v.is_valid({"provider": "b", "a": 1})  # the tag selects B, which has no 'a'
+    assert not v.is_valid({"provider": "c"})
+
+
+def test_tag_is_required_when_a_mapped_schema_requires_it() -> None:
+    spec = make_spec(DISC_SCHEMAS | {"Cat": {**DISC_SCHEMAS["Cat"], "required": ["kind"]}})
+    (table,) = spec.target("Pet").variant_tables
+    assert not table.optional and table.keyword == "oneOf"
+    assert not validator(spec, "Pet").is_valid({"meow": True})

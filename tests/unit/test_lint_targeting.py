@@ -187,17 +187,18 @@ def test_detection_with_an_unknown_tag_still_reports_the_tag(
     assert "discriminator.unknown" in _rules(result.findings)
 
 
-def test_ties_are_reported_as_ambiguous(fixed_spec: Any, tmp_path: Path) -> None:
+def test_a_required_tag_is_more_specific_than_an_optional_one(fixed_spec: Any, tmp_path: Path) -> None:
+    # Both bodies take {"provider": "vapi", "name": ...}, but only the create DTOs require the tag
+    # (the update DTOs leave it optional): the create body wins, and the note says PATCH fits too.
     linter = Linter(fixed_spec)
     clean = linter.lint_file(_write(tmp_path, "v.json", {"provider": "vapi", "name": "x"}))
-    (info,) = clean.findings
-    assert info.rule == "lint.target-ambiguous"
-    assert info.severity is Severity.INFO  # valid against both: nothing hidden
-    assert "(POST /phone-number, PATCH /phone-number/{id})" in info.message
+    assert clean.target == "POST /phone-number"
+    assert clean.findings == []
+    assert clean.how is not None
+    assert "PATCH /phone-number/{id} fits too but less specifically" in clean.how
     dirty = linter.lint_file(_write(tmp_path, "w.json", {"provider": "vapi", "name": "x" * 41}))
-    ambiguous = [f for f in dirty.findings if f.rule == "lint.target-ambiguous"]
-    assert [f.severity for f in ambiguous] == [Severity.WARNING]
-    assert "schema.maxLength" in _rules(dirty.findings)
+    assert dirty.target == "POST /phone-number"
+    assert _rules(dirty.findings) == ["schema.maxLength"]
 
 
 def test_detection_by_best_match_without_a_discriminator(fixed_spec: Any, tmp_path: Path) -> None:
