@@ -107,10 +107,13 @@ class MockEngine:
         if op.parameters:
             found = self.findings(f"{op.label}:parameters", req.params)
             problems += messages_for(found, parameter=True)
-        needs_body = req.body_kind == "json" or (req.body_kind is None and op.request_body_required)
-        if op.json_body() is not None and needs_body:
-            payload = req.body if req.body_kind == "json" else {}
-            problems += messages_for(self.findings(f"{op.label}:request", payload))
+        if req.body_kind is None and op.request_body_required:
+            # requestBody.required: an empty body is no body, even with a JSON content type.
+            problems.append("the request body is required: send a JSON object")
+            if op.json_body() is not None:
+                problems += messages_for(self.findings(f"{op.label}:request", {}))
+        elif req.body_kind == "json" and op.json_body() is not None:
+            problems += messages_for(self.findings(f"{op.label}:request", req.body))
         if problems:
             raise HTTPProblem(400, problems)
 
@@ -342,7 +345,7 @@ class MockEngine:
         if view is None:
             return None
         target = f"{op.label}:response:{status}"
-        value = view.minimal(view.root)
+        value = view.project(view.root, view.minimal(view.root))
         if not self.findings(target, value, response=True):
             return value
         log.warning(

@@ -27,6 +27,10 @@ from contracttest import _pointer
 __all__ = ["SchemaView", "ServerFields", "iso_ms", "parse_datetime_us"]
 
 _MAX_DEPTH = 40
+SECRET_MEMBER = re.compile(r"(?:token|secret|privatekey|private_key)$", re.I)
+"""Members whose string values are credentials a server never hands back (the runner's
+``response.no-secrets`` check uses the same rule). Passwords are not in it: Vapi's responses require
+a SIP ``authentication.password``."""
 _NO_TAG = "\x00"
 Shape = tuple[dict[str, Any] | None, set[str], bool]
 
@@ -231,23 +235,29 @@ class SchemaView:
 
     # ------------------------------------------------------------------ projection
     def project(self, node: Any, value: Any, depth: int = 0) -> Any:
-        """``value`` without the members ``node`` does not declare (recursively)."""
+        """``value`` without the members ``node`` does not declare (recursively), and without
+        credentials: a string member named like a secret (``twilioAuthToken``, ``serverUrlSecret``)
+        is write-only, left out of answers, or masked when the schema requires it."""
         if not isinstance(value, dict | list):
             return value
         node = self.deref(node)
         if depth > _MAX_DEPTH or not isinstance(node, dict):
             return value
         if isinstance(value, dict):
-            props, _, extras_ok = self.shape(node, value)
-            if props is None:
-                return value
+            props, required, extras_ok = self.shape(node, value)
             out = {}
             for k, v in value.items():
-                if k in props:
-                    is_scalar = not isinstance(v, dict | list)
-                    out[k] = v if is_scalar else self.project(props[k], v, depth + 1)
-                elif extras_ok:
-                    out[k] = v
+                if isinstance(v, str) and v and SECRET_MEMBER.search(k):
+                    if k in required:
+                        out[k] = _mask(self.deref((props or {}).get(k, {})))
+                    continue
+                if props is None or k not in props:
+                    if props is None or extras_ok:
+                        out[k] = v
+                    continue
+                out[k] = (
+                    v if not isinstance(v, dict | list) else self.project(props[k], v, depth + 1)
+                )
             return out
         items = self._items(node, value)
         if items is None:
@@ -393,6 +403,16 @@ class SchemaView:
         if typ == "boolean":
             return False
         return None
+
+
+def _mask(node: Any) -> str:
+    """A masked stand-in for a required secret, within the member's length limits."""
+    size = 8
+    if isinstance(node, dict):
+        size = max(size, int(node.get("minLength", 0)))
+        if isinstance(node.get("maxLength"), int):
+            size = min(size, node["maxLength"])
+    return "*" * max(size, 1)
 
 
 def _type_of(node: Any) -> Any:

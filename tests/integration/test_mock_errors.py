@@ -94,6 +94,14 @@ def test_empty_body_is_validated_as_an_empty_object(client: httpx.Client) -> Non
     assert any("provider" in m for m in messages)
 
 
+def test_an_empty_body_is_no_body_even_where_an_empty_object_would_do(client: httpx.Client) -> None:
+    rid = client.post("/phone-number", json=CREATE_BODIES["vapi"]).json()["id"]
+    # PATCH requires a body; {} is a valid (empty) patch, but no bytes at all is no body.
+    assert client.patch(f"/phone-number/{rid}", json={}).status_code == 200
+    messages = bad_request(client.patch(f"/phone-number/{rid}", content=b"", headers=JSON))
+    assert any("body is required" in m for m in messages)
+
+
 def test_body_cap_is_configurable(
     make_app: Callable[..., Any], make_client: Callable[..., httpx.Client]
 ) -> None:

@@ -31,8 +31,11 @@ def test_full_lifecycle(
     uuid.UUID(created["orgId"])
     assert ISO_MS.match(created["createdAt"]) and created["updatedAt"] == created["createdAt"]
     assert created["status"] in ("active", "activating", "blocked")
-    # ...and what was sent comes back as sent (the response schema documents all of it).
+    # ...what was sent comes back as sent, except credentials, which are write-only.
     for key, value in sent.items():
+        if key == "twilioAuthToken":
+            assert key not in created
+            continue
         assert created[key] == value, key
     if provider == "byo-phone-number":
         assert created["numberE164CheckEnabled"] is True  # schema default
@@ -83,6 +86,28 @@ def test_full_lifecycle(
     gone = client.patch(f"/phone-number/{rid}", json={"provider": provider, "name": "x"})
     assert gone.status_code == 404
     assert client.get("/phone-number").json() == []
+
+
+def test_credentials_are_write_only(client: httpx.Client) -> None:
+    body = {
+        **CREATE_BODIES["twilio"],
+        "twilioApiKey": "SK123",
+        "twilioApiSecret": "api-secret-value",
+    }
+    rid = client.post("/phone-number", json=body).json()["id"]
+    for r in (
+        client.get(f"/phone-number/{rid}"),
+        client.get("/phone-number"),
+        client.get("/v2/phone-number"),
+        client.patch(
+            f"/phone-number/{rid}", json={"provider": "twilio", "twilioAuthToken": "rotated-secret"}
+        ),
+    ):
+        assert r.status_code == 200
+        assert "twilio-secret-token" not in r.text and "api-secret-value" not in r.text
+        assert "rotated-secret" not in r.text
+    # The key is an identifier, not a credential: it comes back.
+    assert client.get(f"/phone-number/{rid}").json()["twilioApiKey"] == "SK123"
 
 
 def test_discriminator_cannot_change(client: httpx.Client) -> None:

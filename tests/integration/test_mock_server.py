@@ -40,7 +40,9 @@ def test_lifecycle_over_http(phone_spec: Any, response_findings: Any) -> None:
                 assert not response_findings("PhoneNumberController_create", 201, r.json())
                 rid = r.json()["id"]
                 got = c.get(f"/phone-number/{rid}").json()
-                assert {k: got[k] for k in sent} == sent
+                assert {k: got[k] for k in sent if k != "twilioAuthToken"} == {
+                    k: v for k, v in sent.items() if k != "twilioAuthToken"
+                }
                 assert rid in [x["id"] for x in c.get("/v2/phone-number").json()["results"]]
                 patched = c.patch(f"/phone-number/{rid}", json={"provider": provider, "name": "x"})
                 assert patched.json()["name"] == "x" and patched.json()["provider"] == provider

@@ -190,3 +190,30 @@ def test_unsupported_patterns_give_up_cleanly(pattern: str) -> None:
     from contracttest.mock.responses import _pattern_example
 
     assert _pattern_example(pattern) is None
+
+
+def test_projection_keeps_credentials_out_of_answers() -> None:
+    schema = {
+        "type": "object",
+        "required": ["apiToken"],
+        "properties": {
+            "apiToken": {"type": "string", "maxLength": 6},
+            "webhookSecret": {"type": "string"},
+            "password": {"type": "string"},
+            "tokenCount": {"type": "integer"},
+            "extra": {"type": "object"},
+        },
+    }
+    view = SchemaView(schema)
+    out = view.project(
+        schema,
+        {
+            "apiToken": "abc123",
+            "webhookSecret": "s3cr3t",
+            "password": "pw",
+            "tokenCount": 3,
+            "extra": {"refreshToken": "r", "plain": 1},
+        },
+    )
+    # Required secrets are masked, optional ones left out; other members untouched.
+    assert out == {"apiToken": "******", "password": "pw", "tokenCount": 3, "extra": {"plain": 1}}
