@@ -165,15 +165,18 @@ class MockASGI:
         return out
 
     async def read_body(self, op: Operation, request: Request) -> tuple[Any, str | None]:
-        """(body, kind): kind is ``json``, ``other`` (a declared non-JSON media type) or None (no body)."""
+        """(body, kind): kind is ``json``, ``other`` (a declared non-JSON media type), ``empty-json``
+        (no bytes under a JSON content type) or None (no body)."""
         if not op.request_body:
             return None, None
         raw = await read_capped(
             request.stream(), request.headers.get("content-length"), self.max_body_bytes
         )
-        if not raw:
-            return None, None
         media, params = media_type_of(request.headers.get("content-type"))
+        if not raw:
+            # No bytes: an absent body (NestJS hands the handler {}), unless the client said it
+            # was sending JSON, in which case it sent malformed JSON.
+            return None, ("empty-json" if _is_json(media) and op.json_body() is not None else None)
         if _is_json(media) and op.json_body() is not None:
             return parse_json_body(raw, params.get("charset"), self.max_depth), "json"
         for declared in op.request_body:

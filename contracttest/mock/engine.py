@@ -47,7 +47,8 @@ class MockRequest:
     """``{"path": {...}, "query": {...}, "header": {...}}`` holding declared parameters only."""
     body: Any
     body_kind: str | None
-    """``json`` (``body`` holds it), ``other`` (a declared non-JSON media type) or None (no body)."""
+    """``json`` (``body`` holds it), ``other`` (a declared non-JSON media type), ``empty-json`` (no
+    bytes under a JSON content type: malformed) or None (no body)."""
 
 
 @dataclass
@@ -107,11 +108,11 @@ class MockEngine:
         if op.parameters:
             found = self.findings(f"{op.label}:parameters", req.params)
             problems += messages_for(found, parameter=True)
-        if req.body_kind is None and op.request_body_required:
-            # requestBody.required: an empty body is no body, even with a JSON content type.
-            problems.append("the request body is required: send a JSON object")
-            if op.json_body() is not None:
-                problems += messages_for(self.findings(f"{op.label}:request", {}))
+        if req.body_kind == "empty-json":
+            problems.append("body is not valid JSON: it is empty (send {} for an empty object)")
+        elif req.body_kind is None and op.request_body_required and op.json_body() is not None:
+            # No body at all: NestJS validates an empty object, so required members are named.
+            problems += messages_for(self.findings(f"{op.label}:request", {}))
         elif req.body_kind == "json" and op.json_body() is not None:
             problems += messages_for(self.findings(f"{op.label}:request", req.body))
         if problems:

@@ -212,7 +212,7 @@ class SchemaView:
             required.update(r for r in node["required"] if isinstance(r, str))
         subs: list[Any] = list(node.get("allOf") or [])
         if node.get("oneOf") or node.get("anyOf"):
-            chosen = self.branch_for(node, value, strict=value is not None)
+            chosen = self.branch_for(node, value, strict=False)
             if chosen is None:
                 return None, required, True
             subs.append(chosen)
