@@ -171,6 +171,9 @@ class UnionGen(Gen):
     discriminator: str | None = None
     tags: tuple[Any, ...] = ()
     """Tag of each branch (discriminated unions only)."""
+    optional_tag: bool = False
+    """The tag may be left out (the seed's PATCH body): a value without it must then satisfy the
+    semantic rules of every variant on the members they share, as the validator checks it."""
     exclusive: tuple[Callable[[Any], bool] | None, ...] = ()
     """oneOf without a discriminator: per branch, a check that the value matches no other branch."""
     dropped: tuple[Note, ...] = ()

@@ -516,6 +516,7 @@ class Compiler:
             branches=tuple(gens),
             keyword=kw,
             discriminator=prop if discriminated else None,
+            optional_tag=discriminated and bool(isinstance(xd, dict) and xd.get("optional")),
             tags=tuple(tags) if discriminated else (),
             exclusive=tuple(exclusive),
             dropped=tuple(dropped),

@@ -168,7 +168,7 @@ class Generator:
             bad = apply(payload, mutation)
             ok = accepts(validator.findings(bad), mutation.violation, semantic=mutation.semantic)
             assume(ok)
-            return Invalid(key, bad, mutation.violation, mutation.what)
+            return Invalid(key, bad, mutation.violation, mutation.what, payload, mutation.semantic)
 
         return build()
 
@@ -188,3 +188,48 @@ def generator_for(spec: Spec, options: GenerationOptions | None = None) -> Gener
         if got is None:
             got = per_spec[options] = Generator(spec, options)
         return got
+
+
+def examples(strategy: SearchStrategy[Any], n: int, seed: int | None = None) -> list[Any]:
+    """Draw up to ``n`` examples from ``strategy`` outside a test (reproducible with ``seed``).
+
+    Hypothesis's generation phase runs as a test would (simplest example first, then random
+    ones), so the same seed gives the same examples. Fewer than ``n`` come back when the strategy
+    has fewer distinct values.
+
+    Raises:
+        UsageError: ``n`` or ``seed`` is not a non-negative integer.
+        ContractTestError: Hypothesis gave up (a filter rejected nearly everything).
+    """
+    from hypothesis import HealthCheck, Phase, given, settings
+    from hypothesis import seed as seed_decorator
+    from hypothesis.errors import HypothesisException
+
+    from contracttest.errors import ContractTestError
+
+    if isinstance(n, bool) or not isinstance(n, int) or n < 0:
+        raise UsageError(f"the number of examples must be an integer >= 0, got {n!r}")
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
+        raise UsageError(f"the seed must be an integer >= 0, got {seed!r}")
+    out: list[Any] = []
+    if n == 0:
+        return out
+
+    @settings(
+        max_examples=n,
+        database=None,
+        deadline=None,
+        phases=[Phase.generate],
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+    @given(strategy)
+    def collect(value: Any) -> None:
+        if len(out) < n:
+            out.append(value)
+
+    run = seed_decorator(seed)(collect) if seed is not None else collect
+    try:
+        run()
+    except HypothesisException as exc:
+        raise ContractTestError(f"generation gave up: {exc}") from exc
+    return out

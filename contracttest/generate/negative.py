@@ -109,6 +109,10 @@ class Invalid:
     payload: Any
     violation: Violation
     description: str = ""
+    base: Any = None
+    """The valid payload the violation was made in."""
+    semantic: bool = False
+    """The violation breaks a rule of the rule table (see `accepts`)."""
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON line of ``contracttest generate --invalid``."""
@@ -260,14 +264,20 @@ def tag_mutations(gen: Gen, value: Any, pointer: str) -> Iterator[Mutation]:
 
 def pick_branch(gen: UnionGen, value: Any) -> tuple[Gen | None, str | None]:
     """The branch of ``gen`` that produced ``value`` (and the discriminator property)."""
-    if gen.discriminator is not None and isinstance(value, dict):
-        tag = value.get(gen.discriminator)
+    if gen.discriminator is not None and isinstance(value, dict) and gen.discriminator in value:
+        tag = value[gen.discriminator]
         for branch, t in zip(gen.branches, gen.tags, strict=True):
             if t == tag:
                 return branch, gen.discriminator
         return None, None
+    if gen.optional_tag:
+        # the optional tag left out (the seed's PATCH body): every variant the value fits judges
+        # it, so a violation inside it has no one label
+        return None, None
+    # no discriminator: the branch it fits, if only one does (a value several anyOf branches take
+    # has no one place to break)
     fitting = [b for b in gen.branches if matches(b, value)]
-    return (fitting[0] if fitting else None), None
+    return (fitting[0] if len(fitting) == 1 else None), gen.discriminator
 
 
 def matches(gen: Gen, value: Any, depth: int = 0) -> bool:

@@ -134,6 +134,8 @@ class StrategyBuilder:
                 gen.branches, gen.exclusive or [None] * len(gen.branches), strict=True
             ):
                 s = self.strategy(branch, level)
+                if gen.optional_tag:
+                    s = untagged_rules(gen, branch, s)
                 parts.append(retrying_filter(s, alone) if alone is not None else s)
             return st.one_of(*parts)
         if isinstance(gen, FilterGen):
@@ -231,6 +233,42 @@ def object_strategy(
         return out
 
     return build()
+
+
+def untagged_rules(
+    union: UnionGen, branch: Gen, strategy: SearchStrategy[Any]
+) -> SearchStrategy[Any]:
+    """Values of ``branch`` that, when they leave the optional tag out, also satisfy the semantic
+    rules the other variants put on the members they share (the validator applies them all)."""
+    from hypothesis import strategies as st
+
+    from contracttest.generate.negative import matches
+
+    rules = [
+        (rule, rule.value_strategy(entry), entry)
+        for other in union.branches
+        if isinstance(other, ObjectGen)
+        for rule in other.rules
+        if hasattr(rule, "value_strategy")
+        for entry in rule.entries
+    ]
+    if not rules:
+        return strategy
+    prop = union.discriminator
+
+    @st.composite
+    def build(draw: Any) -> Any:
+        value = draw(strategy)
+        if not isinstance(value, dict) or prop in value:
+            return value
+        done: set[str] = set()
+        for rule, values, entry in rules:
+            if rule.name in value and rule.name not in done and entry.applies(value):
+                value[rule.name] = draw(values)
+                done.add(rule.name)
+        return value
+
+    return retrying_filter(build(), lambda v: matches(branch, v))
 
 
 FILTER_TRIES = 8

@@ -149,6 +149,64 @@ class PropertyRule:
     entries: tuple[RuleEntry, ...]
     schema_gen: Gen
 
+    def valid_values(self, entry: RuleEntry) -> list[str]:
+        """A few deterministic valid values for ``entry`` (boundary phase, minimal payloads)."""
+        from contracttest.validate.rules.phone import check_e164
+
+        if entry.rule == "phone.alphanumeric":
+            found = [v for v in ("abc123", "1234", "+0012345", "ABC") if check_e164(v) is not None]
+        else:
+            found = list(_example_numbers()[:3])
+            if entry.options.get("allow_template"):
+                found += list(TEMPLATES)
+        return [v for v in found if _fits(self.schema_gen, v)]
+
+    def minimal(self, value: dict[str, Any]) -> bool:
+        """Give ``value[name]`` a valid value for the entry that applies; False if none exists."""
+        if self.name not in value:
+            return True
+        for entry in self.entries:
+            if entry.applies(value):
+                found = self.valid_values(entry)
+                if not found:
+                    return False
+                value[self.name] = found[0]
+                return True
+        return True
+
+    def holds(self, value: dict[str, Any]) -> bool:
+        """Whether ``value[name]`` passes the entries that apply (no ERROR finding)."""
+        from contracttest.findings import Severity
+
+        if self.name not in value:
+            return True
+        for entry in self.entries:
+            for finding in entry.run(value[self.name], parent=value, property_name=self.name):
+                if finding.severity >= Severity.ERROR:
+                    return False
+        return True
+
+    def examples(self, base: dict[str, Any]) -> list[tuple[dict[str, Any], str]]:
+        """Valid objects exercising each entry (the sibling its ``when`` reads set to match)."""
+        from contracttest._pointer import MISSING
+
+        out: list[tuple[dict[str, Any], str]] = []
+        for entry in self.entries:
+            obj = dict(base)
+            cond = entry.when
+            if cond is not None:
+                if cond.equals is not MISSING:
+                    obj[cond.property] = cond.equals
+                elif cond.default is not None and cond.default != cond.not_equals:
+                    obj.pop(cond.property, None)
+            if not entry.applies(obj):
+                continue
+            for v in self.valid_values(entry):
+                candidate = {**obj, self.name: v}
+                if self.holds(candidate):
+                    out.append((candidate, f"{entry.rule}: {v!r}"))
+        return out
+
     def value_strategy(self, entry: RuleEntry) -> SearchStrategy[Any]:
         if entry.rule == "phone.alphanumeric":
             return alphanumeric_numbers(self.schema_gen)
