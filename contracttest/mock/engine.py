@@ -8,6 +8,7 @@ use); every generated response body is validated the same way before it is first
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
 import threading
@@ -16,6 +17,7 @@ import uuid
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
+from contracttest import _pointer
 from contracttest.errors import TargetError
 from contracttest.findings import Finding, Severity
 from contracttest.mock.errors import messages_for
@@ -35,6 +37,7 @@ __all__ = ["MockEngine", "MockRequest", "Reply"]
 log = logging.getLogger("contracttest.mock")
 
 _UPDATED_KEYS = ("updatedAt", "updated_at")
+_MAX_REPAIRS = 20
 
 
 @dataclass
@@ -82,6 +85,8 @@ class MockEngine:
         self._generated: dict[tuple[str, str], Any] = {}
         self._statuses: dict[str, str] = {}
         self._fill_views: dict[str, list[SchemaView]] = {}
+        self._loose: dict[int, bool] = {}
+        self._repaired: set[tuple[str, str]] = set()
         self._lock = threading.RLock()
 
     # ------------------------------------------------------------------ validation (the one door)
@@ -233,6 +238,7 @@ class MockEngine:
         server = ServerFields(str(uuid.uuid4()), self.id_name(res), req.org, now, now)
         for view in self.fill_views(res):
             body = view.fill(view.root, body, server, minimal=view.minimal)
+        body = self.representable(res, body)
         record = Record(server.id, req.org, self.store.next_seq(), now, now, body)
         self.store.insert(res.collection_key(req.match.path_params), record)
         return self.answer(res.create, record)
@@ -259,12 +265,56 @@ class MockEngine:
             for name in _UPDATED_KEYS:
                 if name in merged:
                     merged[name] = iso_ms(updated)
-            return replace(old, updated_us=updated, body=merged)
+            return replace(old, updated_us=updated, body=self.representable(res, merged))
 
         record = self.store.update(key, req.org, rid, change)
         if record is None:
             raise HTTPProblem(404, f"{_noun(res)} not found")
         return self.answer(req.match.operation, record)
+
+    def representable(self, res: Resource, body: dict[str, Any]) -> dict[str, Any]:
+        """``body`` without the parts no answer of the resource could hold.
+
+        Some specs make a value unanswerable: a ``oneOf`` whose branches all accept it once the
+        response schema is open (the full Vapi spec's smart-endpointing plans each list every
+        provider). A request passes (closed schemas tell the branches apart) but no answer echoing
+        it conforms. Such members are left out of the stored object, logged once; only response
+        schemas with undiscriminated unions are checked, so other specs pay nothing.
+        """
+        for op in (res.create, res.get, res.update, res.delete):
+            view = self.view(op)
+            if op is None or view is None or not self.loose(view):
+                continue
+            target = f"{op.label}:response:{self.success_status(op)}"
+            for _ in range(_MAX_REPAIRS):
+                found = self.findings(target, view.project(view.root, body), response=True)
+                pointers = [f.pointer for f in found if f.pointer]
+                if not found or not pointers:
+                    break
+                trial = _without(body, pointers[0])
+                if trial is None:
+                    break
+                after = self.findings(target, view.project(view.root, trial), response=True)
+                if len(after) >= len(found):
+                    break  # the member is required, or removing it does not help
+                if (op.key, pointers[0]) not in self._repaired:
+                    self._repaired.add((op.key, pointers[0]))
+                    log.info(
+                        "%s: the spec's response schema cannot hold %s (%s); it is left out",
+                        op.label,
+                        pointers[0],
+                        found[0].rule,
+                    )
+                body = trial
+        return body
+
+    def loose(self, view: SchemaView) -> bool:
+        """Whether a response schema has a union that is neither discriminated nor nullable."""
+        key = id(view)
+        got = self._loose.get(key)
+        if got is None:
+            got = self._loose[key] = _has_loose_union(view.root)
+        return got
 
     def merge(
         self, res: Resource, req: MockRequest, old: Record, patch: dict[str, Any]
@@ -369,6 +419,76 @@ def _success_status(op: Operation) -> str:
         return (0 if has_json else 1, 0 if preferred else 1, status)
 
     return min(ok, key=rank)
+
+
+_ALL_TYPES = frozenset({"object", "array", "string", "number", "boolean", "null"})
+
+
+def _branch_types(root: Any, node: Any) -> frozenset[str]:
+    """JSON types a union branch may accept (every type when it does not say)."""
+    for _ in range(50):
+        ref = node.get("$ref") if isinstance(node, dict) else None
+        if not isinstance(ref, str) or not ref.startswith("#"):
+            break
+        node = _pointer.resolve(root, ref[1:], {})
+    if not isinstance(node, dict):
+        return _ALL_TYPES
+    typ = node.get("type")
+    if isinstance(typ, str):
+        return frozenset({"number" if typ == "integer" else typ})
+    if isinstance(typ, list):
+        return frozenset("number" if t == "integer" else str(t) for t in typ)
+    if "properties" in node or "required" in node:
+        return frozenset({"object"})
+    return _ALL_TYPES
+
+
+def _has_loose_union(schema: Any) -> bool:
+    """Whether a schema has a ``oneOf``/``anyOf`` without a discriminator in which two branches
+    could accept a value of the same JSON type (so a value may match several)."""
+    stack = [schema]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            for key in ("oneOf", "anyOf"):
+                branches = node.get(key)
+                if not isinstance(branches, list) or "x-discriminator" in node:
+                    continue
+                seen: set[str] = set()
+                for branch in branches:
+                    types = _branch_types(schema, branch)
+                    if seen & types:
+                        return True
+                    seen |= types
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return False
+
+
+def _without(body: dict[str, Any], pointer: str) -> dict[str, Any] | None:
+    """A copy of ``body`` without the member or element at ``pointer`` (None when absent)."""
+    parts = _pointer.parts(pointer)
+    if not parts:
+        return None
+    out: Any = dict(body)
+    node = out
+    for i, part in enumerate(parts):
+        last = i == len(parts) - 1
+        if isinstance(node, dict) and part in node:
+            if last:
+                del node[part]
+                return out  # type: ignore[no-any-return]
+            node[part] = child = copy.copy(node[part])
+        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            if last:
+                del node[int(part)]
+                return out  # type: ignore[no-any-return]
+            node[int(part)] = child = copy.copy(node[int(part)])
+        else:
+            return None
+        node = child
+    return None
 
 
 def _looks_like_uuid(text: str) -> bool:

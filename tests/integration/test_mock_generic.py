@@ -235,3 +235,64 @@ def test_actions_answer_a_conforming_generated_body(
     assert r.status_code == 200
     assert not response_findings("stats", 200, r.json(), spec)
     assert r.json()["count"] == 5 and len(r.json()["top"]) == 1
+
+
+def test_members_no_answer_could_hold_are_left_out(
+    make_app: Callable[..., Any],
+    make_client: Callable[..., httpx.Client],
+    response_findings: Callable[..., list[Any]],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # Two plan variants that closed request schemas tell apart, but that both accept any plan
+    # once the response schema is open: no answer echoing the plan can match exactly one.
+    variants = {
+        "A": {
+            "type": "object",
+            "required": ["kind"],
+            "properties": {"kind": {"enum": ["a", "b"]}, "x": {"type": "string"}},
+        },
+        "B": {
+            "type": "object",
+            "required": ["kind"],
+            "properties": {"kind": {"enum": ["a", "b"]}, "y": {"type": "string"}},
+        },
+    }
+    plan = {"oneOf": [{"$ref": "#/components/schemas/A"}, {"$ref": "#/components/schemas/B"}]}
+    thing = {"type": "object", "properties": {"name": {"type": "string"}, "plan": plan}}
+    out = {
+        "type": "object",
+        "required": ["id"],
+        "properties": {"id": {"type": "string"}, "name": {"type": "string"}, "plan": plan},
+    }
+    doc = {
+        "openapi": "3.0.3",
+        "info": {"title": "things", "version": "1"},
+        "components": {"schemas": {**variants, "Thing": thing, "ThingOut": out}},
+        "paths": {
+            "/things": {
+                "post": {
+                    "operationId": "create",
+                    "requestBody": body("Thing"),
+                    "responses": answer({"$ref": "#/components/schemas/ThingOut"}, "201"),
+                }
+            },
+            "/things/{id}": {
+                "get": {
+                    "operationId": "get",
+                    "parameters": [
+                        {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
+                    ],
+                    "responses": answer({"$ref": "#/components/schemas/ThingOut"}),
+                }
+            },
+        },
+    }
+    spec = Spec(doc, source="<things>", sha256="0")
+    c = make_client(make_app(spec, check_responses=True))
+    caplog.set_level("INFO", logger="contracttest.mock")
+    r = c.post("/things", json={"name": "n", "plan": {"kind": "a", "x": "1"}})
+    assert r.status_code == 201, r.text
+    assert r.json()["name"] == "n" and "plan" not in r.json()
+    assert not response_findings("create", 201, r.json(), spec)
+    assert c.get(f"/things/{r.json()['id']}").json() == r.json()
+    assert "cannot hold /plan" in caplog.text
