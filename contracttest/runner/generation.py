@@ -127,10 +127,12 @@ class Generation:
 
     # -- strategies ------------------------------------------------------------------------
     def valid(self, target: str) -> SearchStrategy[Any]:
-        return self._cached("valid", target, self._build_valid)
+        got: SearchStrategy[Any] = self._cached("valid", target, self._build_valid)
+        return got
 
     def invalid(self, target: str) -> SearchStrategy[Labelled]:
-        return self._cached("invalid", target, self._build_invalid)
+        got: SearchStrategy[Labelled] = self._cached("invalid", target, self._build_invalid)
+        return got
 
     def boundary(self, target: str) -> list[tuple[Any, Violation | None]]:
         """Deterministic values at and just past each limit: (payload, violation or None)."""
@@ -151,7 +153,8 @@ class Generation:
     def _build_valid(self, target: str) -> SearchStrategy[Any]:
         from contracttest import strategies
 
-        return strategies.valid(self.spec, target)
+        built: SearchStrategy[Any] = strategies.valid(self.spec, target)
+        return built
 
     def _build_invalid(self, target: str) -> SearchStrategy[Labelled]:
         from contracttest import strategies
@@ -160,7 +163,8 @@ class Generation:
             payload, violation = _unpack(item)
             return Labelled(payload, violation)
 
-        return strategies.invalid(self.spec, target).map(label)
+        built: SearchStrategy[Labelled] = strategies.invalid(self.spec, target).map(label)
+        return built
 
     def _build_boundary(self, target: str) -> list[tuple[Any, Violation | None]]:
         from contracttest import strategies

@@ -151,13 +151,13 @@ class _Walker:
         closed = bool(declared) and not open_ and not union_open
         extra = node.get("additionalProperties")
         for key, sub in value.items():
-            p = _pointer.join(pointer, key)
+            where = _pointer.join(pointer, key)
             if key in declared:
-                yield from self.walk(declared[key], sub, p, depth + 1)
+                yield from self.walk(declared[key], sub, where, depth + 1)
             elif closed:
-                yield p
+                yield where
             elif isinstance(extra, dict) and extra:
-                yield from self.walk(extra, sub, p, depth + 1)
+                yield from self.walk(extra, sub, where, depth + 1)
 
     def _branches_for(self, node: dict[str, Any], value: Any, depth: int) -> list[Any]:
         out = []

@@ -1,0 +1,545 @@
+"""List checks: ``limit`` and pagination metadata add up, pages neither repeat nor skip items,
+filters (date ranges, search, equality) and sort order are honoured."""
+
+from __future__ import annotations
+
+import math
+import operator
+import time
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from contracttest.findings import truncate_value
+from contracttest.runner.case import Case
+from contracttest.runner.executor import (
+    Exchange,
+    Instance,
+    resource_id,
+)
+from contracttest.runner.scenario import (
+    MAX_PAGES,
+    Scenario,
+    _ensure_population,
+    _ids,
+    _instant,
+    _limit_param,
+    _max_limit,
+    _meta_number,
+    _page_param,
+    _same,
+    _show,
+    fetch_all,
+    list_items,
+)
+
+if TYPE_CHECKING:
+    from contracttest.mock.resources import Resource
+    from contracttest.openapi.model import Operation
+    from contracttest.runner.engine import Runner
+
+__all__ = ["filters", "pagination"]
+
+
+def pagination(runner: Runner, res: Resource, op: Operation) -> None:
+    sc = Scenario(runner, "stateful.pagination")
+    lim = _limit_param(op)
+    if lim is None:
+        runner.ctx.skip(op, sc.check, "the operation has no limit parameter")
+        return
+    if op.secured and not runner.plan.credentials:
+        runner.ctx.skip(op, sc.check, "no credentials (pass --token)")
+        return
+    if not runner.plan.read_only:
+        _ensure_population(runner, res, 5)
+    case, ex, all_items, meta = fetch_all(runner, sc, res, op)
+    if ex is None:
+        return
+    if all_items is None:
+        sc.fail(
+            case,
+            ex,
+            "pagination.no-items",
+            f"listing answered {ex.status} without an array of items",
+            expected="2xx with items",
+            actual=str(ex.status),
+        )
+        return
+    cap = _max_limit(runner, op, lim)
+    total = len(all_items)
+    complete = total < cap
+    if len(all_items) > cap:
+        sc.fail(
+            case,
+            ex,
+            "pagination.limit-ignored",
+            f"{lim}={cap} returned {len(all_items)} items",
+            pointer="",
+            expected=f"at most {cap}",
+            actual=str(len(all_items)),
+        )
+        return
+    sc.ok(op)
+    all_ids = _ids(all_items, res)
+    if len(set(all_ids)) != len(all_ids):
+        sc.fail(
+            case,
+            ex,
+            "pagination.duplicates",
+            "the list repeats items",
+            expected="each id once",
+            actual=f"{len(all_ids) - len(set(all_ids))} duplicate(s)",
+        )
+    if meta is not None and complete:
+        _meta_totals(sc, case, ex, meta, total, cap, 1)
+    for n in (1, 2):
+        case, ex = sc.step(op, query=((lim, n),), description=f"{lim}={n}")
+        if ex is None or not 200 <= ex.status < 300:
+            if ex is not None:
+                sc.fail(
+                    case,
+                    ex,
+                    "pagination.limit-failed",
+                    f"{lim}={n} answered {ex.status}",
+                    expected="2xx",
+                    actual=str(ex.status),
+                )
+            continue
+        items, _pmeta = list_items(ex.json())
+        if items is None:
+            continue
+        want = min(n, total) if complete else n
+        if len(items) > n:
+            sc.fail(
+                case,
+                ex,
+                "pagination.limit-ignored",
+                f"{lim}={n} returned {len(items)} items",
+                expected=f"at most {n}",
+                actual=str(len(items)),
+            )
+        elif len(items) != want:
+            sc.fail(
+                case,
+                ex,
+                "pagination.limit-short",
+                f"{lim}={n} returned {len(items)} items although {total} exist",
+                expected=str(want),
+                actual=str(len(items)),
+            )
+        else:
+            sc.ok(op)
+    page = _page_param(op)
+    if page is not None and meta is not None:
+        _pages(
+            runner,
+            sc,
+            res,
+            op,
+            lim,
+            page,
+            all_ids if complete else None,
+            total if complete else None,
+        )
+
+
+def _meta_totals(
+    sc: Scenario, case: Case, ex: Exchange, meta: dict[str, Any], total: int, limit: int, page: int
+) -> None:
+    checks = (
+        (("totalItems", "total", "totalCount", "total_items", "count"), total, "total items"),
+        (("itemsPerPage", "limit", "pageSize", "perPage", "per_page"), limit, "items per page"),
+        (("currentPage", "page", "pageNumber"), page, "current page"),
+    )
+    for names, want, label in checks:
+        got = _meta_number(meta, *names)
+        if got is None:
+            continue
+        if not _same(got, want):
+            key = next(n for n in names if n in meta)
+            sc.fail(
+                case,
+                ex,
+                "pagination.metadata",
+                f"metadata.{key} is {got!r}, but {label} is {want}",
+                pointer=f"/metadata/{key}",
+                expected=str(want),
+                actual=truncate_value(got),
+            )
+    pages_total = math.ceil(total / limit) if limit > 0 else 0
+    tp = _meta_number(meta, "totalPages", "total_pages", "pageCount", "pages")
+    if tp is not None and not _same(tp, pages_total):
+        sc.fail(
+            case,
+            ex,
+            "pagination.metadata",
+            f"metadata.totalPages is {tp!r} for {total} items at {limit} per page",
+            pointer="/metadata/totalPages",
+            expected=str(pages_total),
+            actual=truncate_value(tp),
+        )
+    hn = _meta_number(meta, "hasNextPage", "has_next_page", "hasMore", "has_more")
+    if hn is not None and hn is not (page < pages_total):
+        sc.fail(
+            case,
+            ex,
+            "pagination.metadata",
+            f"metadata.hasNextPage is {hn!r} on page {page} of {pages_total}",
+            pointer="/metadata/hasNextPage",
+            expected=str(page < pages_total).lower(),
+            actual=truncate_value(hn),
+        )
+
+
+def _pages(
+    runner: Runner,
+    sc: Scenario,
+    res: Resource,
+    op: Operation,
+    lim: str,
+    page_name: str,
+    all_ids: list[str] | None,
+    total: int | None,
+) -> None:
+    size = 2
+    seen: list[str] = []
+    reported_total: Any = None
+    page = 1
+    last_page = None
+    while page <= MAX_PAGES:
+        case, ex = sc.step(
+            op, query=((lim, size), (page_name, page)), description=f"page {page} of {size}"
+        )
+        if ex is None:
+            return
+        if not 200 <= ex.status < 300:
+            sc.fail(
+                case,
+                ex,
+                "pagination.page-failed",
+                f"page {page} answered {ex.status}",
+                expected="2xx",
+                actual=str(ex.status),
+            )
+            return
+        items, meta = list_items(ex.json())
+        if items is None:
+            return
+        ids = _ids(items, res)
+        t = _meta_number(meta or {}, "totalItems", "total", "totalCount", "total_items")
+        if reported_total is None:
+            reported_total = t
+        elif t is not None and not _same(t, reported_total):
+            sc.fail(
+                case,
+                ex,
+                "pagination.metadata",
+                f"totalItems changed between pages ({reported_total} then {t})",
+                pointer="/metadata/totalItems",
+                expected=str(reported_total),
+                actual=str(t),
+            )
+        effective_total = (
+            total
+            if total is not None
+            else (int(t) if isinstance(t, (int, float)) and not isinstance(t, bool) else None)
+        )
+        if effective_total is not None:
+            want = max(0, min(size, effective_total - (page - 1) * size))
+            if len(items) != want:
+                sc.fail(
+                    case,
+                    ex,
+                    "pagination.page-size",
+                    f"page {page} ({lim}={size}) has {len(items)} items; with {effective_total} items it should have {want}",
+                    expected=str(want),
+                    actual=str(len(items)),
+                )
+            else:
+                sc.ok(op)
+            if meta is not None:
+                _meta_totals(sc, case, ex, meta, effective_total, size, page)
+            last_page = math.ceil(effective_total / size) if size else 0
+        dup = [i for i in ids if i in seen]
+        if dup:
+            sc.fail(
+                case,
+                ex,
+                "pagination.overlap",
+                f"page {page} repeats {len(dup)} item(s) of earlier pages",
+                expected="no item on two pages",
+                actual=", ".join(dup[:3]),
+            )
+        seen.extend(i for i in ids if i not in seen)
+        if not items or (last_page is not None and page >= last_page):
+            break
+        page += 1
+    if all_ids is not None and (last_page is None or last_page <= MAX_PAGES):
+        missing = [i for i in all_ids if i not in seen]
+        if missing:
+            sc.fail(
+                case,
+                ex,
+                "pagination.skipped",
+                f"paging through {op.path} never shows {len(missing)} item(s) the full list has",
+                expected="every item on some page",
+                actual=", ".join(missing[:3]),
+            )
+    if last_page is not None and last_page < MAX_PAGES:
+        beyond = last_page + 1
+        case, ex = sc.step(
+            op, query=((lim, size), (page_name, beyond)), description=f"page {beyond}, past the end"
+        )
+        if ex is not None and 200 <= ex.status < 300:
+            items, _m = list_items(ex.json())
+            if items:
+                sc.fail(
+                    case,
+                    ex,
+                    "pagination.past-end",
+                    f"page {beyond} is past the last page ({last_page}) but has "
+                    f"{len(items)} item(s)",
+                    expected="0 items",
+                    actual=str(len(items)),
+                )
+            else:
+                sc.ok(op)
+
+
+# ---------------------------------------------------------------------------------- filters
+_RANGE: tuple[tuple[str, Callable[[datetime, datetime], bool]], ...] = (
+    ("Gt", operator.gt),
+    ("Ge", operator.ge),
+    ("Lt", operator.lt),
+    ("Le", operator.le),
+)
+
+
+def filters(runner: Runner, res: Resource, op: Operation) -> None:
+    sc = Scenario(runner, "stateful.filters")
+    if op.secured and not runner.plan.credentials:
+        runner.ctx.skip(op, sc.check, "no credentials (pass --token)")
+        return
+    names = {p.name for p in op.parameters if p.location == "query"}
+    newest: Instance | None = None
+    older: list[Instance] = []
+    if not runner.plan.read_only:
+        older = _ensure_population(runner, res, 2)
+        time.sleep(0.02)
+        newest = runner.fixtures.fresh(
+            res, runner.fixtures.tags(res)[0] if runner.fixtures.tags(res) else None
+        )
+        if newest is not None:
+            older = [i for i in older if i.id != newest.id]
+    _case, _ex, items, _meta = fetch_all(runner, sc, res, op)
+    if items is None:
+        return
+    by_id = {resource_id(res, i): i for i in items if isinstance(i, dict)}
+    b: Any
+    if newest is not None:
+        b = by_id.get(newest.id) or newest.created
+    else:
+        b = next(iter(by_id.values()), None)
+    if not isinstance(b, dict):
+        runner.ctx.skip(op, sc.check, "no resource to filter on")
+        return
+    bid = resource_id(res, b)
+    a_ids = {i.id for i in older} if not runner.plan.read_only else set()
+    tested = False
+    for field_name, value in b.items():
+        pivot = _instant(value)
+        if pivot is None:
+            continue
+        for suffix, cmp in _RANGE:
+            pname = f"{field_name}{suffix}"
+            if pname not in names:
+                continue
+            tested = True
+            fcase, fex, fitems, _m = fetch_all(runner, sc, res, op, extra=((pname, value),))
+            if fex is None or fitems is None:
+                if fex is not None:
+                    sc.fail(
+                        fcase,
+                        fex,
+                        "filters.failed",
+                        f"{pname} answered {fex.status}",
+                        expected="2xx",
+                        actual=str(fex.status),
+                    )
+                continue
+            fids = _ids(fitems, res)
+            should = cmp(pivot, pivot)
+            if should and bid not in fids:
+                sc.fail(
+                    fcase,
+                    fex,
+                    "filters.excludes-match",
+                    f"{pname}={value} drops the item whose {field_name} is exactly {value}",
+                    expected=f"item {bid} included",
+                    actual="missing",
+                )
+                continue
+            if not should and bid in fids:
+                sc.fail(
+                    fcase,
+                    fex,
+                    "filters.ignored",
+                    f"{pname}={value} still returns the item whose {field_name} is {value}",
+                    expected=f"item {bid} excluded",
+                    actual="included",
+                )
+                continue
+            wrong = [
+                i
+                for i in fitems
+                if isinstance(i, dict) and _outside(_instant(i.get(field_name)), pivot, cmp)
+            ]
+            if wrong:
+                sc.fail(
+                    fcase,
+                    fex,
+                    "filters.ignored",
+                    f"{pname}={value} returns {len(wrong)} item(s) outside the range",
+                    expected=f"every {field_name} {suffix.lower()} {value}",
+                    actual=_show(wrong[0].get(field_name)),
+                )
+                continue
+            if suffix in ("Lt",) and a_ids:
+                earlier = [
+                    i
+                    for i in a_ids
+                    if i in by_id and _before(_instant(by_id[i].get(field_name)), pivot)
+                ]
+                missing = [i for i in earlier if i not in fids]
+                if missing:
+                    sc.fail(
+                        fcase,
+                        fex,
+                        "filters.excludes-match",
+                        f"{pname}={value} drops older item(s)",
+                        expected="older items included",
+                        actual=", ".join(missing[:3]),
+                    )
+                    continue
+            sc.ok(op)
+    if "search" in names:
+        term = b.get("name") if isinstance(b.get("name"), str) and b.get("name") else None
+        if term:
+            tested = True
+            scase, sex, sitems, _m = fetch_all(runner, sc, res, op, extra=(("search", term),))
+            if sitems is not None and sex is not None:
+                sids = _ids(sitems, res)
+                unrelated = [i for i in sitems if isinstance(i, dict) and not _contains(i, term)]
+                if bid not in sids:
+                    sc.fail(
+                        scase,
+                        sex,
+                        "filters.search-misses",
+                        f"search={term!r} does not find the item named {term!r}",
+                        expected=f"item {bid}",
+                        actual=f"{len(sids)} items",
+                    )
+                elif unrelated:
+                    sc.fail(
+                        scase,
+                        sex,
+                        "filters.search-ignored",
+                        f"search={term!r} returns {len(unrelated)} item(s) that do not contain it",
+                        expected="only matching items",
+                        actual=f"{len(sitems)} items",
+                    )
+                else:
+                    sc.ok(op)
+    for p in op.parameters:
+        if p.location != "query" or p.name not in b or p.name in ("limit", "page", "search"):
+            continue
+        value = b[p.name]
+        if not isinstance(value, (str, int, float, bool)) or _instant(value) is not None:
+            continue
+        tested = True
+        ecase, eex, eitems, _m = fetch_all(runner, sc, res, op, extra=((p.name, value),))
+        if eitems is None or eex is None:
+            continue
+        other = [
+            i for i in eitems if isinstance(i, dict) and p.name in i and not _same(i[p.name], value)
+        ]
+        if other:
+            sc.fail(
+                ecase,
+                eex,
+                "filters.ignored",
+                f"{p.name}={value!r} returns items with another {p.name}",
+                expected=f"every {p.name} = {value!r}",
+                actual=_show(other[0][p.name]),
+            )
+        elif bid not in _ids(eitems, res):
+            sc.fail(
+                ecase,
+                eex,
+                "filters.excludes-match",
+                f"{p.name}={value!r} drops a matching item",
+                expected=f"item {bid}",
+                actual="missing",
+            )
+        else:
+            sc.ok(op)
+    if "sortOrder" in names:
+        tested = True
+        _sort(runner, sc, res, op)
+    if not tested:
+        runner.ctx.skip(op, sc.check, "the operation has no filter the runner can exercise")
+
+
+def _outside(
+    value: datetime | None, pivot: datetime, cmp: Callable[[datetime, datetime], bool]
+) -> bool:
+    return value is not None and not cmp(value, pivot)
+
+
+def _before(a: datetime | None, b: datetime) -> bool:
+    return a is not None and a < b
+
+
+def _contains(item: dict[str, Any], term: str) -> bool:
+    low = term.lower()
+    for v in item.values():
+        if isinstance(v, str) and low in v.lower():
+            return True
+        if isinstance(v, dict) and _contains(v, term):
+            return True
+    return False
+
+
+def _sort(runner: Runner, sc: Scenario, res: Resource, op: Operation) -> None:
+    extra: tuple[tuple[str, Any], ...] = ()
+    if any(p.name == "sortBy" for p in op.parameters):
+        extra = (("sortBy", "createdAt"),)
+    for order in ("ASC", "DESC"):
+        case, ex, items, meta = fetch_all(runner, sc, res, op, extra=(("sortOrder", order), *extra))
+        if items is None or ex is None:
+            continue
+        stamps = [_instant(i.get("createdAt")) for i in items if isinstance(i, dict)]
+        values = [s for s in stamps if s is not None]
+        ordered = sorted(values, reverse=order == "DESC")
+        if values != ordered:
+            sc.fail(
+                case,
+                ex,
+                "filters.sort-ignored",
+                f"sortOrder={order} does not order the items by createdAt",
+                expected=f"createdAt {'ascending' if order == 'ASC' else 'descending'}",
+                actual="unordered",
+            )
+            continue
+        if meta is not None and "sortOrder" in meta and meta["sortOrder"] != order:
+            sc.fail(
+                case,
+                ex,
+                "pagination.metadata",
+                f"metadata.sortOrder is {meta['sortOrder']!r} for sortOrder={order}",
+                pointer="/metadata/sortOrder",
+                expected=order,
+                actual=truncate_value(meta["sortOrder"]),
+            )
+            continue
+        sc.ok(op)
