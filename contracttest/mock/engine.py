@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from contracttest import _pointer
-from contracttest.errors import TargetError
+from contracttest.errors import ContractTestError, TargetError
 from contracttest.findings import Finding, Severity
 from contracttest.mock.errors import messages_for
 from contracttest.mock.listing import ListPlan
@@ -308,6 +308,13 @@ class MockEngine:
                 body = trial
         return body
 
+    def _generated_examples(self, target: str, n: int = 10) -> list[Any]:
+        try:
+            return _draw(self.spec, target, n)
+        except ContractTestError as exc:  # unsatisfiable schema, or Hypothesis gave up
+            log.warning("no generated example for %s: %s", target, exc)
+            return []
+
     def loose(self, view: SchemaView) -> bool:
         """Whether a response schema has a union that is neither discriminated nor nullable."""
         key = id(view)
@@ -399,6 +406,12 @@ class MockEngine:
         value = view.project(view.root, view.minimal(view.root))
         if not self.findings(target, value, response=True):
             return value
+        # The simple builder misses what only a real generator gets right (patterns it cannot
+        # read, semantic rules): draw from contracttest's generators, validated the same way.
+        for drawn in self._generated_examples(target):
+            drawn = view.project(view.root, drawn)
+            if not self.findings(target, drawn, response=True):
+                return drawn
         log.warning(
             "could not build a conformant %s body for %s; answering a best effort", status, op.label
         )
@@ -441,6 +454,12 @@ def _branch_types(root: Any, node: Any) -> frozenset[str]:
     if "properties" in node or "required" in node:
         return frozenset({"object"})
     return _ALL_TYPES
+
+
+def _draw(spec: Spec, target: str, n: int) -> list[Any]:
+    from contracttest.strategies import examples, valid
+
+    return examples(valid(spec, target), n, seed=0)
 
 
 def _has_loose_union(schema: Any) -> bool:
