@@ -167,7 +167,7 @@ def registered_rules() -> dict[str, Rule]:
     return dict(_REGISTRY)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: built for every rule call, and frozen init is 3x slower
 class RuleContext:
     """Where a rule runs and how it is configured.
 

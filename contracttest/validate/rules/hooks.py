@@ -306,11 +306,29 @@ def check_hooks(hooks: object, pointer: str = "") -> Iterator[HookIssue]:
         yield from check_hook(hooks, pointer)
 
 
+def _issues_by_rule(value: Any, ctx: RuleContext) -> dict[str, list[HookIssue]]:
+    """`check_hooks` once per value and walk: the six hook rules share the result.
+
+    The validator passes a per-walk ``memo`` dict in ``ctx.settings``; without one (a direct call)
+    the check simply runs again.
+    """
+    memo = ctx.settings.get("memo") if isinstance(ctx.settings, dict) else None
+    key = ("hooks", id(value))
+    if isinstance(memo, dict):
+        got = memo.get(key)
+        if got is not None and got[0] is value:
+            return got[1]  # type: ignore[no-any-return]
+    grouped: dict[str, list[HookIssue]] = {}
+    for issue in check_hooks(value):
+        grouped.setdefault(issue.rule, []).append(issue)
+    if isinstance(memo, dict):
+        memo[key] = (value, grouped)  # keep value alive so its id cannot be reused in this walk
+    return grouped
+
+
 def _hook_rule(rule_id: str) -> RuleFunction:
     def hook_rule(value: Any, ctx: RuleContext) -> Iterator[Finding]:
-        for issue in check_hooks(value):
-            if issue.rule != rule_id:
-                continue
+        for issue in _issues_by_rule(value, ctx).get(rule_id, ()):
             # The table's severity is a ceiling: an issue that is only a warning stays one.
             yield ctx.finding(
                 issue.message,
