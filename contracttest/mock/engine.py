@@ -8,7 +8,6 @@ use); every generated response body is validated the same way before it is first
 
 from __future__ import annotations
 
-import copy
 import json
 import logging
 import threading
@@ -17,12 +16,12 @@ import uuid
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from contracttest import _pointer
 from contracttest.errors import ContractTestError, TargetError
 from contracttest.findings import Finding, Severity
 from contracttest.mock.errors import messages_for
 from contracttest.mock.listing import ListPlan
 from contracttest.mock.parsing import HTTPProblem
+from contracttest.mock.repair import has_loose_union, without
 from contracttest.mock.resources import Resource, ResourceMap, infer_resources
 from contracttest.mock.responses import SchemaView, ServerFields, iso_ms
 from contracttest.mock.store import Record, Store
@@ -291,7 +290,7 @@ class MockEngine:
                 pointers = [f.pointer for f in found if f.pointer]
                 if not found or not pointers:
                     break
-                trial = _without(body, pointers[0])
+                trial = without(body, pointers[0])
                 if trial is None:
                     break
                 after = self.findings(target, view.project(view.root, trial), response=True)
@@ -320,7 +319,7 @@ class MockEngine:
         key = id(view)
         got = self._loose.get(key)
         if got is None:
-            got = self._loose[key] = _has_loose_union(view.root)
+            got = self._loose[key] = has_loose_union(view.root)
         return got
 
     def merge(
@@ -434,80 +433,10 @@ def _success_status(op: Operation) -> str:
     return min(ok, key=rank)
 
 
-_ALL_TYPES = frozenset({"object", "array", "string", "number", "boolean", "null"})
-
-
-def _branch_types(root: Any, node: Any) -> frozenset[str]:
-    """JSON types a union branch may accept (every type when it does not say)."""
-    for _ in range(50):
-        ref = node.get("$ref") if isinstance(node, dict) else None
-        if not isinstance(ref, str) or not ref.startswith("#"):
-            break
-        node = _pointer.resolve(root, ref[1:], {})
-    if not isinstance(node, dict):
-        return _ALL_TYPES
-    typ = node.get("type")
-    if isinstance(typ, str):
-        return frozenset({"number" if typ == "integer" else typ})
-    if isinstance(typ, list):
-        return frozenset("number" if t == "integer" else str(t) for t in typ)
-    if "properties" in node or "required" in node:
-        return frozenset({"object"})
-    return _ALL_TYPES
-
-
 def _draw(spec: Spec, target: str, n: int) -> list[Any]:
     from contracttest.strategies import examples, valid
 
     return examples(valid(spec, target), n, seed=0)
-
-
-def _has_loose_union(schema: Any) -> bool:
-    """Whether a schema has a ``oneOf``/``anyOf`` without a discriminator in which two branches
-    could accept a value of the same JSON type (so a value may match several)."""
-    stack = [schema]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, dict):
-            for key in ("oneOf", "anyOf"):
-                branches = node.get(key)
-                if not isinstance(branches, list) or "x-discriminator" in node:
-                    continue
-                seen: set[str] = set()
-                for branch in branches:
-                    types = _branch_types(schema, branch)
-                    if seen & types:
-                        return True
-                    seen |= types
-            stack.extend(node.values())
-        elif isinstance(node, list):
-            stack.extend(node)
-    return False
-
-
-def _without(body: dict[str, Any], pointer: str) -> dict[str, Any] | None:
-    """A copy of ``body`` without the member or element at ``pointer`` (None when absent)."""
-    parts = _pointer.parts(pointer)
-    if not parts:
-        return None
-    out: Any = dict(body)
-    node = out
-    for i, part in enumerate(parts):
-        last = i == len(parts) - 1
-        if isinstance(node, dict) and part in node:
-            if last:
-                del node[part]
-                return out  # type: ignore[no-any-return]
-            node[part] = child = copy.copy(node[part])
-        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
-            if last:
-                del node[int(part)]
-                return out  # type: ignore[no-any-return]
-            node[int(part)] = child = copy.copy(node[int(part)])
-        else:
-            return None
-        node = child
-    return None
 
 
 def _looks_like_uuid(text: str) -> bool:

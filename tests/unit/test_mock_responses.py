@@ -187,9 +187,9 @@ def test_minimal_survives_recursion() -> None:
 
 @pytest.mark.parametrize("pattern", ["^\\p{L}+$", "(?=x)", "[", "^(?!a)b(?<=c)$"])
 def test_unsupported_patterns_give_up_cleanly(pattern: str) -> None:
-    from contracttest.mock.responses import _pattern_example
+    from contracttest.mock.patterns import pattern_example
 
-    assert _pattern_example(pattern) is None
+    assert pattern_example(pattern) is None
 
 
 def test_projection_keeps_credentials_out_of_answers() -> None:
