@@ -8,6 +8,7 @@ use); every generated response body is validated the same way before it is first
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import threading
@@ -18,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from contracttest.errors import ContractTestError, TargetError
 from contracttest.findings import Finding, Severity
-from contracttest.mock.errors import messages_for
+from contracttest.mock.errors import MAX_MESSAGES, messages_for
 from contracttest.mock.listing import ListPlan
 from contracttest.mock.parsing import HTTPProblem
 from contracttest.mock.repair import has_loose_union, without
@@ -100,7 +101,9 @@ class MockEngine:
             self._validators[key] = validator
         if validator.is_valid(payload):
             return []
-        return [f for f in validator.iter_findings(payload) if f.severity >= Severity.ERROR]
+        errors = (f for f in validator.iter_findings(payload) if f.severity >= Severity.ERROR)
+        # A huge invalid payload can break a rule a million times; the answer names MAX_MESSAGES.
+        return list(itertools.islice(errors, MAX_MESSAGES))
 
     def reject(self, findings: list[Finding], *, parameter: bool = False) -> HTTPProblem:
         """400 with one message per finding."""
