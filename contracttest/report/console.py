@@ -155,7 +155,7 @@ class ConsoleReporter:
             result.verdict
         ]
         if self.quiet:
-            self.console.print(Text(verdict_line(result), style=style))
+            self.console.print(Text(verdict_line(result), style=style), soft_wrap=True)
             return
         table = Table(title="Checks", title_justify="left", show_lines=False)
         table.add_column("check")
@@ -215,4 +215,4 @@ class ConsoleReporter:
                     style="dim",
                 )
             )
-        self.console.print(Text(verdict_line(result), style=style))
+        self.console.print(Text(verdict_line(result), style=style), soft_wrap=True)

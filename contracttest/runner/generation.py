@@ -236,7 +236,12 @@ def _unpack(item: Any) -> tuple[Any, Violation]:
         label = getattr(item, "violation", None)
     rule = str(getattr(label, "rule", "") or "invalid")
     pointer = str(getattr(label, "pointer", "") or "")
-    message = str(getattr(label, "message", "") or getattr(label, "description", "") or "")
+    message = str(
+        getattr(label, "message", "")
+        or getattr(label, "description", "")
+        or getattr(item, "description", "")
+        or ""
+    )
     expected = getattr(label, "expected", None)
     return payload, Violation(rule, pointer, message, field_names(pointer, message, expected))
 
