@@ -296,7 +296,6 @@ def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
         return None
     from contracttest.pytest._drive import drive
 
-    __tracebackhide__ = True
     drive(pyfuncitem, slot, runtime_of(pyfuncitem.config))
     return True
 

@@ -313,7 +313,6 @@ def _caller(item: pytest.Function, argname: str) -> Callable[[ContractCase], Any
     fn = item.obj
 
     def call(case: ContractCase) -> Any:
-        __tracebackhide__ = True
         return fn(**{**base, argname: case})
 
     return call
@@ -334,7 +333,6 @@ def _unwrap_flaky(exc: BaseException) -> BaseException | None:
 
 def drive(item: pytest.Function, slot: OperationSlot, runtime: Runtime) -> None:
     """Run a generated contract test: one call of the test function per Hypothesis example."""
-    __tracebackhide__ = True
     seed = item_seed(runtime.seed, item.nodeid)
     try:
         endpoint = runtime.endpoint(slot.spec_key)
@@ -359,7 +357,6 @@ def drive(item: pytest.Function, slot: OperationSlot, runtime: Runtime) -> None:
 def _explore(
     factory: CaseFactory, call: Callable[[ContractCase], Any], *, max_examples: int, seed: int
 ) -> None:
-    __tracebackhide__ = True
     import warnings
 
     from hypothesis import HealthCheck, Phase, Verbosity, given, settings
@@ -387,7 +384,6 @@ def _explore(
     @hseed(seed)
     @given(strategy)
     def run(draw: Any) -> None:
-        __tracebackhide__ = True
         call(factory.build(draw))
 
     with warnings.catch_warnings():

@@ -10,6 +10,7 @@ curl line takes the token from ``$CONTRACTTEST_TOKEN``, never inline.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -39,7 +40,8 @@ def _indent(text: str, prefix: str) -> str:
 
 
 def _finding_lines(f: Finding) -> list[str]:
-    lines = [f"{f.rule} at {f.path} (pointer {f.pointer or '/'!s})", f"  {f.message}"]
+    where = f" at {f.path} (pointer {f.pointer})" if f.pointer else ""
+    lines = [f"{f.rule}{where}", f"  {f.message}"]
     if f.expected is not None:
         lines.append(f"  expected: {f.expected}")
     if f.actual is not None:
@@ -94,6 +96,14 @@ class ContractCheckFailed(AssertionError):
         self.seed = seed
         super().__init__(self.render())
 
+    def _distinct(self) -> list[tuple[Failure, int]]:
+        """One failure per check, rule and place (array indexes ignored), with how many it stands for."""
+        out: dict[tuple[str, str, str], list[Failure]] = {}
+        for f in self.failures:
+            place = re.sub(r"/\d+(?=/|$)", "/*", f.finding.pointer)
+            out.setdefault((f.check, f.finding.rule, place), []).append(f)
+        return [(group[0], len(group)) for group in out.values()]
+
     @property
     def checks(self) -> list[str]:
         return list(dict.fromkeys(f.check for f in self.failures))
@@ -103,14 +113,22 @@ class ContractCheckFailed(AssertionError):
         return list(dict.fromkeys(f.finding.rule for f in self.failures))
 
     def render(self) -> str:
-        n = len(self.failures)
+        n = len(self.checks)
         head = (
             f"{self.operation} broke the contract: {n} failing check{'s' if n != 1 else ''} "
             f"({', '.join(self.checks)})"
         )
-        blocks = [render_failure(f) for f in self.failures[:SHOWN_FAILURES]]
-        if n > SHOWN_FAILURES:
-            blocks.append(f"... and {n - SHOWN_FAILURES} more (see the contract report)")
+        distinct = self._distinct()
+        blocks = []
+        for failure, count in distinct[:SHOWN_FAILURES]:
+            text = render_failure(failure)
+            if count > 1:
+                text += f"\n  ({count - 1} more like it at other array indexes)"
+            blocks.append(text)
+        if len(distinct) > SHOWN_FAILURES:
+            blocks.append(
+                f"... and {len(distinct) - SHOWN_FAILURES} more (see the contract report)"
+            )
         text = head + "\n\n" + "\n\n".join(blocks)
         if self.seed is not None:
             text += f"\n\nseed {self.seed}: rerun with --contract-seed {self.seed}"

@@ -41,6 +41,7 @@ def _import_heavy_modules_once() -> None:
     import contracttest.report.junit
     import contracttest.report.markdown
     import contracttest.runner.engine
+    import contracttest.strategies
     import contracttest.validate  # noqa: F401
     from contracttest.runner.registry import checks_info
 
