@@ -414,69 +414,99 @@ def boundary_cases(
     target: Target,
     *,
     limit: int | None = 2000,
+    variants_limit: int | None = None,
     report: BoundaryReport | None = None,
 ) -> Iterator[Case]:
     """The boundary phase of ``target``: valid cases at each limit and invalid ones past it.
 
+    Three passes: the minimal payload (with every violation it can carry), one valid payload per
+    union variant (every variant is reached), then each constraint at its limits (with the
+    violations just past them).
+
     Args:
         generator: the spec's generator (`contracttest.generate.core.generator_for`).
         target: the target.
-        limit: stop after this many cases (None: all of them).
+        limit: stop the limits pass after this many cases (None: all of them).
+        variants_limit: the same for the variants pass (None, the default: every variant).
         report: filled with counts and the cases the validator did not confirm.
 
     Yields:
         `Case` records, the minimal valid payload first; each checked by the validator.
     """
-    from contracttest.generate.negative import accepts, apply, mutations
-
     plan = generator.plan(target)
     if not isinstance(plan.root, Gen):
         return
     report = report if report is not None else BoundaryReport()
-    validator = generator.validator(target)
     table = generator.semantic.table if generator.semantic is not None else None
-    method = validator.length_method
-    emitted = 0
-    seen_valid: set[str] = set()
-    seen_invalid: set[tuple[str, str, str]] = set()
+    run = _Run(generator, target, plan.root, table, report)
     base = minimal(plan.root)
-    sources: Iterator[tuple[Any, str, str]] = iter(())
-    if base is not NO_VALUE:
-        sources = _chain(
-            [(base, "", "minimal payload")],
-            _Walk(method, table, variants_only=True).values(plan.root, ""),
-            _Walk(method, table).values(plan.root, ""),
-        )
-    for value, site, what in sources:
-        if limit is not None and emitted >= limit:
-            return
-        text = repr(value)
-        if text in seen_valid:
-            continue
-        seen_valid.add(text)
-        if not validator.is_valid(value):
-            report.discarded.append((what, "the validator rejects this valid case"))
-            continue
-        report.valid += 1
-        emitted += 1
-        yield Case(target.key, value, None, what)
-        for m in mutations(plan.root, value, table=table, length_method=method):
-            if not (m.pointer == site or m.pointer.startswith(site + "/") or not site):
-                continue
-            key = (m.rule, m.pointer, repr(m.value))
-            if key in seen_invalid:
-                continue
-            seen_invalid.add(key)
+    if base is NO_VALUE:
+        return
+    yield from run.emit([(base, "", "minimal payload")], None, deep=True)
+    method = run.method
+    yield from run.emit(
+        _Walk(method, table, variants_only=True).values(plan.root, ""), variants_limit, deep=False
+    )
+    yield from run.emit(_Walk(method, table).values(plan.root, ""), limit, deep=True)
+
+
+class _Run:
+    def __init__(
+        self,
+        generator: Generator,
+        target: Target,
+        root: Gen,
+        table: RuleTable | None,
+        report: BoundaryReport,
+    ) -> None:
+        self.target = target
+        self.root = root
+        self.table = table
+        self.report = report
+        self.validator = generator.validator(target)
+        self.method: str = self.validator.length_method
+        self.seen_valid: set[str] = set()
+        self.seen_invalid: set[tuple[str, str, str]] = set()
+
+    def emit(
+        self, sources: Iterable[tuple[Any, str, str]], limit: int | None, *, deep: bool
+    ) -> Iterator[Case]:
+        from contracttest.generate.negative import accepts, apply, mutations
+
+        emitted = 0
+        for value, site, what in sources:
             if limit is not None and emitted >= limit:
                 return
-            bad = apply(value, m)
-            if not accepts(validator.findings(bad), m.violation, semantic=m.semantic):
-                report.discarded.append((f"{m.what} at {m.pointer or '/'}", "label not confirmed"))
+            text = repr(value)
+            if text in self.seen_valid:
                 continue
-            report.invalid += 1
-            report.rules.add(m.rule)
+            self.seen_valid.add(text)
+            if not self.validator.is_valid(value):
+                self.report.discarded.append((what, "the validator rejects this valid case"))
+                continue
+            self.report.valid += 1
             emitted += 1
-            yield Case(target.key, bad, m.violation, f"{m.what} ({what})")
+            yield Case(self.target.key, value, None, what)
+            if not deep:
+                continue
+            found = mutations(
+                self.root, value, table=self.table, length_method=self.method, at=site or None
+            )
+            for m in found:
+                key = (m.rule, m.pointer, repr(m.value))
+                if key in self.seen_invalid:
+                    continue
+                self.seen_invalid.add(key)
+                bad = apply(value, m)
+                if not accepts(self.validator.findings(bad), m.violation, semantic=m.semantic):
+                    self.report.discarded.append(
+                        (f"{m.what} at {m.pointer or '/'}", "label not confirmed")
+                    )
+                    continue
+                self.report.invalid += 1
+                self.report.rules.add(m.rule)
+                emitted += 1
+                yield Case(self.target.key, bad, m.violation, f"{m.what} ({what})")
 
 
 def _chain(*parts: Iterable[tuple[Any, str, str]]) -> Iterator[tuple[Any, str, str]]:

@@ -58,6 +58,8 @@ DELETE: Any = object()
 """Replacement meaning "remove the member at the pointer"."""
 
 UNKNOWN_PROPERTY = "unexpectedProperty"
+MAX_PROBED_LENGTH = 10_000
+"""Longer limits (``maxLength: 100000`` on a prompt) are not probed character by character."""
 CHECKED_FORMATS = {
     "uuid": "not-a-uuid",
     "date-time": "not a date-time",
@@ -193,6 +195,16 @@ def accepts(findings: Sequence[Finding], violation: Violation, *, semantic: bool
 class _Walk:
     table: RuleTable | None
     length_method: str
+    focus: str | None = None
+    """Only mutations at or under this pointer (the walk skips everything else)."""
+
+    def under(self, pointer: str) -> bool:
+        f = self.focus
+        return f is None or pointer == f or pointer.startswith(f + "/")
+
+    def toward(self, pointer: str) -> bool:
+        f = self.focus
+        return f is None or self.under(pointer) or pointer == "" or f.startswith(pointer + "/")
 
     def sites(
         self, gen: Gen, value: Any, pointer: str, tag_prop: str | None = None
@@ -200,11 +212,21 @@ class _Walk:
         """Every mutation of ``value`` (and of what it contains) that the plan ``gen`` allows."""
         while isinstance(gen, (FilterGen, RuleGen)) and gen.inner is not None:
             gen = gen.inner
-        yield from local(gen, value, pointer, self.length_method)
+        if not self.toward(pointer):
+            return
+        if self.under(pointer):
+            yield from local(gen, value, pointer, self.length_method)
         if isinstance(gen, UnionGen):
             branch, prop = pick_branch(gen, value)
-            if branch is not None:
-                yield from self.sites(branch, value, pointer, prop)
+            pins = _pins(gen, branch) if branch is not None else None
+            if branch is not None and pins is not None:
+                pinned = {_pointer.join(pointer, p) for p in pins}
+                for m in self.sites(branch, value, pointer, prop):
+                    # a value changed in place may fit another branch of a plain union, or be
+                    # judged by the one it now fits best: only the union's own mutations are sure
+                    if gen.discriminator is None and (m.pointer == pointer or m.pointer in pinned):
+                        continue
+                    yield m
         elif isinstance(gen, ObjectGen) and isinstance(value, dict):
             yield from self.object_sites(gen, value, pointer, tag_prop)
         elif isinstance(gen, ArrayGen) and isinstance(value, list):
@@ -216,6 +238,32 @@ class _Walk:
     def object_sites(
         self, gen: ObjectGen, value: dict[str, Any], pointer: str, tag_prop: str | None
     ) -> Iterator[Mutation]:
+        if self.under(pointer):
+            yield from self.own_sites(gen, value, pointer, tag_prop)
+        switches = self.switches(gen)
+        for name, sub_value in value.items():
+            sub = gen.properties.get(name)
+            if sub is None:
+                continue
+            ptr = _pointer.join(pointer, name)
+            if not self.toward(ptr):
+                continue
+            if name == tag_prop:
+                if self.under(ptr):
+                    yield from tag_mutations(sub, sub_value, ptr)
+                continue
+            if self.table is not None and gen.component is not None and self.under(ptr):
+                yield from semantic_mutations(self.table, gen.component, name, value, sub, ptr)
+            for m in self.sites(sub, sub_value, ptr):
+                # a property that switches a sibling's rule (numberE164CheckEnabled) given a value
+                # of the wrong type also switches the rule: two violations, not one
+                if not (name in switches and m.pointer == ptr and m.rule == "schema.type"):
+                    yield m
+
+    def own_sites(
+        self, gen: ObjectGen, value: dict[str, Any], pointer: str, tag_prop: str | None
+    ) -> Iterator[Mutation]:
+        """Missing required properties and an unknown one."""
         for name in gen.required:
             if name in value:
                 rule = "discriminator.missing" if name == tag_prop else "schema.required"
@@ -227,22 +275,6 @@ class _Walk:
             yield Mutation(
                 "schema.additionalProperties", _pointer.join(pointer, extra), "x", f"add {extra}"
             )
-        switches = self.switches(gen)
-        for name, sub_value in value.items():
-            sub = gen.properties.get(name)
-            if sub is None:
-                continue
-            ptr = _pointer.join(pointer, name)
-            if name == tag_prop:
-                yield from tag_mutations(sub, sub_value, ptr)
-                continue
-            if self.table is not None and gen.component is not None:
-                yield from semantic_mutations(self.table, gen.component, name, value, sub, ptr)
-            for m in self.sites(sub, sub_value, ptr):
-                # a property that switches a sibling's rule (numberE164CheckEnabled) given a value
-                # of the wrong type also switches the rule: two violations, not one
-                if not (name in switches and m.pointer == ptr and m.rule == "schema.type"):
-                    yield m
 
     def switches(self, gen: ObjectGen) -> set[str]:
         """Properties of ``gen`` that a rule entry of a sibling reads in its ``when``."""
@@ -254,6 +286,51 @@ class _Walk:
                 if entry.when is not None:
                     out.add(entry.when.property)
         return out
+
+
+def _pins(union: UnionGen, branch: Gen) -> set[str] | None:
+    """The properties that tell a plain union's ``branch`` from its rivals of the same JSON type.
+
+    Empty when no rival shares its type; None when some rival is not told apart by a property both
+    pin to different constants (``type: {enum: [say]}``): a violation inside such a branch may
+    make the value fit the rival, or leave the validator to judge it by whichever branch it now
+    resembles most, so its label cannot be predicted and the value is only broken as a whole.
+    """
+    if union.discriminator is not None:
+        return set()
+    kinds = branch.kinds()
+    own = _unwrap_object(branch)
+    pins: set[str] = set()
+    for rival in union.branches:
+        if rival is branch or not rival.kinds() & kinds:
+            continue
+        other = _unwrap_object(rival)
+        if own is None or other is None:
+            return None
+        # a property both pin to constants that differ, required by at least one of them: a value
+        # of one either lacks it (the other requires it) or holds a constant the other rejects
+        found = [
+            name
+            for name in set(own.properties) & set(other.properties)
+            if (name in own.required or name in other.required)
+            and _disjoint_constants(own.properties[name], other.properties[name])
+        ]
+        if not found:
+            return None
+        pins.update(found)
+    return pins
+
+
+def _disjoint_constants(a: Gen, b: Gen) -> bool:
+    if not isinstance(a, ConstGen) or not isinstance(b, ConstGen):
+        return False
+    return not {repr(v) for v in a.values} & {repr(v) for v in b.values}
+
+
+def _unwrap_object(gen: Gen) -> ObjectGen | None:
+    while isinstance(gen, (FilterGen, RuleGen)) and gen.inner is not None:
+        gen = gen.inner
+    return gen if isinstance(gen, ObjectGen) else None
 
 
 def tag_mutations(gen: Gen, value: Any, pointer: str) -> Iterator[Mutation]:
@@ -395,7 +472,7 @@ def length_probes(gen: StringGen) -> list[tuple[str, str]]:
     """Strings around the limits: one past each, and the counting-sensitive ones."""
     out: list[tuple[str, str]] = []
     fill = _fill_char(gen)
-    if gen.max_length is not None:
+    if gen.max_length is not None and gen.max_length <= MAX_PROBED_LENGTH:
         n = gen.max_length
         out.append((f"{n + 1} characters", _build(gen, n + 1, fill)))
         # within the limit for validator.js, past it in code points and UTF-16 units
@@ -403,7 +480,7 @@ def length_probes(gen: StringGen) -> list[tuple[str, str]]:
         # within the limit in code points and for validator.js, past it in UTF-16 units
         if n >= 1:
             out.append((f"{n - 1} characters and an emoji", fill * (n - 1) + "\U0001f600"))
-    if gen.min_length > 0:
+    if 0 < gen.min_length <= MAX_PROBED_LENGTH:
         n = gen.min_length
         out.append((f"{n - 1} characters", _build(gen, n - 1, fill)))
         # at the limit in code points, one short for validator.js
@@ -576,9 +653,19 @@ def mutations(
     table: RuleTable | None = None,
     length_method: str = "codepoints",
     rules: Sequence[str] | None = None,
+    at: str | None = None,
 ) -> list[Mutation]:
-    """Every mutation of ``value`` that its plan allows (optionally only for ``rules``; globs ok)."""
-    found = list(_Walk(table, length_method).sites(gen, value, ""))
+    """Every mutation of ``value`` that its plan allows.
+
+    Args:
+        gen: the plan ``value`` was generated from.
+        value: a valid value.
+        table: the spec's rule table (for the semantic rules' mutations).
+        length_method: how the validator counts string lengths.
+        rules: only mutations of these rule ids (globs such as ``phone.*``).
+        at: only mutations at or under this JSON pointer.
+    """
+    found = list(_Walk(table, length_method, at or None).sites(gen, value, ""))
     if rules:
         found = [m for m in found if any(fnmatch.fnmatchcase(m.rule, r) for r in rules)]
     seen: set[tuple[str, str, str]] = set()

@@ -33,7 +33,6 @@ if TYPE_CHECKING:
 __all__ = [
     "VARIATION_SELECTORS",
     "PatternStrings",
-    "counts",
     "pattern_strings",
     "text",
 ]
@@ -48,14 +47,6 @@ _SAFE: Ranges = ((0x0, 0xD7FF), (0xE000, 0xFE0D), (0xFE10, 0xFFFF))
 _PREFERRED: Ranges = ((0x30, 0x39), (0x61, 0x7A), (0x41, 0x5A))
 DEFAULT_SLACK = 16
 """How far past its shortest form an unbounded string may grow."""
-
-
-def counts(value: str) -> dict[str, int]:
-    """The length of ``value`` under each counting: code points, UTF-16 units, validator.js."""
-    cps = len(value)
-    astral = sum(1 for ch in value if ord(ch) > 0xFFFF)
-    vs = sum(1 for ch in value if ch in VARIATION_SELECTORS)
-    return {"codepoints": cps, "utf16": cps + astral, "validatorjs": cps - vs}
 
 
 # ---------------------------------------------------------------------------------------- ranges
@@ -485,10 +476,12 @@ class PatternStrings:
     def _fallback(self) -> st.SearchStrategy[str]:
         from hypothesis import strategies as st
 
+        from contracttest.validate.rules.lengths import count
+
         lo, hi = self.min_len, self.max_len
         return (
             st.from_regex(_expand_properties(self.pattern.python), fullmatch=False)
-            .filter(lambda s: lo <= counts(s)["validatorjs"] and counts(s)["utf16"] <= hi)
+            .filter(lambda s: lo <= count(s, "validatorjs") and count(s, "utf16") <= hi)
             .filter(self.pattern.test)
         )
 

@@ -1,0 +1,103 @@
+"""Strings built from an ECMA pattern and length limits (contracttest.generate.strings)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from contracttest.generate.strings import (
+    Chooser,
+    LastChooser,
+    common_match,
+    pattern_strings,
+    text,
+)
+from contracttest.schema.ecma import compile_pattern
+from contracttest.validate.rules.lengths import counts
+
+PATTERNS = [
+    "^[a-zA-Z0-9_-]{1,40}$",
+    "/^[a-zA-Z0-9][a-zA-Z0-9._-]*(?:\\/[a-zA-Z0-9][a-zA-Z0-9._-]*){0,2}$/",
+    "/^\\p{L}[\\p{L}\\d]*(?::[+-]?\\d+)?$/u",
+    "^org-[a-z0-9-]+$",
+    "^(ab|c)*$",
+    "ORG_ROLE",  # unanchored: anything around the literal
+    "^\\+?[a-zA-Z0-9]+$",
+]
+
+
+@pytest.mark.parametrize("source", PATTERNS)
+@pytest.mark.parametrize(("lo", "hi"), [(0, None), (3, 12), (6, 6), (0, 300)])
+def test_built_strings_match_and_fit(source: str, lo: int, hi: int | None) -> None:
+    pattern = compile_pattern(source)
+    plan = pattern_strings(pattern, lo, hi)
+    if not plan.satisfiable:
+        # only a fixed literal longer than the limit can be unsatisfiable here
+        assert source == "ORG_ROLE" and hi is not None and hi < len("ORG_ROLE")
+        return
+
+    @settings(max_examples=25, database=None)
+    @given(plan.strategy())
+    def check(value: str) -> None:
+        assert pattern.test(value), value
+        assert lo <= len(value) <= plan.max_len
+        # safe alphabet: every way of counting agrees, so the limits hold for all of them
+        assert len(set(counts(value).values())) == 1
+
+    check()
+
+
+def test_lengths_are_exact_for_every_feasible_length() -> None:
+    plan = pattern_strings(compile_pattern("^(ab|c)*$"), 0, 9)
+    assert plan.lengths == list(range(10))
+    for n in plan.lengths:
+        for chooser in (Chooser(), LastChooser()):
+            value = plan.build_len(n, chooser)
+            assert value is not None and len(value) == n and plan.pattern.test(value)
+
+
+def test_a_fixed_width_pattern_outside_the_limits_is_unsatisfiable() -> None:
+    assert not pattern_strings(compile_pattern("^[0-9]{4}$"), 5, 9).satisfiable
+    assert pattern_strings(compile_pattern("^[0-9]{4}$"), 4, 4).lengths == [4]
+
+
+def test_shortest_form_is_simple_and_readable() -> None:
+    plan = pattern_strings(compile_pattern("^org-[a-z0-9-]+$"), 0, None)
+    assert plan.build_len(plan.lengths[0]) == "org-0"
+
+
+def test_unicode_property_classes_are_generated_from_their_code_points() -> None:
+    pattern = compile_pattern("/^\\p{Lu}{3}$/u")
+    plan = pattern_strings(pattern, 0, None)
+
+    @settings(max_examples=30, database=None)
+    @given(plan.strategy())
+    def check(value: str) -> None:
+        assert len(value) == 3 and all(ch.isupper() for ch in value)
+
+    check()
+
+
+def test_two_patterns_with_disjoint_alphabets_are_proven_unsatisfiable() -> None:
+    literal = compile_pattern("ORG_ROLE_OR_CUSTOM_ROLE_PATTERN")
+    org = compile_pattern("^org-[a-z0-9-]+$")
+    _, witness, proven = common_match([literal, org], 0, None)
+    assert witness is None and proven
+
+
+def test_two_compatible_patterns_have_a_witness() -> None:
+    digits = compile_pattern("^[0-9]+$")
+    even_length = compile_pattern("^(..)+$")
+    index, witness, _ = common_match([digits, even_length], 1, 10)
+    assert witness is not None and digits.test(witness) and even_length.test(witness)
+    assert index in (0, 1)
+
+
+@given(st.data())
+def test_plain_text_respects_limits_under_every_counting(data: st.DataObject) -> None:
+    lo = data.draw(st.integers(0, 5))
+    hi = data.draw(st.integers(lo, 12))
+    value = data.draw(text(lo, hi))
+    assert all(lo <= n <= hi for n in counts(value).values())
+
