@@ -465,7 +465,8 @@ class _Run:
         self.report = report
         self.validator = generator.validator(target)
         self.method: str = self.validator.length_method
-        self.seen_valid: set[str] = set()
+        self.verdicts: dict[str, bool] = {}
+        """Valid cases seen (by their text) and the validator's verdict on each."""
         self.seen_invalid: set[tuple[str, str, str]] = set()
 
     def emit(
@@ -478,16 +479,16 @@ class _Run:
             if limit is not None and emitted >= limit:
                 return
             text = repr(value)
-            if text in self.seen_valid:
-                continue
-            self.seen_valid.add(text)
-            if not self.validator.is_valid(value):
-                self.report.discarded.append((what, "the validator rejects this valid case"))
-                continue
-            self.report.valid += 1
-            emitted += 1
-            yield Case(self.target.key, value, None, what)
-            if not deep:
+            verdict = self.verdicts.get(text)
+            if verdict is None:
+                verdict = self.verdicts[text] = self.validator.is_valid(value)
+                if not verdict:
+                    self.report.discarded.append((what, "the validator rejects this valid case"))
+                else:
+                    self.report.valid += 1
+                    emitted += 1
+                    yield Case(self.target.key, value, None, what)
+            if not verdict or not deep:
                 continue
             found = mutations(
                 self.root, value, table=self.table, length_method=self.method, at=site or None

@@ -252,8 +252,10 @@ class _Walk:
                 if self.under(ptr):
                     yield from tag_mutations(sub, sub_value, ptr)
                 continue
-            if self.table is not None and gen.component is not None and self.under(ptr):
-                yield from semantic_mutations(self.table, gen.component, name, value, sub, ptr)
+            if self.table is not None and gen.component is not None:
+                for m in semantic_mutations(self.table, gen.component, name, value, sub, ptr):
+                    if self.under(m.pointer):
+                        yield m
             for m in self.sites(sub, sub_value, ptr):
                 # a property that switches a sibling's rule (numberE164CheckEnabled) given a value
                 # of the wrong type also switches the rule: two violations, not one
@@ -610,7 +612,13 @@ def hook_mutations(rule: str, hooks: list[Any], pointer: str) -> Iterator[Mutati
             yield Mutation(
                 rule, _pointer.join(hp, "do"), [hook["do"]], "ending do as an array", True
             )
-        if rule == "hooks.on" and on in (RINGING, ENDING) and "do" in hook:
+        if (
+            rule == "hooks.on"
+            and on in (RINGING, ENDING)
+            and "do" in hook
+            and not hook.get("filters")
+        ):
+            # the wrong event on a hook whose do says which it is (filters would contradict it too)
             other = ENDING if on == RINGING else RINGING
             yield Mutation(
                 rule, _pointer.join(hp, "on"), other, f"on {other!r} on the wrong shape", True

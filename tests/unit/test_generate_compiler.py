@@ -40,8 +40,11 @@ def test_allof_members_are_merged_and_the_result_is_closed() -> None:
             "Named": {
                 "allOf": [
                     {"$ref": "#/components/schemas/Base"},
-                    {"type": "object", "properties": {"name": {"type": "string", "maxLength": 3}},
-                     "required": ["name"]},
+                    {
+                        "type": "object",
+                        "properties": {"name": {"type": "string", "maxLength": 3}},
+                        "required": ["name"],
+                    },
                 ]
             },
         }
@@ -52,14 +55,18 @@ def test_allof_members_are_merged_and_the_result_is_closed() -> None:
 
 
 def test_merge_intersects_types_and_tightens_bounds() -> None:
-    merged, exact = merge([{"type": ["string", "null"], "maxLength": 9}, {"type": "string", "maxLength": 4}])
+    merged, exact = merge(
+        [{"type": ["string", "null"], "maxLength": 9}, {"type": "string", "maxLength": 4}]
+    )
     assert merged == {"type": ["string"], "maxLength": 4} and exact
     reason, _ = merge([{"type": "string"}, {"type": "integer"}])
     assert isinstance(reason, str) and "disagree on type" in reason
 
 
 def test_a_members_additional_properties_govern_properties_other_members_declare() -> None:
-    merged, _ = merge([{"properties": {"a": {"type": "string"}}}, {"additionalProperties": {"type": "integer"}}])
+    merged, _ = merge(
+        [{"properties": {"a": {"type": "string"}}}, {"additionalProperties": {"type": "integer"}}]
+    )
     assert isinstance(merged, dict)
     assert merged["properties"]["a"] == {"allOf": [{"type": "string"}, {"type": "integer"}]}
 
@@ -94,8 +101,10 @@ def test_required_recursion_takes_the_non_recursive_branch() -> None:
                     {"type": "integer"},
                     {
                         "type": "object",
-                        "properties": {"left": {"$ref": "#/components/schemas/Expr"},
-                                       "right": {"$ref": "#/components/schemas/Expr"}},
+                        "properties": {
+                            "left": {"$ref": "#/components/schemas/Expr"},
+                            "right": {"$ref": "#/components/schemas/Expr"},
+                        },
                         "required": ["left", "right"],
                     },
                 ]
@@ -107,8 +116,13 @@ def test_required_recursion_takes_the_non_recursive_branch() -> None:
 
 def test_a_schema_that_needs_infinite_recursion_is_unsatisfiable() -> None:
     spec = make_spec(
-        {"Loop": {"type": "object", "properties": {"next": {"$ref": "#/components/schemas/Loop"}},
-                  "required": ["next"]}}
+        {
+            "Loop": {
+                "type": "object",
+                "properties": {"next": {"$ref": "#/components/schemas/Loop"}},
+                "required": ["next"],
+            }
+        }
     )
     got = plan(spec, "Loop")
     assert got.status == "unsatisfiable"
@@ -129,8 +143,12 @@ def test_a_schema_that_needs_infinite_recursion_is_unsatisfiable() -> None:
     ],
 )
 def test_unsatisfiable_nodes_say_why(schema: dict[str, Any], reason: str) -> None:
-    spec = make_spec({"Bad": {"type": "object", "properties": {"x": schema}, "required": ["x"]},
-                      "Ok": {"type": "object", "properties": {"x": schema, "y": {"type": "boolean"}}}})
+    spec = make_spec(
+        {
+            "Bad": {"type": "object", "properties": {"x": schema}, "required": ["x"]},
+            "Ok": {"type": "object", "properties": {"x": schema, "y": {"type": "boolean"}}},
+        }
+    )
     bad = plan(spec, "Bad")
     assert bad.status == "unsatisfiable" and reason in bad.root.reason  # type: ignore[union-attr]
     ok = plan(spec, "Ok")
@@ -142,29 +160,49 @@ def test_unsatisfiable_nodes_say_why(schema: dict[str, Any], reason: str) -> Non
 
 def test_discriminated_variants_are_all_reached_with_their_tag() -> None:
     pets = {
-        "Cat": {"type": "object", "properties": {"kind": {"type": "string"}, "meows": {"type": "boolean"}},
-                "required": ["kind"]},
-        "Dog": {"type": "object", "properties": {"kind": {"type": "string"}, "barks": {"type": "boolean"}},
-                "required": ["kind"]},
-        "Pet": {"oneOf": [{"$ref": "#/components/schemas/Cat"}, {"$ref": "#/components/schemas/Dog"}],
-                "discriminator": {"propertyName": "kind", "mapping": {"cat": "#/components/schemas/Cat",
-                                                                      "dog": "#/components/schemas/Dog"}}},
+        "Cat": {
+            "type": "object",
+            "properties": {"kind": {"type": "string"}, "meows": {"type": "boolean"}},
+            "required": ["kind"],
+        },
+        "Dog": {
+            "type": "object",
+            "properties": {"kind": {"type": "string"}, "barks": {"type": "boolean"}},
+            "required": ["kind"],
+        },
+        "Pet": {
+            "oneOf": [{"$ref": "#/components/schemas/Cat"}, {"$ref": "#/components/schemas/Dog"}],
+            "discriminator": {
+                "propertyName": "kind",
+                "mapping": {"cat": "#/components/schemas/Cat", "dog": "#/components/schemas/Dog"},
+            },
+        },
     }
     spec = make_spec(pets)
     values = assert_all_valid(spec, "Pet", n=40)
     assert {v["kind"] for v in values} == {"cat", "dog"}
     root = plan(spec, "Pet").root
-    assert isinstance(root, UnionGen) and root.discriminator == "kind" and root.tags == ("cat", "dog")
+    assert (
+        isinstance(root, UnionGen) and root.discriminator == "kind" and root.tags == ("cat", "dog")
+    )
 
 
 def test_plain_oneof_values_match_exactly_one_branch() -> None:
     spec = make_spec(
         {
-            "A": {"type": "object", "properties": {"x": {"type": "string"}, "a": {"type": "integer"}},
-                  "required": ["x"]},
-            "B": {"type": "object", "properties": {"x": {"type": "string"}, "b": {"type": "integer"}},
-                  "required": ["x"]},
-            "U": {"oneOf": [{"$ref": "#/components/schemas/A"}, {"$ref": "#/components/schemas/B"}]},
+            "A": {
+                "type": "object",
+                "properties": {"x": {"type": "string"}, "a": {"type": "integer"}},
+                "required": ["x"],
+            },
+            "B": {
+                "type": "object",
+                "properties": {"x": {"type": "string"}, "b": {"type": "integer"}},
+                "required": ["x"],
+            },
+            "U": {
+                "oneOf": [{"$ref": "#/components/schemas/A"}, {"$ref": "#/components/schemas/B"}]
+            },
         }
     )
     values = assert_all_valid(spec, "U", n=40)
@@ -174,8 +212,16 @@ def test_plain_oneof_values_match_exactly_one_branch() -> None:
 
 def test_a_subsumed_oneof_branch_is_reported_dead() -> None:
     spec = make_spec(
-        {"V": {"type": "object", "properties": {"voice": {"oneOf": [
-            {"type": "string", "enum": ["alloy", "echo"]}, {"type": "string"}]}}}}
+        {
+            "V": {
+                "type": "object",
+                "properties": {
+                    "voice": {
+                        "oneOf": [{"type": "string", "enum": ["alloy", "echo"]}, {"type": "string"}]
+                    }
+                },
+            }
+        }
     )
     got = plan(spec, "V")
     assert got.status == "full"

@@ -100,4 +100,3 @@ def test_plain_text_respects_limits_under_every_counting(data: st.DataObject) ->
     hi = data.draw(st.integers(lo, 12))
     value = data.draw(text(lo, hi))
     assert all(lo <= n <= hi for n in counts(value).values())
-

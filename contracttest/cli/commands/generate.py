@@ -83,6 +83,13 @@ def register(subparsers: Any) -> None:
         help="how often a recursive $ref may be followed (default 2)",
     )
     parser.add_argument(
+        "--boundary-limit",
+        type=int,
+        default=500,
+        metavar="N",
+        help="--all: boundary cases per target past the one-per-variant pass (default 500)",
+    )
+    parser.add_argument(
         "--format",
         choices=("text", "json"),
         default="text",
@@ -102,6 +109,8 @@ def execute(args: argparse.Namespace, console: Console, err_console: Console) ->
         raise UsageError("give either --target TARGET or --all")
     if args.count < 0:
         raise UsageError(f"-n must be >= 0, got {args.count}")
+    if args.boundary_limit < 0:
+        raise UsageError(f"--boundary-limit must be >= 0, got {args.boundary_limit}")
     if args.rules and not args.invalid:
         raise UsageError("--rule only applies with --invalid")
     spec = load_spec_from_args(args)
@@ -135,7 +144,15 @@ def _all(args: argparse.Namespace, generator: Any, console: Console) -> int:
     from contracttest.generate.coverage import cover
 
     targets = list(generator.spec.iter_targets())
-    results = list(cover(generator, targets, n=args.count, seed=args.seed or 0))
+    results = list(
+        cover(
+            generator,
+            targets,
+            n=args.count,
+            seed=args.seed or 0,
+            boundary_limit=args.boundary_limit,
+        )
+    )
     bad = any(r.status == "unsatisfiable" or r.error or r.discarded for r in results)
     if args.format == "json":
         summary = _summary(results)
