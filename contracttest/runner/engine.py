@@ -69,7 +69,7 @@ PHASE_CHECKS = {
     ),
 }
 MAX_PROBES = 80
-MAX_PROBE_TRIES = 1500
+MAX_PROBE_TRIES = 600
 # Odd values tried in place of each member of a valid body (strings, numbers, types, nulls).
 _PROBE_VALUES: tuple[Any, ...] = (
     "",
@@ -1069,6 +1069,19 @@ def _pattern(pointer: str) -> str:
     return re.sub(r"/\d+(?=/|$)", "/*", pointer)
 
 
+def _probe_values(current: Any) -> tuple[Any, ...]:
+    """Odd values to try in place of ``current``: each breaks a different kind of constraint."""
+    if isinstance(current, bool):
+        return ("true", None, 1)
+    if isinstance(current, (int, float)):
+        return (-1, 1e12, 0.5, "1", None)
+    if isinstance(current, str):
+        return ("", "x" * 5000, "12ab", "+1", "not a value", 123, None)
+    if isinstance(current, (dict, list)):
+        return ("x", None, [] if isinstance(current, dict) else {})
+    return _PROBE_VALUES
+
+
 def _mutations(base: Any, pointer: str = "", depth: int = 0) -> Iterator[tuple[Any, str]]:
     """(mutated copy of ``base``, pointer of the change) for each member and probe value."""
     import copy
@@ -1083,8 +1096,8 @@ def _mutations(base: Any, pointer: str = "", depth: int = 0) -> Iterator[tuple[A
             member = f"{pointer}/{key}"
             removed = {k: v for k, v in base.items() if k != key}
             yield removed, pointer
-            for value in _PROBE_VALUES:
-                if value == base[key]:
+            for value in _probe_values(base[key]):
+                if value == base[key] and type(value) is type(base[key]):
                     continue
                 yield {**base, key: value}, member
             for sub, where in _mutations(base[key], member, depth + 1):

@@ -295,7 +295,7 @@ class Fixtures:
             prop = discriminator_property(self.plan.spec, op)
             try:
                 strategy = self.generation.valid(f"{op.label}:request")
-                examples = draw_examples(strategy, 60, self.seed)
+                examples = draw_examples(strategy, 36, self.seed)
             except Exception as exc:  # generation failure: no fixtures, reported by the caller
                 self._failures[(res.name, None, 0)] = f"cannot generate a create body: {exc}"
                 examples = []

@@ -544,3 +544,34 @@ def serve(app: Any) -> Iterator[str]:
 
     with running_mock(app) as url:
         yield url
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Serve one server in the foreground: ``python buggy_servers.py --bug NAME --port N --token T``."""
+    import argparse
+    from pathlib import Path
+
+    from contracttest.mock.server import serve as serve_forever
+    from contracttest.openapi import load_spec
+
+    repo = Path(__file__).resolve().parents[2]
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--bug", choices=sorted(BUGS), default=None)
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--token", action="append", default=[])
+    parser.add_argument("--ready-file", help="write the base URL here once listening")
+    args = parser.parse_args(argv)
+    spec = load_spec(
+        repo / "spec" / "vapi-phone-numbers.yaml",
+        overlays=[repo / "spec" / "overlays" / "vapi-fixes.yaml"],
+    )
+
+    def ready(url: str) -> None:
+        if args.ready_file:
+            Path(args.ready_file).write_text(url)
+
+    serve_forever(make_app(spec, args.token, args.bug), port=args.port, on_ready=ready)
+
+
+if __name__ == "__main__":
+    main()
