@@ -69,6 +69,7 @@ PHASE_CHECKS = {
     ),
 }
 MAX_PROBES = 80
+MAX_BOUNDARY = 25
 MAX_PROBE_TRIES = 600
 # Odd values tried in place of each member of a valid body (strings, numbers, types, nulls).
 _PROBE_VALUES: tuple[Any, ...] = (
@@ -559,6 +560,8 @@ class Runner:
             self._invalid_bodies(op)
             for case in self._probes(op):
                 self.executor.send(case)
+            for case in self._body_boundaries(op):
+                self.executor.send(case)
             for case in self._robustness(op):
                 self.executor.send(case)
         if op.parameters:
@@ -600,6 +603,71 @@ class Runner:
             return out
         body = self.sample_body(op)
         return [] if body is NO_BODY else [body]
+
+    def _body_boundaries(self, op: Operation) -> Iterator[Case]:
+        """The generators' boundary phase: each constraint at its limit (must be accepted) and just
+        past it (must be rejected), one case per constraint and place."""
+        target = f"{op.label}:request"
+        try:
+            cases = self.generation.boundary(target)
+        except ContractTestError as exc:
+            self.ctx.error(op, "request.valid-accepted", f"cannot build boundary cases: {exc}")
+            return
+        params = self.sample_params(op)
+        path, query = self.params_of(params)
+        res, role = self.item_role(op)
+        seen: set[tuple[str, str]] = set()
+        valid_sent = invalid_sent = 0
+        # Values at an upper limit first (a 40-character name), then the rest in generator order.
+        cases = sorted(cases, key=lambda c: -_longest(c[0]) if c[1] is None else 0)
+        for payload, violation in cases:
+            if violation is None:
+                if valid_sent >= MAX_BOUNDARY or self.plan.read_only:
+                    continue
+                key = ("valid", _shape(payload))
+                if key in seen:
+                    continue
+                seen.add(key)
+                expect = "success"
+                description = "valid body at a boundary"
+                item_path = path
+                if res is not None and res.id_param:
+                    inst, _why, _tag = self.known_id(op, payload)
+                    if inst is None:
+                        continue
+                    item_path = {**path, res.id_param: inst.id}
+                    if role == "update" and not self._merge_valid(res, inst, payload):
+                        expect, description = "any", "boundary patch that breaks a cross-field rule"
+                valid_sent += 1
+                yield Case(
+                    operation=op,
+                    kind="boundary",
+                    expect=expect,  # type: ignore[arg-type]
+                    path_params=item_path,
+                    query=tuple(query),
+                    body=payload,
+                    credential=self.credential(op),
+                    description=description,
+                    known_resource=res is not None,
+                )
+                continue
+            key = (violation.rule, _pattern(violation.pointer))
+            if invalid_sent >= MAX_BOUNDARY or key in seen:
+                continue
+            seen.add(key)
+            invalid_sent += 1
+            yield Case(
+                operation=op,
+                kind="boundary",
+                expect="reject",
+                path_params=self._item_path(op, payload, path) or path,
+                query=tuple(query),
+                body=payload,
+                credential=self.credential(op),
+                violation=violation,
+                description=f"just past a limit: {violation.rule} at {_path_text(violation.pointer)}",
+                provoked=provoked_for("reject"),
+            )
 
     def _probes(self, op: Operation) -> Iterator[Case]:
         """Deterministic mutations: an odd value in place of each member of valid bodies (and for
@@ -1061,6 +1129,33 @@ class Runner:
             },
             redactor=self.redactor,
         )
+
+
+def _longest(value: Any) -> int:
+    if isinstance(value, str):
+        return len(value)
+    if isinstance(value, dict):
+        return max((_longest(v) for v in value.values()), default=0)
+    if isinstance(value, list):
+        return max((_longest(v) for v in value), default=0)
+    return 0
+
+
+def _shape(payload: Any) -> str:
+    """Which members a payload sets, and the length class of each scalar: boundary cases that
+    differ only in values of the same kind are one case."""
+    import json
+
+    def walk(v: Any) -> Any:
+        if isinstance(v, dict):
+            return {k: walk(x) for k, x in sorted(v.items())}
+        if isinstance(v, list):
+            return [walk(x) for x in v[:3]]
+        if isinstance(v, str):
+            return f"s{len(v)}"
+        return type(v).__name__ + (str(v) if isinstance(v, (int, float)) else "")
+
+    return json.dumps(walk(payload), sort_keys=True)
 
 
 def _pattern(pointer: str) -> str:

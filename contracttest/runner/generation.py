@@ -28,6 +28,9 @@ if TYPE_CHECKING:
 
 __all__ = ["Generation", "draw_examples", "explore", "field_names"]
 
+BOUNDARY_LIMIT = 300
+"""Boundary cases drawn per target (the runner sends a deduplicated subset)."""
+
 
 @dataclass(frozen=True)
 class Labelled:
@@ -169,11 +172,8 @@ class Generation:
     def _build_boundary(self, target: str) -> list[tuple[Any, Violation | None]]:
         from contracttest import strategies
 
-        fn = getattr(strategies, "boundary_cases", None)
-        if fn is None:
-            return []
         out: list[tuple[Any, Violation | None]] = []
-        for item in fn(self.spec, target):
+        for item in strategies.boundary_cases(self.spec, target, limit=BOUNDARY_LIMIT):
             payload, violation = _unpack(item)
             out.append((payload, violation if _is_invalid(item) else None))
         return out

@@ -450,6 +450,7 @@ def filters(runner: Runner, res: Resource, op: Operation) -> None:
                     )
                 else:
                     sc.ok(op)
+                    _search_variants(runner, sc, res, op, term, bid)
     for p in op.parameters:
         if p.location != "query" or p.name not in b or p.name in ("limit", "page", "search"):
             continue
@@ -510,14 +511,65 @@ def _contains(item: dict[str, Any], term: str) -> bool:
     return False
 
 
+def _description(runner: Runner, op: Operation, name: str) -> str:
+    for p in op.parameters:
+        if p.name == name:
+            node = runner.plan.spec.resolve(p.pointer, None)
+            if isinstance(node, dict):
+                return str(node.get("description") or "")
+    return ""
+
+
+def _search_variants(
+    runner: Runner, sc: Scenario, res: Resource, op: Operation, term: str, bid: Any
+) -> None:
+    """What the parameter's description promises: case-insensitive and partial matches."""
+    text = _description(runner, op, "search").lower()
+    variants = []
+    if "case-insensitive" in text or "case insensitive" in text:
+        variants.append((term.swapcase(), "in another case"))
+    if "partial" in text and len(term) > 4:
+        variants.append((term[1:-1], "in part"))
+    for value, how in variants:
+        case, ex, items, _m = fetch_all(runner, sc, res, op, extra=(("search", value),))
+        if items is None or ex is None:
+            continue
+        if bid not in _ids(items, res):
+            sc.fail(
+                case,
+                ex,
+                "filters.search-misses",
+                f"search={value!r} (the name {how}) does not find {term!r}; the parameter is "
+                f"documented as {'case-insensitive' if 'case' in how else 'a partial match'}",
+                expected=f"item {bid}",
+                actual=f"{len(items)} items",
+            )
+        else:
+            sc.ok(op)
+
+
+def _default_order(runner: Runner, op: Operation) -> str | None:
+    import re
+
+    m = re.search(r"defaults? to\W*(ASC|DESC)\b", _description(runner, op, "sortOrder"), re.I)
+    return m.group(1).upper() if m else None
+
+
 def _sort(runner: Runner, sc: Scenario, res: Resource, op: Operation) -> None:
     extra: tuple[tuple[str, Any], ...] = ()
     if any(p.name == "sortBy" for p in op.parameters):
         extra = (("sortBy", "createdAt"),)
-    for order in ("ASC", "DESC"):
-        case, ex, items, meta = fetch_all(runner, sc, res, op, extra=(("sortOrder", order), *extra))
+    for order in ("ASC", "DESC", None):
+        query = (("sortOrder", order), *extra) if order else ()
+        case, ex, items, meta = fetch_all(runner, sc, res, op, extra=query)
         if items is None or ex is None:
             continue
+        if order is None:
+            # No sortOrder: the order the server says it used, else the documented default.
+            declared = meta.get("sortOrder") if isinstance(meta, dict) else None
+            order = declared if declared in ("ASC", "DESC") else _default_order(runner, op)
+            if order is None:
+                continue
         stamps = [_instant(i.get("createdAt")) for i in items if isinstance(i, dict)]
         values = [s for s in stamps if s is not None]
         ordered = sorted(values, reverse=order == "DESC")
@@ -526,12 +578,13 @@ def _sort(runner: Runner, sc: Scenario, res: Resource, op: Operation) -> None:
                 case,
                 ex,
                 "filters.sort-ignored",
-                f"sortOrder={order} does not order the items by createdAt",
+                f"sortOrder={order} does not order the items by createdAt"
+                + ("" if query else " (the default order)"),
                 expected=f"createdAt {'ascending' if order == 'ASC' else 'descending'}",
                 actual="unordered",
             )
             continue
-        if meta is not None and "sortOrder" in meta and meta["sortOrder"] != order:
+        if query and meta is not None and "sortOrder" in meta and meta["sortOrder"] != order:
             sc.fail(
                 case,
                 ex,

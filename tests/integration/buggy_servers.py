@@ -84,6 +84,21 @@ BUGS: dict[str, tuple[str, frozenset[str]]] = {
         ("ignore-date-filters", "createdAt/updatedAt filters are ignored", {"stateful.filters"}),
         ("ignore-search", "search is ignored", {"stateful.filters"}),
         ("ignore-sort", "sortOrder is ignored", {"stateful.filters"}),
+        (
+            "default-sort-asc",
+            "without sortOrder the list is oldest first, metadata says DESC",
+            {"stateful.filters"},
+        ),
+        (
+            "search-case-sensitive",
+            "search is case-sensitive though documented otherwise",
+            {"stateful.filters"},
+        ),
+        (
+            "reject-name-at-max",
+            "a name of exactly 40 characters is rejected",
+            {"request.valid-accepted"},
+        ),
         ("cross-org-read", "GET by id ignores the org", {"auth.isolation"}),
         ("cross-org-write", "PATCH and DELETE by id ignore the org", {"auth.isolation"}),
         ("list-all-orgs", "lists show every org's numbers", {"auth.isolation"}),
@@ -226,6 +241,13 @@ class PhoneNumberServer:
         return found
 
     def validate(self, target: str, payload: Any) -> None:
+        if (
+            self.bug == "reject-name-at-max"
+            and isinstance(payload, dict)
+            and isinstance(payload.get("name"), str)
+            and len(payload["name"]) >= 40
+        ):
+            raise _bad(["name must be shorter than 40 characters"])
         found = self.findings(target, payload)
         if found:
             if self.bug == "vague-errors":
@@ -387,15 +409,18 @@ class PhoneNumberServer:
         items = self.listing(org, q)
         search = q.get("search")
         if search and self.bug != "ignore-search":
-            low = str(search).lower()
+            fold = (lambda t: t) if self.bug == "search-case-sensitive" else str.lower
+            term = fold(str(search))
             items = [
                 r
                 for r in items
-                if any(low in str(r.get(k, "")).lower() for k in ("name", "number", "sipUri"))
+                if any(term in fold(str(r.get(k, ""))) for k in ("name", "number", "sipUri"))
             ]
         order = q.get("sortOrder", "DESC")
         if self.bug == "ignore-sort":
             order = "DESC"
+        if self.bug == "default-sort-asc" and "sortOrder" not in q:
+            order = "ASC"
         items.sort(key=lambda r: r["createdAt"], reverse=order == "DESC")
         limit = int(q.get("limit", 100))
         page = int(q.get("page", 1))
