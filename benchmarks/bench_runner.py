@@ -232,7 +232,10 @@ def run_schemathesis(st: Path, spec_json: Path, url: str, workdir: Path, example
         str(out),
     ]
     start = time.perf_counter()
-    done = subprocess.run(cmd, capture_output=True, text=True, timeout=3600, check=False)
+    # Run it in the scratch directory: Schemathesis leaves working files where it runs.
+    done = subprocess.run(
+        cmd, cwd=workdir, capture_output=True, text=True, timeout=3600, check=False
+    )
     seconds = time.perf_counter() - start
     reports = sorted(out.glob("*.xml"))
     if not reports:
