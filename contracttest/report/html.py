@@ -69,6 +69,7 @@ button.copy { float: right; font-size: 11px; margin-top: -2px; }
 body.only-failing tr.row-ok { display: none; }
 .legend span { margin-right: 14px; }
 .spec-finding { margin: 4px 0; }
+.times { color: #607d8b; font-weight: 400; }
 """
 
 _JS = """
@@ -239,13 +240,17 @@ def _failure(n: int, anchor: str, f: Failure) -> str:
         rows.append(("actual", f"<code>{_e(fi.actual)}</code>"))
     if f.case:
         rows.append(("case", _e(f.case)))
+    if f.occurrences > 1:
+        rows.append(("seen", f"{f.occurrences} cases failed this way; this is the smallest"))
     if fi.suggestion:
         rows.append(("fix", _e(fi.suggestion)))
     dl = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in rows)
     parts = [
         f'<details class="failure" id="{anchor}" data-check="{_e(f.check)}" '
         f'data-operation="{_e(f.operation)}">',
-        f"<summary>#{n} <code>{_e(f.check)}</code> · {_e(f.operation)} — {_e(fi.message)}</summary>",
+        f"<summary>#{n} <code>{_e(f.check)}</code> · {_e(f.operation)} — {_e(fi.message)}"
+        + (f' <span class="times">×{f.occurrences}</span>' if f.occurrences > 1 else "")
+        + "</summary>",
         f'<dl class="finding">{dl}</dl>',
     ]
     if f.steps:

@@ -94,6 +94,7 @@ REPORT_SCHEMA: dict[str, Any] = {
                 "request": {"$ref": "#/definitions/request"},
                 "response": {"$ref": "#/definitions/response"},
                 "steps": {"type": "array", "items": {"type": "string"}},
+                "occurrences": {"type": "integer", "minimum": 2},
             },
         },
     },

@@ -43,6 +43,8 @@ def failure_text(failure: Failure) -> str:
         lines.append(f"  actual: {f.actual}")
     if failure.case:
         lines.append(f"  case: {failure.case}")
+    if failure.occurrences > 1:
+        lines.append(f"  seen: {failure.occurrences} cases failed this way; this is the smallest")
     for step in failure.steps:
         lines.append(f"  step: {step}")
     if failure.payload is not None:

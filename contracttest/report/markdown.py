@@ -66,6 +66,8 @@ def _failure(n: int, f: Failure) -> str:
         lines.append(f"- actual: {_md(fi.actual)}")
     if f.case:
         lines.append(f"- case: {_md(f.case)}")
+    if f.occurrences > 1:
+        lines.append(f"- seen: {f.occurrences} cases failed this way; this is the smallest")
     lines.extend(f"- step: {_md(s)}" for s in f.steps)
     lines.append("")
     if f.payload is not None:

@@ -213,6 +213,19 @@ class CheckContext:
         for listener in self.listeners:
             listener(failure)
 
+    def finalize(self) -> None:
+        """Stamp each kept failure with how many cases failed the same way."""
+        from dataclasses import replace
+
+        with self._lock:
+            for slot in self.results.values():
+                for sig, idx in slot.signatures.items():
+                    n = slot.counts.get(sig, 1)
+                    if n != 1 and idx < len(slot.result.failures):
+                        slot.result.failures[idx] = replace(
+                            slot.result.failures[idx], occurrences=n
+                        )
+
     def error(self, op: Operation, check_id: str, message: str) -> None:
         """The check could not finish for this operation (timeout, refused connection...)."""
         text = self.redactor.text(message)

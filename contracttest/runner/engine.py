@@ -1096,6 +1096,7 @@ class Runner:
         from contracttest.runner.registry import checks_info
 
         infos = {c.id: c for c in checks_info()}
+        self.ctx.finalize()
         results = {}
         for op in self.plan.operations:
             for cid in self.plan.checks:

@@ -183,6 +183,9 @@ class Failure:
     """The (minimal, redacted) payload that triggered it, when there was one."""
     steps: tuple[str, ...] = ()
     """For stateful checks: the requests leading up to the failing one."""
+    occurrences: int = 1
+    """How many cases failed the same way (same check, rule, place and status class); this one is
+    the smallest of them."""
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -199,6 +202,8 @@ class Failure:
             out["response"] = self.response.to_dict()
         if self.steps:
             out["steps"] = list(self.steps)
+        if self.occurrences != 1:
+            out["occurrences"] = self.occurrences
         return out
 
     @property

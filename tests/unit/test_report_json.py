@@ -125,3 +125,19 @@ def test_secret_in_a_finding_message_is_scrubbed_by_the_run_redactor() -> None:
     )
     result.results[("PhoneNumberController_create", "response.schema")].failures[0] = leaky
     assert_no_secret(json_.render(result))
+
+
+def test_repeated_failures_say_how_often() -> None:
+    from dataclasses import replace
+
+    from contracttest.report import html, junit, markdown
+
+    result = sample_result(failures=1)
+    key = ("PhoneNumberController_create", "response.schema")
+    result.results[key].failures[0] = replace(result.results[key].failures[0], occurrences=7)
+    doc = json_.to_document(result)
+    jsonschema.validate(doc, json_.REPORT_SCHEMA)
+    assert doc["operations"][0]["checks"][0]["failures"][0]["occurrences"] == 7
+    assert "×7" in html.render(result)
+    assert "7 cases failed this way" in junit.render(result)
+    assert "7 cases failed this way" in markdown.render(result)
