@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from contracttest.errors import ContractTestError
+from contracttest.errors import ContractTestError, TransportError
 from contracttest.findings import pointer_to_path
 
 if TYPE_CHECKING:
@@ -306,6 +306,15 @@ class CaseFactory:
             yield self._make(case, inst, deletes=role == "delete")
 
 
+class _Unreachable(BaseException):
+    """The endpoint could not be reached. Not an `Exception`, so Hypothesis stops at once instead
+    of shrinking a failure that every input has (each try would wait for the client's retries)."""
+
+    def __init__(self, error: TransportError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
 def _caller(item: pytest.Function, argname: str) -> Callable[[ContractCase], Any]:
     """Call the test function with its fixtures and ``argname`` set to a case."""
     names = [n for n in inspect.signature(item.obj).parameters if n in item.funcargs]
@@ -313,7 +322,10 @@ def _caller(item: pytest.Function, argname: str) -> Callable[[ContractCase], Any
     fn = item.obj
 
     def call(case: ContractCase) -> Any:
-        return fn(**{**base, argname: case})
+        try:
+            return fn(**{**base, argname: case})
+        except TransportError as exc:
+            raise _Unreachable(exc) from None
 
     return call
 
@@ -345,13 +357,21 @@ def drive(item: pytest.Function, slot: OperationSlot, runtime: Runtime) -> None:
     if reason is not None:
         pytest.skip(reason)
     call = _caller(item, slot.argname)
-    if slot.kind == "auth":
-        for case in factory.auth_cases():
-            call(case)
-        return
-    _explore(
-        factory, call, max_examples=slot.max_examples or runtime.settings.max_examples, seed=seed
-    )
+    try:
+        if slot.kind == "auth":
+            for case in factory.auth_cases():
+                call(case)
+            return
+        _explore(
+            factory,
+            call,
+            max_examples=slot.max_examples or runtime.settings.max_examples,
+            seed=seed,
+        )
+    except _Unreachable as stop:
+        raise pytest.fail.Exception(
+            f"contracttest: the endpoint could not be reached: {stop.error}", pytrace=False
+        ) from None
 
 
 def _explore(

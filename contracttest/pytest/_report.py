@@ -25,7 +25,8 @@ def summary_line(result: RunResult) -> tuple[str, str]:
         f"{name}: {len(result.operations)} operation(s) x {len(result.checks)} check(s): "
         f"{counts['passed']} passed, {counts['failed']} failed, {counts['errored']} errored, "
         f"{counts['skipped']} skipped; {failing} failing case(s); "
-        f"{result.metadata.requests} requests to {result.metadata.base_url}"
+        f"{result.metadata.requests} requests to {result.metadata.base_url}; "
+        f"seed {result.metadata.seed}"
     )
     markup = {"passed": "green", "failed": "red"}.get(result.verdict, "yellow")
     return markup, text

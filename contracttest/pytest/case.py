@@ -91,12 +91,11 @@ class ContractCase:
         ep.client.last_error = None  # type: ignore[attr-defined]
         exchange = ep.runner.executor.send(case, evaluate=False)
         if exchange is None:
-            error = ep.client.last_error  # type: ignore[attr-defined]
-            if error is not None:
-                raise error
             from contracttest.errors import TransportError
 
-            raise TransportError(f"{self.method} {self.path}: the request could not be sent")
+            error = ep.client.last_error  # type: ignore[attr-defined]
+            message = str(error) if error is not None else "the request could not be sent"
+            raise TransportError(message) from None
         ep.operations.add(self.operation.label)
         self.request, self.response = exchange.request, exchange.response
         if self._after is not None:

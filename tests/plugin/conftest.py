@@ -21,6 +21,30 @@ def pytest_configure(config: pytest.Config) -> None:
         config.pluginmanager.import_plugin("pytester")
 
 
+PRELOAD = (
+    "httpcore",
+    "httpx",
+    "hypothesis",
+    "jsonschema",
+    "starlette.applications",
+    "uvicorn",
+    "yaml",
+    "contracttest.mock.app",
+    "contracttest.openapi",
+    "contracttest.pytest._drive",
+    "contracttest.pytest._merge",
+    "contracttest.pytest._report",
+    "contracttest.pytest._runtime",
+    "contracttest.report.html",
+    "contracttest.report.json_",
+    "contracttest.report.junit",
+    "contracttest.report.markdown",
+    "contracttest.runner.engine",
+    "contracttest.strategies",
+    "contracttest.validate",
+)
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _import_heavy_modules_once() -> None:
     """Import the stack in this process before any in-process pytester run.
@@ -30,19 +54,8 @@ def _import_heavy_modules_once() -> None:
     ``_yaml`` would keep emitting event classes of the dropped ``yaml`` module, and the loader would
     see no document at all. Importing everything up front keeps one generation of each module.
     """
-    import yaml  # noqa: F401
-
-    import contracttest.mock.app
-    import contracttest.openapi
-    import contracttest.pytest._drive
-    import contracttest.pytest._merge
-    import contracttest.report.html
-    import contracttest.report.json_
-    import contracttest.report.junit
-    import contracttest.report.markdown
-    import contracttest.runner.engine
-    import contracttest.strategies
-    import contracttest.validate  # noqa: F401
+    for name in PRELOAD:
+        importlib.import_module(name)
     from contracttest.runner.registry import checks_info
 
     checks_info()  # imports every check module (the registry refuses a second generation)

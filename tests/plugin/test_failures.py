@@ -213,3 +213,39 @@ def test_a_correct_server_passes(pytester: pytest.Pytester, buggy_server: Server
         """
     )
     _run(pytester, url).assert_outcomes(passed=18)
+
+
+def test_an_unreachable_endpoint_fails_fast(pytester: pytest.Pytester) -> None:
+    import socket
+
+    with socket.socket() as sock:  # a port nothing listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    pytester.makepyfile(
+        """
+        import contracttest.pytest as ct
+
+        @ct.parametrize(operations="GET /phone-number", kinds="valid", max_examples=50)
+        def test_list(case):
+            case.call_and_check()
+        """
+    )
+    result = _run(pytester, f"http://127.0.0.1:{port}", "--durations=1")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            f"contracttest: the endpoint could not be reached: GET http://127.0.0.1:{port}/phone-number*"
+        ]
+    )
+    _no_internals(result.stdout.str())
+    # one request (with the client's retries), no shrinking of a failure every input has
+    seconds = float(
+        next(
+            ln
+            for ln in result.outlines
+            if ln.endswith(
+                "call     test_an_unreachable_endpoint_fails_fast.py::test_list[PhoneNumberController_findAll-valid]"
+            )
+        ).split("s", 1)[0]
+    )
+    assert seconds < 10
