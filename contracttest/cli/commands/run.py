@@ -33,13 +33,13 @@ Without --base-url the built-in mock of the spec is started on a free loopback p
 generated tokens) and tested, so a first run needs nothing else.
 
 Credentials: --token T (repeat it for a second org, which enables the isolation checks), or
-${TOKEN_ENV[0]} / ${TOKEN_ENV[1]} in the environment (${VAPI_ENV[0]} for Vapi specs), so a token
-never has to be on the command line. Other headers with -H 'Name: value'.
+${TOKEN_ENV[0]} and ${TOKEN_ENV[1]} in the environment (${VAPI_ENV[0]} for Vapi specs),
+so a token never has to be on the command line. Other headers with -H 'Name: value'.
 
 Live endpoints are treated with care: against a URL that is not on this machine only reads and
-requests expected to be rejected are sent unless --allow-writes is given; everything the run creates
-is recorded in the journal ({DEFAULT_JOURNAL}) before the run moves on and deleted at the end or on
-Ctrl-C; `contracttest cleanup` removes what a crashed run left behind.
+requests expected to be rejected are sent unless --allow-writes is given; everything the run
+creates is recorded in the journal ({DEFAULT_JOURNAL}) before the run moves on,
+and deleted at the end or on Ctrl-C; `contracttest cleanup` removes what a crashed run left behind.
 
 Defaults come from [tool.contracttest.run] in pyproject.toml (keys: base-url, max-examples, seed,
 include, checks, report, report-dir, rate-limit, timeout, retries, allow-writes, journal, max-time).
