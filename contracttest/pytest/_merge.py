@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from contracttest.findings import Finding, Severity
+from contracttest.pytest._settings import safe_url
 
 if TYPE_CHECKING:
     from contracttest.pytest._runtime import Endpoint, Runtime
@@ -208,8 +209,11 @@ def _dump_endpoint(ep: Endpoint, runtime: Runtime) -> dict[str, Any] | None:
     plan = ep.plan
     return {
         "spec": {
-            "source": ep.spec_source,
-            "overlays": list(ep.overlays),
+            "source": safe_url(ep.spec_source),
+            "overlays": [safe_url(o) for o in ep.overlays],
+            # Whether the controller may load it again (to merge the workers' spec findings).
+            "reloadable": not ep.key.startswith("object:")
+            and all(safe_url(x) == x for x in (ep.spec_source, *ep.overlays)),
             "sha256": ep.spec.sha256,
             "title": str(info.get("title", "")),
             "version": str(info.get("version", "")),
@@ -312,8 +316,8 @@ def _spec_findings(parts: list[dict[str, Any]]) -> list[Finding]:
             for status, whys in per.items():
                 gaps.setdefault(op, {}).setdefault(int(status), set()).update(whys)
     every = [finding_from_dict(f) for p in parts for f in p.get("spec_findings", ())]
-    if len(parts) > 1 and gaps:
-        spec = parts[0]["spec"]
+    spec = parts[0]["spec"]
+    if len(parts) > 1 and gaps and spec.get("reloadable"):
         try:
             from contracttest.openapi import load_spec
             from contracttest.runner.checks import CheckContext

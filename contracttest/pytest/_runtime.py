@@ -19,7 +19,13 @@ from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from contracttest.errors import ContractTestError, TransportError, UsageError
-from contracttest.pytest._settings import Settings, is_url, read_settings, tokens_from_environment
+from contracttest.pytest._settings import (
+    Settings,
+    is_url,
+    read_settings,
+    safe_url,
+    tokens_from_environment,
+)
 
 if TYPE_CHECKING:
     import httpx
@@ -48,10 +54,10 @@ def describe_settings(config: pytest.Config) -> str:
     from contracttest.pytest_plugin import session_seed
 
     s = read_settings(config)
-    spec = s.spec or "[tool.contracttest] spec"
+    spec = safe_url(s.spec) if s.spec else "[tool.contracttest] spec"
     if s.overlays:
         spec += f" + {len(s.overlays)} overlay(s)"
-    target = s.base_url or "built-in mock on 127.0.0.1"
+    target = safe_url(s.base_url) if s.base_url else "built-in mock on 127.0.0.1"
     parts = [f"spec {spec}", f"target {target}", f"seed {session_seed(config)}"]
     parts.append(f"max examples {s.max_examples}")
     if s.report_dir is not None:

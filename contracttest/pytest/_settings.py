@@ -19,7 +19,7 @@ from contracttest.errors import UsageError
 if TYPE_CHECKING:
     import pytest
 
-__all__ = ["KINDS", "Settings", "read_settings", "tokens_from_environment"]
+__all__ = ["KINDS", "Settings", "read_settings", "safe_url", "tokens_from_environment"]
 
 KINDS = ("valid", "invalid", "auth")
 DEFAULT_MAX_EXAMPLES = 20
@@ -142,7 +142,7 @@ def read_settings(config: pytest.Config) -> Settings:
         parts = urlsplit(base_url)
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise UsageError(
-                f"--contract-base-url {_safe(base_url)!r}: expected an http(s) URL like "
+                f"--contract-base-url {safe_url(base_url)!r}: expected an http(s) URL like "
                 "https://api.example.com"
             )
 
@@ -188,6 +188,6 @@ def read_settings(config: pytest.Config) -> Settings:
     )
 
 
-def _safe(url: str) -> str:
-    """A URL without user:password, for messages."""
+def safe_url(url: str) -> str:
+    """A URL (or path) without user:password, for messages and reports."""
     return re.sub(r"//[^/@]*@", "//[REDACTED]@", url)

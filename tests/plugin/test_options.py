@@ -161,3 +161,16 @@ def test_tokens_come_from_the_environment(
         ("org-a-token", "org-b-token"),
         "$CONTRACTTEST_TOKEN and $CONTRACTTEST_TOKEN_2",
     )
+
+
+def test_credentials_in_urls_are_not_shown(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(HEADER_TEST)
+    result = pytester.runpytest(
+        "--contract-spec=https://alice:hunter2@specs.example.com/api.yaml",
+        "--contract-base-url=http://bob:s3cret@127.0.0.1:9",
+    )
+    header = _header(result)
+    assert "spec https://[REDACTED]@specs.example.com/api.yaml" in header
+    assert "target http://[REDACTED]@127.0.0.1:9" in header
+    out = result.stdout.str() + result.stderr.str()
+    assert "hunter2" not in out and "s3cret" not in out
