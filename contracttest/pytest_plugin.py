@@ -45,7 +45,7 @@ SEED_INPUT_KEY = "contracttest_seed"
 
 MARKER = (
     "contract(spec=None, operations=None, checks=None, kinds=('valid', 'invalid'), "
-    "max_examples=None, argname='case'): generate one test per operation of the spec, each "
+    "max_examples=None, argname='case', overlays=None): generate one test per operation of the spec, each "
     "driven by Hypothesis; the test receives a contract case (see contracttest.pytest.parametrize)"
 )
 
@@ -169,7 +169,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="N",
         type=int,
         default=None,
-        help="Seed of the generated cases (ini: contract_seed; default: random, shown in the header).",
+        help="Seed of the generated cases (ini: contract_seed; default: random, shown with every "
+        "failure and in the summary).",
     )
     group.addoption(
         REPORT_DIR,

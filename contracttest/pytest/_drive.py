@@ -72,7 +72,7 @@ class CaseFactory:
         self.session_seed = session_seed
         """Shown in failure messages (``--contract-seed`` reruns the session's cases)."""
         self.res, self.role = self.runner.item_role(self.op)
-        self._rng = random.Random(seed)
+        self._missing_id = str(uuid.UUID(int=random.Random(seed).getrandbits(128), version=4))
         self.base_params: dict[str, Any] = {}
         self.base_body: Any = None
 
@@ -101,7 +101,9 @@ class CaseFactory:
             self.runner.fixtures.bodies(self.res)
 
     def _random_id(self) -> str:
-        return str(uuid.UUID(int=self._rng.getrandbits(128), version=4))
+        """An id that names nothing: the same one for every example, so Hypothesis replays a
+        failing example exactly when it shrinks it."""
+        return self._missing_id
 
     def _make(
         self, case: Case, inst: Instance | None = None, *, deletes: bool = False

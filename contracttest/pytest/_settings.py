@@ -21,9 +21,11 @@ if TYPE_CHECKING:
 
 __all__ = ["KINDS", "Settings", "read_settings", "safe_url", "tokens_from_environment"]
 
+from contracttest.pytest_plugin import DEFAULT_MAX_EXAMPLES
+from contracttest.pytest_plugin import DEFAULT_REPORT_FORMATS as _FORMATS
+
 KINDS = ("valid", "invalid", "auth")
-DEFAULT_MAX_EXAMPLES = 20
-DEFAULT_REPORT_FORMATS = ("json", "junit", "html", "md")
+DEFAULT_REPORT_FORMATS = tuple(_FORMATS.split(","))
 TOKEN_ENV = ("CONTRACTTEST_TOKEN", "CONTRACTTEST_TOKEN_2")
 VAPI_TOKEN_ENV = "VAPI_API_KEY"
 _URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
