@@ -213,6 +213,12 @@ class Runner:
         try:
             self.client.send(request)
         except TransportError as exc:
+            import httpx
+
+            if isinstance(exc.__cause__, httpx.ReadTimeout):
+                # Connected but slow: the checks will say which requests time out.
+                self.note(f"the endpoint is slow: {exc}", "warning")
+                return
             raise TransportError(f"cannot reach {self.plan.base_url}: {exc}") from exc
         self.executor.requests += 1
 

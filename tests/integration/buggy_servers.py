@@ -454,8 +454,19 @@ class _Answer(Exception):
         self.body = body
 
 
-def make_app(spec: Any, tokens: Sequence[str], bug: str | None = None) -> Any:
-    """The Starlette app of a (buggy) Phone Numbers server."""
+def make_app(
+    spec: Any,
+    tokens: Sequence[str],
+    bug: str | None = None,
+    *,
+    throttle_every: int = 0,
+    slow: float = 0.0,
+) -> Any:
+    """The Starlette app of a (buggy) Phone Numbers server.
+
+    ``throttle_every=n`` answers every n-th request 429 with ``Retry-After: 0`` (a rate limiter, not
+    a bug); ``slow`` delays every GET of a list by that many seconds.
+    """
     from starlette.applications import Starlette
     from starlette.requests import Request
     from starlette.responses import Response
@@ -559,7 +570,40 @@ def make_app(spec: Any, tokens: Sequence[str], bug: str | None = None) -> Any:
     ]
     app = Starlette(routes=routes)
     app.state.server = server
-    return app
+    app.state.throttled = 0
+    if not throttle_every and not slow:
+        return app
+    import asyncio
+
+    count = 0
+
+    async def politeness(scope: Any, receive: Any, send: Any) -> None:
+        nonlocal count
+        if scope["type"] == "http":
+            count += 1
+            if throttle_every and count % throttle_every == 0:
+                app.state.throttled += 1
+                await send(
+                    {
+                        "type": "http.response.start",
+                        "status": 429,
+                        "headers": [(b"retry-after", b"0"), (b"content-type", b"application/json")],
+                    }
+                )
+                await send(
+                    {"type": "http.response.body", "body": b'{"message":"Too Many Requests"}'}
+                )
+                return
+            if (
+                slow
+                and scope["method"] == "GET"
+                and scope["path"] in ("/phone-number", "/v2/phone-number")
+            ):
+                await asyncio.sleep(slow)
+        await app(scope, receive, send)
+
+    politeness.state = app.state  # type: ignore[attr-defined]
+    return politeness
 
 
 @contextlib.contextmanager

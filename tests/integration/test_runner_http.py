@@ -207,3 +207,65 @@ def test_path_values_are_one_segment_each() -> None:
     assert render_path("/a/{n}", {"n": 2.0}) == "/a/2"
     with pytest.raises(UsageError, match="no value for path parameter 'id'"):
         render_path("/a/{id}", {})
+
+
+def test_a_run_rides_out_429s(fixed_spec: Any) -> None:
+    from _runner_support import TOKENS, describe, run_runner
+    from buggy_servers import make_app, serve
+
+    # Given a correct server behind a rate limiter that refuses every 4th request with 429
+    app = make_app(fixed_spec, TOKENS, throttle_every=4)
+    with serve(app) as url:
+        client = HttpClient(url, backoff=0.01)
+        # When the runner tests it
+        result = run_runner(
+            fixed_spec, url, client=client, checks=["stateful.lifecycle", "response.schema"]
+        )
+        client.close()
+    # Then the 429s were retried and nothing failed because of them
+    assert app.state.throttled > 10
+    assert client.stats.retries >= app.state.throttled
+    assert result.verdict == "passed", describe(result)
+
+
+def test_a_run_says_which_check_timed_out(fixed_spec: Any) -> None:
+    from _runner_support import TOKENS, run_runner
+    from buggy_servers import make_app, serve
+
+    # Given a server whose lists take 3 s
+    with serve(make_app(fixed_spec, TOKENS, slow=3.0)) as url:
+        client = HttpClient(url, timeout=0.5, retries=0)
+        result = run_runner(
+            fixed_spec,
+            url,
+            client=client,
+            checks=["stateful.pagination", "request.valid-accepted"],
+            include=["PhoneNumberController_findAll"],
+        )
+        client.close()
+    # Then the run could not be carried out, and says which check on which operation and why
+    assert result.verdict == "error" and result.exit_code == 2
+    errored = [r for r in result.results.values() if r.errors]
+    assert errored
+    assert all(r.operation == "PhoneNumberController_findAll" for r in errored)
+    assert any("timed out after 0.5 s" in e for r in errored for e in r.errors)
+
+
+def test_the_run_keeps_to_its_rate_limit(fixed_spec: Any) -> None:
+    from _runner_support import TOKENS, run_runner
+    from buggy_servers import make_app, serve
+
+    with serve(make_app(fixed_spec, TOKENS)) as url:
+        start = time.monotonic()
+        result = run_runner(
+            fixed_spec,
+            url,
+            rate_limit=40.0,
+            max_examples=15,
+            checks=["request.valid-accepted"],
+            include=["PhoneNumberController_findAll"],
+        )
+        elapsed = time.monotonic() - start
+    n = result.metadata.requests
+    assert n > 10
+    assert elapsed >= (n - 1) / 40
