@@ -24,6 +24,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from contracttest import _pointer
+from contracttest._types import json_type
 from contracttest.errors import ContractTestError, UsageError
 from contracttest.findings import REDACTED, Finding, Severity, is_secret_key
 from contracttest.validate import _keywords
@@ -389,24 +390,6 @@ def _planned(entry: RuleEntry) -> bool:
     return keyword in entry.options or "method" in entry.options
 
 
-def _json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "integer" if value.is_integer() else "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    if isinstance(value, dict):
-        return "object"
-    return "unknown"
-
-
 class RulePlan:
     """The compiled rule pass of one target: `findings` walks only where rules apply."""
 
@@ -569,7 +552,7 @@ class _Walk:
                             self.node(child, value)
                         return
                 return  # no branch allows that value: the schema pass reports it
-        kind = _json_type(value)
+        kind = json_type(value)
         fitting = [(n, s) for types, n, s in node.alternatives if types is None or kind in types]
         if not any(n.live for n, _ in fitting):
             return

@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from contracttest import _pointer
+from contracttest._types import json_type
 from contracttest.findings import REDACTED, Finding, Severity, is_secret_key, redact, truncate_value
 
 __all__ = ["field_label", "render_actual", "to_finding"]
@@ -71,26 +72,8 @@ def _types(value: Any) -> list[str]:
     return [value] if isinstance(value, str) else [str(v) for v in value or []]
 
 
-def _json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "integer" if value.is_integer() else "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    if isinstance(value, dict):
-        return "object"
-    return type(value).__name__
-
-
 def _type_admits(types: list[str], value: Any) -> bool:
-    t = _json_type(value)
+    t = json_type(value)
     return t in types or (t == "integer" and "number" in types)
 
 
@@ -188,7 +171,7 @@ def _contradiction(node: Any) -> str | None:
     if "type" in node and isinstance(node.get("enum"), list) and node["enum"]:
         types = _types(node["type"])
         if not any(_type_admits(types, v) for v in node["enum"]):
-            kinds = sorted({_json_type(v) for v in node["enum"]})
+            kinds = sorted({json_type(v) for v in node["enum"]})
             return (
                 f"the spec declares type {'/'.join(types)} next to an enum of "
                 f"{'/'.join(kinds)} values, so no value can satisfy it"
