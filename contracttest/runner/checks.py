@@ -572,6 +572,16 @@ def check_secrets(ctx: CheckContext, case: Case, response: HttpResponse) -> Iter
         return
     text = response.text
     for value, name in list(ctx.sent_secrets.items()):
+        header = next((k for k, v in response.headers if value in v), None)
+        if header is not None:
+            yield _finding(
+                "response.secret-echoed",
+                case,
+                f"the response header {header!r} carries the value the runner sent as {name!r}",
+                "",
+                expected="secrets never returned",
+                actual="[REDACTED]",
+            )
         if value not in text:
             continue
         where = _find_value(body, value) if body is not None else None

@@ -111,6 +111,7 @@ BUGS: dict[str, tuple[str, frozenset[str]]] = {
         ("unknown-id-400", "unknown ids get 400 instead of 404", {"request.unknown-id"}),
         ("unknown-id-200", "unknown ids get 200 with an empty object", {"request.unknown-id"}),
         ("echo-token", "404 messages echo the caller's token", {"response.no-secrets"}),
+        ("echo-token-header", "a debug header echoes the caller's token", {"response.no-secrets"}),
     )
 }
 
@@ -518,7 +519,10 @@ def make_app(
                 status, body = a.status, a.body
             except Exception:
                 status, body = 500, {"message": "Internal server error", "statusCode": 500}
-            return respond(status, body)
+            response = respond(status, body)
+            if bug == "echo-token-header" and request.headers.get("authorization"):
+                response.headers["x-debug-caller"] = request.headers["authorization"]
+            return response
 
         return endpoint
 
