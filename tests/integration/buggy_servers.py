@@ -83,6 +83,7 @@ BUGS: dict[str, tuple[str, frozenset[str]]] = {
         ("list-stale", "new numbers do not show up in GET /phone-number", {"stateful.lifecycle"}),
         ("ignore-date-filters", "createdAt/updatedAt filters are ignored", {"stateful.filters"}),
         ("ignore-search", "search is ignored", {"stateful.filters"}),
+        ("updated-filter-uses-created", "updatedAt filters compare createdAt", {"stateful.filters"}),
         ("ignore-sort", "sortOrder is ignored", {"stateful.filters"}),
         (
             "default-sort-asc",
@@ -386,6 +387,8 @@ class PhoneNumberServer:
                 if name not in q:
                     continue
                 field, op = name[:-2], name[-2:]
+                if self.bug == "updated-filter-uses-created":
+                    field = "createdAt"
                 pivot = _parse_iso(q[name])
                 cmp = {
                     "Gt": lambda a, b: a > b,
