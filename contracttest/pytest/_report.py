@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -45,8 +46,9 @@ def finish_session(
     Returns:
         Terminal-summary lines, and whether writing the reports failed.
     """
+    from contracttest.cli.commands.run import tokens_from_env
     from contracttest.pytest._merge import merge
-    from contracttest.pytest._settings import read_settings, tokens_from_environment
+    from contracttest.pytest._settings import read_settings
     from contracttest.report import write_reports
     from contracttest.runner.redaction import Redactor
 
@@ -60,10 +62,8 @@ def finish_session(
         lines.append(("yellow", note))
     failed = False
     for i, result in enumerate(results):
-        tokens = list(settings.tokens) + list(
-            tokens_from_environment(result.metadata.spec_title)[0]
-        )
-        result.redactor = Redactor(tokens)
+        # A last line of defence for the writers (the results were redacted where recorded).
+        result.redactor = Redactor([*settings.tokens, *tokens_from_env(None)])
         lines.append(summary_line(result))
         if settings.report_dir is None:
             continue
@@ -78,4 +78,11 @@ def finish_session(
             continue
         shown = ", ".join(f"{fmt} {path}" for fmt, path in written.items())
         lines.append(("", f"reports: {shown}"))
+        if os.environ.get("GITHUB_STEP_SUMMARY"):  # as `contracttest run` does
+            from contracttest.report.markdown import write_step_summary
+
+            try:
+                write_step_summary(result)
+            except OSError as exc:
+                lines.append(("yellow", f"could not append to $GITHUB_STEP_SUMMARY: {exc}"))
     return lines, failed

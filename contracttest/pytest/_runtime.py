@@ -24,7 +24,6 @@ from contracttest.pytest._settings import (
     is_url,
     read_settings,
     safe_url,
-    tokens_from_environment,
 )
 
 if TYPE_CHECKING:
@@ -223,14 +222,18 @@ class Runtime:
         return self._specs[key if key is not None else self.default_key()]
 
     # ------------------------------------------------------------------------------ tokens
-    def tokens_for(self, spec: Spec) -> tuple[tuple[str, ...], str]:
+    def tokens_for(self, spec: Spec) -> tuple[str, ...]:
+        """``--contract-token``, else the environment as ``contracttest run`` reads it:
+        ``CONTRACTTEST_TOKEN`` (and ``_2``), or ``VAPI_API_KEY`` (and ``_2``) for Vapi specs."""
         if self.settings.tokens:
-            return self.settings.tokens, self.settings.token_source
-        return tokens_from_environment(spec.title)
+            return self.settings.tokens
+        from contracttest.cli.commands.run import tokens_from_env
+
+        return tuple(tokens_from_env(spec))
 
     def mock_tokens(self, spec: Spec) -> tuple[str, ...]:
         """Tokens the built-in mock accepts: the configured ones, else two generated orgs."""
-        tokens, _ = self.tokens_for(spec)
+        tokens = self.tokens_for(spec)
         if tokens:
             return tokens
         if self._generated_tokens is None:
@@ -264,7 +267,7 @@ class Runtime:
         source, overlays = self._sources[key]
         if s.base_url:
             base_url, target = s.base_url, "live"
-            tokens, _ = self.tokens_for(spec)
+            tokens = self.tokens_for(spec)
         else:
             base_url, target = self.mock_url(key), "mock"
             tokens = self.mock_tokens(spec)

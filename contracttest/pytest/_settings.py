@@ -2,13 +2,13 @@
 
 Paths given on the command line are relative to the directory pytest was started in; paths in ini
 keys are relative to the ini file (as pytest's own ``paths`` ini type). Tokens come from
-``--contract-token`` or the environment, never from a committed file. This module imports only the
+``--contract-token`` or the environment (as for ``contracttest run``), never from a committed
+file. This module imports only the
 standard library and `contracttest.errors`, so the plugin can check options when pytest starts.
 """
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,15 +19,13 @@ from contracttest.errors import UsageError
 if TYPE_CHECKING:
     import pytest
 
-__all__ = ["KINDS", "Settings", "read_settings", "safe_url", "tokens_from_environment"]
+__all__ = ["KINDS", "Settings", "read_settings", "safe_url"]
 
 from contracttest.pytest_plugin import DEFAULT_MAX_EXAMPLES
 from contracttest.pytest_plugin import DEFAULT_REPORT_FORMATS as _FORMATS
 
 KINDS = ("valid", "invalid", "auth")
 DEFAULT_REPORT_FORMATS = tuple(_FORMATS.split(","))
-TOKEN_ENV = ("CONTRACTTEST_TOKEN", "CONTRACTTEST_TOKEN_2")
-VAPI_TOKEN_ENV = "VAPI_API_KEY"
 _URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
 
 
@@ -41,8 +39,7 @@ class Settings:
     """Explicit overlays, resolved; None: the configured ones (when the spec is the configured one)."""
     base_url: str | None = None
     tokens: tuple[str, ...] = field(default=(), repr=False)
-    token_source: str = ""
-    """Where the tokens came from (``--contract-token``, ``$CONTRACTTEST_TOKEN``...), for messages."""
+    """From ``--contract-token``; empty: the environment decides (see `Runtime.tokens_for`)."""
     max_examples: int = DEFAULT_MAX_EXAMPLES
     seed: int | None = None
     report_dir: Path | None = None
@@ -57,18 +54,6 @@ class Settings:
 
 def is_url(value: str) -> bool:
     return _URL.match(value) is not None
-
-
-def tokens_from_environment(spec_title: str = "") -> tuple[tuple[str, ...], str]:
-    """Tokens from ``$CONTRACTTEST_TOKEN`` (+ ``_2``), else ``$VAPI_API_KEY`` for a Vapi spec."""
-    found = [(name, os.environ.get(name, "")) for name in TOKEN_ENV]
-    tokens = tuple(value for _, value in found if value)
-    if tokens:
-        return tokens, " and ".join(f"${name}" for name, value in found if value)
-    vapi = os.environ.get(VAPI_TOKEN_ENV, "")
-    if vapi and "vapi" in spec_title.lower():
-        return (vapi,), f"${VAPI_TOKEN_ENV}"
-    return (), ""
 
 
 def _ini_error(key: str, expected: str, value: Any, config: pytest.Config) -> UsageError:
@@ -148,8 +133,7 @@ def read_settings(config: pytest.Config) -> Settings:
                 "https://api.example.com"
             )
 
-    cli_tokens = tuple(t for t in (config.getoption("contract_token", None) or []) if t)
-    tokens, token_source = (cli_tokens, "--contract-token") if cli_tokens else ((), "")
+    tokens = tuple(t for t in (config.getoption("contract_token", None) or []) if t)
 
     max_examples = _int(
         config,
@@ -181,7 +165,6 @@ def read_settings(config: pytest.Config) -> Settings:
         overlays=overlays,
         base_url=base_url.rstrip("/") if base_url else None,
         tokens=tokens,
-        token_source=token_source,
         max_examples=max_examples if max_examples is not None else DEFAULT_MAX_EXAMPLES,
         seed=seed,
         report_dir=report_dir,

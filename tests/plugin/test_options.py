@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
-from plugin_support import FIXES, SEED, TOKEN_A
+from plugin_support import FIXES, SEED, SPEC_ARGS, TOKEN_A
 
 HEADER_TEST = """
 def test_nothing():
@@ -145,22 +147,34 @@ def test_bad_settings_stop_the_run(
     assert "pw@" not in err
 
 
+@pytest.mark.parametrize(
+    ("env", "works"),
+    [
+        ({"CONTRACTTEST_TOKEN": TOKEN_A}, True),
+        ({"VAPI_API_KEY": TOKEN_A}, True),  # the seed spec is a Vapi spec
+        ({"CONTRACTTEST_TOKEN": "not-a-known-token"}, False),
+    ],
+)
 def test_tokens_come_from_the_environment(
-    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+    pytester: pytest.Pytester,
+    monkeypatch: pytest.MonkeyPatch,
+    buggy_server: Callable[[str | None], str],
+    env: dict[str, str],
+    works: bool,
 ) -> None:
-    from contracttest.pytest._settings import tokens_from_environment
-
-    monkeypatch.setenv("VAPI_API_KEY", "vapi-key-1234")
-    # VAPI_API_KEY is only for Vapi specs
-    assert tokens_from_environment("Vapi API") == (("vapi-key-1234",), "$VAPI_API_KEY")
-    assert tokens_from_environment("Petstore") == ((), "")
-    # CONTRACTTEST_TOKEN (and _2, another org) win over it
-    monkeypatch.setenv("CONTRACTTEST_TOKEN", "org-a-token")
-    monkeypatch.setenv("CONTRACTTEST_TOKEN_2", "org-b-token")
-    assert tokens_from_environment("Vapi API") == (
-        ("org-a-token", "org-b-token"),
-        "$CONTRACTTEST_TOKEN and $CONTRACTTEST_TOKEN_2",
+    # Given a server that knows TOKEN_A, and the token only in the environment
+    url = buggy_server(None)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    pytester.makepyfile(
+        """
+        def test_list(contract_client):
+            assert contract_client.get("/phone-number").status_code == 200
+        """
     )
+    result = pytester.runpytest(*SPEC_ARGS, f"--contract-base-url={url}")
+    result.assert_outcomes(**({"passed": 1} if works else {"failed": 1}))
+    assert TOKEN_A not in result.stdout.str()
 
 
 def test_credentials_in_urls_are_not_shown(pytester: pytest.Pytester) -> None:

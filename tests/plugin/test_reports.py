@@ -172,3 +172,24 @@ def test_xdist_workers_merge_into_one_report(
     assert TOKEN_A not in text and TOKEN_B not in text
     # and the terminal shows one contracttest section
     assert result.stdout.str().count("= contracttest =") == 1
+
+
+@pytest.mark.parametrize("formats", ["json", "json,md"])
+def test_github_step_summary(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, formats: str
+) -> None:
+    # Given a GitHub Actions step summary file, as `contracttest run` writes to
+    summary = pytester.path / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    pytester.makepyfile(
+        """
+        import contracttest.pytest as ct
+
+        @ct.parametrize(operations="GET /phone-number", kinds="valid", max_examples=1)
+        def test_list(case):
+            case.call_and_check()
+        """
+    )
+    pytester.runpytest(*SPEC_ARGS, "--contract-report-dir=r", f"--contract-report={formats}")
+    # Then the Markdown summary is appended once, whichever formats were asked for
+    assert summary.read_text().count("## contracttest: ") == 1
