@@ -232,13 +232,12 @@ class Runtime:
         return tuple(tokens_from_env(spec))
 
     def mock_tokens(self, spec: Spec) -> tuple[str, ...]:
-        """Tokens the built-in mock accepts: the configured ones, else two generated orgs."""
-        tokens = self.tokens_for(spec)
-        if tokens:
-            return tokens
+        """Tokens the built-in mock accepts: the configured ones, completed with generated ones to
+        two orgs (as ``contracttest run`` does, so the isolation checks have another org)."""
         if self._generated_tokens is None:
-            self._generated_tokens = tuple(f"ct-{secrets.token_urlsafe(18)}" for _ in range(2))
-        return self._generated_tokens
+            self._generated_tokens = tuple(f"ct-mock-{secrets.token_urlsafe(18)}" for _ in range(2))
+        tokens = self.tokens_for(spec)
+        return (*tokens, *self._generated_tokens)[: max(2, len(tokens))]
 
     # ----------------------------------------------------------------------------- targets
     def mock_url(self, key: str) -> str:
@@ -285,6 +284,12 @@ class Runtime:
         plan = build_plan(config, base_url, target)  # type: ignore[arg-type]
         client = _recording_client(plan.base_url)
         runner = Runner(plan, client=client)
+        if target == "live":
+            # Resources created on a real endpoint are journaled before the test moves on, so
+            # `contracttest cleanup` removes what a crashed session left behind.
+            from contracttest.runner.journal import DEFAULT_JOURNAL, Journal
+
+            runner.attach_journal(Journal(self.rootpath / DEFAULT_JOURNAL, runner.run_id))
         ep = Endpoint(
             key=key,
             spec=spec,

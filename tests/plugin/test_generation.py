@@ -221,3 +221,32 @@ def test_cases_can_be_changed_before_sending(pytester: pytest.Pytester) -> None:
         """
     )
     pytester.runpytest(*SPEC_ARGS).assert_outcomes(passed=1)
+
+
+def test_live_writes_are_journaled_and_cleaned_up(
+    pytester: pytest.Pytester, buggy_server: Callable[[str | None], str]
+) -> None:
+    # Given a (correct) live server on loopback, where writes are allowed
+    url = buggy_server(None)
+    pytester.makepyfile(
+        """
+        import contracttest.pytest as ct
+
+        @ct.parametrize(operations=["POST /phone-number", "GET /phone-number/{id}"],
+                        kinds="valid", max_examples=3)
+        def test_api(case):
+            case.call_and_check()
+        """
+    )
+    result = pytester.runpytest(
+        *SPEC_ARGS, f"--contract-base-url={url}", f"--contract-token={TOKEN_A}"
+    )
+    result.assert_outcomes(passed=2)
+    # Then everything the session created was journaled, and deleted at the end
+    from contracttest.runner.journal import DEFAULT_JOURNAL, iter_records, read_pending
+
+    journal = pytester.path / DEFAULT_JOURNAL
+    events = [record["event"] for _line, record in iter_records(journal)]
+    assert events.count("created") >= 3
+    assert read_pending(journal) == []
+    assert TOKEN_A not in journal.read_text()
