@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 __all__ = [
+    "NO_BODY",
     "ContractAssertionError",
     "ContractCase",
     "ContractCheckFailed",
@@ -39,6 +40,7 @@ _LAZY = {
     "ContractAssertionError": "contracttest.pytest.failures",
     "ContractCheckFailed": "contracttest.pytest.failures",
     "ContractValidator": "contracttest.pytest.assertions",
+    "NO_BODY": "contracttest.runner.case",
     "assert_invalid": "contracttest.pytest.assertions",
     "assert_valid": "contracttest.pytest.assertions",
     "findings_of": "contracttest.pytest.assertions",
@@ -54,6 +56,7 @@ if TYPE_CHECKING:
     )
     from contracttest.pytest.case import ContractCase
     from contracttest.pytest.failures import ContractAssertionError, ContractCheckFailed
+    from contracttest.runner.case import NO_BODY
 
 
 def __getattr__(name: str) -> Any:

@@ -56,7 +56,7 @@ def test_cases_pass_on_the_mock(pytester: pytest.Pytester) -> None:
         """
         import collections
         import contracttest.pytest as ct
-        from contracttest.runner.case import NO_BODY
+        from contracttest.pytest import NO_BODY
 
         calls = collections.Counter()
 
