@@ -441,6 +441,11 @@ class Runner:
                 self.executor.mark_deleted(inst)
 
         self._explore(op, check, strategy, test, salt=1)
+        if op.json_body() is not None:
+            from contracttest.runner.negative import body_boundaries
+
+            for case in body_boundaries(self, op, valid=True):
+                self.executor.send(case)
         for case in self._variant_cases(op):
             ex = self.executor.send(case)
             if ex is not None and op.method == "DELETE" and 200 <= ex.status < 300:

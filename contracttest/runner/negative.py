@@ -69,7 +69,7 @@ def run_negative(runner: Runner, op: Operation) -> None:
         _invalid_bodies(runner, op)
         for case in _probes(runner, op):
             runner.executor.send(case)
-        for case in _body_boundaries(runner, op):
+        for case in body_boundaries(runner, op, valid=False):
             runner.executor.send(case)
         for case in _robustness(runner, op):
             runner.executor.send(case)
@@ -118,9 +118,9 @@ def _bases(runner: Runner, op: Operation) -> list[Any]:
     return [] if body is NO_BODY else [body]
 
 
-def _body_boundaries(runner: Runner, op: Operation) -> Iterator[Case]:
-    """The generators' boundary phase: each constraint at its limit (must be accepted) and just
-    past it (must be rejected), one case per constraint and place."""
+def body_boundaries(runner: Runner, op: Operation, *, valid: bool) -> Iterator[Case]:
+    """The generators' boundary phase: each constraint at its limit (must be accepted; with
+    ``valid``) or just past it (must be rejected), one case per constraint and place."""
     target = f"{op.label}:request"
     try:
         cases = runner.generation.boundary(target)
@@ -135,6 +135,8 @@ def _body_boundaries(runner: Runner, op: Operation) -> Iterator[Case]:
     # Values at an upper limit first (a 40-character name), then the rest in generator order.
     cases = sorted(cases, key=lambda c: -_longest(c[0]) if c[1] is None else 0)
     for payload, violation in cases:
+        if (violation is None) != valid:
+            continue
         if violation is None:
             if valid_sent >= MAX_BOUNDARY or runner.plan.read_only:
                 continue
