@@ -67,3 +67,29 @@ def describe(result: RunResult, limit: int = 12) -> str:
         for e in r.errors[:2]:
             lines.append(f"  error {check} {op}: {e}")
     return "\n".join(lines)
+
+
+def detect(bug: str) -> tuple[str, set[str], str]:
+    """Run the checks meant to catch ``bug`` against a server with it (for process pools).
+
+    Returns (bug, failed checks, digest of the result).
+    """
+    from pathlib import Path
+
+    from buggy_servers import BUGS, make_app, serve
+
+    from contracttest.openapi import load_spec
+
+    repo = Path(__file__).resolve().parents[2]
+    spec = load_spec(
+        repo / "spec" / "vapi-phone-numbers.yaml",
+        overlays=[repo / "spec" / "overlays" / "vapi-fixes.yaml"],
+    )
+    with serve(make_app(spec, TOKENS, bug)) as url:
+        result = run_runner(spec, url, checks=sorted(BUGS[bug][1]))
+    failures = [f for f in result.failures() if f.check in BUGS[bug][1]]
+    complete = all(f.finding.message and f.finding.rule for f in failures) and any(
+        f.request is not None and f.request.curl.startswith("curl ") for f in failures
+    )
+    digest = describe(result) + ("" if complete else "\n  (failures lack a finding or a curl line)")
+    return bug, failed_checks(result) if complete else set(), digest
