@@ -349,7 +349,10 @@ class _Walk:
                 if check(v):
                     yield v, p, w
             return
-        key = (gen.pointer, type(gen).__name__)
+        # containers are visited at each recursion depth they have a plan for (deeper plans may
+        # have lost members to the bound, so the first one met may not hold them all); leaves once
+        container = isinstance(gen, (UnionGen, ObjectGen, ArrayGen))
+        key = (gen.pointer, str(id(gen)) if container else type(gen).__name__)
         if key in self.seen:
             return
         self.seen.add(key)

@@ -25,7 +25,14 @@ if TYPE_CHECKING:
     from contracttest.generate.core import Generator
     from contracttest.openapi.model import Target
 
-__all__ = ["TargetCoverage", "cover", "cover_target", "union_branches", "variants_taken"]
+__all__ = [
+    "TargetCoverage",
+    "branch_label",
+    "cover",
+    "cover_target",
+    "union_branches",
+    "variants_taken",
+]
 
 
 @dataclass
@@ -79,9 +86,17 @@ def _unwrap(gen: Gen) -> Gen:
     return gen
 
 
-def union_branches(root: Gen) -> dict[tuple[str, int], str]:
-    """Every union branch reachable in a plan: (union pointer, index) -> branch label."""
-    out: dict[tuple[str, int], str] = {}
+def branch_label(union: UnionGen, index: int) -> str:
+    """A name for a union's branch that is the same at every recursion depth (where the plan of
+    the union may have lost branches to the bound, shifting the indexes)."""
+    if union.tags:
+        return repr(union.tags[index])
+    return union.branches[index].pointer
+
+
+def union_branches(root: Gen) -> dict[tuple[str, str], str]:
+    """Every union branch reachable in a plan: (union pointer, branch label) -> branch pointer."""
+    out: dict[tuple[str, str], str] = {}
     seen: set[int] = set()
     stack = [root]
     while stack:
@@ -91,8 +106,7 @@ def union_branches(root: Gen) -> dict[tuple[str, int], str]:
         seen.add(id(gen))
         if isinstance(gen, UnionGen) and gen.keyword != "type":
             for i, branch in enumerate(gen.branches):
-                tag = gen.tags[i] if gen.tags else None
-                out[(gen.pointer, i)] = repr(tag) if tag is not None else branch.pointer
+                out[(gen.pointer, branch_label(gen, i))] = branch.pointer
             stack.extend(gen.branches)
         elif isinstance(gen, UnionGen):
             stack.extend(gen.branches)
@@ -107,8 +121,8 @@ def union_branches(root: Gen) -> dict[tuple[str, int], str]:
     return out
 
 
-def variants_taken(root: Gen, value: Any) -> Iterator[tuple[str, int]]:
-    """The (union pointer, branch index) pairs a valid value took."""
+def variants_taken(root: Gen, value: Any) -> Iterator[tuple[str, str]]:
+    """The (union pointer, branch label) pairs a valid value took."""
     from contracttest.generate.negative import pick_branch
 
     stack: list[tuple[Gen, Any]] = [(root, value)]
@@ -120,7 +134,7 @@ def variants_taken(root: Gen, value: Any) -> Iterator[tuple[str, int]]:
             if branch is None:
                 continue
             if gen.keyword != "type":
-                yield gen.pointer, gen.branches.index(branch)
+                yield gen.pointer, branch_label(gen, gen.branches.index(branch))
             stack.append((branch, val))
         elif isinstance(gen, ObjectGen) and isinstance(val, dict):
             for k, v in val.items():
@@ -159,7 +173,7 @@ def cover_target(
     result.notes = sorted(plan.notes, key=lambda n: (n.kind, n.pointer))
     branches = union_branches(root)
     result.variants = len(branches)
-    taken: set[tuple[str, int]] = set()
+    taken: set[tuple[str, str]] = set()
     try:
         valid = examples(generator.valid(target), n, seed)
         invalid = examples(generator.invalid(target), n, seed)
