@@ -88,6 +88,8 @@ class BoundaryReport:
     invalid: int = 0
     discarded: list[tuple[str, str]] = field(default_factory=list)
     """(description, why) of each case the validator did not confirm."""
+    rejected: int = 0
+    """Valid cases the validator rejects: generator and validator disagree (a bug in one)."""
     rules: set[str] = field(default_factory=set)
     """Rule ids the invalid cases break."""
 
@@ -486,6 +488,7 @@ class _Run:
             if verdict is None:
                 verdict = self.verdicts[text] = self.validator.is_valid(value)
                 if not verdict:
+                    self.report.rejected += 1
                     self.report.discarded.append((what, "the validator rejects this valid case"))
                 else:
                     self.report.valid += 1

@@ -54,7 +54,9 @@ class TargetCoverage:
     valid: int = 0
     invalid: int = 0
     discarded: int = 0
-    """Boundary cases the validator did not confirm (generator and validator disagree)."""
+    """Boundary invalid cases whose label the validator did not confirm (left out of the output)."""
+    disagreements: int = 0
+    """Valid payloads the validator rejects (random and boundary): must be 0."""
     error: str | None = None
     """Generation failed (Hypothesis gave up), with the message."""
     seconds: float = 0.0
@@ -72,6 +74,7 @@ class TargetCoverage:
             "valid": self.valid,
             "invalid": self.invalid,
             "discarded": self.discarded,
+            "disagreements": self.disagreements,
             "error": self.error,
             "seconds": round(self.seconds, 3),
         }
@@ -180,8 +183,11 @@ def cover_target(
     except ContractTestError as exc:
         result.error = exc.message
         valid, invalid = [], []
+    validator = generator.validator(target)
     for value in valid:
         taken.update(variants_taken(root, value))
+        if not validator.is_valid(value):
+            result.disagreements += 1
     result.valid = len(valid)
     result.invalid = len(invalid)
     result.rules.update(case.violation.rule for case in invalid)
@@ -193,7 +199,8 @@ def cover_target(
         result.valid += report.valid
         result.invalid += report.invalid
         result.rules |= report.rules
-        result.discarded = len(report.discarded)
+        result.discarded = len(report.discarded) - report.rejected
+        result.disagreements += report.rejected
     result.reached = len(taken & set(branches))
     result.seconds = time.perf_counter() - started
     return result

@@ -108,7 +108,7 @@ def test_all_prints_the_coverage_table_and_flags_the_seed_defects() -> None:
     # BackoffPlan and PhoneNumberCallEndingHookFilter have no valid payload; 23 DTOs reach one of
     # them (or TransferPlan.sipVerb) through an optional member, which is left out
     assert summary["dtos"] == {"total": 36, "full": 11, "partial": 23, "unsatisfiable": 2}
-    assert summary["discarded"] == 0 and summary["failed"] == 0
+    assert summary["disagreements"] == 0 and summary["discarded"] == 0 and summary["failed"] == 0
     by_target = {t["target"]: t for t in doc["targets"]}
     assert by_target["BackoffPlan"]["status"] == "unsatisfiable"
     assert any("sipVerb" in why for why in by_target["TransferPlan"]["left_out"])

@@ -30,8 +30,8 @@ reproducible.
 fully generated, partly (an optional part no value can satisfy is left out: a spec defect) or not
 at all, the union variants its payloads reach, and the rules its invalid payloads break.
 
-Exit status: 0 done; 1 (--all) some target is unsatisfiable, failed, or had a case the validator
-did not confirm; 2 could not run (unknown target, unsatisfiable target, bad option).
+Exit status: 0 done; 1 (--all) some target is unsatisfiable, failed, or has a valid payload the
+validator rejects; 2 could not run (unknown target, unsatisfiable target, bad option).
 """
 
 
@@ -153,7 +153,7 @@ def _all(args: argparse.Namespace, generator: Any, console: Console) -> int:
             boundary_limit=args.boundary_limit,
         )
     )
-    bad = any(r.status == "unsatisfiable" or r.error or r.discarded for r in results)
+    bad = any(r.status == "unsatisfiable" or r.error or r.disagreements for r in results)
     if args.format == "json":
         summary = _summary(results)
         doc = {
@@ -185,6 +185,7 @@ def _summary(results: list[TargetCoverage]) -> dict[str, Any]:
         "valid": sum(r.valid for r in results),
         "invalid": sum(r.invalid for r in results),
         "discarded": sum(r.discarded for r in results),
+        "disagreements": sum(r.disagreements for r in results),
         "failed": sum(bool(r.error) for r in results),
         "rules": sorted(set().union(*(r.rules for r in results))) if results else [],
     }
@@ -209,8 +210,8 @@ def _table(console: Console, results: list[TargetCoverage], verbosity: int) -> N
         why = r.reason or r.error or (str(left_out[0]) if left_out else "")
         if len(left_out) > 1:
             why += f" (+{len(left_out) - 1} more)"
-        if r.discarded:
-            why = f"{r.discarded} case(s) not confirmed by the validator; " + why
+        if r.disagreements:
+            why = f"{r.disagreements} valid payload(s) rejected by the validator; " + why
         table.add_row(
             r.target,
             r.status,
@@ -228,7 +229,8 @@ def _table(console: Console, results: list[TargetCoverage], verbosity: int) -> N
         f"{s['unsatisfiable']} unsatisfiable; DTOs {d['full']}/{d['total']} full, "
         f"{d['partial']} partly, {d['unsatisfiable']} unsatisfiable; variants reached "
         f"{s['variants_reached']}/{s['variants']}; {s['valid']} valid and {s['invalid']} invalid "
-        f"payloads; {s['discarded']} not confirmed; rules exercised: {', '.join(s['rules'])}",
+        f"payloads, {s['disagreements']} disagreeing with the validator ({s['discarded']} invalid "
+        f"cases left out, label not confirmed); rules exercised: {', '.join(s['rules'])}",
         markup=False,
         highlight=False,
     )
