@@ -368,6 +368,9 @@ def test_every_rule_of_the_linter_has_an_example() -> None:
             "file.too-large",
             "file.unreadable",
             "lint.target-conflict",  # needs --target or a glob next to "$contract"
+            # no two bodies of the seed spec fit a payload equally (the create DTOs require the
+            # provider tag, the update DTOs do not); tests/unit/test_lint_targeting.py shows it
+            "lint.target-ambiguous",
         }
     )
     assert not missing

@@ -201,6 +201,51 @@ def test_a_required_tag_is_more_specific_than_an_optional_one(fixed_spec: Any, t
     assert _rules(dirty.findings) == ["schema.maxLength"]
 
 
+def _twin_spec() -> Any:
+    """Two operations whose bodies take exactly the same payloads."""
+    from contracttest.openapi.model import Spec
+
+    body = {
+        "required": True,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Pet"}}},
+    }
+    ok = {"200": {"description": "ok"}}
+    return Spec(
+        {
+            "openapi": "3.0.3",
+            "info": {"title": "twins", "version": "1"},
+            "paths": {
+                "/cats": {"post": {"operationId": "createCat", "requestBody": body, "responses": ok}},
+                "/dogs": {"post": {"operationId": "createDog", "requestBody": body, "responses": ok}},
+            },
+            "components": {
+                "schemas": {
+                    "Pet": {
+                        "type": "object",
+                        "required": ["name"],
+                        "properties": {"name": {"type": "string", "maxLength": 5}},
+                    }
+                }
+            },
+        },
+        source="<twins>",
+        sha256="0",
+    )
+
+
+def test_ties_are_reported_as_ambiguous(tmp_path: Path) -> None:
+    linter = Linter(_twin_spec())
+    clean = linter.lint_file(_write(tmp_path, "v.json", {"name": "Rex"}))
+    (info,) = clean.findings
+    assert info.rule == "lint.target-ambiguous"
+    assert info.severity is Severity.INFO  # valid against both: nothing hidden
+    assert "POST /cats" in info.message and "POST /dogs" in info.message
+    dirty = linter.lint_file(_write(tmp_path, "w.json", {"name": "Rexford"}))
+    ambiguous = [f for f in dirty.findings if f.rule == "lint.target-ambiguous"]
+    assert [f.severity for f in ambiguous] == [Severity.WARNING]
+    assert "schema.maxLength" in _rules(dirty.findings)
+
+
 def test_detection_by_best_match_without_a_discriminator(fixed_spec: Any, tmp_path: Path) -> None:
     # No provider: only the property names say which body this is.
     payload = {"numberDesiredAreaCode": "415", "name": "Sales"}
