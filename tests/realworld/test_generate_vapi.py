@@ -8,6 +8,7 @@ suite runs a thin deterministic slice.
 from __future__ import annotations
 
 from collections import Counter
+
 import pytest
 from hypothesis import settings
 

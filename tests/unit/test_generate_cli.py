@@ -28,6 +28,7 @@ def cli(*argv: str) -> tuple[int, str, str]:
 
 
 def lines(text: str) -> list[dict[str, Any]]:
+    # splitlines, not split("\n"): a record must stay one line for every line reader
     return [json.loads(line) for line in text.splitlines() if line.strip()]
 
 
@@ -70,6 +71,14 @@ def test_rule_filter_and_boundary_phase() -> None:
     code, out, _ = cli(*FIXED, "--target", "SipAuthentication", "--boundary", "-n", "0")
     payloads = [r["payload"] for r in lines(out)]
     assert code == ExitCode.OK and {"username": "a" * 20, "password": "a" * 20} in payloads
+
+
+def test_a_record_is_one_line_whatever_its_strings_hold() -> None:
+    from contracttest.cli.commands.generate import _line
+
+    text = _line({"payload": "a\u2028b\u2029c\x85d\ne"})
+    assert text.count("\n") == 1 and len(text.splitlines()) == 1
+    assert json.loads(text) == {"payload": "a\u2028b\u2029c\x85d\ne"}
 
 
 def test_same_seed_same_output() -> None:

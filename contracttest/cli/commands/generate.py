@@ -135,8 +135,13 @@ def execute(args: argparse.Namespace, console: Console, err_console: Console) ->
     return int(ExitCode.OK)
 
 
+# Characters that JSON leaves raw inside strings but that some line readers (Python's splitlines,
+# older JavaScript) take for line breaks: escaped, so one record is always one line.
+_LINE_BREAKS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
 def _line(record: dict[str, Any]) -> str:
-    return json.dumps(record, ensure_ascii=False) + "\n"
+    return json.dumps(record, ensure_ascii=False).translate(_LINE_BREAKS) + "\n"
 
 
 def _all(args: argparse.Namespace, generator: Any, console: Console) -> int:
