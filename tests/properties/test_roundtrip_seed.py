@@ -25,7 +25,8 @@ from contracttest.validate import validate
 # Mutations checked per drawn payload (all of them on small payloads; the big response bodies
 # offer hundreds, a fixed sample of which keeps the suite fast).
 MUTATIONS_PER_PAYLOAD = 12
-EXAMPLES = 5
+# a third of the profile's examples per target (dev: 5; ci: 20): 98 targets run here
+EXAMPLES = max(3, settings().max_examples // 3)
 
 
 def _targets(spec: Spec) -> list[str]:

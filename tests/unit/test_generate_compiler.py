@@ -275,3 +275,15 @@ def test_objects_keep_to_the_optional_budget() -> None:
         assert len(value) <= 4
 
     check()
+
+
+def test_valid_examples_shrink_to_the_simplest_payload(seed_spec: Spec) -> None:
+    from hypothesis import find
+    from hypothesis import settings as hsettings
+
+    found = find(
+        valid(seed_spec, "POST /phone-number"),
+        lambda p: p.get("provider") == "twilio",
+        settings=hsettings(database=None, max_examples=300),
+    )
+    assert found == {"provider": "twilio", "number": "", "twilioAccountSid": ""}

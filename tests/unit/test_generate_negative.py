@@ -10,6 +10,7 @@ from contracttest.findings import Finding, Severity
 from contracttest.generate.core import generator_for
 from contracttest.generate.negative import (
     DELETE,
+    E164_BREAKERS,
     Mutation,
     Violation,
     accepts,
@@ -155,3 +156,15 @@ def test_invalid_examples_are_reproducible(fixed_spec: Spec) -> None:
     a = examples(invalid(fixed_spec, "POST /phone-number"), 6, seed=11)
     b = examples(invalid(fixed_spec, "POST /phone-number"), 6, seed=11)
     assert [(c.payload, c.violation) for c in a] == [(c.payload, c.violation) for c in b]
+
+
+def test_invalid_examples_shrink_to_small_readable_payloads(fixed_spec: Spec) -> None:
+    from hypothesis import find, settings
+
+    found = find(
+        invalid(fixed_spec, "CreateByoPhoneNumberDTO"),
+        lambda case: case.violation.rule == "phone.e164" and case.violation.pointer == "/number",
+        settings=settings(database=None, max_examples=300),
+    )
+    assert found.payload["number"] in {bad for _, bad in E164_BREAKERS}
+    assert set(found.payload) == {"provider", "credentialId", "number"}
