@@ -45,8 +45,16 @@ from contracttest.generate._gen import (
     ObjectGen,
     StringGen,
     UnionGen,
-    json_type,
     type_matches,
+)
+from contracttest.generate.merge import ANNOTATIONS, merge
+from contracttest.generate.relations import (
+    json_equal,
+    may_overlap,
+    number_or_none,
+    separate,
+    simple_ok,
+    subsumes,
 )
 
 if TYPE_CHECKING:
@@ -54,24 +62,6 @@ if TYPE_CHECKING:
 
 __all__ = ["Compiler", "Options", "Plan"]
 
-ANNOTATIONS = frozenset(
-    {
-        "title",
-        "description",
-        "default",
-        "examples",
-        "example",
-        "deprecated",
-        "readOnly",
-        "writeOnly",
-        "$schema",
-        "$comment",
-        "definitions",
-        "$defs",
-        "contentMediaType",
-        "contentEncoding",
-    }
-)
 OBJECT_KEYWORDS = frozenset(
     {
         "properties",
@@ -541,7 +531,7 @@ class Compiler:
         dead: list[tuple[int, str]] = []
         cut_checks = [self.checker.predicate(r) for r in cut_raws]
         for i, g in enumerate(gens):
-            rivals = [j for j, h in enumerate(gens) if j != i and _may_overlap(g, h)]
+            rivals = [j for j, h in enumerate(gens) if j != i and may_overlap(g, h)]
             if not rivals and not cut_checks:
                 keep.append(i)
                 out_gens.append(g)
@@ -566,8 +556,8 @@ class Compiler:
                 out_gens.append(replace(g, values=values))
                 checks.append(None)
                 continue
-            container = next((gens[j] for j in rivals if _subsumes(gens[j], g)), None)
-            narrowed = _separate(g, [gens[j] for j in rivals])
+            container = next((gens[j] for j in rivals if subsumes(gens[j], g)), None)
+            narrowed = separate(g, [gens[j] for j in rivals])
             if narrowed is None and container is not None:
                 j = gens.index(container)
                 dead.append((i, f"oneOf branch {i}: every value it allows also matches branch {j}"))
@@ -632,7 +622,7 @@ class Compiler:
         if not isinstance(declared, list) or not declared:
             return Impossible(ctx.pointer, "enum lists no value")
         if "enum" in schema and "const" in schema:
-            declared = [v for v in declared if _json_equal(v, schema["const"])]
+            declared = [v for v in declared if json_equal(v, schema["const"])]
         rest = _strip(schema, "enum", "const", "x-spec-pointer")
         t = rest.get("type")
         types: tuple[str, ...] = (
@@ -647,7 +637,7 @@ class Compiler:
             )
         if _constraining(_strip(rest, "type")):
             if set(rest) - ANNOTATIONS <= SIMPLE_KEYWORDS:
-                values = [v for v in values if _simple_ok(v, rest)]
+                values = [v for v in values if simple_ok(v, rest)]
             else:
                 check = self.checker.predicate(rest)
                 values = [v for v in values if check(v)]
@@ -661,10 +651,10 @@ class Compiler:
         )
 
     def _number(self, schema: dict[str, Any], ctx: _Ctx, integer: bool) -> Gen | Impossible:
-        lo = _num(schema.get("minimum"))
-        hi = _num(schema.get("maximum"))
-        xlo = _num(schema.get("exclusiveMinimum"))
-        xhi = _num(schema.get("exclusiveMaximum"))
+        lo = number_or_none(schema.get("minimum"))
+        hi = number_or_none(schema.get("maximum"))
+        xlo = number_or_none(schema.get("exclusiveMinimum"))
+        xhi = number_or_none(schema.get("exclusiveMaximum"))
         ex_lo = ex_hi = False
         if xlo is not None and (lo is None or xlo >= lo):
             lo, ex_lo = xlo, True
@@ -677,7 +667,7 @@ class Compiler:
                 lo, ex_lo = flo, False
             if hi is None or hi > fhi:
                 hi, ex_hi = fhi, False
-        mult = _num(schema.get("multipleOf"))
+        mult = number_or_none(schema.get("multipleOf"))
         if mult is not None and mult <= 0:
             mult = None
         gen = NumberGen(
@@ -906,12 +896,6 @@ def _implied_types(schema: dict[str, Any]) -> list[str] | None:
     return None
 
 
-def _num(v: Any) -> float | None:
-    if isinstance(v, bool) or not isinstance(v, (int, float)):
-        return None
-    return v
-
-
 def _number_empty(g: NumberGen) -> str | None:
     lo, hi = g.minimum, g.maximum
     if lo is None or hi is None:
@@ -936,350 +920,3 @@ def _number_empty(g: NumberGen) -> str | None:
         if k * step > hi or (k * step == hi and g.exclusive_maximum and not g.integer):
             return f"no multiple of {step} between {lo} and {hi}"
     return None
-
-
-def _json_equal(a: Any, b: Any) -> bool:
-    if isinstance(a, bool) or isinstance(b, bool):
-        return a is b
-    return bool(a == b)
-
-
-def _simple_ok(value: Any, schema: dict[str, Any]) -> bool:
-    """Check the simple keywords (type, lengths, pattern, format, bounds) without jsonschema."""
-    from contracttest.generate.formats import check_format
-    from contracttest.schema.ecma import compile_pattern
-
-    if isinstance(value, str):
-        lo, hi = schema.get("minLength"), schema.get("maxLength")
-        if isinstance(lo, int) and len(value) < lo:
-            return False
-        if isinstance(hi, int) and len(value) > hi:
-            return False
-        for key, flags in (("pattern", "u"), (ECMA_PATTERN, "")):
-            p = schema.get(key)
-            if isinstance(p, str):
-                try:
-                    if not compile_pattern(p, default_flags=flags).test(value):
-                        return False
-                except PatternError:
-                    pass
-        f = schema.get("format")
-        if isinstance(f, str) and not check_format(f, value):
-            return False
-    elif isinstance(value, (int, float)) and not isinstance(value, bool):
-        checks: tuple[tuple[str, Callable[[float], bool]], ...] = (
-            ("minimum", lambda b: value >= b),
-            ("maximum", lambda b: value <= b),
-            ("exclusiveMinimum", lambda b: value > b),
-            ("exclusiveMaximum", lambda b: value < b),
-        )
-        for key, ok in checks:
-            b = _num(schema.get(key))
-            if b is not None and not ok(b):
-                return False
-        m = _num(schema.get("multipleOf"))
-        if m and not float(value / m).is_integer():
-            return False
-    return True
-
-
-def _may_overlap(a: Gen, b: Gen) -> bool:
-    """Whether two union branches might accept a common value (False only when provably not)."""
-    ka, kb = _kinds(a), _kinds(b)
-    if ("number" in ka and "integer" in kb) or ("integer" in ka and "number" in kb):
-        return True
-    if not ka & kb:
-        return False
-    if isinstance(a, ConstGen) and isinstance(b, ConstGen):
-        return any(_json_equal(x, y) for x in a.values for y in b.values)
-    oa, ob = _object_of(a), _object_of(b)
-    if oa is not None and ob is not None and ka == kb == {"object"}:
-        for name in set(oa.required) & set(ob.required):
-            pa, pb = oa.properties.get(name), ob.properties.get(name)
-            if (
-                isinstance(pa, ConstGen)
-                and isinstance(pb, ConstGen)
-                and not any(_json_equal(x, y) for x in pa.values for y in pb.values)
-            ):
-                return False
-        if oa.closed and ob.closed and oa.required and not set(oa.required) <= set(ob.properties):
-            return False
-        if oa.closed and ob.closed and ob.required and not set(ob.required) <= set(oa.properties):
-            return False
-    return True
-
-
-def _separate(a: Gen, rivals: list[Gen]) -> Gen | None:
-    """``a`` narrowed so its objects cannot match the rival object branches, or None.
-
-    For each rival B an object of A fails B when it lacks a property B requires (one that is
-    optional in A: never generate it) or, B being closed, has a property B does not declare (make
-    one required). Values may still collide (same keys, overlapping values): the caller checks.
-    """
-    obj = a if isinstance(a, ObjectGen) else None
-    if obj is None:
-        return None
-    omitted: set[str] = set()
-    forced: set[str] = set()
-    for b in rivals:
-        ob = _object_of(b)
-        if ob is None:
-            continue
-        if set(ob.required) & omitted or (ob.closed and forced - set(ob.properties)):
-            continue  # already separated by an earlier choice
-        omit = [
-            r
-            for r in ob.required
-            if r not in obj.required and r in obj.properties and r not in forced
-        ]
-        if omit:
-            omitted.add(omit[0])
-            continue
-        if ob.closed:
-            extra = [p for p in obj.properties if p not in ob.properties and p not in omitted]
-            if extra:
-                forced.add(extra[0])
-                continue
-        return None
-    if not omitted and not forced:
-        return None
-    props = {k: v for k, v in obj.properties.items() if k not in omitted}
-    required = (*obj.required, *(p for p in obj.properties if p in forced))
-    return replace(obj, properties=props, required=required)
-
-
-def _subsumes(b: Gen, a: Gen, depth: int = 0) -> bool:
-    """Whether every value of ``a`` is also a value of ``b`` (False when unsure)."""
-    if a is b or (a.source is not None and a.source == b.source):
-        return True
-    if depth > 8:
-        return False
-    if isinstance(b, AnyGen):
-        return _kinds(a) <= _kinds(b)
-    if isinstance(a, ConstGen):
-        return all(_accepts(b, v) for v in a.values)
-    if isinstance(b, UnionGen) and not any(b.exclusive):
-        branches = a.branches if isinstance(a, UnionGen) else (a,)
-        return all(any(_subsumes(x, y, depth + 1) for x in b.branches) for y in branches)
-    if isinstance(a, ArrayGen) and isinstance(b, ArrayGen):
-        if b.min_items > a.min_items or (b.unique and not a.unique):
-            return False
-        if b.max_items is not None and (a.max_items is None or a.max_items > b.max_items):
-            return False
-        if a.prefix or b.prefix:
-            return False
-        if a.empty_only or b.items is None:
-            return True
-        return a.items is not None and _subsumes(b.items, a.items, depth + 1)
-    if isinstance(b, StringGen) and isinstance(a, StringGen):
-        if b.min_length > a.min_length:
-            return False
-        if b.max_length is not None and (a.max_length is None or a.max_length > b.max_length):
-            return False
-        same = {p.pattern for p in (a.pattern, *a.extra_patterns) if p is not None}
-        if any(p is not None and p.pattern not in same for p in (b.pattern, *b.extra_patterns)):
-            return False
-        return not b.format or b.format == a.format
-    if isinstance(b, (BoolGen, NullGen)):
-        return type(a) is type(b) or (isinstance(a, ConstGen) and _kinds(a) <= _kinds(b))
-    if isinstance(b, NumberGen) and isinstance(a, NumberGen):
-        if (b.integer and not a.integer) or b.multiple_of not in (None, a.multiple_of):
-            return False
-        if b.minimum is not None and (
-            a.minimum is None
-            or a.minimum < b.minimum
-            or (a.minimum == b.minimum and b.exclusive_minimum and not a.exclusive_minimum)
-        ):
-            return False
-        return b.maximum is None or not (
-            a.maximum is None
-            or a.maximum > b.maximum
-            or (a.maximum == b.maximum and b.exclusive_maximum and not a.exclusive_maximum)
-        )
-    if isinstance(a, ObjectGen) and isinstance(b, ObjectGen):
-        if b.closed and not set(a.properties) <= set(b.properties):
-            return False
-        if not set(b.required) <= set(a.required):
-            return False
-        if b.min_properties or b.max_properties is not None or b.rules:
-            return False
-        for name, sub in a.properties.items():
-            if name in b.properties and not _subsumes(b.properties[name], sub, depth + 1):
-                return False
-            if name not in b.properties and b.additional is not None:
-                return False
-        return True
-    return False
-
-
-def _accepts(b: Gen, value: Any) -> bool:
-    """Whether plan ``b`` admits ``value`` (False when unsure)."""
-    if isinstance(b, AnyGen):
-        return json_type(value) in b.types or (
-            json_type(value) == "integer" and "number" in b.types
-        )
-    if isinstance(b, ConstGen):
-        return any(_json_equal(value, v) for v in b.values)
-    if isinstance(b, StringGen):
-        if not isinstance(value, str):
-            return False
-        schema: dict[str, Any] = {"minLength": b.min_length}
-        if b.max_length is not None:
-            schema["maxLength"] = b.max_length
-        if b.format:
-            schema["format"] = b.format
-        ok = _simple_ok(value, schema)
-        return ok and all(p.test(value) for p in (b.pattern, *b.extra_patterns) if p is not None)
-    if isinstance(b, NumberGen):
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            return False
-        if b.integer and not float(value).is_integer():
-            return False
-        lo_ok = b.minimum is None or (
-            value > b.minimum if b.exclusive_minimum else value >= b.minimum
-        )
-        hi_ok = b.maximum is None or (
-            value < b.maximum if b.exclusive_maximum else value <= b.maximum
-        )
-        return (
-            lo_ok and hi_ok and (b.multiple_of is None or float(value / b.multiple_of).is_integer())
-        )
-    if isinstance(b, BoolGen):
-        return isinstance(value, bool)
-    if isinstance(b, NullGen):
-        return value is None
-    return False
-
-
-def _kinds(g: Gen) -> frozenset[str]:
-    k = g.kinds()
-    return k | {"number"} if "integer" in k else k
-
-
-def _object_of(g: Gen) -> ObjectGen | None:
-    while isinstance(g, FilterGen) and g.inner is not None:
-        g = g.inner
-    return g if isinstance(g, ObjectGen) else None
-
-
-# ---------------------------------------------------------------------- allOf merge
-def merge(pieces: list[dict[str, Any]]) -> tuple[dict[str, Any] | str, bool]:
-    """Merge allOf members into one schema.
-
-    Returns:
-        (merged schema, exact) where ``exact`` is False when some keyword could only be kept
-        from one member (the caller then checks the result against the whole allOf); or
-        (reason, False) when the members contradict each other.
-    """
-    out: dict[str, Any] = {}
-    exact = True
-    closed_sets: list[set[str]] = []
-    # A member's additionalProperties governs every property *it* does not declare, including the
-    # ones other members declare.
-    open_rules: list[tuple[set[str], dict[str, Any]]] = []
-    for p in pieces:
-        if "patternProperties" in p:
-            exact = False
-        ap = p.get("additionalProperties")
-        if ap is False:
-            closed_sets.append(set(p.get("properties", {})))
-        elif isinstance(ap, dict) and ap:
-            open_rules.append((set(p.get("properties", {})), ap))
-        for key, value in p.items():
-            if key in ANNOTATIONS or key in ("x-discriminator",):
-                if key not in out:
-                    out[key] = value
-                continue
-            if key == "x-spec-pointer":
-                out.setdefault(key, value)
-                continue
-            if key == ECMA_PATTERN and key in out:
-                cur = out[key]
-                out[key] = [*(cur if isinstance(cur, list) else [cur]), value]
-                continue
-            if key not in out:
-                out[key] = value
-                continue
-            cur = out[key]
-            if key == "type":
-                a = {cur} if isinstance(cur, str) else set(cur)
-                b = {value} if isinstance(value, str) else set(value)
-                both = (a & b) | (
-                    {"integer"}
-                    if ("number" in a and "integer" in b) or ("integer" in a and "number" in b)
-                    else set()
-                )
-                if not both:
-                    return f"allOf members disagree on type: {sorted(a)} vs {sorted(b)}", False
-                out[key] = sorted(both)
-            elif key == "enum":
-                out[key] = [v for v in cur if any(_json_equal(v, w) for w in value)]
-                if not out[key]:
-                    return "allOf members' enums have no value in common", False
-            elif key == "const":
-                if not _json_equal(cur, value):
-                    return f"allOf members pin different constants {cur!r} and {value!r}", False
-            elif key in ("minimum", "exclusiveMinimum", "minLength", "minItems", "minProperties"):
-                out[key] = max(cur, value)
-            elif key in ("maximum", "exclusiveMaximum", "maxLength", "maxItems", "maxProperties"):
-                out[key] = min(cur, value)
-            elif key == "required":
-                out[key] = [*cur, *(r for r in value if r not in cur)]
-            elif key == "uniqueItems":
-                out[key] = bool(cur) or bool(value)
-            elif key in ("pattern", ECMA_PATTERN):
-                out[key] = [*(cur if isinstance(cur, list) else [cur]), value]
-            elif key == "properties":
-                merged = dict(cur)
-                for name, sub in value.items():
-                    merged[name] = {"allOf": [merged[name], sub]} if name in merged else sub
-                out[key] = merged
-            elif key == "items" and isinstance(cur, dict) and isinstance(value, dict):
-                out[key] = {"allOf": [cur, value]}
-            elif key == "additionalProperties":
-                if cur is False or value is False:
-                    out[key] = False
-                elif cur is True:
-                    out[key] = value
-                elif value is not True:
-                    out[key] = {"allOf": [cur, value]}
-            elif key in ("oneOf", "anyOf"):
-                if _json_equal_deep(cur, value):
-                    continue
-                out.setdefault("allOf", []).append({key: value})
-                exact = False
-            elif not _json_equal_deep(cur, value):
-                exact = False  # kept the first; the whole allOf is checked on the result
-    if "allOf" in out:
-        # two different unions: generate from the first, check the rest
-        out.pop("allOf")
-    if open_rules and isinstance(out.get("properties"), dict):
-        props = dict(out["properties"])
-        for declared, ap in open_rules:
-            for name in props:
-                if name not in declared:
-                    props[name] = {"allOf": [props[name], ap]}
-        out["properties"] = props
-    if closed_sets:
-        allowed = set.intersection(*closed_sets)
-        props = out.get("properties", {})
-        out["properties"] = {k: v for k, v in props.items() if k in allowed}
-        out["additionalProperties"] = False
-        missing = [r for r in out.get("required", []) if r not in allowed]
-        if missing:
-            return f"required {missing!r} not allowed by a closed allOf member", False
-    return out, exact
-
-
-def _json_equal_deep(a: Any, b: Any) -> bool:
-    return a is b or (type(a) is type(b) and a == b)
-
-
-def free_json_types(gen: Gen) -> frozenset[str]:
-    """The JSON types a free-form node may take."""
-    if isinstance(gen, AnyGen):
-        return frozenset(gen.types)
-    return gen.kinds()
-
-
-__all__ += ["free_json_types", "json_type", "merge"]

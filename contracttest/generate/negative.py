@@ -361,7 +361,7 @@ def pick_branch(gen: UnionGen, value: Any) -> tuple[Gen | None, str | None]:
 
 def matches(gen: Gen, value: Any, depth: int = 0) -> bool:
     """A structural check that ``value`` fits plan ``gen`` (to tell union branches apart)."""
-    from contracttest.generate.compiler import _accepts
+    from contracttest.generate.relations import accepts_value
 
     if depth > 12:
         return True
@@ -389,7 +389,7 @@ def matches(gen: Gen, value: Any, depth: int = 0) -> bool:
         return gen.items is None or all(matches(gen.items, v, depth + 1) for v in value)
     if isinstance(gen, AnyGen):
         return type_matches(value, gen.types)
-    return _accepts(gen, value)
+    return accepts_value(gen, value)
 
 
 # ---------------------------------------------------------------------- per-node mutations
@@ -532,16 +532,18 @@ def number_mutations(gen: NumberGen, pointer: str) -> Iterator[Mutation]:
     if gen.minimum is not None:
         below = gen.minimum if gen.exclusive_minimum else gen.minimum - 1
         rule = "schema.exclusiveMinimum" if gen.exclusive_minimum else "schema.minimum"
-        yield Mutation(rule, pointer, _num(below), f"{below}, below the minimum")
+        yield Mutation(rule, pointer, number_or_none(below), f"{below}, below the minimum")
     if gen.maximum is not None:
         above = gen.maximum if gen.exclusive_maximum else gen.maximum + 1
         rule = "schema.exclusiveMaximum" if gen.exclusive_maximum else "schema.maximum"
-        yield Mutation(rule, pointer, _num(above), f"{above}, above the maximum")
+        yield Mutation(rule, pointer, number_or_none(above), f"{above}, above the maximum")
     if gen.multiple_of is not None:
         base = gen.minimum if gen.minimum is not None else 0
         candidate = base + gen.multiple_of / 2
         if (gen.maximum is None or candidate < gen.maximum) and candidate > base:
-            yield Mutation("schema.multipleOf", pointer, _num(candidate), "not a multiple")
+            yield Mutation(
+                "schema.multipleOf", pointer, number_or_none(candidate), "not a multiple"
+            )
     if gen.integer:
         rng_lo = gen.minimum if gen.minimum is not None else 0
         half = rng_lo + 0.5
@@ -549,7 +551,7 @@ def number_mutations(gen: NumberGen, pointer: str) -> Iterator[Mutation]:
             yield Mutation("schema.type", pointer, half, "a fraction")
 
 
-def _num(v: float) -> int | float:
+def number_or_none(v: float) -> int | float:
     return int(v) if float(v).is_integer() and abs(v) < 2**53 else v
 
 

@@ -132,13 +132,13 @@ def alphanumeric_numbers(string: Gen | None = None) -> SearchStrategy[str]:
 
 
 def _fits(gen: Gen, value: str) -> bool:
-    from contracttest.generate.compiler import _accepts
+    from contracttest.generate.relations import accepts_value
 
     while isinstance(gen, FilterGen) and gen.inner is not None:
         if gen.check is not None and not gen.check(value):
             return False
         gen = gen.inner
-    return _accepts(gen, value) if isinstance(gen, (StringGen, ConstGen)) else True
+    return accepts_value(gen, value) if isinstance(gen, (StringGen, ConstGen)) else True
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 
 from contracttest.errors import SpecError, UsageError
 from contracttest.generate._gen import Impossible, ObjectGen, UnionGen
-from contracttest.generate.compiler import merge
+from contracttest.generate.merge import merge
 from contracttest.openapi import Spec, load_spec
 from contracttest.strategies import examples, plan, valid
 from contracttest.validate import validate
