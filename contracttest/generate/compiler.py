@@ -49,6 +49,7 @@ from contracttest.generate._gen import (
 )
 from contracttest.generate.merge import ANNOTATIONS, merge
 from contracttest.generate.relations import (
+    ECMA_PATTERN,
     json_equal,
     may_overlap,
     number_or_none,
@@ -79,9 +80,6 @@ OBJECT_KEYWORDS = frozenset(
 ARRAY_KEYWORDS = frozenset(
     {"items", "additionalItems", "minItems", "maxItems", "uniqueItems", "contains", "prefixItems"}
 )
-ECMA_PATTERN = "x-ecma-pattern"
-"""Where the translator keeps an ECMA pattern with no portable form (``pattern`` holds portable
-ones, which ECMA reads with the ``u`` flag)."""
 STRING_KEYWORDS = frozenset({"minLength", "maxLength", "pattern", "format", ECMA_PATTERN})
 NUMBER_KEYWORDS = frozenset(
     {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"}

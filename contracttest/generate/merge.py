@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from contracttest.generate.relations import json_equal
+from contracttest.generate.relations import ECMA_PATTERN, json_equal
 
 __all__ = ["ANNOTATIONS", "merge"]
 
-ECMA_PATTERN = "x-ecma-pattern"
 ANNOTATIONS = frozenset(
     {
         "title",

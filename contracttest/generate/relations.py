@@ -29,6 +29,7 @@ from contracttest.generate._gen import (
 )
 
 __all__ = [
+    "ECMA_PATTERN",
     "accepts_value",
     "json_equal",
     "may_overlap",
@@ -39,6 +40,8 @@ __all__ = [
 ]
 
 ECMA_PATTERN = "x-ecma-pattern"
+"""Where the translator keeps an ECMA pattern with no portable form (``pattern`` holds portable
+ones, which ECMA reads with the ``u`` flag)."""
 
 
 def number_or_none(v: Any) -> float | None:
