@@ -7,7 +7,6 @@ schemas of the full Vapi spec share their plans. Everything is built lazily and 
 from __future__ import annotations
 
 import threading
-import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -173,17 +172,25 @@ class Generator:
         return build()
 
 
-_CACHE: weakref.WeakKeyDictionary[Any, dict[GenerationOptions, Generator]] = (
-    weakref.WeakKeyDictionary()
-)
 _CACHE_LOCK = threading.Lock()
+_ATTRIBUTE = "_ct_generators"
 
 
 def generator_for(spec: Spec, options: GenerationOptions | None = None) -> Generator:
-    """The (cached) generator of ``spec`` with ``options``."""
+    """The (cached) generator of ``spec`` with ``options``.
+
+    The cache lives on the spec object, so it goes away with the spec (a weak-keyed cache could not
+    let go: every generator refers to its spec).
+    """
     options = options or GenerationOptions()
     with _CACHE_LOCK:
-        per_spec = _CACHE.setdefault(spec, {})
+        per_spec: dict[GenerationOptions, Generator] | None = getattr(spec, _ATTRIBUTE, None)
+        if per_spec is None:
+            per_spec = {}
+            try:
+                setattr(spec, _ATTRIBUTE, per_spec)
+            except AttributeError:  # a Spec with __slots__: no caching, still correct
+                return Generator(spec, options)
         got = per_spec.get(options)
         if got is None:
             got = per_spec[options] = Generator(spec, options)
