@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -167,4 +168,7 @@ def test_invalid_examples_shrink_to_small_readable_payloads(fixed_spec: Spec) ->
         settings=settings(database=None, max_examples=300),
     )
     assert found.payload["number"] in {bad for _, bad in E164_BREAKERS}
-    assert set(found.payload) == {"provider", "credentialId", "number"}
+    # the required members and the broken number; shrinking may keep one small optional member
+    # when dropping it would change which mutation the example draws
+    assert {"provider", "credentialId", "number"} <= set(found.payload)
+    assert len(json.dumps(found.payload)) < 160, found.payload
