@@ -64,14 +64,14 @@ def realworld(session: nox.Session) -> None:
     spec = _vapi_spec()
     if not spec.is_file():
         session.skip(f"the full Vapi spec is not at {spec} (set ${VAPI_SPEC_ENV} to its path)")
-    _install(session, "test,fast")
+    _install(session, "test")
     session.run("pytest", "-m", "slow", *session.posargs, env={VAPI_SPEC_ENV: str(spec)})
 
 
 @nox.session
 def bench(session: nox.Session) -> None:
     """Every benchmarks/bench_*.py; tables on stdout and in reports/bench.md."""
-    _install(session, "test,fast")
+    _install(session, "test")
     # the peers we measure against (never project dependencies)
     session.install("check-jsonschema")
     env = {VAPI_SPEC_ENV: str(_vapi_spec())}

@@ -43,6 +43,7 @@ def test_correct_server_gets_a_clean_run(fixed_spec: Any) -> None:
     assert result.metadata.requests > 200
 
 
+@pytest.mark.slow  # 60-160 s on two cores; the default run keeps the REPRESENTATIVE slice below
 def test_every_bug_is_reported() -> None:
     # Given one server per bug, each run (two at a time: this machine has two cores) with the
     # checks that should catch its kind of bug
