@@ -183,7 +183,7 @@ def load_config(start: Path | None = None) -> Config:
     Example:
         >>> config = load_config()  # doctest: +SKIP
         >>> config.path_value("spec")  # doctest: +SKIP
-        PosixPath('/work/main/spec/vapi-phone-numbers.yaml')
+        PosixPath('/home/me/project/spec/vapi-phone-numbers.yaml')
     """
     found = find_pyproject(start)
     if found is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import os
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ from contracttest.openapi.overlay import apply_overlay, apply_overlays
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data" / "overlays"
-SEED_SPEC = Path("/work/shared/seeds/vapi-phone-numbers.openapi.yaml")
+SEED_SPEC = Path(__file__).resolve().parents[2] / "spec" / "vapi-phone-numbers.yaml"  # the seed, copied
 VAPI_FIXES = ROOT / "spec" / "overlays" / "vapi-fixes.yaml"
 
 
@@ -692,7 +693,12 @@ def test_patched_hook_filters_accept_and_reject_what_the_server_does(
     assert not backoff.is_valid(dict(plan, excludedStatusCodes=["400"]))
 
 
-FULL_VAPI_SPEC = Path("/work/shared/vapi/openapi.json")
+FULL_VAPI_SPEC = Path(
+    os.environ.get(
+        "CONTRACTTEST_VAPI_SPEC",
+        Path(__file__).resolve().parents[3] / "shared" / "vapi" / "openapi.json",
+    )
+)
 
 
 def test_vapi_fixes_on_the_current_full_vapi_spec() -> None:
