@@ -706,6 +706,8 @@ def test_vapi_fixes_on_the_current_full_vapi_spec() -> None:
     # no-match instead of appending a second copy of the provider to the existing enum.
     import json
 
+    if not FULL_VAPI_SPEC.is_file():
+        pytest.skip(f"full Vapi spec not found at {FULL_VAPI_SPEC} (set CONTRACTTEST_VAPI_SPEC)")
     full = json.loads(FULL_VAPI_SPEC.read_text(encoding="utf-8"))
     fixes = load(VAPI_FIXES)
     out, findings = apply_overlay(full, fixes, source="vapi-fixes.yaml")
