@@ -18,7 +18,7 @@ from contracttest.generate.positive import Sizes, StrategyBuilder
 if TYPE_CHECKING:
     from hypothesis.strategies import SearchStrategy
 
-    from contracttest.generate.negative import Invalid
+    from contracttest.generate.negative import Invalid, Mutation
     from contracttest.openapi.model import Spec, Target
 
 __all__ = ["GenerationOptions", "Generator", "generator_for", "resolve_target"]
@@ -163,13 +163,31 @@ class Generator:
             payload = draw(valid)
             found = mutations(root, payload, table=table, length_method=method, rules=rules)  # type: ignore[arg-type]
             assume(found)
-            mutation = draw(st.sampled_from(found))
+            mutation = choose(draw, found)
             bad = apply(payload, mutation)
             ok = accepts(validator.findings(bad), mutation.violation, semantic=mutation.semantic)
             assume(ok)
             return Invalid(key, bad, mutation.violation, mutation.what, payload, mutation.semantic)
 
         return build()
+
+
+def choose(draw: Any, found: list[Mutation]) -> Mutation:
+    """Draw one mutation: a rule, then a place (shallowest first), then a way to break it there.
+
+    Three small choices rather than one index into the whole list: when shrinking removes part of
+    the payload, the mutations it held disappear and every later index would point elsewhere; this
+    way the example keeps its rule, and its place while that place exists.
+    """
+    from hypothesis import strategies as st
+
+    rules = sorted({m.rule for m in found})
+    rule = rules[0] if len(rules) == 1 else draw(st.sampled_from(rules))
+    here = [m for m in found if m.rule == rule]
+    places = sorted({m.pointer for m in here}, key=lambda p: (p.count("/"), p))
+    place = places[0] if len(places) == 1 else draw(st.sampled_from(places))
+    ways = [m for m in here if m.pointer == place]
+    return ways[0] if len(ways) == 1 else draw(st.sampled_from(ways))
 
 
 _CACHE_LOCK = threading.Lock()
