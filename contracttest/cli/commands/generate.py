@@ -212,7 +212,13 @@ def _table(console: Console, results: list[TargetCoverage], verbosity: int) -> N
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
     for r in results:
         left_out = [n for n in r.notes if n.kind == "left-out"]
-        why = r.reason or r.error or (str(left_out[0]) if left_out else "")
+        first = left_out[0] if left_out else None
+        note = (
+            (f"{first.reason} at {first.pointer}" if verbosity > 0 else first.reason)
+            if first
+            else ""
+        )
+        why = r.reason or r.error or note
         if len(left_out) > 1:
             why += f" (+{len(left_out) - 1} more)"
         if r.disagreements:
