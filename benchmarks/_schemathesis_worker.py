@@ -26,9 +26,29 @@ def _alarm(signum: int, frame: Any) -> None:
     raise _Timeout
 
 
+def _collect(strategy: Any, n: int) -> list[Any]:
+    from hypothesis import HealthCheck, Phase, given, settings
+
+    bodies: list[Any] = []
+
+    @settings(
+        max_examples=n,
+        database=None,
+        deadline=None,
+        phases=[Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(strategy)
+    def collect(case: Any) -> None:
+        if len(bodies) < n:
+            bodies.append(case.body)
+
+    collect()
+    return bodies
+
+
 def generate(spec_path: str, n: int) -> None:
     import schemathesis
-    from hypothesis import HealthCheck, Phase, given, settings
     from schemathesis.generation import GenerationMode
 
     schema = schemathesis.openapi.from_path(spec_path)
@@ -46,21 +66,7 @@ def generate(spec_path: str, n: int) -> None:
             start = time.perf_counter()
             signal.setitimer(signal.ITIMER_REAL, BUDGET)
             try:
-                strategy = op.as_strategy(generation_mode=mode)
-
-                @settings(
-                    max_examples=n,
-                    database=None,
-                    deadline=None,
-                    phases=[Phase.generate],
-                    suppress_health_check=list(HealthCheck),
-                )
-                @given(strategy)
-                def collect(case: Any, bodies: list[Any] = bodies) -> None:
-                    if len(bodies) < n:
-                        bodies.append(case.body)
-
-                collect()
+                bodies = _collect(op.as_strategy(generation_mode=mode), n)
             except _Timeout:
                 error = f"timed out after {BUDGET:.0f} s"
             except Exception as exc:
