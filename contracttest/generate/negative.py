@@ -408,7 +408,8 @@ def local(gen: Gen, value: Any, pointer: str, length_method: str) -> Iterator[Mu
         for t, other in _OTHER_TYPES:
             if t in kinds or (t == "integer" and "number" in kinds):
                 continue
-            yield Mutation("schema.type", pointer, other, f"a {t} instead")
+            article = "an" if t[0] in "aeiou" else "a"
+            yield Mutation("schema.type", pointer, other, f"{article} {t} instead")
             break
     if isinstance(gen, ConstGen):
         outside = outside_enum(gen)
