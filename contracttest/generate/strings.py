@@ -481,6 +481,7 @@ class PatternStrings:
         lo, hi = self.min_len, self.max_len
         return (
             st.from_regex(_expand_properties(self.pattern.python), fullmatch=False)
+            .filter(lambda s: not any("\ud800" <= ch <= "\udfff" for ch in s))
             .filter(lambda s: lo <= count(s, "validatorjs") and count(s, "utf16") <= hi)
             .filter(self.pattern.test)
         )
