@@ -186,6 +186,9 @@ class VariantTable:
 class _Def:
     schema: dict[str, Any]
     deps: set[str]
+    acyclic: bool = False
+    """Every in-place ``$ref`` cycle through this definition has been cut (see
+    ``_break_pure_ref_cycles``); the schema is final."""
 
 
 @dataclass(frozen=True)
@@ -207,6 +210,7 @@ class Translator:
     diagnostics: list[Finding] = field(default_factory=list)
     tables: dict[str, VariantTable] = field(default_factory=dict)
     _defs: dict[tuple[str, Direction, bool], _Def] = field(default_factory=dict)
+    _reach: dict[tuple[str, Direction, bool], frozenset[str]] = field(default_factory=dict)
     _keys: dict[tuple[str, str], str] = field(default_factory=dict)
     _origin: dict[str, tuple[str, str]] = field(default_factory=dict)
     _docs: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -361,22 +365,40 @@ class Translator:
         closed: bool,
         pointer: str,
     ) -> dict[str, Any]:
-        defs: dict[str, Any] = {}
-        todo = sorted(deps)
-        while todo:
-            key = todo.pop()
-            if key in defs:
-                continue
-            d = self.definition(key, direction, closed)
-            defs[key] = d.schema
-            todo.extend(k for k in d.deps if k not in defs)
-        self._break_pure_ref_cycles(defs)
+        keys: set[str] = set()
+        for key in deps:
+            keys |= self._reachable(key, direction, closed)
+        found = {key: self.definition(key, direction, closed) for key in keys}
+        self._break_pure_ref_cycles(found)
+        defs = {k: d.schema for k, d in found.items()}
         out: dict[str, Any] = {"$schema": DRAFT7 if self.dialect == "3.0" else DRAFT2020}
         out.update(root)
         if defs:
             out["definitions"] = {k: defs[k] for k in sorted(defs)}
         out.setdefault("x-spec-pointer", pointer)
         return out
+
+    def _reachable(self, key: str, direction: Direction, closed: bool) -> frozenset[str]:
+        """``key`` and every definition it refers to, directly or not (memoised: a bundle needs
+        the closure of its root's references, and most DTOs share most of theirs)."""
+        ck = (key, direction, closed)
+        got = self._reach.get(ck)
+        if got is not None:
+            return got
+        out: set[str] = set()
+        todo = [key]
+        while todo:
+            k = todo.pop()
+            if k in out:
+                continue
+            known = self._reach.get((k, direction, closed))
+            if known is not None:
+                out |= known
+                continue
+            out.add(k)
+            todo.extend(self.definition(k, direction, closed).deps)
+        got = self._reach[ck] = frozenset(out)
+        return got
 
     def bundle_ref(self, key: str, direction: Direction, closed: bool) -> dict[str, Any]:
         uri, ptr = self._origin[key]
@@ -407,14 +429,17 @@ class Translator:
             elif isinstance(sub, dict):
                 yield from self._in_place_refs(sub, (*path, kw))
 
-    def _break_pure_ref_cycles(self, defs: dict[str, Any]) -> None:
+    def _break_pure_ref_cycles(self, defs: dict[str, _Def]) -> None:
         """Cut ``$ref`` cycles that never descend into the instance (``A = allOf[A, ...]``).
 
         Validating such a schema recurses forever; the self-reference adds no constraint, so it is
-        replaced with ``{}`` and reported.
+        replaced with ``{}`` (in the shared definition, so every bundle gets the cut) and reported.
+        A definition whose cycles were cut for an earlier bundle is final: no cycle can pass through
+        it any more, since everything it reaches was checked with it.
         """
-        edges = {k: list(self._in_place_refs(v)) for k, v in defs.items()}
-        state: dict[str, int] = {}  # 1 = on the stack, 2 = done
+        edges = {k: list(self._in_place_refs(d.schema)) for k, d in defs.items() if not d.acyclic}
+        # 1 = on the stack, 2 = done
+        state: dict[str, int] = {k: 2 for k, d in defs.items() if d.acyclic}
 
         def visit(key: str, trail: list[str]) -> None:
             state[key] = 1
@@ -422,7 +447,7 @@ class Translator:
                 if target not in defs:
                     continue
                 if state.get(target) == 1:
-                    defs[key] = _replace_at(defs[key], path, {})
+                    defs[key].schema = _replace_at(defs[key].schema, path, {})
                     edges[key] = [e for e in edges[key] if e != (target, path)]
                     cycle = (
                         [*trail[trail.index(target) :], target]
@@ -443,6 +468,8 @@ class Translator:
         for key in sorted(defs):
             if state.get(key) is None:
                 visit(key, [key])
+        for d in defs.values():
+            d.acyclic = True
 
     def _ref_to(self, ref: str, ctx: _Ctx, pointer: str, deps: set[str]) -> dict[str, Any]:
         try:
