@@ -754,52 +754,55 @@ def _json_literals(text: str) -> Iterator[tuple[int, str]]:
 
 
 def _scan_json(text: str) -> _JsonNode | None:
-    """Tokenize valid JSON once, recording where each value (and member key) starts."""
-    root: list[_JsonNode] = []
-    # Frames: [node, want_key, key, key_offset]
-    stack: list[list[Any]] = []
-    pos, end = 0, len(text)
-    match = _JSON_TOKEN.match
+    """Tokenize valid JSON once, recording where each value (and member key) starts.
+
+    The text has already been parsed, so every character belongs to a token; the loop keeps the
+    current container's state in locals (this runs over every token of a 3 MB spec).
+    """
+    root: _JsonNode | None = None
+    # Saved states of the enclosing containers: (children, want_key, key, key_offset)
+    stack: list[tuple[Any, bool, Any, int]] = []
+    children: Any = None  # dict or list of the current container; None at the top
+    want_key, key, key_offset = False, None, -1
     loads = json.loads
-
-    def add(node: _JsonNode) -> None:
-        if not stack:
-            root.append(node)
-            return
-        frame = stack[-1]
-        children = frame[0][2]
-        if isinstance(children, list):
-            children.append(node)
+    for m in _JSON_TOKEN.finditer(text):
+        group = m.lastindex
+        if group == 1:  # a string: a member key or a value
+            if want_key:
+                want_key = False
+                string = m.group(1)
+                key = loads(string) if "\\" in string else string[1:-1]
+                key_offset = m.start(1)
+                continue
+            node: _JsonNode = [m.start(1), -1, None]
+        elif group == 3:  # a number, true, false or null
+            node = [m.start(3), -1, None]
         else:
-            node[1] = frame[3]
-            children[frame[2]] = node
-
-    while pos < end:
-        m = match(text, pos)
-        if m is None or m.end() == pos:
-            break
-        pos = m.end()
-        string, punct, literal = m.groups()
-        if string is not None:
-            if stack and stack[-1][1]:
-                frame = stack[-1]
-                frame[1] = False
-                frame[2] = loads(string) if "\\" in string else string[1:-1]
-                frame[3] = m.start(1)
-            else:
-                add([m.start(1), -1, None])
-        elif literal is not None:
-            add([m.start(3), -1, None])
-        elif punct == "{" or punct == "[":
-            node: _JsonNode = [m.start(2), -1, {} if punct == "{" else []]
-            add(node)
-            stack.append([node, punct == "{", None, -1])
-        elif punct == "}" or punct == "]":
-            if stack:
-                stack.pop()
-        elif punct == "," and stack and isinstance(stack[-1][0][2], dict):
-            stack[-1][1] = True
-    return root[0] if root else None
+            punct = m.group(2)
+            if punct == ",":
+                want_key = type(children) is dict
+                continue
+            if punct == ":":
+                continue
+            if punct == "}" or punct == "]":
+                if stack:
+                    children, want_key, key, key_offset = stack.pop()
+                continue
+            node = [m.start(2), -1, {} if punct == "{" else []]
+        # attach the value to its container
+        if children is None:
+            if root is None:
+                root = node
+        elif type(children) is dict:
+            node[1] = key_offset
+            children[key] = node
+        else:
+            children.append(node)
+        if node[2] is not None:  # a container opens
+            stack.append((children, want_key, key, key_offset))
+            children = node[2]
+            want_key, key, key_offset = type(children) is dict, None, -1
+    return root
 
 
 class Positions:
