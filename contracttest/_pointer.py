@@ -17,15 +17,22 @@ MISSING: Any = _Missing()
 
 
 def escape(token: str | int) -> str:
-    return str(token).replace("~", "~0").replace("/", "~1")
+    token = str(token)
+    if "~" in token or "/" in token:
+        return token.replace("~", "~0").replace("/", "~1")
+    return token
 
 
 def unescape(token: str) -> str:
-    return token.replace("~1", "/").replace("~0", "~")
+    if "~" in token:
+        return token.replace("~1", "/").replace("~0", "~")
+    return token
 
 
 def join(pointer: str, *tokens: str | int) -> str:
     """``join("/a", "b/c", 0)`` -> ``/a/b~1c/0``."""
+    if len(tokens) == 1:  # the common case, without a generator
+        return pointer + "/" + escape(tokens[0])
     return pointer + "".join("/" + escape(t) for t in tokens)
 
 
@@ -35,6 +42,8 @@ def parts(pointer: str) -> list[str]:
         return []
     if not pointer.startswith("/"):
         raise ValueError(f"JSON pointer must start with '/': {pointer!r}")
+    if "~" not in pointer:
+        return pointer[1:].split("/")
     return [unescape(p) for p in pointer[1:].split("/")]
 
 
