@@ -1,0 +1,99 @@
+"""Rules about references between parts of the document: components nobody uses, and
+``$ref``s that point at nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from contracttest import _pointer
+from contracttest.findings import Finding, Severity
+from contracttest.openapi.speclint._context import LintContext, _did_you_mean, _finding, _section
+from contracttest.openapi.speclint._registry import spec_rule
+
+if TYPE_CHECKING:
+    pass
+
+
+_UNUSED_SECTIONS = (
+    "schemas",
+    "parameters",
+    "responses",
+    "requestBodies",
+    "headers",
+    "examples",
+    "links",
+    "callbacks",
+    "pathItems",
+)
+
+
+def _component_ptr(ref: str) -> str | None:
+    if not ref.startswith("#/components/"):
+        return None
+    from urllib.parse import unquote
+
+    toks = _pointer.parts(unquote(ref[1:]))
+    return _pointer.from_parts(toks[:3]) if len(toks) >= 3 else None
+
+
+@spec_rule("components.unused")
+def components_unused(ctx: LintContext) -> Iterator[Finding]:
+    """Components no operation reaches, directly or through other components."""
+    edges: dict[str, set[str]] = {}
+    roots: set[str] = set()
+    for ptr, ref in ctx.refs:
+        target = _component_ptr(ref.removeprefix("mapping:"))
+        if target is None:
+            continue
+        toks = _pointer.parts(ptr)
+        owner = (
+            _pointer.from_parts(toks[:3]) if len(toks) >= 3 and toks[0] == "components" else None
+        )
+        if owner is None:
+            if ptr.startswith(("/paths/", "/webhooks/")):
+                roots.add(target)
+        else:
+            edges.setdefault(owner, set()).add(target)
+    reached: set[str] = set()
+    todo = list(roots)
+    while todo:
+        cur = todo.pop()
+        if cur in reached:
+            continue
+        reached.add(cur)
+        todo.extend(edges.get(cur, ()))
+    for section in _UNUSED_SECTIONS:
+        for name in _section(ctx, section):
+            ptr = _pointer.join("/components", section, name)
+            if ptr not in reached:
+                yield _finding(
+                    "components.unused",
+                    Severity.INFO,
+                    ptr,
+                    f"components/{section}/{name} is not used by any operation",
+                    "remove it, or reference it where it is meant to be used",
+                    target=name if section == "schemas" else None,
+                )
+
+
+@spec_rule("components.missing")
+def components_missing(ctx: LintContext) -> Iterator[Finding]:
+    """``$ref``s to components (or any local pointer) that do not exist."""
+    for ptr, ref in ctx.refs:
+        if ref.startswith("mapping:") or not ref.startswith("#"):
+            # mappings: discriminator.target-missing; external refs: the translator loads them
+            continue
+        if ctx.resolve_ref(ref) is not None:
+            continue
+        toks = _pointer.parts(ref[1:]) if ref[1:].startswith("/") else []
+        hint = ""
+        if len(toks) == 3 and toks[0] == "components":
+            hint = _did_you_mean(toks[2], list(_section(ctx, toks[1])))
+        yield _finding(
+            "components.missing",
+            Severity.ERROR,
+            ptr,
+            f"$ref {ref!r} points at nothing",
+            f"define the component, or fix the reference{hint}",
+        )
