@@ -32,6 +32,7 @@ Choices, all of them deliberate:
 
 from __future__ import annotations
 
+import builtins
 import copy
 import re
 from collections.abc import Callable, Iterator
@@ -177,7 +178,7 @@ class VariantTable:
     optional: bool = False
     """The tag may be left out (no mapped schema requires it); a present tag still selects its variant."""
 
-    @property
+    @builtins.property  # the field ``property`` shadows the builtin in the class body
     def tags(self) -> list[Any]:
         return list(self.variants)
 
@@ -691,7 +692,8 @@ class Translator:
     ) -> None:
         if "additionalProperties" in node or "patternProperties" in node:
             return
-        members = node.get("allOf") if isinstance(node.get("allOf"), list) else []
+        allof = node.get("allOf")
+        members = allof if isinstance(allof, list) else []
         with_props = [m for m in members if self._declares_properties(m, ctx)]
         if with_props and ("properties" in node or len(with_props) > 1):
             self._merge_allof(node, out, pointer, ctx, deps)
@@ -946,7 +948,8 @@ class Translator:
                 return
             if not isinstance(target, dict) or not isinstance(target.get("properties"), dict):
                 return
-            req = target.get("required") if isinstance(target.get("required"), list) else []
+            required = target.get("required")
+            req = required if isinstance(required, list) else []
             found: dict[str, Any] = {}
             for name, ps in target["properties"].items():
                 if name not in req:

@@ -116,9 +116,9 @@ def load_spec(
     key = _cache_key(text, [t for t, _ in overlay_texts], strict)
     cached = _cache_get(key) if cache and not isinstance(source, Mapping) else None
     if cached is not None:
-        raw, diagnostics = cached
+        raw, cached_diagnostics = cached
         positions = _LazyPositions(text, name)
-        return _make_spec(raw, name, key[:64], diagnostics, positions, base_dir)
+        return _make_spec(raw, name, key[:64], cached_diagnostics, positions, base_dir)
 
     if data is None:
         from contracttest._io import parse_document
@@ -393,7 +393,7 @@ def _semantic_diagnostics(data: dict[str, Any]) -> list[Finding]:
     seen_ids: dict[str, str] = {}
 
     def params_of(node: Any, pointer: str) -> list[tuple[str, str, str]]:
-        res = []
+        res: list[tuple[str, str, str]] = []
         if not isinstance(node, list):
             return res
         for i, p in enumerate(node):
