@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-__all__ = [
+__all__ = [  # noqa: RUF022  (grouped by topic, not sorted)
     # errors and records
     "ContractTestError",
     "Finding",

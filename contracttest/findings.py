@@ -31,7 +31,9 @@ class Severity(enum.IntEnum):
         try:
             return cls[value.upper()]
         except KeyError:
-            raise ValueError(f"unknown severity {value!r}; expected info, warning or error") from None
+            raise ValueError(
+                f"unknown severity {value!r}; expected info, warning or error"
+            ) from None
 
 
 # Names whose values are secrets wherever they appear (case-insensitive).
@@ -68,7 +70,9 @@ def redact(value: Any) -> Any:
     """A deep copy of ``value`` with every secret-named member replaced by ``[REDACTED]``."""
     if isinstance(value, dict):
         return {
-            k: (REDACTED if isinstance(k, str) and is_secret_key(k) and v is not None else redact(v))
+            k: (
+                REDACTED if isinstance(k, str) and is_secret_key(k) and v is not None else redact(v)
+            )
             for k, v in value.items()
         }
     if isinstance(value, list):
@@ -146,7 +150,14 @@ class Finding:
         return replace(self, source=source, line=line, column=column)
 
     def sort_key(self) -> tuple[Any, ...]:
-        return (self.source or "", self.line or 0, self.column or 0, self.pointer, self.rule, self.message)
+        return (
+            self.source or "",
+            self.line or 0,
+            self.column or 0,
+            self.pointer,
+            self.rule,
+            self.message,
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form; keys with no value are left out."""
@@ -156,7 +167,16 @@ class Finding:
             "pointer": self.pointer,
             "message": self.message,
         }
-        for key in ("expected", "actual", "schema_pointer", "suggestion", "source", "line", "column", "target"):
+        for key in (
+            "expected",
+            "actual",
+            "schema_pointer",
+            "suggestion",
+            "source",
+            "line",
+            "column",
+            "target",
+        ):
             val = getattr(self, key)
             if val is not None:
                 out[key] = val

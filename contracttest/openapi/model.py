@@ -463,8 +463,14 @@ class Spec:
         try:
             op = self.operation(base)
         except TargetError:
-            choices = self._op_choices(base) if _looks_like_method(base) else [*self.dto_names, *self._by_id]
-            raise TargetError(f"no DTO or operation named {base!r}{_suggest(base, choices)}") from None
+            choices = (
+                self._op_choices(base)
+                if _looks_like_method(base)
+                else [*self.dto_names, *self._by_id]
+            )
+            raise TargetError(
+                f"no DTO or operation named {base!r}{_suggest(base, choices)}"
+            ) from None
         if suffix == "parameters":
             return Target(self, key, "parameters", "request", op.pointer, operation=op)
         if suffix == "response":

@@ -187,7 +187,9 @@ def test_detection_with_an_unknown_tag_still_reports_the_tag(
     assert "discriminator.unknown" in _rules(result.findings)
 
 
-def test_a_required_tag_is_more_specific_than_an_optional_one(fixed_spec: Any, tmp_path: Path) -> None:
+def test_a_required_tag_is_more_specific_than_an_optional_one(
+    fixed_spec: Any, tmp_path: Path
+) -> None:
     # Both bodies take {"provider": "vapi", "name": ...}, but only the create DTOs require the tag
     # (the update DTOs leave it optional): the create body wins, and the note says PATCH fits too.
     linter = Linter(fixed_spec)
@@ -215,8 +217,12 @@ def _twin_spec() -> Any:
             "openapi": "3.0.3",
             "info": {"title": "twins", "version": "1"},
             "paths": {
-                "/cats": {"post": {"operationId": "createCat", "requestBody": body, "responses": ok}},
-                "/dogs": {"post": {"operationId": "createDog", "requestBody": body, "responses": ok}},
+                "/cats": {
+                    "post": {"operationId": "createCat", "requestBody": body, "responses": ok}
+                },
+                "/dogs": {
+                    "post": {"operationId": "createDog", "requestBody": body, "responses": ok}
+                },
             },
             "components": {
                 "schemas": {

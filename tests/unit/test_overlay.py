@@ -16,7 +16,9 @@ from contracttest.openapi.overlay import apply_overlay, apply_overlays
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data" / "overlays"
-SEED_SPEC = Path(__file__).resolve().parents[2] / "spec" / "vapi-phone-numbers.yaml"  # the seed, copied
+SEED_SPEC = (
+    Path(__file__).resolve().parents[2] / "spec" / "vapi-phone-numbers.yaml"
+)  # the seed, copied
 VAPI_FIXES = ROOT / "spec" / "overlays" / "vapi-fixes.yaml"
 
 
