@@ -332,9 +332,59 @@ def _reject_constant(name: str) -> Any:
     raise _NonFiniteError(name)
 
 
+class _DuplicateKeyError(ValueError):
+    pass
+
+
+def _unique_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        raise _DuplicateKeyError
+    return obj
+
+
+def _duplicate_key_error(text: str, source: str) -> SourceError:
+    """Where the first repeated member key of (valid) JSON text is, as YAML reports it."""
+    lines = _LineIndex(text)
+    # Per open container: {key: offset} for objects, None for arrays; want_key as in _scan_json.
+    stack: list[tuple[dict[str, int] | None, bool]] = []
+    keys: dict[str, int] | None = None
+    want_key = False
+    for m in _JSON_TOKEN.finditer(text):
+        group = m.lastindex
+        if group == 1 and want_key:
+            want_key = False
+            string = m.group(1)
+            key = json.loads(string) if "\\" in string else string[1:-1]
+            assert keys is not None
+            if key in keys:
+                first_line, first_col = lines.line_col(keys[key])
+                line, column = lines.line_col(m.start(1))
+                return SourceError(
+                    f"duplicate key {key!r} (first defined at line {first_line}, column "
+                    f"{first_col}); each key may appear once",
+                    source=source,
+                    line=line,
+                    column=column,
+                )
+            keys[key] = m.start(1)
+        elif group == 2:
+            punct = m.group(2)
+            if punct == "{" or punct == "[":
+                stack.append((keys, want_key))
+                keys, want_key = ({}, True) if punct == "{" else (None, False)
+            elif punct == "}" or punct == "]":
+                keys, want_key = stack.pop() if stack else (None, False)
+            elif punct == ",":
+                want_key = keys is not None
+    return SourceError("invalid JSON: a member key appears twice in one object", source=source)
+
+
 def _parse_json(text: str, source: str) -> Any:
     try:
-        return json.loads(text, parse_constant=_reject_constant)
+        return json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_unique_object)
+    except _DuplicateKeyError:
+        raise _duplicate_key_error(text, source) from None
     except json.JSONDecodeError as exc:
         raise SourceError(
             f"invalid JSON: {exc.msg}", source=source, line=exc.lineno, column=exc.colno

@@ -134,10 +134,6 @@ def test_json_non_finite_numbers_rejected(literal: str) -> None:
     assert (err.line, err.column) == (1, 23)
 
 
-def test_json_duplicate_keys_keep_last() -> None:
-    assert parse_document('{"a": 1, "a": 2}', "x.json").data == {"a": 2}
-
-
 def test_json_too_deep_is_a_source_error() -> None:
     err = _err("[" * 100_000 + "]" * 100_000, "x.json")
     assert "nested too deeply" in str(err)
@@ -288,6 +284,20 @@ def test_duplicate_keys_name_both_lines() -> None:
     assert (err.line, err.column) == (4, 3)
     # keys that differ only in how they are written are still the same JSON key
     assert "duplicate key '200'" in str(_err("200: a\n'200': b\n"))
+
+
+def test_json_duplicate_keys_rejected_like_yaml() -> None:
+    # json.loads would keep the last value silently; a server may keep either
+    text = '{"x": {"a": 1, "b": [{"a": 1}, {"a": 2}]},\n  "y": {"k": 1,\n "k\\u0000": 0, "k": 2}}'
+    err = _err(text, "p.json")
+    assert "duplicate key 'k' (first defined at line 2, column 9)" in str(err)
+    assert (err.source, err.line, err.column) == ("p.json", 3, 16)
+    # the same key in sibling or nested objects is fine
+    assert parse_document('{"a": {"a": 1}, "b": [{"a": 1}, {"a": 2}]}', "q.json").data["a"] == {
+        "a": 1
+    }
+    # an escaped spelling is the same key
+    assert "duplicate key 'ab'" in str(_err('{"ab": 1, "a\\u0062": 2}', "r.json"))
 
 
 def test_collection_keys_rejected() -> None:
