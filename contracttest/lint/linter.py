@@ -100,7 +100,11 @@ class LintReport:
 
 
 def expand_paths(paths: Iterable[str]) -> Iterator[str]:
-    """Files to lint: each path as given, directories expanded to their payload files (sorted)."""
+    """Files to lint: each path as given, directories expanded to their payload files (sorted).
+
+    Raises:
+        UsageError: a directory holds no payload file (a mistyped path would otherwise pass clean).
+    """
     seen: set[str] = set()
 
     def first_time(path: str) -> bool:
@@ -118,6 +122,14 @@ def expand_paths(paths: Iterable[str]) -> Iterator[str]:
                 for name in filenames:
                     if name.lower().endswith(PAYLOAD_SUFFIXES):
                         found.append(os.path.join(dirpath, name))
+            if not found:
+                from contracttest.errors import UsageError
+
+                raise UsageError(
+                    f"{p}: no payload files in this directory (expected *"
+                    + ", *".join(PAYLOAD_SUFFIXES)
+                    + ", hidden directories skipped)"
+                )
             yield from (f for f in sorted(found) if first_time(f))
         elif first_time(p):
             yield p

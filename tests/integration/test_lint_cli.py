@@ -110,6 +110,25 @@ def test_exit_2_without_files(cli: Callable[..., Result]) -> None:
     assert "FILE" in got.err
 
 
+def test_directories_expand_and_an_empty_one_is_an_error(
+    cli: Callable[..., Result], tmp_path: Path
+) -> None:
+    _file(tmp_path, "payloads/a/ok.json", VALID)
+    _file(tmp_path, "payloads/b.yaml", "provider: vapi\n")
+    _file(tmp_path, "payloads/.hidden/bad.json", INVALID)
+    _file(tmp_path, "payloads/notes.txt", "not a payload")
+    got = cli("payloads", "--target", "POST /phone-number", "--format", "json")
+    assert got.code == ExitCode.OK, got
+    assert sorted(f["path"] for f in json.loads(got.out)["files"]) == [
+        "payloads/a/ok.json",
+        "payloads/b.yaml",
+    ]
+    (tmp_path / "typo.json").mkdir()
+    got = cli("typo.json", "--target", "POST /phone-number")
+    assert got.code == ExitCode.ERROR, got
+    assert "typo.json: no payload files in this directory" in got.err
+
+
 def test_bad_files_are_findings_and_the_others_are_still_checked(
     cli: Callable[..., Result], tmp_path: Path
 ) -> None:
