@@ -127,6 +127,8 @@ class CheckContext:
         """Secret values the runner sent -> the name they were sent under."""
         self.results: dict[tuple[str, str], _Slot] = {}
         self.gaps: dict[str, dict[int, set[str]]] = {}
+        self.spec_faults: dict[tuple[str, str], Finding] = {}
+        """Validation findings the spec is to blame for, once each (not check failures)."""
         self._lock = threading.RLock()
         self.listeners: list[Callable[[Failure], None]] = []
 
@@ -247,9 +249,30 @@ class CheckContext:
         with self._lock:
             self.gaps.setdefault(op.label, {}).setdefault(status, set()).add(why)
 
+    def spec_fault(self, finding: Finding) -> None:
+        """Record a finding the validator blames on the spec (reported once, as a spec finding)."""
+        key = (finding.rule, finding.schema_pointer or finding.message)
+        with self._lock:
+            if key in self.spec_faults:
+                return
+            self.spec_faults[key] = Finding(
+                rule="spec.self-contradiction",
+                severity=Severity.WARNING,
+                pointer=finding.schema_pointer or "",
+                message=(
+                    f"{finding.target or 'a payload'}: {finding.message}; payloads and responses "
+                    "that only break this are not counted as failures"
+                ),
+                expected=finding.expected,
+                actual=None,
+                suggestion=finding.suggestion,
+                target=finding.target,
+            )
+
     def spec_findings(self) -> list[Finding]:
-        """One finding per operation whose provoked error responses are undocumented."""
-        out = []
+        """One finding per operation whose provoked error responses are undocumented, and one per
+        spec defect a payload ran into."""
+        out = list(self.spec_faults.values())
         for op in self.spec.operations:
             gaps = self.gaps.get(op.label)
             if not gaps:
@@ -297,9 +320,17 @@ class CheckContext:
     # -- validators ------------------------------------------------------------------------
     def response_findings(self, target: str, body: Any) -> list[Finding]:
         from contracttest.validate import get_validator
+        from contracttest.validate._report import blames_spec
 
         v = get_validator(self.spec, target)
-        found = [f for f in v.iter_findings(body) if f.severity >= Severity.ERROR]
+        found = []
+        for f in v.iter_findings(body):
+            if f.severity < Severity.ERROR:
+                continue
+            if blames_spec(f):
+                self.spec_fault(f)
+                continue
+            found.append(f)
         found.extend(self.undeclared(target, body))
         return found
 

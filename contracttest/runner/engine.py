@@ -118,7 +118,9 @@ class Runner:
         self._own_client = client is None
         self.executor = Executor(plan, self.client, self.ctx, journal)
         self.generation = Generation(plan.spec)
+        self.generation.on_spec_fault = self.ctx.spec_fault
         self.fixtures = Fixtures(self.executor, self.generation, plan.seed)
+        self.executor.scope_for = self.fixtures.op_scope
         self.run_id = uuid.uuid4().hex[:12]
         self.phases: list[PhaseTiming] = []
         self.notes: list[str] = []
@@ -227,27 +229,53 @@ class Runner:
         self.emit(ev.PhaseStarted(phase, PHASE_TITLES[phase], len(units)))
         t0 = time.monotonic()
         r0 = self.executor.requests
-        for label, fn in units:
+        for label, fn, op, check in units:
             if self.budget.exceeded():
                 self.note(f"time limit reached during phase {phase!r}", "warning")
                 break
-            fn()
+            try:
+                fn()
+            except TransportError:
+                raise
+            except ContractTestError as exc:
+                # One operation the runner cannot drive (a body it cannot build, a path it cannot
+                # fill) is that operation's problem, not the whole run's.
+                self.ctx.error(op, check, f"could not finish: {exc}")
             self.emit(ev.CaseDone(phase, label))
         seconds = time.monotonic() - t0
         requests = self.executor.requests - r0
         self.phases.append(PhaseTiming(phase, seconds, requests))
         self.emit(ev.PhaseDone(phase, seconds, requests))
 
-    def _units(self, phase: str) -> list[tuple[str, Any]]:
+    def _units(self, phase: str) -> list[tuple[str, Any, Operation, str]]:
+        """(label, work, operation, check) for each unit of a phase; a unit that cannot be
+        carried out is reported as that operation and check not finishing."""
+        import functools
+
         ops = self.plan.operations
         if phase == "positive":
-            return [(op.label, lambda op=op: self.positive(op)) for op in ops]
+            return [
+                (op.label, functools.partial(self.positive, op), op, "request.valid-accepted")
+                for op in ops
+            ]
         if phase == "negative":
             from contracttest.runner import negative
 
-            return [(op.label, lambda op=op: negative.run_negative(self, op)) for op in ops]
+            return [
+                (
+                    op.label,
+                    functools.partial(negative.run_negative, self, op),
+                    op,
+                    "request.invalid-rejected",
+                )
+                for op in ops
+            ]
         if phase == "auth":
-            return [(op.label, lambda op=op: self.auth(op)) for op in ops if op.secured]
+            return [
+                (op.label, functools.partial(self.auth, op), op, "auth.required")
+                for op in ops
+                if op.secured
+            ]
         from contracttest.runner import stateful
 
         return stateful.units(self)
@@ -308,8 +336,17 @@ class Runner:
         """One valid set of parameters (the first the generator gives)."""
         if not op.parameters:
             return {}
-        got = draw_examples(self.generation.valid(f"{op.label}:parameters"), 1, self.plan.seed)
-        return got[0] if got and isinstance(got[0], dict) else {}
+        cache: dict[str, dict[str, Any]] = self.__dict__.setdefault("_params_cache", {})
+        if op.label in cache:
+            return cache[op.label]
+        got = draw_examples(self.generation.valid(f"{op.label}:parameters"), 8, self.plan.seed)
+        draws = [g for g in got if isinstance(g, dict)]
+        # The simplest draw gives "" to a string path parameter: an empty segment routes to
+        # another URL (``/run/{id}/item/`` is not an item), so a routable draw is preferred.
+        routable = [g for g in draws if routable_path(self.params_of(g)[0])]
+        chosen = (routable or draws or [{}])[0]
+        cache[op.label] = chosen
+        return chosen
 
     def sample_body(self, op: Operation, tag: Any = None) -> Any:
         """A valid body for ``op`` (of a variant, when asked); NO_BODY when it has none."""
@@ -354,7 +391,9 @@ class Runner:
             prop = discriminator_property(self.plan.spec, op)
             tag = body.get(prop) if prop else None
             if tag is not None and tag not in self.fixtures.tags(res):
-                tag = None
+                # Never a resource of another variant: a PATCH naming another provider would
+                # provoke the very change the discriminator check is there to catch.
+                return None, f"no resource with {prop}={tag!r} to patch", tag
         if fresh or role == "delete":
             inst = self.fixtures.fresh(res, tag, credential)
         else:
@@ -412,9 +451,14 @@ class Runner:
                     description = "valid request with an id that does not exist"
                     if not self.plan.may_send(op, expect_rejection=True):
                         return
+            if not routable_path(path):
+                return  # an empty path segment addresses another route; not this operation
             wire_path, wire_query = self.generation.wire_params(op, path, query)
-            if self.generation.wire_findings(op, wire_path, wire_query):
+            disputed: list[Any] = []
+            if self.generation.wire_findings(op, wire_path, wire_query, disputed=disputed):
                 return  # the wire turned a valid value into an invalid one; not a valid case
+            if disputed:
+                expect = "any"  # only the spec's own contradiction speaks against it
             if (
                 known_resource
                 and role == "update"
@@ -441,10 +485,13 @@ class Runner:
                 self.executor.mark_deleted(inst)
 
         self._explore(op, check, strategy, test, salt=1)
-        if op.json_body() is not None:
-            from contracttest.runner.negative import body_boundaries
+        from contracttest.runner.negative import body_boundaries, query_boundaries
 
+        if op.json_body() is not None:
             for case in body_boundaries(self, op, valid=True):
+                self.executor.send(case)
+        if op.parameters:
+            for case in query_boundaries(self, op, valid=True):
                 self.executor.send(case)
         for case in self._variant_cases(op):
             ex = self.executor.send(case)
@@ -660,6 +707,12 @@ class Runner:
             },
             redactor=self.redactor,
         )
+
+
+def routable_path(path: dict[str, Any]) -> bool:
+    """Whether every path value fills its segment (an empty value leaves ``//`` or a trailing
+    ``/``, which a router sends elsewhere)."""
+    return all(not (isinstance(v, str) and v.strip() in ("", ".", "..")) for v in path.values())
 
 
 def _stable_hash(text: str) -> int:

@@ -7,12 +7,12 @@ from __future__ import annotations
 import secrets
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from contracttest.errors import TransportError
-from contracttest.runner.case import NO_BODY, Case
+from contracttest.errors import ContractTestError, TransportError
+from contracttest.runner.case import NO_BODY, Case, provoked_for
 from contracttest.runner.http import HttpRequest, HttpResponse, encode_query, render_path
 
 if TYPE_CHECKING:
@@ -57,6 +57,8 @@ class Instance:
     created: dict[str, Any]
     entry: JournalEntry | None = None
     deleted: bool = False
+    scope: dict[str, Any] = field(default_factory=dict)
+    """Path values of the parents it was created under (``{}`` for a top-level resource)."""
 
 
 class Executor:
@@ -78,6 +80,8 @@ class Executor:
         self.created: list[Instance] = []
         """Every resource a request created, to delete at the end."""
         self.invalid_token = INVALID_TOKEN_PREFIX + secrets.token_hex(12)
+        self.scope_for: Callable[[Operation, int], dict[str, Any] | None] | None = None
+        """Path values of the parent resources an operation lives under (set by the runner)."""
 
     # -- requests --------------------------------------------------------------------------
     def build(self, case: Case) -> HttpRequest:
@@ -124,6 +128,7 @@ class Executor:
     ) -> Exchange | None:
         """Send a case and run the checks on the response; None when it could not be sent (or may
         not be: on a read-only run a write goes out only when the runner expects it rejected)."""
+        case = self._in_scope(case)
         if not self.plan.may_send(case.operation, expect_rejection=case.expect in REJECTED):
             return None
         if case.body is not NO_BODY:
@@ -140,6 +145,23 @@ class Executor:
         if evaluate:
             self.ctx.evaluate(case, request, response, only=only, steps=steps)
         return Exchange(request, response)
+
+    def _in_scope(self, case: Case) -> Case:
+        """Address a nested resource under parents that exist (``/kb/{id}/file`` under a real
+        knowledge base); without them, a valid request can only be expected to get 404."""
+        if self.scope_for is None:
+            return case
+        cred = case.credential if isinstance(case.credential, int) else 0
+        scope = self.scope_for(case.operation, cred)
+        if scope:
+            return case.with_(path_params={**case.path_params, **scope})
+        if scope is None and case.expect == "success":
+            return case.with_(
+                expect="not-found",
+                provoked=provoked_for("not-found"),
+                description=f"{case.description} (under a parent that could not be created)",
+            )
+        return case
 
     # -- created resources -----------------------------------------------------------------
     def _track(self, case: Case, response: HttpResponse) -> Instance | None:
@@ -177,6 +199,7 @@ class Executor:
             sent=case.body if isinstance(case.body, dict) else {},
             created=body,
             entry=entry,
+            scope=dict(case.path_params),
         )
         with self._lock:
             self.created.append(inst)
@@ -210,14 +233,14 @@ class Executor:
                 operation=res.delete,
                 kind="cleanup",
                 expect="any",
-                path_params={res.id_param or "id": inst.id},
+                path_params={**inst.scope, res.id_param or "id": inst.id},
                 credential=inst.credential,
                 description="cleanup",
             )
-            request = self.build(case)
             try:
+                request = self.build(case)
                 response = self.client.send(request)
-            except TransportError as exc:
+            except ContractTestError as exc:
                 problems.append(f"could not delete {inst.id}: {exc}")
                 continue
             with self._lock:
@@ -257,6 +280,18 @@ def discriminator_property(spec: Any, op: Operation | None) -> str | None:
         if isinstance(xd, dict) and xd.get("pointer") == t.pointer:
             return str(t.property)
     return str(tables[0].property) if len(tables) == 1 and _root_union(root) else None
+
+
+def variant_tags(spec: Any, op: Operation, prop: str) -> list[Any]:
+    """The discriminator values an operation's request body documents for ``prop``."""
+    try:
+        tables = spec.target(f"{op.label}:request").variant_tables
+    except Exception:  # no usable body schema
+        return []
+    for t in tables:
+        if t.property == prop:
+            return list(t.tags)
+    return []
 
 
 def _root_union(root: Any) -> bool:
@@ -302,12 +337,32 @@ class Fixtures:
             for ex in examples:
                 if isinstance(ex, dict):
                     out.setdefault(ex.get(prop) if prop else None, []).append(ex)
+            if prop and examples:
+                # A rare variant may not turn up among the draws: ask for each one by name, so
+                # every variant gets fixtures and is tested.
+                for tag in variant_tags(self.plan.spec, op, prop):
+                    if tag in out:
+                        continue
+                    try:
+                        extra = draw_examples(
+                            strategy.filter(
+                                lambda b, t=tag: isinstance(b, dict) and b.get(prop) == t
+                            ),
+                            8,
+                            self.seed,
+                        )
+                    except Exception:  # a variant the generator cannot reach
+                        extra = []
+                    if extra:
+                        out[tag] = [b for b in extra if isinstance(b, dict)]
             for tag, items in out.items():
                 # Richer bodies first: more fields to compare after the round trip.
                 items.sort(key=lambda b: -_richness(b))
                 out[tag] = items[:8]
         else:
-            out[None] = [{}]
+            self._failures[(res.name, None, 0)] = (
+                f"{op.method} {op.path} takes no JSON body (the runner creates resources with JSON)"
+            )
         self._bodies[res.name] = out
         return out
 
@@ -394,6 +449,27 @@ class Fixtures:
             inst.tag = tag if tag is not None else inst.tag
             inst.sent = body
         return inst
+
+    def op_scope(self, op: Operation, credential: int) -> dict[str, Any] | None:
+        """Path values naming existing parents of ``op`` ({} when it has none, None when they
+        cannot be had)."""
+        from contracttest.mock.routing import template_params
+
+        parents = self.plan.resources.parents.get(op.key)
+        if not parents:
+            return {}
+        names = list(template_params(op.path))
+        binding = self.plan.resources.binding(op)
+        own = binding.resource.id_param if binding is not None else None
+        if own in names and binding is not None and binding.role in ("get", "update", "delete"):
+            names.remove(own)
+        out: dict[str, Any] = {}
+        for name, parent in zip(names, parents, strict=False):
+            inst = self.get(parent, None, credential)
+            if inst is None:
+                return None
+            out[name] = inst.id
+        return out
 
     def why_not(self, res: Resource, tag: Any = None, credential: int = 0) -> str:
         if self.plan.read_only:

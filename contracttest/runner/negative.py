@@ -75,7 +75,7 @@ def run_negative(runner: Runner, op: Operation) -> None:
             runner.executor.send(case)
     if op.parameters:
         _invalid_params(runner, op)
-        for case in _boundaries(runner, op):
+        for case in query_boundaries(runner, op, valid=False):
             runner.executor.send(case)
     res, _role = runner.item_role(op)
     if res is not None:
@@ -219,17 +219,25 @@ def _probes(runner: Runner, op: Operation) -> Iterator[Case]:
                 single.append((mutated, findings[0]))
             elif findings:
                 multi.append((mutated, findings))
-    seen: set[tuple[str, str]] = set()
+    # One case per rule and place; a null is its own case (servers that take ``123`` for a
+    # string often crash on, or wave through, a ``null``).
+    seen: set[tuple[str, str, bool]] = set()
     chosen: list[tuple[Any, Any]] = []
+
+    def key(mutated: Any, f: Any) -> tuple[str, str, bool]:
+        from contracttest import _pointer
+
+        return (f.rule, _pattern(f.pointer), _pointer.resolve(mutated, f.pointer, 0) is None)
+
     for mutated, f in single:
-        key = (f.rule, _pattern(f.pointer))
-        if key not in seen:
-            seen.add(key)
+        k = key(mutated, f)
+        if k not in seen:
+            seen.add(k)
             chosen.append((mutated, f))
     for mutated, findings in multi:
-        fresh = [f for f in findings if (f.rule, _pattern(f.pointer)) not in seen]
+        fresh = [f for f in findings if key(mutated, f) not in seen]
         if fresh:
-            seen.add((fresh[0].rule, _pattern(fresh[0].pointer)))
+            seen.add(key(mutated, fresh[0]))
             chosen.append((mutated, fresh[0]))
     for mutated, f in chosen[:MAX_PROBES]:
         yield Case(
@@ -447,8 +455,10 @@ def _odd_strings(runner: Runner, op: Operation, valid: Any) -> Any:
     return out if changed else None
 
 
-def _boundaries(runner: Runner, op: Operation) -> Iterator[Case]:
-    """Query parameters at and just past each limit; validity decided on the wire."""
+def query_boundaries(runner: Runner, op: Operation, *, valid: bool) -> Iterator[Case]:
+    """Query parameters at each limit (must be accepted; with ``valid``: the positive phase) or
+    just past it (must be rejected); validity decided on the wire. Huge values where the schema
+    sets no maximum only have to avoid a 5xx."""
     res, _role = runner.item_role(op)
     params = runner.sample_params(op)
     path, _query = runner.params_of(params)
@@ -461,9 +471,26 @@ def _boundaries(runner: Runner, op: Operation) -> Iterator[Case]:
     for param in op.parameters:
         if param.location != "query":
             continue
-        for value in _boundary_values(runner._param_schema(op, param.name)):
+        schema = runner._param_schema(op, param.name)
+        for value in _boundary_values(schema):
             wire_path, wire_query = runner.generation.wire_params(op, path, [(param.name, value)])
-            findings = runner.generation.wire_findings(op, wire_path, wire_query)
+            disputed: list[Any] = []
+            findings = runner.generation.wire_findings(op, wire_path, wire_query, disputed=disputed)
+            if bool(findings) == valid:
+                continue
+            if disputed and not findings:
+                # Only the spec's own contradiction speaks against it: no expectation but no 5xx.
+                yield Case(
+                    operation=op,
+                    kind="boundary",
+                    expect="any",
+                    path_params=path,
+                    query=((param.name, value),),
+                    body=body,
+                    credential=runner.credential(op),
+                    description=f"{param.name}={value!r} (the spec contradicts itself here)",
+                )
+                continue
             if findings:
                 f = findings[0]
                 yield Case(
@@ -489,6 +516,27 @@ def _boundaries(runner: Runner, op: Operation) -> Iterator[Case]:
                     credential=runner.credential(op),
                     description=f"{param.name}={value!r} (boundary value)",
                 )
+        if valid and (op.method == "GET" or not runner.plan.read_only):
+            for value in _huge_values(schema):
+                yield Case(
+                    operation=op,
+                    kind="boundary",
+                    expect="any",
+                    path_params=path,
+                    query=((param.name, value),),
+                    body=body,
+                    credential=runner.credential(op),
+                    description=f"{param.name}={value!r} (no documented maximum)",
+                )
+
+
+def _huge_values(schema: dict[str, Any]) -> list[Any]:
+    """Large numbers for a numeric parameter without a maximum (offsets overflow, pages run out)."""
+    types = schema.get("type")
+    types = [types] if isinstance(types, str) else list(types or [])
+    if not ({"integer", "number"} & set(types)) or "maximum" in schema or "enum" in schema:
+        return []
+    return [2**31, 10**15]
 
 
 def _bad_ids(runner: Runner, op: Operation, res: Resource) -> Iterator[Case]:

@@ -96,9 +96,17 @@ def _same(a: Any, b: Any) -> bool:
 
 
 def mismatches(
-    sent: Any, got: Any, pointer: str = "", *, skip: frozenset[str] = frozenset()
+    sent: Any,
+    got: Any,
+    pointer: str = "",
+    *,
+    skip: frozenset[str] = frozenset(),
+    ignore: frozenset[str] = frozenset(),
 ) -> list[tuple[str, Any, Any]]:
-    """Where ``got`` does not carry what was ``sent`` (extra members in ``got`` are fine)."""
+    """Where ``got`` does not carry what was ``sent`` (extra members in ``got`` are fine).
+
+    ``skip``: top-level members not to compare; ``ignore``: pointers (into ``sent``) of members
+    the response does not declare, which a server has no duty to return."""
     out: list[tuple[str, Any, Any]] = []
     if isinstance(sent, dict):
         if not isinstance(got, dict):
@@ -107,18 +115,20 @@ def mismatches(
             if k in skip or _write_only(k):
                 continue
             p = _pointer.join(pointer, k)
+            if p in ignore:
+                continue
             if k not in got:
                 # A server may leave out an object holding credentials rather than echo them.
                 if v is not None and not _holds_secret(v):
                     out.append((p, v, _MISSING))
                 continue
-            out.extend(mismatches(v, got[k], p))
+            out.extend(mismatches(v, got[k], p, ignore=ignore))
         return out
     if isinstance(sent, list):
         if not isinstance(got, list) or len(got) != len(sent):
             return [(pointer, sent, got)]
         for i, (a, b) in enumerate(zip(sent, got, strict=True)):
-            out.extend(mismatches(a, b, _pointer.join(pointer, i)))
+            out.extend(mismatches(a, b, _pointer.join(pointer, i), ignore=ignore))
         return out
     if not _same(sent, got):
         out.append((pointer, sent, got))
@@ -177,11 +187,17 @@ class Scenario:
         expect: Expect = "success",
         description: str = "",
     ) -> tuple[Case, Exchange | None]:
+        path = dict(path or {})
+        missing = {p.name for p in op.path_params()} - set(path)
+        if missing:
+            # Path values that name no resource (``/provider/{provider}/...``): a valid sample.
+            sample, _q = self.runner.params_of(self.runner.sample_params(op))
+            path.update({k: v for k, v in sample.items() if k in missing})
         case = Case(
             operation=op,
             kind="stateful" if self.check != "auth.isolation" else "isolation",
             expect=expect,
-            path_params=path or {},
+            path_params=path,
             query=query,
             body=body,
             credential=credential,
@@ -270,10 +286,27 @@ def _pointer_text(pointer: str) -> str:
     return pointer_to_path(pointer)
 
 
+def undeclared_in_response(runner: Runner, op: Operation, status: int, sent: Any) -> frozenset[str]:
+    """Pointers of members of ``sent`` that the response of ``op`` does not declare (a create-only
+    field, a member the response schema leaves out): not returning them is no round-trip bug."""
+    from contracttest.runner.checks import documented_json
+    from contracttest.runner.undeclared import undeclared_members
+
+    doc = documented_json(op, status)
+    if doc is None:
+        return frozenset()
+    try:
+        schema = runner.plan.spec.target(doc[0]).schema()
+        return frozenset(undeclared_members(schema, sent))
+    except Exception:  # an unusual response schema: compare everything
+        return frozenset()
+
+
 def _compare_sent(
     sc: Scenario, case: Case, ex: Exchange, sent: dict[str, Any], got: dict[str, Any], where: str
 ) -> None:
-    for p, want, have in mismatches(sent, got):
+    ignore = undeclared_in_response(sc.runner, case.operation, ex.status, sent)
+    for p, want, have in mismatches(sent, got, ignore=ignore):
         sc.fail(
             case,
             ex,

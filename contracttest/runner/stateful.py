@@ -39,10 +39,12 @@ from contracttest.runner.scenario import (
     _skip_all,
     list_items,
     mismatches,
+    undeclared_in_response,
 )
 
 if TYPE_CHECKING:
     from contracttest.mock.resources import Resource
+    from contracttest.openapi.model import Operation
     from contracttest.runner.engine import Runner
 
 __all__ = ["list_items", "units"]
@@ -86,19 +88,26 @@ for _id, _title, _short, _desc in (
     check(_id, title=_title, short=_short, description=_desc, scope="scenario")(lambda *a: None)
 
 
-def units(runner: Runner) -> list[tuple[str, Callable[[], None]]]:
-    """The stateful phase's units of work, in order."""
+def units(runner: Runner) -> list[tuple[str, Callable[[], None], Operation, str]]:
+    """The stateful phase's units of work, in order: (label, work, operation, check)."""
     from contracttest.runner import isolation, listing
 
     plan = runner.plan
     enabled = set(plan.checks)
-    out: list[tuple[str, Callable[[], None]]] = []
+    out: list[tuple[str, Callable[[], None], Operation, str]] = []
     for res in plan.resources.resources:
         ops = [op for op in res.operations if plan.selected(op)]
         if not ops:
             continue
         if enabled & {"stateful.lifecycle", "stateful.discriminator"}:
-            out.append((f"{res.name} lifecycle", functools.partial(lifecycle, runner, res)))
+            out.append(
+                (
+                    f"{res.name} lifecycle",
+                    functools.partial(lifecycle, runner, res),
+                    res.create,
+                    "stateful.lifecycle",
+                )
+            )
         lists = [op for op in (res.listing, *res.views) if op is not None and plan.selected(op)]
         for op in lists:
             if "stateful.pagination" in enabled:
@@ -106,15 +115,27 @@ def units(runner: Runner) -> list[tuple[str, Callable[[], None]]]:
                     (
                         f"{op.label} pagination",
                         functools.partial(listing.pagination, runner, res, op),
+                        op,
+                        "stateful.pagination",
                     )
                 )
             if "stateful.filters" in enabled:
                 out.append(
-                    (f"{op.label} filters", functools.partial(listing.filters, runner, res, op))
+                    (
+                        f"{op.label} filters",
+                        functools.partial(listing.filters, runner, res, op),
+                        op,
+                        "stateful.filters",
+                    )
                 )
         if "auth.isolation" in enabled:
             out.append(
-                (f"{res.name} isolation", functools.partial(isolation.isolation, runner, res))
+                (
+                    f"{res.name} isolation",
+                    functools.partial(isolation.isolation, runner, res),
+                    res.create,
+                    "auth.isolation",
+                )
             )
     return out
 
@@ -132,6 +153,9 @@ def lifecycle(runner: Runner, res: Resource) -> None:
         _skip_all(runner, res, "stateful.lifecycle", "no credentials (pass --token)")
         return
     tags = runner.fixtures.tags(res)
+    if not tags and res.create.json_body() is None:
+        _skip_all(runner, res, "stateful.lifecycle", runner.fixtures.why_not(res))
+        return
     if not tags:
         reason = runner.fixtures.why_not(res)
         runner.ctx.error(
@@ -181,6 +205,7 @@ def _lifecycle_variant(runner: Runner, res: Resource, tag: Any) -> None:
     _check_tag(runner, sc, case, ex, prop, tag, created, "the create response")
     _check_defaults(runner, sc, case, ex, res, body, created)
     _minimal_create(runner, sc, res, body)
+    _odd_text_round_trip(runner, sc, res, body)
     server = _server_fields(runner, res, created)
     item_path = {res.id_param or "id": rid}
     current = dict(created)
@@ -307,7 +332,8 @@ def _patch_steps(
             got = gex.json()
             if isinstance(got, dict):
                 sc.ok(res.get)
-                for p, want, have in mismatches(patch, got):
+                ignore = undeclared_in_response(runner, res.get, gex.status, patch)
+                for p, want, have in mismatches(patch, got, ignore=ignore):
                     sc.fail(
                         gcase,
                         gex,
@@ -478,6 +504,66 @@ def _minimal_create(runner: Runner, sc: Scenario, res: Resource, body: dict[str,
     if isinstance(created, dict):
         runner.ctx.count(res.create, "stateful.lifecycle")
         _check_defaults(runner, sc, case, ex, res, minimal, created)
+
+
+ODD_TEXT = "ct-ñé中😀-"
+"""Accents, a CJK character and an emoji beyond the BMP: what lossy columns and encoders break."""
+
+
+def _odd_text(runner: Runner, target: str, body: dict[str, Any], key: str) -> dict[str, Any] | None:
+    """``body`` with ``key`` set to the longest valid text starting with `ODD_TEXT`."""
+    declared = declared_properties(runner.plan.spec, target, body)
+    schema = declared.get(key)
+    if not isinstance(schema, dict) or schema.get("type") != "string":
+        return None
+    if any(k in schema for k in ("enum", "const", "format", "pattern", "x-ecma-pattern")):
+        return None
+    top = schema.get("maxLength")
+    top = int(top) if isinstance(top, int) and not isinstance(top, bool) else 64
+    stem = f"{ODD_TEXT}{uuid.uuid4().hex[:6]}-"
+    for n in range(min(top, 256), 0, -1):
+        text = (stem + "x" * n)[:n]
+        candidate = {**body, key: text}
+        if runner.generation.is_valid(target, candidate):
+            return candidate if any(ord(c) > 127 for c in text) else None
+    return None
+
+
+def _odd_text_round_trip(runner: Runner, sc: Scenario, res: Resource, body: dict[str, Any]) -> None:
+    """Create the variant again with the longest valid name in accents, CJK and an emoji: the
+    create response and a read return it unchanged (not cut short, not re-encoded)."""
+    target = f"{res.create.label}:request"
+    odd = _odd_text(runner, target, body, "name")
+    if odd is None:
+        return
+    case, ex = sc.step(res.create, body=odd, description="create with a long non-ASCII name")
+    if ex is None or not 200 <= ex.status < 300:
+        if ex is not None and ex.status < 500:
+            sc.fail(
+                case,
+                ex,
+                "stateful.create-failed",
+                f"creating a valid resource with a long non-ASCII name was answered {ex.status}"
+                f"{_said(ex)}",
+                expected="2xx",
+                actual=str(ex.status),
+            )
+        return
+    created = ex.json()
+    if not isinstance(created, dict):
+        return
+    sent = {"name": odd["name"]}
+    _compare_sent(sc, case, ex, sent, created, "the create response (non-ASCII name)")
+    rid = resource_id(res, created)
+    if res.get is None or rid is None:
+        return
+    gcase, gex = sc.step(
+        res.get, path={res.id_param or "id": rid}, description="read the non-ASCII name back"
+    )
+    got = gex.json() if gex is not None and 200 <= gex.status < 300 else None
+    if isinstance(got, dict):
+        runner.ctx.count(res.get, "stateful.lifecycle")
+        _compare_sent(sc, gcase, gex, sent, got, "GET after create (non-ASCII name)")
 
 
 def _smallest(

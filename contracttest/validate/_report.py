@@ -23,9 +23,20 @@ from contracttest import _pointer
 from contracttest._types import json_type
 from contracttest.findings import REDACTED, Finding, Severity, is_secret_key, redact, truncate_value
 
-__all__ = ["field_label", "render_actual", "to_finding"]
+__all__ = ["SPEC_AT_FAULT", "blames_spec", "field_label", "render_actual", "to_finding"]
+
+SPEC_AT_FAULT = "fix the spec (an overlay) rather than the payload"
+"""The suggestion of a finding the spec is to blame for (it contradicts itself), not the payload."""
 
 _ABSENT = object()
+
+
+def blames_spec(finding: Finding) -> bool:
+    """Whether a validation finding is the spec's fault (an ``enum`` its ``type`` excludes,
+    overlapping ``oneOf`` branches, an example its schema rejects), not the payload's."""
+    return finding.suggestion == SPEC_AT_FAULT
+
+
 _TYPE_WORDS = {
     "string": "a string",
     "number": "a number",
@@ -323,7 +334,7 @@ def to_finding(
         blame = _example_blame(chain, validator)
     if blame is not None:
         message += f"; the spec is at fault here: {blame}"
-        suggestion = "fix the spec (an overlay) rather than the payload"
+        suggestion = SPEC_AT_FAULT
     actual = None
     if kw != "required" and rule != "discriminator.missing":
         actual = render_actual(err.instance, pointer)
