@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from contracttest.errors import ContractTestError, TransportError
-from contracttest.findings import pointer_to_path
 
 if TYPE_CHECKING:
     from hypothesis.strategies import SearchStrategy
@@ -27,7 +26,7 @@ if TYPE_CHECKING:
     from contracttest.pytest._collect import OperationSlot
     from contracttest.pytest._runtime import Endpoint, Runtime
     from contracttest.pytest.case import ContractCase
-    from contracttest.runner.case import Case, Violation
+    from contracttest.runner.case import Case
     from contracttest.runner.executor import Instance
     from contracttest.runner.http import HttpResponse
 
@@ -42,17 +41,6 @@ UNRELIABLE_NOTE = (
 def item_seed(session_seed: int, nodeid: str) -> int:
     digest = hashlib.sha256(nodeid.encode()).digest()[:4]
     return (session_seed * 7919 + int.from_bytes(digest, "big")) % (2**32)
-
-
-def _near(violation: Violation, findings: list[Any]) -> bool:
-    """Whether the validator's findings include the labelled violation's place (as the runner does)."""
-    return any(
-        f.pointer == violation.pointer
-        or f.pointer.startswith(violation.pointer + "/")
-        or violation.pointer.startswith(f.pointer + "/")
-        or f.pointer == ""
-        for f in findings
-    )
 
 
 class CaseFactory:
@@ -195,83 +183,30 @@ class CaseFactory:
         return self._make(case, inst, deletes=role == "delete")
 
     # -------------------------------------------------------------------------- invalid
-    def _item_path(self, body: Any, path: dict[str, Any]) -> dict[str, Any]:
-        res = self.res
-        if res is None or not res.id_param:
-            return path
-        if self.plan.read_only:
-            return {**path, res.id_param: self._random_id()}
-        inst, _why, _tag = self.runner.known_id(self.op, body)
-        return {**path, res.id_param: inst.id if inst is not None else self._random_id()}
-
+    # Built exactly as the runner's negative phase builds them (contracttest.runner.negative);
+    # a draw that is no negative case is rejected, so Hypothesis draws another.
     def _invalid_body(self, labelled: Any) -> ContractCase:
         from hypothesis import reject
 
-        from contracttest.runner.case import Case, Violation, provoked_for
-        from contracttest.runner.generation import field_names
+        from contracttest.runner.negative import invalid_body_case
 
-        op = self.op
-        payload, violation = labelled.payload, labelled.violation
-        findings = self.gen.findings(f"{op.label}:request", payload)
-        if not findings:
-            reject()  # the validator accepts it, so the server must too: not an invalid case
-        if not violation.rule or violation.rule == "invalid" or not _near(violation, findings):
-            f = findings[0]
-            violation = Violation(
-                f.rule, f.pointer, f.message, field_names(f.pointer, f.message, f.expected)
-            )
-        path, query = self.runner.params_of(self.base_params)
-        path = self._item_path(payload, path)
-        case = Case(
-            operation=op,
-            kind="invalid",
-            expect="reject",
-            path_params=path,
-            query=tuple(query),
-            body=payload,
-            credential=self.runner.credential(op),
-            violation=violation,
-            description=f"invalid body: {violation.rule} at {pointer_to_path(violation.pointer)}",
-            provoked=provoked_for("reject"),
+        case = invalid_body_case(
+            self.runner, self.op, labelled, self.base_params, missing_id=self._random_id()
         )
+        if case is None:
+            reject()
         return self._make(case)
 
     def _invalid_params(self, labelled: Any) -> ContractCase:
         from hypothesis import reject
 
-        from contracttest.runner.case import Case, Violation, provoked_for
-        from contracttest.runner.generation import field_names
+        from contracttest.runner.negative import invalid_params_case
 
-        op, res = self.op, self.res
-        path, query = self.runner.params_of(labelled.payload)
-        if any(p.name not in path for p in op.path_params()):
-            reject()  # without a path segment the request goes to another URL
-        wire_path, wire_query = self.gen.wire_params(op, path, query)
-        findings = self.gen.wire_findings(op, wire_path, wire_query)
-        if not findings or any(not isinstance(v, (str, int, float, bool)) for v in path.values()):
-            reject()  # the mutation does not survive the trip through strings
-        f = findings[0]
-        violation = Violation(
-            f.rule, f.pointer, f.message, field_names(f.pointer, f.message, f.expected)
+        case = invalid_params_case(
+            self.runner, self.op, labelled, self.base_body, missing_id=self._random_id()
         )
-        path_violation = f.pointer.startswith("/path")
-        if res is not None and res.id_param and not path_violation:
-            if self.plan.read_only and op.method not in ("GET", "HEAD"):
-                path[res.id_param] = self._random_id()
-            else:
-                path = self._item_path(self.base_body, path)
-        case = Case(
-            operation=op,
-            kind="invalid",
-            expect="reject",
-            path_params=path,
-            query=tuple(query),
-            body=self.base_body,
-            credential=self.runner.credential(op),
-            violation=violation,
-            description=f"invalid parameter: {f.rule} at {pointer_to_path(f.pointer)}",
-            provoked=provoked_for("reject", path_violation=path_violation),
-        )
+        if case is None:
+            reject()
         return self._make(case)
 
     # ----------------------------------------------------------------------------- auth

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from contracttest.openapi.model import Operation
     from contracttest.runner.engine import Runner
 
-__all__ = ["run_negative"]
+__all__ = ["invalid_body_case", "invalid_params_case", "run_negative"]
 
 MAX_PROBES = 80
 MAX_BOUNDARY = 25
@@ -84,18 +84,112 @@ def run_negative(runner: Runner, op: Operation) -> None:
 
 
 def _item_path(
-    runner: Runner, op: Operation, body: Any, path: dict[str, Any]
+    runner: Runner,
+    op: Operation,
+    body: Any,
+    path: dict[str, Any],
+    missing_id: str | None = None,
 ) -> dict[str, Any] | None:
-    """Put an existing id (or, read-only, a random one) into an item operation's path."""
+    """Put an existing id (or, read-only, ``missing_id`` or a random one) into an item
+    operation's path."""
     res, _role = runner.item_role(op)
     if res is None or not res.id_param:
         return path
     if runner.plan.read_only:
-        return {**path, res.id_param: str(uuid.uuid4())}
+        return {**path, res.id_param: missing_id or str(uuid.uuid4())}
     inst, _why, _tag = runner.known_id(op, body)
     if inst is None:
-        return {**path, res.id_param: str(uuid.uuid4())}
+        return {**path, res.id_param: missing_id or str(uuid.uuid4())}
     return {**path, res.id_param: inst.id}
+
+
+def invalid_body_case(
+    runner: Runner,
+    op: Operation,
+    labelled: Any,
+    base_params: dict[str, Any],
+    *,
+    missing_id: str | None = None,
+) -> Case | None:
+    """The case for one labelled invalid body (the runner's negative phase and the pytest plugin
+    build them alike); None when it is no negative case (the validator accepts the payload, or
+    it would be a DELETE on a read-only run)."""
+    payload, violation = labelled.payload, labelled.violation
+    findings = runner.generation.findings(f"{op.label}:request", payload)
+    if not findings:
+        return None  # the validator accepts it: the server must too; not a negative case
+    if op.method == "DELETE" and runner.plan.read_only:
+        return None
+    if not violation.rule or violation.rule == "invalid" or not _near(violation, findings):
+        f = findings[0]
+        violation = Violation(
+            f.rule, f.pointer, f.message, field_names(f.pointer, f.message, f.expected)
+        )
+    path, query = runner.params_of(base_params)
+    path = _item_path(runner, op, payload, path, missing_id) or path
+    return Case(
+        operation=op,
+        kind="invalid",
+        expect="reject",
+        path_params=path,
+        query=tuple(query),
+        body=payload,
+        credential=runner.credential(op),
+        violation=violation,
+        description=f"invalid body: {violation.rule} at {_path_text(violation.pointer)}",
+        provoked=provoked_for("reject"),
+    )
+
+
+def invalid_params_case(
+    runner: Runner,
+    op: Operation,
+    labelled: Any,
+    base_body: Any,
+    *,
+    missing_id: str | None = None,
+) -> Case | None:
+    """The case for one labelled invalid set of parameters; None when it is no negative case
+    (a path segment missing, or the mutation does not survive the trip through strings)."""
+    path, query = runner.params_of(labelled.payload)
+    if any(p.name not in path for p in op.path_params()):
+        return None  # a request without a path segment is another URL, not this operation
+    wire_path, wire_query = runner.generation.wire_params(op, path, query)
+    findings = runner.generation.wire_findings(op, wire_path, wire_query)
+    if not findings:
+        return None  # the mutation does not survive the trip through strings
+    if any(not isinstance(v, (str, int, float, bool)) for v in path.values()):
+        return None
+    f = findings[0]
+    violation = Violation(
+        f.rule, f.pointer, f.message, field_names(f.pointer, f.message, f.expected)
+    )
+    path_violation = f.pointer.startswith("/path")
+    res, _role = runner.item_role(op)
+    if res is not None and res.id_param and not path_violation:
+        if runner.plan.read_only and op.method not in ("GET", "HEAD"):
+            path[res.id_param] = missing_id or str(uuid.uuid4())
+        else:
+            path = _item_path(runner, op, base_body, path, missing_id) or path
+    # Undeclared query parameters are commonly ignored rather than refused; the contract does
+    # not say which, so such a case only has to avoid a 5xx.
+    unknown_only = all(
+        x.rule == "schema.additionalProperties" and x.pointer.startswith("/query/")
+        for x in findings
+    )
+    expect = "any" if unknown_only else "reject"
+    return Case(
+        operation=op,
+        kind="invalid",
+        expect=expect,  # type: ignore[arg-type]
+        path_params=path,
+        query=tuple(query),
+        body=base_body,
+        credential=runner.credential(op),
+        violation=violation,
+        description=f"invalid parameter: {f.rule} at {_path_text(f.pointer)}",
+        provoked=provoked_for("reject", path_violation=path_violation),
+    )
 
 
 def _bases(runner: Runner, op: Operation) -> list[Any]:
@@ -196,9 +290,9 @@ def _probes(runner: Runner, op: Operation) -> Iterator[Case]:
     target = f"{op.label}:request"
     params = runner.sample_params(op)
     path, query = runner.params_of(params)
-    single: list[tuple[Any, Any]] = []
-    multi: list[tuple[Any, list[Any]]] = []
-    for base in _bases(runner, op):
+    single: list[tuple[int, Any, Any]] = []
+    multi: list[tuple[int, Any, list[Any]]] = []
+    for index, base in enumerate(_bases(runner, op)):
         absent = [
             k
             for k in declared_properties(runner.plan.spec, target, base)
@@ -216,30 +310,38 @@ def _probes(runner: Runner, op: Operation) -> Iterator[Case]:
                 if _pattern(f.pointer).startswith(_pattern(where))
             ]
             if len(findings) == 1:
-                single.append((mutated, findings[0]))
+                single.append((index, mutated, findings[0]))
             elif findings:
-                multi.append((mutated, findings))
+                multi.append((index, mutated, findings))
     # One case per rule and place; a null is its own case (servers that take ``123`` for a
     # string often crash on, or wave through, a ``null``).
     seen: set[tuple[str, str, bool]] = set()
-    chosen: list[tuple[Any, Any]] = []
+    chosen: list[tuple[int, Any, Any]] = []
 
     def key(mutated: Any, f: Any) -> tuple[str, str, bool]:
         from contracttest import _pointer
 
         return (f.rule, _pattern(f.pointer), _pointer.resolve(mutated, f.pointer, 0) is None)
 
-    for mutated, f in single:
+    for index, mutated, f in single:
         k = key(mutated, f)
         if k not in seen:
             seen.add(k)
-            chosen.append((mutated, f))
-    for mutated, findings in multi:
+            chosen.append((index, mutated, f))
+    for index, mutated, findings in multi:
         fresh = [f for f in findings if key(mutated, f) not in seen]
         if fresh:
             seen.add(key(mutated, fresh[0]))
-            chosen.append((mutated, fresh[0]))
-    for mutated, f in chosen[:MAX_PROBES]:
+            chosen.append((index, mutated, fresh[0]))
+    # Take the bases (one per variant) in turn, so the budget reaches every variant's own
+    # members (twilioAuthToken is only in the Twilio body).
+    turns: dict[int, int] = {}
+    ranked = []
+    for index, mutated, f in chosen:
+        turns[index] = turns.get(index, 0) + 1
+        ranked.append((turns[index], index, mutated, f))
+    ranked.sort(key=lambda r: (r[0], r[1]))
+    for _turn, _index, mutated, f in ranked[:MAX_PROBES]:
         yield Case(
             operation=op,
             kind="invalid",
@@ -266,32 +368,9 @@ def _invalid_bodies(runner: Runner, op: Operation) -> None:
     base_params = runner.sample_params(op)
 
     def test(labelled: Any) -> None:
-        payload, violation = labelled.payload, labelled.violation
-        findings = runner.generation.findings(target, payload)
-        if not findings:
-            return  # the validator accepts it: the server must too; not a negative case
-        if not violation.rule or violation.rule == "invalid" or not _near(violation, findings):
-            f = findings[0]
-            violation = Violation(
-                f.rule, f.pointer, f.message, field_names(f.pointer, f.message, f.expected)
-            )
-        path, query = runner.params_of(base_params)
-        if op.method == "DELETE" and runner.plan.read_only:
-            return
-        path = _item_path(runner, op, payload, path) or path
-        case = Case(
-            operation=op,
-            kind="invalid",
-            expect="reject",
-            path_params=path,
-            query=tuple(query),
-            body=payload,
-            credential=runner.credential(op),
-            violation=violation,
-            description=f"invalid body: {violation.rule} at {_path_text(violation.pointer)}",
-            provoked=provoked_for("reject"),
-        )
-        runner.executor.send(case)
+        case = invalid_body_case(runner, op, labelled, base_params)
+        if case is not None:
+            runner.executor.send(case)
 
     runner._explore(op, "request.invalid-rejected", strategy, test, salt=2)
 
@@ -308,47 +387,9 @@ def _invalid_params(runner: Runner, op: Operation) -> None:
     body = runner.sample_body(op)
 
     def test(labelled: Any) -> None:
-        path, query = runner.params_of(labelled.payload)
-        if any(p.name not in path for p in op.path_params()):
-            return  # a request without a path segment is another URL, not this operation
-        wire_path, wire_query = runner.generation.wire_params(op, path, query)
-        findings = runner.generation.wire_findings(op, wire_path, wire_query)
-        if not findings:
-            return  # the mutation does not survive the trip through strings
-        if any(not isinstance(v, (str, int, float, bool)) for v in path.values()):
-            return
-        f = findings[0]
-        violation = Violation(
-            f.rule, f.pointer, f.message, field_names(f.pointer, f.message, f.expected)
-        )
-        path_violation = f.pointer.startswith("/path")
-        res, _role = runner.item_role(op)
-        if res is not None and res.id_param and not path_violation:
-            if runner.plan.read_only and op.method not in ("GET", "HEAD"):
-                path[res.id_param] = str(uuid.uuid4())
-            else:
-                fixed = _item_path(runner, op, body, path)
-                path = fixed or path
-        # Undeclared query parameters are commonly ignored rather than refused; the contract
-        # does not say which, so such a case only has to avoid a 5xx.
-        unknown_only = all(
-            x.rule == "schema.additionalProperties" and x.pointer.startswith("/query/")
-            for x in findings
-        )
-        expect = "any" if unknown_only else "reject"
-        case = Case(
-            operation=op,
-            kind="invalid",
-            expect=expect,  # type: ignore[arg-type]
-            path_params=path,
-            query=tuple(query),
-            body=body,
-            credential=runner.credential(op),
-            violation=violation,
-            description=f"invalid parameter: {f.rule} at {_path_text(f.pointer)}",
-            provoked=provoked_for("reject", path_violation=path_violation),
-        )
-        runner.executor.send(case)
+        case = invalid_params_case(runner, op, labelled, body)
+        if case is not None:
+            runner.executor.send(case)
 
     runner._explore(op, "request.invalid-rejected", strategy, test, salt=3)
 
@@ -415,15 +456,19 @@ def _robustness(runner: Runner, op: Operation) -> Iterator[Case]:
             "a form-encoded body",
             content_type="application/x-www-form-urlencoded",
         )
-        odd = _odd_strings(runner, op, valid)
-        if odd is not None:
-            yield Case(
-                kind="robustness",
-                expect="any",
-                body=odd,
-                description="a valid body with NUL, RTL and astral characters in a string",
-                **common,  # type: ignore[arg-type]
-            )
+        for texts, what in (
+            (ODD_TEXTS, "NUL, RTL and astral characters"),
+            (META_TEXTS, "quotes, wildcards and brackets (SQL, LIKE, regex metacharacters)"),
+        ):
+            odd = _odd_strings(runner, op, valid, texts)
+            if odd is not None:
+                yield Case(
+                    kind="robustness",
+                    expect="any",
+                    body=odd,
+                    description=f"a valid body with {what} in its strings",
+                    **common,  # type: ignore[arg-type]
+                )
     from contracttest.runner.http import is_loopback
 
     if is_loopback(runner.plan.base_url) and root_object:
@@ -436,9 +481,16 @@ def _root_is_object(runner: Runner, op: Operation) -> bool:
     return all(not runner.generation.is_valid(target, probe) for probe in probes)
 
 
-def _odd_strings(runner: Runner, op: Operation, valid: Any) -> Any:
-    """``valid`` with odd but legal text (NUL, RTL mark, accents, an astral emoji) in as many
-    top-level string members as the schema allows."""
+ODD_TEXTS = ("ct\u0000\u202eé\U0001f600", "é\U0001f600", "é")
+META_TEXTS = ('O\'Brien "x" (a) [b] 50% _*\\', "O'Brien (a) [b] %", "'(%")
+"""Text that breaks a query built by concatenation: SQL quotes, LIKE wildcards, regex brackets."""
+
+
+def _odd_strings(
+    runner: Runner, op: Operation, valid: Any, texts: tuple[str, ...] = ODD_TEXTS
+) -> Any:
+    """``valid`` with odd but legal text (by default NUL, RTL mark, accents, an astral emoji) in
+    as many top-level string members as the schema allows."""
     if not isinstance(valid, dict):
         return None
     target = f"{op.label}:request"
@@ -447,7 +499,7 @@ def _odd_strings(runner: Runner, op: Operation, valid: Any) -> Any:
     for key, value in valid.items():
         if not isinstance(value, str) or key in ("provider", "type"):
             continue
-        for odd in ("ct\u0000\u202eé\U0001f600", "é\U0001f600", "é"):
+        for odd in texts:
             candidate = dict(out, **{key: odd})
             if runner.generation.is_valid(target, candidate):
                 out, changed = candidate, True
@@ -699,6 +751,10 @@ def _boundary_values(schema: dict[str, Any]) -> list[Any]:
         mx, mn = schema.get("maxLength"), schema.get("minLength")
         if isinstance(mx, int):
             out += ["x" * mx, "x" * (mx + 1)]
+        if fmt is None and "pattern" not in schema:
+            # Free text in a query (search): a server that splices it into SQL, a LIKE or a
+            # regex breaks on these; validity is decided on the wire like every value here.
+            out += [text for text in META_TEXTS if not isinstance(mx, int) or len(text) <= mx]
         if isinstance(mn, int) and mn > 0:
             out += ["x" * mn, "x" * (mn - 1)]
     return out

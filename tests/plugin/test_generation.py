@@ -67,7 +67,8 @@ def test_cases_pass_on_the_mock(pytester: pytest.Pytester) -> None:
             if case.kind == "valid" and case.body is not NO_BODY:
                 assert contract_validator(case.body, case.operation.label) == []
             if case.kind == "invalid":
-                assert case.expect == "reject" and case.violation is not None
+                # as in `contracttest run`: an undeclared query parameter need only avoid a 5xx
+                assert case.expect in ("reject", "any") and case.violation is not None
             if case.kind == "auth":
                 assert case.expect == "unauthorized"
             response = case.call_and_check()
