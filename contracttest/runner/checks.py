@@ -580,9 +580,7 @@ def check_schema(ctx: CheckContext, case: Case, response: HttpResponse) -> Itera
     "(twilioAuthToken, twilioApiSecret) with a readable value, or a secret value the runner sent.",
 )
 def check_secrets(ctx: CheckContext, case: Case, response: HttpResponse) -> Iterator[Finding]:
-    if not response.body:
-        return
-    body = response.json_or_none()
+    body = response.json_or_none() if response.body else None
     seen: set[str] = set()
     if body is not None:
         for pointer, key, value in _iter_secret_members(body, ""):
@@ -613,7 +611,7 @@ def check_secrets(ctx: CheckContext, case: Case, response: HttpResponse) -> Iter
                 expected="secrets never returned",
                 actual="[REDACTED]",
             )
-        if value not in text:
+        if not text or value not in text:
             continue
         where = _find_value(body, value) if body is not None else None
         if where is not None and where in seen:

@@ -291,6 +291,15 @@ class Runner:
         for p in problems[:10]:
             self.note(p, "warning")
         left = [i for i in self.executor.created if not i.deleted]
+        undeletable = [i for i in left if i.resource.delete is None or i.resource.item is None]
+        if undeletable:
+            kinds = sorted({i.resource.name for i in undeletable})
+            self.note(
+                f"{len(undeletable)} created resource(s) have no DELETE operation in the spec "
+                f"and were left in place ({', '.join(kinds[:8])}{', ...' if len(kinds) > 8 else ''})",
+                "warning",
+            )
+        left = [i for i in left if i not in undeletable]
         if left:
             where = f" (journal: {self.journal.path})" if self.journal is not None else ""
             self.note(
