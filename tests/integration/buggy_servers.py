@@ -83,7 +83,11 @@ BUGS: dict[str, tuple[str, frozenset[str]]] = {
         ("list-stale", "new numbers do not show up in GET /phone-number", {"stateful.lifecycle"}),
         ("ignore-date-filters", "createdAt/updatedAt filters are ignored", {"stateful.filters"}),
         ("ignore-search", "search is ignored", {"stateful.filters"}),
-        ("updated-filter-uses-created", "updatedAt filters compare createdAt", {"stateful.filters"}),
+        (
+            "updated-filter-uses-created",
+            "updatedAt filters compare createdAt",
+            {"stateful.filters"},
+        ),
         ("ignore-sort", "sortOrder is ignored", {"stateful.filters"}),
         (
             "default-sort-asc",
@@ -113,6 +117,135 @@ BUGS: dict[str, tuple[str, frozenset[str]]] = {
         ("unknown-id-200", "unknown ids get 200 with an empty object", {"request.unknown-id"}),
         ("echo-token", "404 messages echo the caller's token", {"response.no-secrets"}),
         ("echo-token-header", "a debug header echoes the caller's token", {"response.no-secrets"}),
+        # -- secrets ---------------------------------------------------------------------------
+        (
+            "leak-api-secret",
+            "responses carry twilioApiSecret in clear text",
+            {"response.no-secrets"},
+        ),
+        (
+            "leak-in-list",
+            "only the items of GET /phone-number carry twilioAuthToken",
+            {"response.no-secrets"},
+        ),
+        (
+            "echo-secret-in-400",
+            "a 400 quotes the twilioAuthToken the client sent",
+            {"response.no-secrets"},
+        ),
+        # -- validation ------------------------------------------------------------------------
+        (
+            "accept-wrong-type",
+            "a number for name is accepted (coerced to a string)",
+            {"request.invalid-rejected"},
+        ),
+        (
+            "accept-missing-required",
+            "a BYO number without credentialId is accepted",
+            {"request.invalid-rejected"},
+        ),
+        (
+            "accept-unknown-provider",
+            "an unknown provider is accepted and stored as byo-phone-number",
+            {"request.invalid-rejected"},
+        ),
+        (
+            "accept-null",
+            "null is accepted for members that are not nullable",
+            {"request.invalid-rejected"},
+        ),
+        ("accept-page-zero", "page=0 is accepted", {"request.invalid-rejected"}),
+        (
+            "reject-max-limit",
+            "limit=1000, the documented maximum, is rejected",
+            {"request.valid-accepted"},
+        ),
+        (
+            "misnamed-field-errors",
+            "every 400 blames name, whatever field is wrong",
+            {"request.error-names-field"},
+        ),
+        # -- robustness ------------------------------------------------------------------------
+        ("crash-astral", "names with characters beyond the BMP get 500", {"server.no-5xx"}),
+        ("crash-array-body", "a JSON array as the body gets 500", {"server.no-5xx"}),
+        ("crash-null", "null for a member gets 500", {"server.no-5xx"}),
+        ("crash-wrong-type", "a number where name expects a string gets 500", {"server.no-5xx"}),
+        ("crash-empty-patch", "PATCH with an empty object gets 500", {"server.no-5xx"}),
+        ("crash-huge-page", "a page number past 1,000,000 gets 500", {"server.no-5xx"}),
+        # -- responses -------------------------------------------------------------------------
+        ("create-empty-body", "POST answers 201 with an empty body", {"response.schema"}),
+        (
+            "delete-204",
+            "DELETE answers 204 No Content where the spec documents 200 with the number",
+            {"response.status"},
+        ),
+        (
+            "list-provider-alias",
+            "lists show provider byo-phone-number as 'byo'",
+            {"response.schema"},
+        ),
+        # -- state -----------------------------------------------------------------------------
+        (
+            "delete-still-listed",
+            "DELETE hides the number from GET by id, but the lists still show it",
+            {"stateful.lifecycle"},
+        ),
+        (
+            "patch-drops-field",
+            "PATCH answers the merge but stores only name",
+            {"stateful.lifecycle"},
+        ),
+        ("patch-moves-created-at", "PATCH resets createdAt", {"stateful.lifecycle"}),
+        ("name-truncated", "names are stored cut to 30 characters", {"stateful.lifecycle"}),
+        (
+            "unicode-mangled",
+            "non-ASCII characters of names are stored as '?'",
+            {"stateful.lifecycle"},
+        ),
+        ("has-next-page-wrong", "hasNextPage is always false", {"stateful.pagination"}),
+        ("items-per-page-wrong", "metadata.itemsPerPage is always 100", {"stateful.pagination"}),
+        # -- isolation and auth ----------------------------------------------------------------
+        ("cross-org-delete", "DELETE by id ignores the org (PATCH checks it)", {"auth.isolation"}),
+        (
+            "search-all-orgs",
+            "search on /v2/phone-number looks through every org's numbers",
+            {"auth.isolation"},
+        ),
+        ("no-auth-delete", "DELETE needs no credentials", {"auth.required"}),
+        (
+            "no-auth-list",
+            "GET /phone-number needs no credentials (org 1's list)",
+            {"auth.required"},
+        ),
+        # -- more of each kind -----------------------------------------------------------------
+        (
+            "page-overlap",
+            "page n starts one item early (repeats the last of page n-1)",
+            {"stateful.pagination"},
+        ),
+        ("total-is-page-size", "totalItems counts the current page only", {"stateful.pagination"}),
+        ("current-page-always-1", "metadata.currentPage is always 1", {"stateful.pagination"}),
+        ("gt-inclusive", "createdAtGt/updatedAtGt include the pivot itself", {"stateful.filters"}),
+        (
+            "patch-no-validation",
+            "PATCH stores whatever it gets (no validation)",
+            {"request.invalid-rejected"},
+        ),
+        ("null-optional-fields", "unset optional members come back as null", {"response.schema"}),
+        ("list-missing-required", "list items leave out the required orgId", {"response.schema"}),
+        ("date-no-timezone", "createdAt has no UTC offset", {"response.schema"}),
+        (
+            "no-content-type-on-create",
+            "the 201 of POST /phone-number has no Content-Type",
+            {"response.content-type"},
+        ),
+        (
+            "reject-date-offset",
+            "date filters with an offset other than Z are rejected",
+            {"request.valid-accepted"},
+        ),
+        ("crash-search-regex", "search builds a regex: '(' or '[' gets 500", {"server.no-5xx"}),
+        ("crash-sql-quote", "a name with an apostrophe breaks the SQL: 500", {"server.no-5xx"}),
     )
 }
 
@@ -182,6 +315,8 @@ class PhoneNumberServer:
         self.bug = bug
         self.records: dict[str, dict[str, Any]] = {}
         self.stale: set[str] = set()
+        self.ghosts: set[str] = set()
+        """Deleted by id but still listed (delete-still-listed)."""
         self._last = datetime.now(UTC) - timedelta(seconds=1)
         self.defaults = self._defaults()
 
@@ -234,6 +369,22 @@ class PhoneNumberServer:
             found = [f for f in found if not (f.pointer == "/name" and "ength" in f.rule)]
         if self.bug == "accept-unknown-fields":
             found = [f for f in found if f.rule != "schema.additionalProperties"]
+        if self.bug == "accept-wrong-type":
+            found = [f for f in found if not (f.pointer == "/name" and f.rule == "schema.type")]
+        if self.bug == "accept-missing-required":
+            found = [
+                f
+                for f in found
+                if not (f.rule == "schema.required" and f.pointer == "/credentialId")
+            ]
+        if self.bug == "accept-unknown-provider":
+            found = [f for f in found if not f.rule.startswith("discriminator.")]
+        if self.bug == "accept-null":
+            found = [f for f in found if _at(payload, f.pointer) is not None]
+        if self.bug == "accept-page-zero":
+            found = [
+                f for f in found if not (f.pointer.endswith("/page") and f.rule == "schema.minimum")
+            ]
         if self.bug == "accept-big-limit":
             found = [
                 f
@@ -254,7 +405,14 @@ class PhoneNumberServer:
         if found:
             if self.bug == "vague-errors":
                 raise _bad(["the request was rejected by validation"])
-            raise _bad([_message(f) for f in found])
+            if self.bug == "misnamed-field-errors":
+                raise _bad(["name must be a string"])
+            messages = [_message(f) for f in found]
+            if self.bug == "echo-secret-in-400" and isinstance(payload, dict):
+                token = payload.get("twilioAuthToken")
+                if isinstance(token, str):
+                    messages.append(f"could not verify twilioAuthToken {token}")
+            raise _bad(messages)
 
     def params(self, op: str, query: Any, path: dict[str, str] | None = None) -> dict[str, Any]:
         q: dict[str, Any] = {}
@@ -269,6 +427,12 @@ class PhoneNumberServer:
                 )
             else:
                 q[name] = value
+        if self.bug == "reject-date-offset" and any(
+            k in DATE_FILTERS and not str(v).endswith("Z") for k, v in q.items()
+        ):
+            raise _bad(["dates must be given in UTC (Z)"])
+        if self.bug == "reject-max-limit" and q.get("limit") == 1000:
+            raise _bad(["limit must not be greater than 999"])
         payload: dict[str, Any] = {"query": q} if q else {}
         if path is not None:
             payload["path"] = path
@@ -281,19 +445,31 @@ class PhoneNumberServer:
                 raise RuntimeError("invalid input syntax for type uuid")
             raise _bad(["id must be a UUID"])
 
-    def visible(self, org: str, rec: dict[str, Any], *, write: bool = False) -> bool:
+    def visible(
+        self, org: str | None, rec: dict[str, Any], *, write: bool = False, delete: bool = False
+    ) -> bool:
+        if org is None:  # a route without its auth guard (no-auth-delete)
+            return True
         if self.bug == "cross-org-read" and not write:
             return True
         if self.bug == "cross-org-write" and write:
             return True
+        if self.bug == "cross-org-delete" and delete:
+            return True
         return rec["orgId"] == org
 
     def find(
-        self, org: str, rid: str, authorization: str | None, *, write: bool = False
+        self,
+        org: str | None,
+        rid: str,
+        authorization: str | None,
+        *,
+        write: bool = False,
+        delete: bool = False,
     ) -> dict[str, Any]:
         self.check_id(rid)
-        rec = self.records.get(rid)
-        if rec is None or not self.visible(org, rec, write=write):
+        rec = self.records.get(rid) if rid not in self.ghosts else None
+        if rec is None or not self.visible(org, rec, write=write, delete=delete):
             if self.bug == "unknown-id-400":
                 raise _bad(["Phone number does not exist"])
             if self.bug == "unknown-id-200":
@@ -304,10 +480,26 @@ class PhoneNumberServer:
             raise Problem(404, message, "Not Found")
         return rec
 
-    def render(self, rec: dict[str, Any]) -> dict[str, Any]:
-        out = {k: v for k, v in rec.items() if k not in WRITE_ONLY or self.bug == "leak-auth-token"}
-        if self.bug == "leak-auth-token" and out.get("provider") == "twilio":
+    def render(self, rec: dict[str, Any], *, listed: bool = False) -> dict[str, Any]:
+        leak = self.bug == "leak-auth-token" or (self.bug == "leak-in-list" and listed)
+        out = {k: v for k, v in rec.items() if k not in WRITE_ONLY or leak}
+        if leak and out.get("provider") == "twilio":
             out.setdefault("twilioAuthToken", TWILIO_MARK + rec["id"][:8])
+        if self.bug == "leak-api-secret" and out.get("provider") == "twilio":
+            out["twilioApiSecret"] = rec.get("twilioApiSecret") or TWILIO_MARK + rec["id"][:8]
+        if self.bug == "null-optional-fields":
+            for key in ("assistantId", "squadId", "workflowId"):
+                out.setdefault(key, None)
+        if self.bug == "list-missing-required" and listed:
+            out.pop("orgId", None)
+        if self.bug == "date-no-timezone":
+            out["createdAt"] = out["createdAt"].removesuffix("Z")
+        if (
+            self.bug == "list-provider-alias"
+            and listed
+            and out.get("provider") == "byo-phone-number"
+        ):
+            out["provider"] = "byo"
         if self.bug == "extra-field":
             out["internalCost"] = 0.42
         if self.bug == "missing-required":
@@ -321,11 +513,42 @@ class PhoneNumberServer:
         return out
 
     # -- operations ------------------------------------------------------------------------
+    def crashes(self, body: dict[str, Any], *, patch: bool = False) -> None:
+        """Defects that blow up before validation (a handler that trusts its input)."""
+        if self.bug == "crash-null" and any(v is None for v in body.values()):
+            raise TypeError("'NoneType' object is not subscriptable")
+        if self.bug == "crash-wrong-type" and "name" in body and not isinstance(body["name"], str):
+            raise AttributeError("'int' object has no attribute 'strip'")
+        if self.bug == "crash-empty-patch" and patch and not body:
+            raise KeyError("provider")
+
+    def stored_name(self, body: dict[str, Any]) -> dict[str, Any]:
+        """What a lossy name column makes of the name."""
+        name = body.get("name")
+        if not isinstance(name, str):
+            return body
+        if self.bug == "crash-sql-quote" and "'" in name:
+            raise RuntimeError('syntax error at or near "Brien"')
+        if self.bug == "crash-astral" and any(ord(c) > 0xFFFF for c in name):
+            raise UnicodeEncodeError("utf8mb3", name, 0, 1, "4-byte characters")
+        if self.bug == "name-truncated":
+            name = name[:30]
+        if self.bug == "unicode-mangled":
+            name = "".join(c if ord(c) < 128 else "?" for c in name)
+        return {**body, "name": name}
+
     def create(self, org: str, body: Any) -> tuple[int, Any]:
+        self.crashes(body)
         self.validate(f"{CREATE}:request", body)
         if self.bug == "crash-unicode" and any(ord(c) > 127 for c in str(body.get("name", ""))):
             raise UnicodeEncodeError("ascii", "", 0, 1, "legacy column")
+        body = self.stored_name(body)
+        if self.bug == "accept-wrong-type" and "name" in body:
+            body = {**body, "name": str(body["name"])}
         tag = body["provider"]
+        if tag not in self.defaults:  # accept-unknown-provider
+            tag = "byo-phone-number"
+            body = {**body, "provider": tag}
         rec: dict[str, Any] = dict(self.defaults.get(tag, {}))
         if self.bug == "wrong-default" and "numberE164CheckEnabled" in rec:
             rec["numberE164CheckEnabled"] = False
@@ -341,11 +564,16 @@ class PhoneNumberServer:
         self.records[rec["id"]] = rec
         if self.bug == "list-stale":
             self.stale.add(rec["id"])
+        if self.bug == "create-empty-body":
+            return 201, EMPTY
         return (200 if self.bug == "create-200" else 201), self.render(rec)
 
     def update(self, org: str, rid: str, body: Any, authorization: str | None) -> tuple[int, Any]:
         rec = self.find(org, rid, authorization, write=True)
-        self.validate(f"{UPDATE}:request", body)
+        self.crashes(body, patch=True)
+        if self.bug != "patch-no-validation":
+            self.validate(f"{UPDATE}:request", body)
+        body = self.stored_name(body)
         if (
             "provider" in body
             and body["provider"] != rec["provider"]
@@ -358,7 +586,7 @@ class PhoneNumberServer:
             if k not in ("id", "orgId", "createdAt", "updatedAt", "status")
         }
         merged = {**client, **body}
-        if self.bug != "patch-changes-provider":
+        if self.bug not in ("patch-changes-provider", "patch-no-validation"):
             self.validate(f"{CREATE}:request", merged)
         server = {k: rec[k] for k in ("id", "orgId", "createdAt", "status")}
         new = {
@@ -368,19 +596,31 @@ class PhoneNumberServer:
         }
         if self.bug == "patch-replaces":
             new.setdefault("provider", rec["provider"])
+        if self.bug == "patch-moves-created-at":
+            new["createdAt"] = new["updatedAt"]
+        stored = new
+        if self.bug == "patch-drops-field":
+            stored = {**rec, **{k: v for k, v in body.items() if k == "name"}}
+            stored["updatedAt"] = new["updatedAt"]
         if self.bug != "patch-not-persisted":
-            self.records[rid] = new
+            self.records[rid] = stored
         return 200, self.render(new)
 
-    def delete(self, org: str, rid: str, authorization: str | None) -> tuple[int, Any]:
-        rec = self.find(org, rid, authorization, write=True)
-        if self.bug != "delete-noop":
+    def delete(self, org: str | None, rid: str, authorization: str | None) -> tuple[int, Any]:
+        rec = self.find(org, rid, authorization, write=True, delete=True)
+        if self.bug == "delete-still-listed":
+            self.ghosts.add(rid)
+        elif self.bug != "delete-noop":
             del self.records[rid]
+        if self.bug == "delete-204":
+            return 204, EMPTY
         return 200, self.render(rec)
 
-    def listing(self, org: str, q: dict[str, Any]) -> list[dict[str, Any]]:
+    def listing(self, org: str | None, q: dict[str, Any]) -> list[dict[str, Any]]:
         items = [
-            r for r in self.records.values() if self.bug == "list-all-orgs" or r["orgId"] == org
+            r
+            for r in self.records.values()
+            if self.bug == "list-all-orgs" or org is None or r["orgId"] == org
         ]
         if self.bug != "ignore-date-filters":
             for name in DATE_FILTERS:
@@ -390,8 +630,9 @@ class PhoneNumberServer:
                 if self.bug == "updated-filter-uses-created":
                     field = "createdAt"
                 pivot = _parse_iso(q[name])
+                inclusive = self.bug == "gt-inclusive"
                 cmp = {
-                    "Gt": lambda a, b: a > b,
+                    "Gt": (lambda a, b: a >= b) if inclusive else (lambda a, b: a > b),
                     "Lt": lambda a, b: a < b,
                     "Ge": lambda a, b: a >= b,
                     "Le": lambda a, b: a <= b,
@@ -407,11 +648,13 @@ class PhoneNumberServer:
             limit -= 1
         if self.bug != "ignore-limit":
             items = items[:limit]
-        return [self.render(r) for r in items]
+        return [self.render(r, listed=True) for r in items]
 
     def find_paginated(self, org: str, q: dict[str, Any]) -> dict[str, Any]:
-        items = self.listing(org, q)
         search = q.get("search")
+        items = self.listing(None if search and self.bug == "search-all-orgs" else org, q)
+        if search and self.bug == "crash-search-regex":
+            re.compile(str(search))  # unescaped: "(" raises re.error, answered 500
         if search and self.bug != "ignore-search":
             fold = (lambda t: t) if self.bug == "search-case-sensitive" else str.lower
             term = fold(str(search))
@@ -428,6 +671,8 @@ class PhoneNumberServer:
         items.sort(key=lambda r: r["createdAt"], reverse=order == "DESC")
         limit = int(q.get("limit", 100))
         page = int(q.get("page", 1))
+        if self.bug == "crash-huge-page" and page > 1_000_000:
+            raise OverflowError("OFFSET out of range for type integer")
         total = len(items)
         if self.bug == "total-all-orgs":
             total = len(self.records)
@@ -437,18 +682,41 @@ class PhoneNumberServer:
         if self.bug == "total-pages-floor":
             pages = total // limit if limit else 0
         start = (page * limit) if self.bug == "page-off-by-one" else (page - 1) * limit
+        if self.bug == "page-overlap" and page > 1:
+            start -= 1
         window = items if self.bug == "ignore-limit" else items[start : start + limit]
         return {
-            "results": [self.render(r) for r in window],
+            "results": [self.render(r, listed=True) for r in window],
             "metadata": {
-                "itemsPerPage": limit,
-                "totalItems": total,
-                "currentPage": page,
+                "itemsPerPage": 100 if self.bug == "items-per-page-wrong" else limit,
+                "totalItems": min(total, len(window))
+                if self.bug == "total-is-page-size"
+                else total,
+                "currentPage": 1 if self.bug == "current-page-always-1" else page,
                 "totalPages": pages,
-                "hasNextPage": page < pages,
+                "hasNextPage": page < pages and self.bug != "has-next-page-wrong",
                 "sortOrder": q.get("sortOrder", "DESC"),
             },
         }
+
+
+EMPTY = object()
+"""A response without a body."""
+
+
+def _at(payload: Any, pointer: str) -> Any:
+    """The value at a JSON pointer (``...`` when there is none)."""
+    from contracttest import _pointer
+
+    node = payload
+    for part in _pointer.parts(pointer):
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and str(part).isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        else:
+            return ...
+    return node
 
 
 class _Answer(Exception):
@@ -483,12 +751,16 @@ def make_app(
         else "application/json; charset=utf-8"
     )
 
-    def respond(status: int, body: Any) -> Response:
+    def respond(status: int, body: Any, *, ctype: str | None = json_type) -> Response:
+        if ctype is None:
+            return Response(json.dumps(body), status_code=status, media_type=None)
+        if body is EMPTY:
+            return Response(b"", status_code=status, media_type=None)
         return Response(
             json.dumps(body),
             status_code=status,
             media_type=None,
-            headers={"content-type": json_type},
+            headers={"content-type": ctype},
         )
 
     async def read_body(request: Request) -> Any:
@@ -508,6 +780,8 @@ def make_app(
             if bug == "crash-malformed-json":
                 raise RuntimeError("body parser failed") from exc
             raise _bad("Unexpected token in JSON") from None
+        if isinstance(body, list) and bug == "crash-array-body":
+            raise AttributeError("'list' object has no attribute 'get'")
         if not isinstance(body, dict):
             raise _bad(["the body must be a JSON object"])
         return body
@@ -522,7 +796,8 @@ def make_app(
                 status, body = a.status, a.body
             except Exception:
                 status, body = 500, {"message": "Internal server error", "statusCode": 500}
-            response = respond(status, body)
+            bare = bug == "no-content-type-on-create" and request.method == "POST"
+            response = respond(status, body, ctype=None if bare else json_type)
             if bug == "echo-token-header" and request.headers.get("authorization"):
                 response.headers["x-debug-caller"] = request.headers["authorization"]
             return response
@@ -538,7 +813,12 @@ def make_app(
         return server.create(org, await read_body(request))
 
     async def find_all(request: Request) -> tuple[int, Any]:
-        org = auth(request)
+        try:
+            org = auth(request)
+        except Problem:
+            if bug != "no-auth-list":
+                raise
+            org = "org-1"  # the guard is missing: the first org's list for anyone
         return 200, server.find_all(org, server.params(LIST, request.query_params))
 
     async def find_paginated(request: Request) -> tuple[int, Any]:
@@ -561,7 +841,13 @@ def make_app(
         return server.update(org, rid, body, request.headers.get("authorization"))
 
     async def delete(request: Request) -> tuple[int, Any]:
-        org = auth(request)
+        org: str | None
+        try:
+            org = auth(request)
+        except Problem:
+            if bug != "no-auth-delete":
+                raise
+            org = None  # the guard is missing on this route
         rid = request.path_params["id"]
         server.check_id(rid)
         server.params(DELETE, request.query_params, {"id": rid})

@@ -26,7 +26,11 @@ REPRESENTATIVE = (
     "accept-invalid-e164",
     "patch-changes-provider",
     "crash-bad-id",
+    "delete-still-listed",
+    "unicode-mangled",
+    "crash-sql-quote",
 )
+SECRET_BUGS = ("leak-api-secret", "leak-in-list", "echo-secret-in-400", "echo-token-header")
 
 
 def test_correct_server_gets_a_clean_run(fixed_spec: Any) -> None:
@@ -75,3 +79,24 @@ def test_full_matrix(fixed_spec: Any, bug: str) -> None:
     with serve(make_app(fixed_spec, TOKENS, bug)) as url:
         result = run_runner(fixed_spec, url, max_examples=5)
     assert BUGS[bug][1] <= failed_checks(result), describe(result)
+
+
+@pytest.mark.parametrize("bug", SECRET_BUGS)
+def test_leaked_secrets_never_reach_a_report(fixed_spec: Any, bug: str, tmp_path: Any) -> None:
+    # Given a server that leaks a secret (a Twilio credential, a planted marker, the caller's token)
+    from buggy_servers import TWILIO_MARK
+
+    from contracttest.report import write_reports
+    from contracttest.runner.executor import MARKER_PREFIX
+
+    with serve(make_app(fixed_spec, TOKENS, bug)) as url:
+        result = run_runner(fixed_spec, url, checks=["response.no-secrets"])
+    # When the runner reports the leak in every format
+    assert "response.no-secrets" in failed_checks(result), describe(result)
+    paths = write_reports(result, ["json", "junit", "html", "md"], tmp_path)
+    # Then no report carries the secret itself
+    for path in paths.values():
+        text = path.read_text()
+        assert TWILIO_MARK not in text, path.name
+        assert MARKER_PREFIX + "-" not in text, path.name
+        assert TOKENS[0] not in text and TOKENS[1] not in text, path.name
