@@ -23,6 +23,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from contracttest._ranges import (
+    Ranges,
+    complement,
+    contains,
+    intersect,
+    normalize,
+    size,
+    subtract,
+)
 from contracttest.errors import PatternError
 
 if TYPE_CHECKING:
@@ -37,7 +46,6 @@ __all__ = [
     "text",
 ]
 
-Ranges = tuple[tuple[int, int], ...]
 VARIATION_SELECTORS = "\ufe0e\ufe0f"
 _BMP_TOP = 0xFFFF
 _SURROGATES = (0xD800, 0xDFFF)
@@ -50,51 +58,6 @@ DEFAULT_SLACK = 16
 
 
 # ---------------------------------------------------------------------------------------- ranges
-def _normalize(ranges: list[tuple[int, int]]) -> Ranges:
-    out: list[tuple[int, int]] = []
-    for lo, hi in sorted(ranges):
-        if out and lo <= out[-1][1] + 1:
-            if hi > out[-1][1]:
-                out[-1] = (out[-1][0], hi)
-        else:
-            out.append((lo, hi))
-    return tuple(out)
-
-
-def _intersect(a: Ranges, b: Ranges) -> Ranges:
-    out: list[tuple[int, int]] = []
-    i = j = 0
-    while i < len(a) and j < len(b):
-        lo, hi = max(a[i][0], b[j][0]), min(a[i][1], b[j][1])
-        if lo <= hi:
-            out.append((lo, hi))
-        if a[i][1] < b[j][1]:
-            i += 1
-        else:
-            j += 1
-    return tuple(out)
-
-
-def _complement(ranges: Ranges, top: int) -> Ranges:
-    out: list[tuple[int, int]] = []
-    nxt = 0
-    for lo, hi in ranges:
-        if lo > nxt:
-            out.append((nxt, lo - 1))
-        nxt = max(nxt, hi + 1)
-    if nxt <= top:
-        out.append((nxt, top))
-    return tuple(out)
-
-
-def _subtract(a: Ranges, b: Ranges) -> Ranges:
-    return _intersect(a, _complement(_normalize(list(b)), 0x10FFFF))
-
-
-def _size(ranges: Ranges) -> int:
-    return sum(hi - lo + 1 for lo, hi in ranges)
-
-
 @functools.cache
 def _bmp_text() -> str:
     return "".join(chr(c) for c in range(_BMP_TOP + 1) if not _SURROGATES[0] <= c <= _SURROGATES[1])
@@ -108,7 +71,7 @@ def property_ranges(expr: str) -> Ranges:
     text = _bmp_text()
     out = [(ord(m.group()[0]), ord(m.group()[-1])) for m in regex.finditer(rf"\p{{{expr}}}+", text)]
     # a run in `text` may straddle the surrogate gap; split it back into real ranges
-    return _intersect(_normalize(out), (*_SAFE, (65038, 65039)))
+    return intersect(normalize(out), (*_SAFE, (65038, 65039)))
 
 
 _PROP = re.compile(r"\\([pP])\{([^}]*)\}")
@@ -124,7 +87,7 @@ def _expand_properties(python: str) -> str:
     def repl(m: re.Match[str]) -> str:
         found = property_ranges(m.group(2))
         if m.group(1) == "P":
-            found = _intersect(_complement(found, _BMP_TOP), _SAFE)
+            found = intersect(complement(found, _BMP_TOP), _SAFE)
         return _class_text(found) if found else "\\u0000-\\u0000"
 
     out: list[str] = []
@@ -339,9 +302,9 @@ def _class_ranges(items: list[tuple[Any, Any]], top: int) -> Ranges:
             ranges.extend(_category(av))
         else:
             raise _Unsupported(str(op))
-    out = _normalize(ranges)
+    out = normalize(ranges)
     if negate:
-        out = _complement(out, top)
+        out = complement(out, top)
     return out
 
 
@@ -353,11 +316,11 @@ def _category(cat: Any) -> Ranges:
     space: Ranges = ((0x09, 0x0D), (0x20, 0x20))
     table = {
         c.CATEGORY_DIGIT: digit,
-        c.CATEGORY_NOT_DIGIT: _complement(digit, _BMP_TOP),
+        c.CATEGORY_NOT_DIGIT: complement(digit, _BMP_TOP),
         c.CATEGORY_WORD: word,
-        c.CATEGORY_NOT_WORD: _complement(word, _BMP_TOP),
+        c.CATEGORY_NOT_WORD: complement(word, _BMP_TOP),
         c.CATEGORY_SPACE: space,
-        c.CATEGORY_NOT_SPACE: _complement(space, _BMP_TOP),
+        c.CATEGORY_NOT_SPACE: complement(space, _BMP_TOP),
     }
     if cat not in table:
         raise _Unsupported(str(cat))
@@ -366,11 +329,11 @@ def _category(cat: Any) -> Ranges:
 
 def _usable(ranges: Ranges) -> Ranges:
     """What generation may draw from ``ranges``: safe BMP characters, else whatever there is."""
-    safe = _intersect(ranges, _SAFE)
+    safe = intersect(ranges, _SAFE)
     if safe:
         return safe
-    bmp = _subtract(_intersect(ranges, ((0, _BMP_TOP),)), (_SURROGATES,))
-    return bmp or _subtract(ranges, (_SURROGATES,))
+    bmp = subtract(intersect(ranges, ((0, _BMP_TOP),)), (_SURROGATES,))
+    return bmp or subtract(ranges, (_SURROGATES,))
 
 
 class _Builder:
@@ -395,9 +358,9 @@ class _Builder:
         if op is c.LITERAL:
             return _Chars(((av, av),))
         if op is c.NOT_LITERAL:
-            return _Chars(_usable(_complement(((av, av),), self.top)))
+            return _Chars(_usable(complement(((av, av),), self.top)))
         if op is c.ANY:
-            return _Chars(_usable(_complement(((0x0A, 0x0A),), self.top)))
+            return _Chars(_usable(complement(((0x0A, 0x0A),), self.top)))
         if op is c.IN:
             return _Chars(_usable(_class_ranges(av, self.top)))
         if op is c.BRANCH:
@@ -491,14 +454,14 @@ def char_strategy(ranges: Ranges) -> Any:
     """Characters from ``ranges``, readable ones first (what shrinking ends on)."""
     from hypothesis import strategies as st
 
-    preferred = tuple(r for p in _PREFERRED for r in _intersect(ranges, (p,)))
-    rest = _subtract(ranges, _normalize(list(preferred)))
+    preferred = tuple(r for p in _PREFERRED for r in intersect(ranges, (p,)))
+    rest = subtract(ranges, normalize(list(preferred)))
     parts = []
     for group in (preferred, rest):
         if not group:
             continue
         table = group
-        total = _size(group)
+        total = size(group)
 
         def pick(i: int, table: Ranges = table) -> str:
             for lo, hi in table:
@@ -512,7 +475,7 @@ def char_strategy(ranges: Ranges) -> Any:
 
 
 def _first_char(ranges: Ranges) -> str:
-    preferred = tuple(r for p in _PREFERRED for r in _intersect(ranges, (p,)))
+    preferred = tuple(r for p in _PREFERRED for r in intersect(ranges, (p,)))
     return chr((preferred or ranges)[0][0])
 
 
@@ -613,10 +576,10 @@ def text(min_len: int = 0, max_len: int | None = None, *, bmp_only: bool | None 
     if bmp_only is None:
         bmp_only = limited
     if bmp_only:
-        chars = char_strategy(_subtract(_SAFE, ((0, 0),)))
+        chars = char_strategy(subtract(_SAFE, ((0, 0),)))
     else:
         chars = st.one_of(
-            char_strategy(_subtract(_SAFE, ((0, 0),))),
+            char_strategy(subtract(_SAFE, ((0, 0),))),
             st.characters(exclude_categories=["Cs"], min_codepoint=1),
         )
     hi = max_len if max_len is not None else min_len + DEFAULT_SLACK
@@ -636,7 +599,7 @@ class SeededChooser(Chooser):
         return options[self.random.randrange(len(options))]
 
     def char(self, node: _Chars) -> str:
-        i = self.random.randrange(_size(node.ranges))
+        i = self.random.randrange(size(node.ranges))
         for lo, hi in node.ranges:
             if i <= hi - lo:
                 return chr(lo + i)
@@ -661,7 +624,7 @@ def _alphabet(node: _Node) -> Ranges | None:
         if got is None:
             return None
         out.extend(got)
-    return _normalize(out)
+    return normalize(out)
 
 
 def _required_chars(node: _Node) -> set[int]:
@@ -714,11 +677,7 @@ def common_match(
         for j, other in enumerate(plans):
             if j == i or other.root is None:
                 continue
-            missing = [c for c in _required_chars(other.root) if not _contains(alphabet, c)]
+            missing = [c for c in _required_chars(other.root) if not contains(alphabet, c)]
             if missing:
                 return i, None, True
     return 0, None, False
-
-
-def _contains(ranges: Ranges, cp: int) -> bool:
-    return any(lo <= cp <= hi for lo, hi in ranges)

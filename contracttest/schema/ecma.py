@@ -26,13 +26,21 @@ see its docstring for the rules, above all about astral characters in patterns w
 
 from __future__ import annotations
 
-import bisect
 import functools
 import re
 import warnings
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
+from contracttest._ranges import (
+    Ranges,
+    complement,
+    contains,
+    intersect,
+    normalize,
+    size,
+    subtract,
+)
 from contracttest.errors import PatternError
 
 if TYPE_CHECKING:
@@ -221,8 +229,6 @@ _PORTABLE_CONTROL = {0x09: "\\t", 0x0A: "\\n", 0x0D: "\\r"}
 _PORTABLE_ANY = "[\\s\\S]"
 _PORTABLE_NOTHING = "[^\\s\\S]"
 
-Ranges = tuple[tuple[int, int], ...]
-
 
 def _hex(cp: int) -> str:
     if cp < 0x100:
@@ -275,34 +281,6 @@ def _portable_class_char(cp: int) -> str:
         # ECMA (u) cannot escape '&' and '~'; Python warns on '&&' and '~~' in a class.
         return _hex(cp) if ch in "&~" else ch
     return _portable_lit(cp)
-
-
-def _normalize(ranges: list[tuple[int, int]] | Ranges) -> Ranges:
-    out: list[tuple[int, int]] = []
-    for lo, hi in sorted(ranges):
-        if out and lo <= out[-1][1] + 1:
-            if hi > out[-1][1]:
-                out[-1] = (out[-1][0], hi)
-        else:
-            out.append((lo, hi))
-    return tuple(out)
-
-
-def _complement(ranges: Ranges, top: int) -> Ranges:
-    out: list[tuple[int, int]] = []
-    nxt = 0
-    for lo, hi in _normalize(ranges):
-        if lo > nxt:
-            out.append((nxt, lo - 1))
-        nxt = max(nxt, hi + 1)
-    if nxt <= top:
-        out.append((nxt, top))
-    return tuple(out)
-
-
-def _contains(ranges: Ranges, cp: int) -> bool:
-    i = bisect.bisect_right(ranges, (cp, _MAX_CP + 1)) - 1
-    return i >= 0 and ranges[i][0] <= cp <= ranges[i][1]
 
 
 def _legacy_canonicalize(cp: int) -> int:
@@ -381,9 +359,9 @@ def _case_closure(ranges: Ranges, unicode: bool) -> Ranges:
     """Every character that matches ``ranges`` with the i flag (ECMA CharacterSetMatcher)."""
     extra: list[tuple[int, int]] = []
     for cp, members in _case_classes(unicode).items():
-        if _contains(ranges, cp):
+        if contains(ranges, cp):
             extra.extend((m, m) for m in members)
-    return _normalize([*ranges, *extra]) if extra else ranges
+    return normalize([*ranges, *extra]) if extra else ranges
 
 
 @functools.cache
@@ -1018,9 +996,7 @@ class _Translator:
         if mode.ignore_case:
             members = _case_classes(self.unicode).get(cp)
             if members:
-                return self.emit_class(
-                    _ClassSet(_normalize([(m, m) for m in members])), False, mode
-                )
+                return self.emit_class(_ClassSet(normalize([(m, m) for m in members])), False, mode)
         if self.portable:
             return self.emit_class(_ClassSet(((cp, cp),)), False, mode)
         return _lit(cp)
@@ -1278,7 +1254,7 @@ class _Translator:
         # With u and i, \W excludes U+017F and U+212A too (ECMA WordCharacters).
         word = _WORD_UI if self.unicode and mode.ignore_case else _WORD
         base = {"D": _DIGIT, "W": word, "S": _SPACE}[ch]
-        return _ClassSet(_complement(base, self.top))
+        return _ClassSet(complement(base, self.top))
 
     def forbid_v_complement(self, mode: _Mode, what: str) -> None:
         if self.vmode and mode.ignore_case:
@@ -1362,7 +1338,7 @@ class _Translator:
             if self.vmode and self.peek() == "-":
                 raise self.error("invalid character class: '-' must be escaped with the v flag")
             add(left)
-        return self.emit_class(_ClassSet(_normalize(ranges), tuple(props)), negate, mode)
+        return self.emit_class(_ClassSet(normalize(ranges), tuple(props)), negate, mode)
 
     def check_v_class_syntax(self) -> None:
         ch, nxt = self.peek(), self.peek(1)
@@ -1429,8 +1405,8 @@ class _Translator:
             members = list(ranges)
             for expr, negated in props:
                 found = _property_ranges(expr)
-                members.extend(_complement(found, _MAX_CP) if negated else found)
-            ranges, props = _case_closure(_normalize(members), self.unicode), ()
+                members.extend(complement(found, _MAX_CP) if negated else found)
+            ranges, props = _case_closure(normalize(members), self.unicode), ()
         if not ranges and not props:
             return "(?s:.)" if negate else "(?!)"
         if not negate and not props and len(ranges) == 1 and ranges[0][0] == ranges[0][1]:
@@ -1457,14 +1433,14 @@ class _Translator:
         members = list(cls.ranges)
         for expr, negated in cls.props:
             found = _property_ranges(expr)
-            members.extend(_complement(found, _MAX_CP) if negated else found)
-        ranges = _normalize(members)
+            members.extend(complement(found, _MAX_CP) if negated else found)
+        ranges = normalize(members)
         if mode.ignore_case:
             ranges = _case_closure(ranges, self.unicode)
         if negate:
-            ranges = _complement(ranges, self.top)
-        surrogates = _intersect(ranges, _SURROGATES)
-        ranges = _subtract(ranges, _SURROGATES)
+            ranges = complement(ranges, self.top)
+        surrogates = intersect(ranges, _SURROGATES)
+        ranges = subtract(ranges, _SURROGATES)
         if surrogates and not self.unicode:
             if surrogates != _SURROGATES:
                 raise self.error(
@@ -1475,28 +1451,10 @@ class _Translator:
             self.wide_atom = True
             self.wide_count += 1
             self.shape = _Shape(False, True, True, False)
-            ranges = _normalize([*ranges, *_ASTRAL])
+            ranges = normalize([*ranges, *_ASTRAL])
         if self.probe:
-            ranges = _subtract(ranges, _PROBE_SENTINEL)
+            ranges = subtract(ranges, _PROBE_SENTINEL)
         return _portable_class_text(ranges)
-
-
-def _intersect(left: Ranges, right: Ranges) -> Ranges:
-    out: list[tuple[int, int]] = []
-    i = j = 0
-    while i < len(left) and j < len(right):
-        lo, hi = max(left[i][0], right[j][0]), min(left[i][1], right[j][1])
-        if lo <= hi:
-            out.append((lo, hi))
-        if left[i][1] < right[j][1]:
-            i += 1
-        else:
-            j += 1
-    return tuple(out)
-
-
-def _subtract(ranges: Ranges, remove: Ranges) -> Ranges:
-    return _intersect(ranges, _complement(remove, _MAX_CP))
 
 
 def _portable_class_body(ranges: Ranges) -> str:
@@ -1519,20 +1477,16 @@ def _portable_class_text(ranges: Ranges) -> str:
     """
     if not ranges:
         return _PORTABLE_NOTHING
-    inverse = _subtract(_complement(ranges, _MAX_CP), _SURROGATES)
+    inverse = subtract(complement(ranges, _MAX_CP), _SURROGATES)
     if not inverse:
         return _PORTABLE_ANY
     if len(ranges) == 1 and ranges[0][0] == ranges[0][1]:
         return _portable_lit(ranges[0][0])
     positive = f"[{_portable_class_body(ranges)}]"
     negative = f"[^{_portable_class_body(inverse)}]"
-    cost_positive = (_size(ranges), len(positive))
-    cost_negative = (_size(inverse), len(negative))
+    cost_positive = (size(ranges), len(positive))
+    cost_negative = (size(inverse), len(negative))
     return negative if cost_negative < cost_positive else positive
-
-
-def _size(ranges: Ranges) -> int:
-    return sum(hi - lo + 1 for lo, hi in ranges)
 
 
 def _is_ascii_letter(ch: str) -> bool:
