@@ -13,6 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from contracttest._types import json_type
+
 if TYPE_CHECKING:
     from contracttest.generate.strings import PatternStrings
     from contracttest.schema.ecma import EcmaPattern
@@ -212,25 +214,6 @@ class RuleGen(Gen):
     def kinds(self) -> frozenset[str]:
         assert self.inner is not None
         return self.inner.kinds()
-
-
-def json_type(value: Any) -> str:
-    """The JSON type name of a Python value (``integer`` for whole numbers)."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "integer" if value.is_integer() else "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    if isinstance(value, dict):
-        return "object"
-    raise TypeError(f"not a JSON value: {type(value).__name__}")
 
 
 def type_matches(value: Any, types: frozenset[str] | tuple[str, ...]) -> bool:

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from contracttest import _pointer
+from contracttest._types import json_type
 from contracttest.generate._gen import (
     AnyGen,
     ArrayGen,
@@ -36,7 +37,6 @@ from contracttest.generate._gen import (
     RuleGen,
     StringGen,
     UnionGen,
-    json_type,
     type_matches,
 )
 

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
+from contracttest._types import json_type
 from contracttest.errors import PatternError
 from contracttest.generate._gen import (
     AnyGen,
@@ -25,7 +26,6 @@ from contracttest.generate._gen import (
     ObjectGen,
     StringGen,
     UnionGen,
-    json_type,
 )
 
 __all__ = [
