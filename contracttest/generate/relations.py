@@ -125,19 +125,26 @@ def separate(a: Gen, rivals: list[Gen]) -> Gen | None:
     """``a`` narrowed so its objects cannot match the rival object branches, or None.
 
     For each rival B an object of A fails B when it lacks a property B requires (one that is
-    optional in A: never generate it) or, B being closed, has a property B does not declare (make
-    one required). Values may still collide (same keys, overlapping values): the caller checks.
+    optional in A: never generate it), or, B being closed, has a property B does not declare (make
+    one required), or, A being open, has a property only B declares with a value of a type B does
+    not allow there (add it, required, with that value). Values may still collide (same keys,
+    overlapping values): the caller checks.
     """
     obj = a if isinstance(a, ObjectGen) else None
     if obj is None:
         return None
     omitted: set[str] = set()
     forced: set[str] = set()
+    added: dict[str, Gen] = {}
     for b in rivals:
         ob = _object_of(b)
         if ob is None:
             continue
-        if set(ob.required) & omitted or (ob.closed and forced - set(ob.properties)):
+        if (
+            set(ob.required) & omitted
+            or (ob.closed and forced - set(ob.properties))
+            or any(_refuses(ob, name, g) for name, g in added.items())
+        ):
             continue  # already separated by an earlier choice
         omit = [
             r
@@ -152,12 +159,46 @@ def separate(a: Gen, rivals: list[Gen]) -> Gen | None:
             if extra:
                 forced.add(extra[0])
                 continue
+        if not obj.closed and obj.additional is None and not obj.free_form:
+            wrong = _wrong_property(ob, set(obj.properties) | set(added))
+            if wrong is not None:
+                added[wrong[0]] = wrong[1]
+                continue
         return None
-    if not omitted and not forced:
+    if not omitted and not forced and not added:
         return None
-    props = {k: v for k, v in obj.properties.items() if k not in omitted}
-    required = (*obj.required, *(p for p in obj.properties if p in forced))
+    if obj.max_properties is not None and len(obj.required) + len(forced) + len(added) > (
+        obj.max_properties
+    ):
+        return None
+    props = {k: v for k, v in obj.properties.items() if k not in omitted} | added
+    required = (*obj.required, *(p for p in obj.properties if p in forced), *added)
     return replace(obj, properties=props, required=required)
+
+
+_WRONG_VALUES: tuple[Any, ...] = (None, 0, "", False, [], {})
+
+
+def _refuses(b: ObjectGen, name: str, const: Gen) -> bool:
+    sub = b.properties.get(name)
+    return (
+        sub is not None
+        and isinstance(const, ConstGen)
+        and not any(json_type(v) in _kinds(sub) for v in const.values)
+    )
+
+
+def _wrong_property(b: ObjectGen, taken: set[str]) -> tuple[str, Gen] | None:
+    """A property ``b`` declares (and is not in ``taken``) with a value of a type ``b`` refuses
+    there, as a constant plan: an open object that carries it cannot match ``b``."""
+    for name, sub in b.properties.items():
+        if name in taken:
+            continue
+        kinds = _kinds(sub)
+        for v in _WRONG_VALUES:
+            if json_type(v) not in kinds:
+                return name, ConstGen(sub.pointer, values=(v,), declared=(v,))
+    return None
 
 
 def subsumes(b: Gen, a: Gen, depth: int = 0) -> bool:

@@ -230,6 +230,59 @@ def test_a_subsumed_oneof_branch_is_reported_dead() -> None:
     assert not any(v.get("voice") in ("alloy", "echo") for v in values)
 
 
+def test_an_open_oneof_branch_is_told_from_its_subsets_by_a_property_they_refuse() -> None:
+    # Vapi's smartEndpointingPlan in responses: every Livekit or Custom plan is also a Vapi plan
+    # (objects are open there), and a Vapi plan matches only itself when it carries a property
+    # the others declare with a value of a type they refuse
+    provider = {"type": "string", "enum": ["vapi", "livekit", "custom"]}
+    spec = make_spec(
+        {
+            "Vapi": {
+                "type": "object",
+                "properties": {"provider": provider},
+                "required": ["provider"],
+            },
+            "Livekit": {
+                "type": "object",
+                "properties": {"provider": provider, "waitFunction": {"type": "string"}},
+                "required": ["provider"],
+            },
+            "Custom": {
+                "type": "object",
+                "properties": {"provider": provider, "server": {"type": "object"}},
+                "required": ["provider"],
+            },
+        },
+        **{
+            "/plan": {
+                "get": {
+                    "operationId": "getPlan",
+                    "responses": {
+                        "200": {
+                            "description": "",
+                            "content": {
+                                "application/json": {
+                                    "schema": {
+                                        "oneOf": [
+                                            {"$ref": f"#/components/schemas/{name}"}
+                                            for name in ("Vapi", "Livekit", "Custom")
+                                        ]
+                                    }
+                                }
+                            },
+                        }
+                    },
+                }
+            }
+        },
+    )
+    got = plan(spec, "getPlan:response:200")
+    assert got.status == "full"
+    assert sorted(n.kind for n in got.notes) == ["dead-branch", "dead-branch"]
+    values = assert_all_valid(spec, "getPlan:response:200", n=20)
+    assert all(v["waitFunction"] is None and v["server"] is None for v in values)
+
+
 def test_identical_oneof_branches_leave_no_valid_value() -> None:
     spec = make_spec({"X": {"oneOf": [{"type": "string"}, {"type": "string"}]}})
     assert plan(spec, "X").status == "unsatisfiable"
