@@ -344,13 +344,7 @@ class Fixtures:
                     if tag in out:
                         continue
                     try:
-                        extra = draw_examples(
-                            strategy.filter(
-                                lambda b, t=tag: isinstance(b, dict) and b.get(prop) == t
-                            ),
-                            8,
-                            self.seed,
-                        )
+                        extra = draw_examples(strategy.filter(_has_tag(prop, tag)), 8, self.seed)
                     except Exception:  # a variant the generator cannot reach
                         extra = []
                     if extra:
@@ -479,6 +473,13 @@ class Fixtures:
         return self._failures.get((res.name, tag, credential)) or self._failures.get(
             (res.name, None, 0), "no resource could be created"
         )
+
+
+def _has_tag(prop: str, tag: Any) -> Callable[[Any], bool]:
+    def has(body: Any) -> bool:
+        return isinstance(body, dict) and body.get(prop) == tag
+
+    return has
 
 
 def _richness(body: Any) -> int:

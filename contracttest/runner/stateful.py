@@ -560,7 +560,9 @@ def _odd_text_round_trip(runner: Runner, sc: Scenario, res: Resource, body: dict
     gcase, gex = sc.step(
         res.get, path={res.id_param or "id": rid}, description="read the non-ASCII name back"
     )
-    got = gex.json() if gex is not None and 200 <= gex.status < 300 else None
+    if gex is None or not 200 <= gex.status < 300:
+        return
+    got = gex.json()
     if isinstance(got, dict):
         runner.ctx.count(res.get, "stateful.lifecycle")
         _compare_sent(sc, gcase, gex, sent, got, "GET after create (non-ASCII name)")
