@@ -1,6 +1,6 @@
 """Worker for bench_generate: Schemathesis's own generation, run under an interpreter that has it.
 
-``python _schemathesis_worker.py SPEC N`` prints one JSON line per operation with a JSON request body:
+``python _schemathesis_worker.py SPEC N [BUDGET]`` prints one JSON line per operation with a JSON request body:
 ``{"op": "METHOD /path", "mode": "positive"|"negative", "seconds": ..., "bodies": [...], "error": ...}``.
 Kept apart because Schemathesis is not a dependency of contracttest (and may pin other versions of
 Hypothesis); bench_generate runs it with ``CONTRACTTEST_SCHEMATHESIS_PYTHON`` or in-process.
@@ -47,7 +47,7 @@ def _collect(strategy: Any, n: int) -> list[Any]:
     return bodies
 
 
-def generate(spec_path: str, n: int) -> None:
+def generate(spec_path: str, n: int, budget: float = BUDGET) -> None:
     import schemathesis
     from schemathesis.generation import GenerationMode
 
@@ -64,11 +64,11 @@ def generate(spec_path: str, n: int) -> None:
             bodies: list[Any] = []
             error = None
             start = time.perf_counter()
-            signal.setitimer(signal.ITIMER_REAL, BUDGET)
+            signal.setitimer(signal.ITIMER_REAL, budget)
             try:
                 bodies = _collect(op.as_strategy(generation_mode=mode), n)
             except _Timeout:
-                error = f"timed out after {BUDGET:.0f} s"
+                error = f"timed out after {budget:.0f} s"
             except Exception as exc:
                 error = f"{type(exc).__name__}: {str(exc)[:200]}"
             finally:
@@ -85,4 +85,4 @@ def generate(spec_path: str, n: int) -> None:
 
 
 if __name__ == "__main__":
-    generate(sys.argv[1], int(sys.argv[2]))
+    generate(sys.argv[1], int(sys.argv[2]), *(float(a) for a in sys.argv[3:4]))

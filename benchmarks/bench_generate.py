@@ -55,6 +55,16 @@ N = 20
 BUDGET = float(os.environ.get("CONTRACTTEST_BENCH_BUDGET", "20"))
 """Seconds a tool may spend on one target before it counts as failed there."""
 TARGET_RATIO = 2.0
+SCHEMATHESIS_VENV_PYTHON = (
+    Path(
+        os.environ.get("CONTRACTTEST_SCHEMATHESIS_DIR")
+        or Path.home() / ".cache" / "contracttest" / "bench-schemathesis"
+    )
+    / "bin"
+    / "python"
+)
+"""The virtualenv bench_runner installs Schemathesis into (outside the repository), used when
+``CONTRACTTEST_SCHEMATHESIS_PYTHON`` is not set."""
 
 
 @dataclass
@@ -109,6 +119,10 @@ class Tally:
                 key = o.error.split(":")[0] if "timed out" not in o.error else o.error
                 counts[key] = counts.get(key, 0) + 1
         return [f"{k} ({n})" for k, n in sorted(counts.items(), key=lambda kv: -kv[1])]
+
+
+def _log(message: str) -> None:
+    print(f"[bench_generate] {message}", file=sys.stderr, flush=True)
 
 
 def _timed(fn: Callable[[], Any]) -> tuple[Any, float, str | None]:
@@ -195,6 +209,8 @@ def hypothesis_jsonschema(spec: Any, target: str) -> Outcome:
 def schemathesis_runs(document: dict[str, Any]) -> tuple[dict[str, dict[str, Any]], str | None]:
     """Run the Schemathesis worker on ``document``: {op: {mode: record}}, or why it could not."""
     python = os.environ.get("CONTRACTTEST_SCHEMATHESIS_PYTHON")
+    if not python and SCHEMATHESIS_VENV_PYTHON.exists():
+        python = str(SCHEMATHESIS_VENV_PYTHON)
     if not python:
         try:
             import schemathesis  # noqa: F401
@@ -206,7 +222,7 @@ def schemathesis_runs(document: dict[str, Any]) -> tuple[dict[str, dict[str, Any
         path = Path(tmp) / "spec.json"
         path.write_text(json.dumps(document), encoding="utf-8")
         proc = subprocess.run(
-            [python, str(worker), str(path), str(N)],
+            [python, str(worker), str(path), str(N), str(BUDGET)],
             capture_output=True,
             text=True,
             timeout=3600,
@@ -234,10 +250,14 @@ def _corpus(
     report: Report, name: str, spec: Any, dtos: list[str], document: dict[str, Any]
 ) -> dict[str, Any]:
     tallies = {"ours": Tally(), "hypothesis-jsonschema": Tally(), "schemathesis": Tally()}
-    for dto in dtos:
+    started = time.perf_counter()
+    for i, dto in enumerate(dtos, 1):
         tallies["ours"].outcomes[dto] = ours(spec, dto)
         tallies["hypothesis-jsonschema"].outcomes[dto] = hypothesis_jsonschema(spec, dto)
+        if i % 100 == 0:
+            _log(f"{name}: {i}/{len(dtos)} schemas in {time.perf_counter() - started:.0f} s")
     bodies = list(_body_targets(spec))
+    _log(f"{name}: Schemathesis on {len(bodies)} request bodies")
     st_runs, st_missing = schemathesis_runs(document)
     for key, target in bodies:
         tallies["ours"].outcomes[target] = ours(spec, target)
@@ -253,6 +273,7 @@ def _corpus(
             float(pos.get("seconds", 0.0)) + float(neg.get("seconds", 0.0)),
             _judge(spec, target, good, allow_unknown=True),
             pos.get("error") or neg.get("error") or (None if runs else "not generated"),
+            float(pos.get("seconds", 0.0)),
         )
     attempted = {
         "ours": len(dtos) + len(bodies),
