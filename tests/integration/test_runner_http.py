@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
-import itertools
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -147,9 +146,13 @@ def test_rate_limit_spaces_requests(script: Any) -> None:
         for _ in range(6):
             client.send(client.build("GET", "/x"))
         elapsed = time.monotonic() - start
+    # Sends are spaced 50 ms apart, so six take at least 250 ms whatever the load.
     assert elapsed >= 5 / 20 - 0.01
+    # Arrivals can bunch up when one request is slow in transit (a loaded CI machine), so the
+    # server side only checks they were spread out; exact spacing is the fake-clock test's job.
     stamps = [t for _m, _p, t in app.seen]
-    assert min(b - a for a, b in itertools.pairwise(stamps)) >= 0.04
+    assert len(stamps) == 6
+    assert stamps[-1] - stamps[0] >= 0.15
 
 
 def test_rate_limiter_with_a_fake_clock() -> None:
