@@ -513,7 +513,10 @@ def query_boundaries(runner: Runner, op: Operation, *, valid: bool) -> Iterator[
     sets no maximum only have to avoid a 5xx."""
     res, _role = runner.item_role(op)
     params = runner.sample_params(op)
-    path, _query = runner.params_of(params)
+    path, sampled = runner.params_of(params)
+    # The other required query parameters keep their valid values: without them every value
+    # would be "out of range" (the server names the missing one, not the one under test).
+    required = {p.name for p in op.parameters if p.location == "query" and p.required}
     if res is not None and res.id_param:
         if op.method != "GET":
             return  # a write with a lenient server would change a real resource
@@ -524,8 +527,10 @@ def query_boundaries(runner: Runner, op: Operation, *, valid: bool) -> Iterator[
         if param.location != "query":
             continue
         schema = runner._param_schema(op, param.name)
+        others = tuple((k, v) for k, v in sampled if k in required and k != param.name)
         for value in _boundary_values(schema):
-            wire_path, wire_query = runner.generation.wire_params(op, path, [(param.name, value)])
+            query = (*others, (param.name, value))
+            wire_path, wire_query = runner.generation.wire_params(op, path, query)
             disputed: list[Any] = []
             findings = runner.generation.wire_findings(op, wire_path, wire_query, disputed=disputed)
             if bool(findings) == valid:
@@ -537,7 +542,7 @@ def query_boundaries(runner: Runner, op: Operation, *, valid: bool) -> Iterator[
                     kind="boundary",
                     expect="any",
                     path_params=path,
-                    query=((param.name, value),),
+                    query=query,
                     body=body,
                     credential=runner.credential(op),
                     description=f"{param.name}={value!r} (the spec contradicts itself here)",
@@ -550,7 +555,7 @@ def query_boundaries(runner: Runner, op: Operation, *, valid: bool) -> Iterator[
                     kind="boundary",
                     expect="reject",
                     path_params=path,
-                    query=((param.name, value),),
+                    query=query,
                     body=body,
                     credential=runner.credential(op),
                     violation=Violation(f.rule, f.pointer, f.message, (param.name,)),
@@ -563,7 +568,7 @@ def query_boundaries(runner: Runner, op: Operation, *, valid: bool) -> Iterator[
                     kind="boundary",
                     expect="success",
                     path_params=path,
-                    query=((param.name, value),),
+                    query=query,
                     body=body,
                     credential=runner.credential(op),
                     description=f"{param.name}={value!r} (boundary value)",
@@ -575,7 +580,7 @@ def query_boundaries(runner: Runner, op: Operation, *, valid: bool) -> Iterator[
                     kind="boundary",
                     expect="any",
                     path_params=path,
-                    query=((param.name, value),),
+                    query=(*others, (param.name, value)),
                     body=body,
                     credential=runner.credential(op),
                     description=f"{param.name}={value!r} (no documented maximum)",
