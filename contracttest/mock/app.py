@@ -199,9 +199,7 @@ class MockASGI:
             return reply
         documented = status if status in op.responses else self.engine.success_status(op)
         try:
-            found = self.engine.findings(
-                f"{op.label}:response:{documented}", reply.body, response=True
-            )
+            found = self.engine.answer_findings(f"{op.label}:response:{documented}", reply.body)
         except TargetError:  # no JSON schema documented for that status
             return reply
         if not found:
