@@ -128,19 +128,32 @@ class ListPlan:
             self.item_schema = root.get("items", {})
             return
         props, _, _ = self.view.shape(root, None)
-        if not props:
-            return
-        arrays = [k for k, v in props.items() if self._array_items(v) is not None]
+        arrays = [k for k, v in (props or {}).items() if self._array_items(v) is not None]
         named = [k for k in _ARRAY_NAMES if k in arrays]
         member = named[0] if named else arrays[0] if len(arrays) == 1 else None
         if member is None:
+            self.item_schema = self._union_array_items(root)
             return
+        assert props is not None
         self.array_member = member
         self.item_schema = self._array_items(props[member])
         for k, v in props.items():
             if k != member and self.view.shape(v, None)[0] is not None:
                 self.meta_member = k
                 break
+
+    def _union_array_items(self, root: dict[str, Any]) -> Any:
+        """Items of the bare-array branch of a union (``oneOf: [array, page object]``), which is
+        what the mock answers: they are still cut to what the item schema declares (a create
+        answer's extra members, such as a simulation run's ``url``, do not belong in the list)."""
+        for key in ("oneOf", "anyOf"):
+            for branch in root.get(key) or ():
+                branch = self.view.deref(branch)
+                if isinstance(branch, dict) and (
+                    branch.get("type") == "array" or "items" in branch
+                ):
+                    return branch.get("items", {})
+        return None
 
     def _array_items(self, node: Any) -> Any:
         node = self.view.deref(node)
