@@ -237,12 +237,29 @@ class MockEngine:
     def create(self, res: Resource, req: MockRequest) -> Reply:
         body = dict(req.body) if isinstance(req.body, dict) else {}
         now = _now_us()
-        server = ServerFields(str(uuid.uuid4()), self.id_name(res), req.org, now, now)
+        id_name = self.id_name(res)
+        key = res.collection_key(req.match.path_params)
+        named = body.get(id_name) if id_name != "id" else None
+        if isinstance(named, str) and named:
+            # The client names the object: ``POST /kb/{id}/file {"fileId": f}`` attaches file f,
+            # addressed as ``/kb/{id}/file/{fileId}`` from then on. Its key is echoed, never
+            # replaced; attaching the same one again replaces the earlier attachment.
+            rid = named.lower() if _looks_like_uuid(named) else named
+            if self.store.get(key, req.org, rid) is not None:
+                self.store.delete(key, req.org, rid)
+        else:
+            rid = str(uuid.uuid4())
+        server = ServerFields(rid, id_name, req.org, now, now)
         for view in self.fill_views(res):
             body = view.fill(view.root, body, server, minimal=view.minimal)
+        if isinstance(named, str) and named:
+            body[id_name] = named
         body = self.representable(res, body)
         record = Record(server.id, req.org, self.store.next_seq(), now, now, body)
-        self.store.insert(res.collection_key(req.match.path_params), record)
+        try:
+            self.store.insert(key, record)
+        except KeyError:  # another org's object has that key
+            raise HTTPProblem(409, f"{_noun(res)} {named!r} already exists") from None
         return self.answer(res.create, record)
 
     def read(self, res: Resource, req: MockRequest, rid: str) -> Reply:

@@ -372,7 +372,8 @@ class Fixtures:
         return self.decorate(res, base)
 
     def decorate(self, res: Resource, body: dict[str, Any]) -> dict[str, Any]:
-        """Give a body a unique ``name`` and secret markers where the schema allows (stays valid)."""
+        """Give a body a unique ``name``, secret markers and a fresh key for a member naming the
+        object (``fileId``), where the schema allows (stays valid)."""
         self._n += 1
         target = f"{res.create.label}:request"
         declared = declared_properties(self.plan.spec, target, body)
@@ -384,6 +385,11 @@ class Fixtures:
 
             if LEAK_KEY.search(key) and _string_schema(schema):
                 candidate[key] = f"{MARKER_PREFIX}-{secrets.token_hex(8)}"
+        id_param = res.id_param
+        if id_param and id_param != "id" and id_param in declared:
+            fresh = self._fresh_key(res, id_param)
+            if fresh is not None:
+                candidate[id_param] = fresh
         if candidate != body and self.generation.is_valid(target, candidate):
             return candidate
         if "name" in candidate and candidate.get("name") != body.get("name"):
@@ -391,6 +397,25 @@ class Fixtures:
             if self.generation.is_valid(target, only_name):
                 return only_name
         return body
+
+    def _fresh_key(self, res: Resource, id_param: str) -> str | None:
+        """A new value for a create body's member that names the object (``fileId`` of
+        ``POST /kb/{id}/file``, then addressed as ``/kb/{id}/file/{fileId}``): one the item path
+        accepts, unique per create (a generated ``"0"`` is no uuid, and two creates would share it);
+        None when a uuid does not fit the path parameter."""
+        import uuid
+
+        op = res.get or res.delete or res.update
+        if op is None:
+            return None
+        value = str(uuid.uuid4())
+        wire_path, wire_query = self.generation.wire_params(op, {id_param: value}, [])
+        bad = [
+            f
+            for f in self.generation.wire_findings(op, wire_path, wire_query)
+            if f.pointer == f"/path/{id_param}" or f.pointer.startswith(f"/path/{id_param}/")
+        ]
+        return None if bad else value
 
     def get(self, res: Resource, tag: Any = None, credential: int = 0) -> Instance | None:
         """A live instance of ``res`` (of a variant) owned by ``credential``, created on first use."""
