@@ -1,5 +1,6 @@
 """The runner on the full Vapi spec (../shared/vapi/openapi.json, 3 MB, 69 paths) against its mock:
-the run is carried out end to end, every selected operation gets results, and reports are written.
+the run is carried out end to end, every selected operation gets results, reports are written, and
+the run is clean (exit code 0).
 
 Slow (``nox -s realworld``): it reads the full spec and drives the mock of every resource."""
 
@@ -36,7 +37,15 @@ def test_full_vapi_spec_against_its_mock(vapi_spec_path: Path, tmp_path: Path) -
     # The run was carried out: no abort, nothing left undone for lack of time
     assert doc["run"]["aborted"] is None, doc["run"]["aborted"]
     assert not any("time limit" in n for n in doc["notes"]), doc["notes"]
-    assert code in (0, 1), err.getvalue()
+    # Our mock is a correct server: the run is clean (what only the spec is to blame for is a
+    # spec finding, not a failure)
+    failing = [
+        (op["operation_id"], c["check"], f["finding"]["rule"], f["finding"]["message"][:160])
+        for op in doc["operations"]
+        for c in op["checks"]
+        for f in c.get("failures", [])
+    ]
+    assert code == 0, (failing[:10], err.getvalue()[-2000:])
     # Every operation was exercised, and no check broke for an internal reason
     assert all(op["checks"] for op in doc["operations"]), "an operation got no result"
     internal = [
