@@ -496,8 +496,12 @@ def _odd_strings(
     target = f"{op.label}:request"
     out = dict(valid)
     changed = False
+    # A member that names the created object (``fileId`` of ``/kb/{id}/file/{fileId}``) becomes
+    # its address: odd text there makes an object no path can reach (or delete), not a stored text.
+    res = runner.plan.resource_of(op)
+    key_member = res.id_param if res is not None and res.create is op else None
     for key, value in valid.items():
-        if not isinstance(value, str) or key in ("provider", "type"):
+        if not isinstance(value, str) or key in ("provider", "type", key_member):
             continue
         for odd in texts:
             candidate = dict(out, **{key: odd})

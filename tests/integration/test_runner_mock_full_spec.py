@@ -435,3 +435,11 @@ def test_a_create_without_an_id_is_flagged_only_where_the_spec_declares_one(
     assert ("stateful.no-id" in rules) is flagged, describe(result)
     if not flagged:
         assert result.verdict == "passed", describe(result)
+
+
+def test_odd_text_never_becomes_an_attachment_key(result: Any) -> None:
+    # Odd text (quotes, NUL, emoji) goes to stored text, not to the fileId that addresses the
+    # attachment: the path wants a uuid, so such an attachment could never be deleted. (A
+    # generated fileId may still be no uuid: the spec allows any string there.)
+    odd = ("O%27Brien", "ct%00", "%C3%A9%F0%9F%98%80")
+    assert not [n for n in result.notes if any(o in n for o in odd)], result.notes
