@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import threading
 import weakref
+from collections import OrderedDict
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -54,10 +55,14 @@ __all__ = [
 ]
 
 
-_CACHE: weakref.WeakKeyDictionary[Any, dict[tuple[Any, ...], Validator]] = (
+_CACHE: weakref.WeakKeyDictionary[Any, OrderedDict[tuple[Any, ...], Validator]] = (
     weakref.WeakKeyDictionary()
 )
 _CACHE_LOCK = threading.Lock()
+VALIDATOR_CACHE_SIZE = 64
+"""Validators kept per spec, least recently used dropped first. A compiled validator of a large
+bundle holds a few MB (mostly jsonschema-rs's native memory); walking every target of the full
+Vapi spec kept every one (about 900 MB per 600 targets); one evicted is rebuilt when next asked for."""
 
 
 class Validator:
@@ -293,16 +298,22 @@ def get_validator(
     with _CACHE_LOCK:
         per_spec = _CACHE.get(spec)
         if per_spec is None:
-            per_spec = _CACHE[spec] = {}
+            per_spec = _CACHE[spec] = OrderedDict()
         got = per_spec.get(key)
-    if got is not None:
-        return got
+        if got is not None:
+            per_spec.move_to_end(key)
+            return got
     tgt = spec.target(target) if isinstance(target, str) else target
     built = Validator(
         spec, tgt, allow_unknown=allow_unknown, e164_level=e164_level, length_method=length_method
     )
     with _CACHE_LOCK:
-        return _CACHE.setdefault(spec, {}).setdefault(key, built)
+        per_spec = _CACHE.setdefault(spec, OrderedDict())
+        got = per_spec.setdefault(key, built)
+        per_spec.move_to_end(key)
+        while len(per_spec) > VALIDATOR_CACHE_SIZE:
+            per_spec.popitem(last=False)
+        return got
 
 
 def validate(
