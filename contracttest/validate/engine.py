@@ -59,10 +59,14 @@ _CACHE: weakref.WeakKeyDictionary[Any, OrderedDict[tuple[Any, ...], Validator]] 
     weakref.WeakKeyDictionary()
 )
 _CACHE_LOCK = threading.Lock()
-VALIDATOR_CACHE_SIZE = 64
-"""Validators kept per spec, least recently used dropped first. A compiled validator of a large
-bundle holds a few MB (mostly jsonschema-rs's native memory); walking every target of the full
-Vapi spec kept every one (about 900 MB per 600 targets); one evicted is rebuilt when next asked for."""
+VALIDATOR_CACHE_SIZE = 256
+VALIDATOR_CACHE_WEIGHT = 30_000
+"""Validators kept per spec: at most this many, and at most this total `Validator.weight`, least
+recently used dropped first (one dropped is rebuilt when next asked for). A compiled validator holds
+jsonschema-rs native memory in proportion to its definitions, once for the target and once per
+``oneOf`` branch it has had to check: about 18 KB per unit of weight, so the budget is about 500 MB.
+Unbounded, walking every target of the full Vapi spec kept several GB; a seed-sized spec's
+validators weigh tens of units each and all stay."""
 
 
 class Validator:
@@ -126,6 +130,14 @@ class Validator:
         )
 
     # ------------------------------------------------------------------ public
+    @property
+    def weight(self) -> int:
+        """Roughly how much memory this validator holds: its definitions, once for the target and
+        once per compiled ``oneOf`` branch (see `VALIDATOR_CACHE_WEIGHT`)."""
+        schema = self._fast_schema or self.schema
+        defs = schema.get("definitions") or schema.get("$defs") or {}
+        return (1 + len(defs)) * (1 + len(self._branch_validators))
+
     @property
     def fast(self) -> bool:
         """Whether the verdict comes from jsonschema-rs."""
@@ -311,8 +323,12 @@ def get_validator(
         per_spec = _CACHE.setdefault(spec, OrderedDict())
         got = per_spec.setdefault(key, built)
         per_spec.move_to_end(key)
-        while len(per_spec) > VALIDATOR_CACHE_SIZE:
-            per_spec.popitem(last=False)
+        total = sum(v.weight for v in per_spec.values())
+        while len(per_spec) > 1 and (
+            len(per_spec) > VALIDATOR_CACHE_SIZE or total > VALIDATOR_CACHE_WEIGHT
+        ):
+            _, dropped = per_spec.popitem(last=False)
+            total -= dropped.weight
         return got
 
 
