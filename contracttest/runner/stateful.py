@@ -208,9 +208,7 @@ def _lifecycle_variant(runner: Runner, res: Resource, tag: Any) -> None:
         # An action that makes something (``POST /eval/run``, answered ``{"type": "object"}``):
         # the spec promises no id, so a server that returns none conforms; nothing to follow.
         sc.ok(res.create)
-        _skip_all(
-            runner, res, "stateful.lifecycle", f"the create response{what} declares no id"
-        )
+        _skip_all(runner, res, "stateful.lifecycle", f"the create response{what} declares no id")
         return
     if rid is None:
         sc.fail(
