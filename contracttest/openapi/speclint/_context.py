@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
 from contracttest import _pointer
+from contracttest._types import json_type
 from contracttest.errors import ContractTestError, PatternError
 from contracttest.findings import Finding, Severity, is_secret_key, redact, truncate_value
 from contracttest.openapi.convert import (
@@ -100,20 +101,15 @@ _ANNOTATIONS = frozenset(
 
 
 def kind_of(value: Any) -> str:
-    """The concrete kind of a JSON value (``1.0`` is an integer, as in JSON Schema)."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "integer" if value.is_integer() else "float"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    return "object"
+    """The concrete kind of a JSON value: its JSON Schema type (``1.0`` is an integer), with
+    ``float`` for a number that is not an integer (so ``integer`` and ``float`` are disjoint kinds)."""
+    kind = json_type(value)
+    if kind == "number":
+        return "float"
+    return kind if kind in _JSON_KINDS else "object"
+
+
+_JSON_KINDS = frozenset({"null", "boolean", "integer", "string", "array", "object"})
 
 
 def _type_text(node: dict[str, Any]) -> str:
