@@ -185,36 +185,13 @@ def compile_rewritten(fast_schema: Any, length_method: str) -> Any:
 
 def compile_branch(subschema: Any, fast_root: dict[str, Any], length_method: str) -> Any:
     """A validator for ``subschema`` (a node of the original schema) inside its rewritten root."""
-    branch = rewrite(subschema, length_method)
-    wrapped: dict[str, Any] = {"allOf": [branch]}
+    wrapped: dict[str, Any] = {"allOf": [rewrite(subschema, length_method)]}
     if "$schema" in fast_root:
         wrapped["$schema"] = fast_root["$schema"]
     for key in ("definitions", "$defs"):
         if key in fast_root:
-            # Only the definitions the branch reaches: a branch of a large bundle (Vapi's
-            # assistant DTOs carry hundreds) compiled with all of them held ~20 MB each.
-            wrapped[key] = _reachable(branch, fast_root[key], key)
+            wrapped[key] = fast_root[key]
     return compile_rewritten(wrapped, length_method)
-
-
-def _reachable(node: Any, definitions: dict[str, Any], section: str) -> dict[str, Any]:
-    """The members of ``definitions`` that ``node`` refers to, directly or through each other."""
-    prefix = f"#/{section}/"
-    out: dict[str, Any] = {}
-    todo = [node]
-    while todo:
-        item = todo.pop()
-        if isinstance(item, dict):
-            ref = item.get("$ref")
-            if isinstance(ref, str) and ref.startswith(prefix):
-                name = ref[len(prefix) :].split("/", 1)[0].replace("~1", "/").replace("~0", "~")
-                if name not in out and name in definitions:
-                    out[name] = definitions[name]
-                    todo.append(definitions[name])
-            todo.extend(v for v in item.values() if isinstance(v, (dict, list)))
-        elif isinstance(item, list):
-            todo.extend(v for v in item if isinstance(v, (dict, list)))
-    return out
 
 
 def build(schema: dict[str, Any], length_method: str) -> Any:
