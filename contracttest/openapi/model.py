@@ -31,6 +31,8 @@ __all__ = [
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 PARAM_LOCATIONS = ("path", "query", "header", "cookie")
 TargetKind = Literal["dto", "request", "response", "parameters", "schema"]
+DTO_PREFIX = "#/components/schemas/"
+"""A target that starts with this names a component schema, even one an operationId shares."""
 JSON_MEDIA = re.compile(r"^application/(?:[\w.+-]+\+)?json\b|^\*/\*$", re.I)
 
 
@@ -438,7 +440,8 @@ class Spec:
 
         Forms: ``DtoName`` (request direction), ``DtoName:response``, ``opId`` or ``METHOD /path``
         (request body), ``...:request``, ``...:response`` (first 2xx), ``...:response:201``,
-        ``...:parameters``.
+        ``...:parameters``. ``#/components/schemas/Name`` names a DTO even where an operationId
+        is spelled the same (see `dto_key`).
         """
         cached = self._targets.get(key)
         if cached is not None:
@@ -454,11 +457,12 @@ class Spec:
         )
         if m:
             base, suffix, status = m["base"], m["suffix"], m["st"]
-        if base in self.dto_names and base not in self._by_id:
+        dto = self._dto_name(base, suffix)
+        if dto is not None:
             if suffix == "parameters":
-                raise TargetError(f"{base!r} is a DTO, it has no parameters")
+                raise TargetError(f"{dto!r} is a DTO, it has no parameters")
             direction: Direction = "response" if suffix == "response" else "request"
-            ptr = _pointer.join("/components/schemas", base)
+            ptr = _pointer.join("/components/schemas", dto)
             return Target(self, key, "dto", direction, ptr, _node={"$ref": "#" + ptr})
         try:
             op = self.operation(base)
@@ -498,7 +502,8 @@ class Spec:
         media = op.json_body()
         if media is None:
             raise TargetError(
-                f"{op.label} has no JSON request body; try {op.label}:parameters or {op.label}:response"
+                f"{op.label} has no JSON request body; try {op.label}:parameters or "
+                f"{op.label}:response"
             )
         return Target(
             self,
@@ -511,6 +516,30 @@ class Spec:
             _node=media.schema_node,
         )
 
+    def _dto_name(self, base: str, suffix: str) -> str | None:
+        """The component schema ``base`` names, or None when it names an operation instead.
+
+        ``#/components/schemas/Name`` always names the component. A bare name that is both a
+        component and an operationId names the operation when a suffix asks for its parameters or
+        responses, or when it has a JSON request body; else the component.
+        """
+        if base.startswith(DTO_PREFIX):
+            name = _pointer.unescape(base[len(DTO_PREFIX) :])
+            if name not in self.dto_names:
+                raise TargetError(f"no DTO {name!r}{_suggest(name, self.dto_names)}")
+            return name
+        if base not in self.dto_names:
+            return None
+        op = self._by_id.get(base)
+        if op is not None and (suffix in ("parameters", "response") or op.json_body() is not None):
+            return None
+        return base
+
+    def dto_key(self, name: str) -> str:
+        """The target string of component schema ``name``: the bare name, or its pointer form
+        (``#/components/schemas/Name``) when an operationId takes the bare name."""
+        return name if name not in self._by_id else DTO_PREFIX + _pointer.escape(name)
+
     def schema_target(self, schema: dict[str, Any], name: str) -> Target:
         """A target for a standalone JSON Schema whose ``$ref``s point into this spec (seed 002)."""
         node = {k: v for k, v in schema.items() if k not in ("$id", "$schema")}
@@ -519,12 +548,13 @@ class Spec:
     def dto(self, name: str, direction: Direction = "request") -> Target:
         if name not in self.dto_names:
             raise TargetError(f"no DTO {name!r}{_suggest(name, self.dto_names)}")
-        return self.target(name if direction == "request" else f"{name}:response")
+        key = self.dto_key(name)
+        return self.target(key if direction == "request" else f"{key}:response")
 
     def iter_targets(self) -> Iterator[Target]:
         """Every DTO (request direction) and every operation's body, parameters and responses."""
         for name in self.dto_names:
-            yield self.target(name)
+            yield self.dto(name)
         for op in self.operations:
             if op.json_body() is not None:
                 yield self.target(f"{op.label}:request")
