@@ -305,12 +305,17 @@ class SchemaView:
             if name == server.id_name or (name == "id" and not present):
                 out[name] = server.id
                 continue
-            if present:
+            if present and (not isinstance(sub, dict) or _type_fits(sub, out[name])):
                 continue
+            # Absent, or sent with a type the answer cannot carry (a request schema that leaves a
+            # member untyped, a response schema that types it): the server's own value.
             has_default = isinstance(sub, dict) and "default" in sub
             # A lifecycle ``status`` with an enum is the server's to set even when optional.
             is_status = name == "status" and isinstance(sub, dict) and bool(sub.get("enum"))
-            if name not in required and not has_default and not is_status:
+            if name not in required and not has_default and not is_status and not present:
+                continue
+            if present and name not in required and not has_default and not is_status:
+                del out[name]
                 continue
             out[name] = self._server_value(name, sub, server, make)
         for name in required - set(out):

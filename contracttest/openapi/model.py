@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "HTTP_METHODS",
+    "OBJECT_POLICIES",
     "MediaType",
     "Operation",
     "Parameter",
@@ -26,6 +27,7 @@ __all__ = [
     "Spec",
     "Target",
     "TargetKind",
+    "register_object_policy",
 ]
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -34,6 +36,20 @@ TargetKind = Literal["dto", "request", "response", "parameters", "schema"]
 DTO_PREFIX = "#/components/schemas/"
 """A target that starts with this names a component schema, even one an operationId shares."""
 JSON_MEDIA = re.compile(r"^application/(?:[\w.+-]+\+)?json\b|^\*/\*$", re.I)
+
+
+ObjectPolicy = Callable[["Spec"], bool | None]
+"""Says whether the server behind a spec rejects undeclared properties of request objects
+(True), ignores them (False), or has no say (None)."""
+OBJECT_POLICIES: list[ObjectPolicy] = []
+"""The registered policies, asked in order; the last one that has a say wins. The semantic rules
+register the rule tables' ``unknown_properties`` (`contracttest.validate.rules`)."""
+
+
+def register_object_policy(policy: ObjectPolicy) -> None:
+    """Add a policy (once) that `Spec.closed_objects` consults."""
+    if policy not in OBJECT_POLICIES:
+        OBJECT_POLICIES.append(policy)
 
 
 @dataclass(frozen=True)
@@ -142,9 +158,10 @@ class Target:
         return self.key
 
     def schema(self, closed: bool | None = None) -> dict[str, Any]:
-        """Standalone JSON Schema (cached). ``closed`` defaults to True for requests."""
+        """Standalone JSON Schema (cached). ``closed`` defaults to the spec's policy for requests
+        (`Spec.closed_objects`); responses are open."""
         if closed is None:
-            closed = self.direction == "request"
+            closed = self.direction == "request" and self.spec.closed_objects
         got = self._schemas.get(closed)
         if got is None:
             with self.spec._lock:
@@ -210,6 +227,7 @@ class Spec:
         self._diagnostics = list(diagnostics or [])
         self.translator = translator or Translator(document, self.dialect)
         self._lock = threading.RLock()
+        self._closed_objects: bool | None = None
         self._targets: dict[str, Target] = {}
         self.operations: list[Operation] = []
         self._by_id: dict[str, Operation] = {}
@@ -228,6 +246,27 @@ class Spec:
         if not isinstance(servers, list):
             return []
         return [str(s.get("url")) for s in servers if isinstance(s, dict) and s.get("url")]
+
+    @property
+    def closed_objects(self) -> bool:
+        """Whether request objects that declare ``properties`` reject any other property.
+
+        OpenAPI's default is open (False). A registered policy (the rule table of a server that
+        forbids unknown properties, as Vapi's does) or an explicit setting (``--closed-objects``,
+        ``closed-objects`` in ``[tool.contracttest]``, ``spec.closed_objects = True``) closes them.
+        Set it before validators and generators are built: they are cached per spec.
+        """
+        if self._closed_objects is not None:
+            return self._closed_objects
+        verdicts = [v for policy in OBJECT_POLICIES if (v := policy(self)) is not None]
+        value = verdicts[-1] if verdicts else False
+        if OBJECT_POLICIES:  # nothing registered yet: ask again next time
+            self._closed_objects = value
+        return value
+
+    @closed_objects.setter
+    def closed_objects(self, value: bool) -> None:
+        self._closed_objects = bool(value)
 
     @property
     def diagnostics(self) -> list[Finding]:
