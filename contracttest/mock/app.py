@@ -1,4 +1,7 @@
-"""The mock as a Starlette ASGI app: HTTP in, `MockEngine` in the middle, NestJS-shaped JSON out.
+"""The mock as a Starlette ASGI app: HTTP in, `MockEngine` in the middle, JSON out.
+
+Error answers take the error schema the spec documents for the operation and status, else NestJS's
+envelope (`contracttest.mock.error_answers`).
 
 Order of the checks, as in a NestJS server: route (404 ``Cannot GET /x``), credentials (401), request
 body framing (413 over the cap, 415 for a media type the operation does not take, 400 for bytes that
@@ -21,6 +24,7 @@ from urllib.parse import quote
 from contracttest.errors import TargetError
 from contracttest.mock.auth import Authenticator
 from contracttest.mock.engine import MockEngine, MockRequest, Reply
+from contracttest.mock.error_answers import ErrorAnswers
 from contracttest.mock.errors import error_body
 from contracttest.mock.parsing import (
     HTTPProblem,
@@ -76,9 +80,10 @@ class MockASGI:
     ) -> None:
         self.engine = engine
         self.auth = auth
-        self.router = Router(engine.spec.operations)
+        self.router = Router(engine.spec.operations, engine.spec)
         self.max_body_bytes = max_body_bytes
         self.max_depth = max_depth
+        self.errors = ErrorAnswers(engine)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         from starlette.requests import Request
@@ -87,7 +92,7 @@ class MockASGI:
         try:
             status, headers, payload = await self.dispatch(request)
         except HTTPProblem as problem:
-            status, payload = problem.status, _dumps(problem.body)
+            status, payload = problem.status, _dumps(self.errors.body(problem.operation, problem))
             headers = [
                 *_JSON_HEADERS,
                 *((k.encode(), v.encode()) for k, v in problem.headers.items()),
@@ -112,6 +117,16 @@ class MockASGI:
         match = self.router.match(method, path)
         if match is None:
             raise HTTPProblem(404, f"Cannot {method} {scope['path']}")
+        try:
+            return await self.handle(match, request)
+        except HTTPProblem as problem:
+            problem.operation = match.operation
+            raise
+
+    async def handle(
+        self, match: Match, request: Request
+    ) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+        """Answer a routed request (problems become the operation's documented errors)."""
         op = match.operation
         query = request.query_params
         org = self.auth.org_for(op, request.headers, query, request.cookies)
@@ -249,7 +264,6 @@ def create_app(
         >>> client = TestClient(create_app(spec, tokens=["t1"]))  # doctest: +SKIP
     """
     from starlette.applications import Starlette
-    from starlette.routing import Route
 
     the_store = store if store is not None else open_store(db)
     auth = Authenticator(spec, list(tokens), the_store.salt())
@@ -262,7 +276,10 @@ def create_app(
         if store is None:
             the_store.close()
 
-    app = Starlette(routes=[Route("/{path:path}", asgi)], lifespan=lifespan)
+    # Every request goes to the mock's own router: Starlette's path regex stops at a newline, which
+    # a decoded path parameter may hold (corpus class 5), and then answered a bare text/plain 404.
+    app = Starlette(routes=[], lifespan=lifespan)
+    app.router.default = asgi
     app.state.engine = engine
     app.state.store = the_store
     app.state.asgi = asgi

@@ -39,3 +39,61 @@ def test_open_objects_accept_unknown_members_and_answer_within_the_response_sche
     r = c.post("/webhooks", json={"callbackUrl": "https://x.example/hook"})
     assert r.status_code == 201, r.text
     assert r.json()["callbackUrl"] == "https://x.example/hook"
+
+
+def test_templates_beyond_one_parameter_per_segment_are_routed(
+    make_app: Callable[..., Any], make_client: Callable[..., httpx.Client]
+) -> None:
+    _, c = mock_of("routes-and-errors.yaml", make_app, make_client)
+    r = c.post("/v1beta/projects%2Fp1%2Fdatasets%2Fd1:query", json={"limit": 2})
+    assert r.status_code == 200, r.text
+    r = c.get("/files/report.json")
+    assert r.status_code == 200, r.text
+    # an unencoded slash inside x-ms-skip-url-encoding's parameter
+    r = c.get("/providers/Microsoft.Web/sites/site1/slots/slot1")
+    assert r.status_code == 200, r.text
+    # control characters and a newline in a value: routed, answered in JSON
+    r = c.get("/accounts/a%0Ab%01c/notes")
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"].startswith("application/json")
+    # an empty last parameter value
+    r = c.get("/providers/ns/parent/type/")
+    assert r.status_code == 200, r.text
+
+
+def test_errors_are_answered_in_the_documented_error_schema(
+    make_app: Callable[..., Any], make_client: Callable[..., httpx.Client]
+) -> None:
+    spec, c = mock_of("routes-and-errors.yaml", make_app, make_client)
+    # 400 documented as an RFC 7807-like Problem: the message goes to `detail`, the status too
+    r = c.get("/accounts/a1/notes", params={"limit": 500})
+    assert r.status_code == 400, r.text
+    problem = r.json()
+    assert get_validator(spec, "listNotes:response:400").is_valid(problem), problem
+    assert problem["status"] == 400 and "limit" in problem["detail"]
+    # a `default` error wraps its message in `error.message`
+    r = c.post("/v1beta/x:query", json={"limit": 0})
+    assert r.status_code == 400, r.text
+    cloud = r.json()
+    assert get_validator(spec, "query:response:default").is_valid(cloud), cloud
+    assert "limit" in cloud["error"]["message"]
+    # 401: the message is cut to the schema's maxLength; the enum-pinned code stays
+    r = make_client(make_app(spec, tokens=[TOKEN])).get("/accounts/a1/notes")
+    assert r.status_code == 401, r.text
+    body = r.json()
+    assert get_validator(spec, "listNotes:response:401").is_valid(body), body
+    assert body["success"] is False and body["error"]["code"] == "UNAUTHORIZED"
+    assert 0 < len(body["error"]["message"]) <= 40
+    # no operation routed: nothing documented, NestJS's envelope
+    r = c.get("/nowhere")
+    assert r.status_code == 404 and r.json()["statusCode"] == 404
+
+
+def test_the_vapi_rule_table_keeps_nestjs_errors(
+    make_app: Callable[..., Any], make_client: Callable[..., httpx.Client]
+) -> None:
+    c = make_client(make_app(tokens=[TOKEN]), TOKEN)
+    r = c.post("/phone-number", json={"provider": "vapi", "surprise": 1})
+    assert r.status_code == 400
+    assert r.json()["statusCode"] == 400
+    assert "property surprise should not exist" in r.json()["message"]

@@ -365,6 +365,9 @@ class RuleTable:
     length_method: LengthMethod | None = None
     unknown_properties: Literal["reject", "ignore"] | None = None
     """Whether the server rejects request properties the schema does not declare (None: no say)."""
+    error_body: Literal["nestjs", "documented"] | None = None
+    """What the server's error answers look like: NestJS's envelope whatever the spec documents, or
+    the error schema the spec documents for the operation and status (None: no say)."""
     sources: tuple[str, ...] = ()
     _cache: dict[tuple[str, str | None], tuple[RuleEntry, ...]] = field(
         default_factory=dict, init=False, repr=False, compare=False
@@ -395,11 +398,14 @@ class RuleTable:
             match=self.match,
             length_method=other.length_method or self.length_method,
             unknown_properties=other.unknown_properties or self.unknown_properties,
+            error_body=other.error_body or self.error_body,
             sources=self.sources + other.sources,
         )
 
 
-_TOP_KEYS = frozenset({"name", "description", "match", "length", "unknown_properties", "rules"})
+_TOP_KEYS = frozenset(
+    {"name", "description", "match", "length", "unknown_properties", "error_body", "rules"}
+)
 _ENTRY_KEYS = frozenset({"rule", "severity", "options", "when", "note"})
 _WHEN_KEYS = frozenset({"property", "equals", "not_equals", "default"})
 
@@ -454,7 +460,10 @@ class _TableReader:
             entries=self._entries(data.get("rules")),
             match=self._match(data.get("match")),
             length_method=self._length(data.get("length")),
-            unknown_properties=self._unknown_properties(data.get("unknown_properties")),
+            unknown_properties=self._choice(
+                data.get("unknown_properties"), "unknown_properties", ("reject", "ignore")
+            ),
+            error_body=self._choice(data.get("error_body"), "error_body", ("nestjs", "documented")),
             sources=(self.source,),
         )
 
@@ -509,12 +518,11 @@ class _TableReader:
         result: LengthMethod = method
         return result
 
-    def _unknown_properties(self, raw: Any) -> Literal["reject", "ignore"] | None:
-        if raw is None or raw in ("reject", "ignore"):
-            return raw  # type: ignore[no-any-return]
-        raise self.fail(
-            f"'unknown_properties' must be 'reject' or 'ignore', not {raw!r}", "unknown_properties"
-        )
+    def _choice(self, raw: Any, key: str, choices: tuple[str, ...]) -> Any:
+        if raw is None or raw in choices:
+            return raw
+        allowed = " or ".join(repr(c) for c in choices)
+        raise self.fail(f"{key!r} must be {allowed}, not {raw!r}", key)
 
     def _entries(self, raw: Any) -> tuple[RuleEntry, ...]:
         if raw is None:
