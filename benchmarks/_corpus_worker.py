@@ -23,6 +23,7 @@ import io
 import json
 import os
 import re
+import resource
 import sys
 import tempfile
 import time
@@ -317,7 +318,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--max-time", type=float, default=120.0)
     parser.add_argument("--phases", default="lint,generate,run")
+    parser.add_argument(
+        "--max-memory", type=float, default=6.0, help="GiB of address space (default 6)"
+    )
     args = parser.parse_args(argv)
+    # The machine is shared: a spec that makes contracttest blow up its memory (one corpus spec took
+    # 12 GB) ends in a MemoryError, recorded as that phase's crash, not in the OOM killer.
+    limit = int(args.max_memory * 2**30)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     # The run's mock and reports must not read this repository's pyproject.toml.
     os.chdir(tempfile.gettempdir())
     phases = {"lint": lambda: lint(args.spec), "generate": lambda: generate(args.spec, args.seed)}

@@ -243,8 +243,9 @@ def run_all(
 
     outcomes: list[Outcome] = []
     jsonl.parent.mkdir(parents=True, exist_ok=True)
+    plain = not sys.stderr.isatty()
     with (
-        jsonl.open("w", encoding="utf-8") as fh,
+        jsonl.open("a", encoding="utf-8") as fh,
         Progress(
             TextColumn("corpus"),
             BarColumn(),
@@ -253,6 +254,7 @@ def run_all(
             TimeRemainingColumn(),
             TextColumn("{task.fields[last]}"),
             transient=False,
+            disable=plain,
         ) as progress,
         ThreadPoolExecutor(max_workers=jobs) as pool,
     ):
@@ -262,6 +264,12 @@ def run_all(
             fh.write(json.dumps(outcome.to_dict(), ensure_ascii=False) + "\n")
             fh.flush()
             progress.update(task, advance=1, last=f"{outcome.spec} {outcome.seconds:.0f}s")
+            if plain:  # a log file gets one line per spec instead of a bar
+                print(
+                    f"[{len(outcomes)}/{len(paths)}] {outcome.spec} {outcome.seconds:.1f}s",
+                    file=sys.stderr,
+                    flush=True,
+                )
     return outcomes
 
 
@@ -458,6 +466,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--only", nargs="+", metavar="SPEC", help="these specs (api/ relative)")
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
     parser.add_argument(
+        "--resume",
+        action="store_true",
+        help="keep the specs already in the JSON lines file and run only the others",
+    )
+    parser.add_argument(
         "--render", type=Path, metavar="JSONL", help="only re-render the table of a JSON lines file"
     )
     args = parser.parse_args(argv)
@@ -482,8 +495,20 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 2
     else:
         chosen = specs if args.all else sample(specs, args.sample, args.seed)
+    done: list[dict[str, Any]] = []
+    if args.resume and jsonl.is_file():
+        wanted = {str(p.relative_to(folder)) for p in chosen}
+        done = [
+            row
+            for row in map(json.loads, jsonl.read_text(encoding="utf-8").splitlines())
+            if row["spec"] in wanted
+        ]
+        seen = {row["spec"] for row in done}
+        chosen = [p for p in chosen if str(p.relative_to(folder)) not in seen]
+    else:
+        jsonl.unlink(missing_ok=True)
     outcomes = run_all(chosen, folder, jobs=max(1, args.jobs), timeout=args.timeout, jsonl=jsonl)
-    rows = [o.to_dict() for o in outcomes]
+    rows = done + [o.to_dict() for o in outcomes]
     args.output.write_text(render(rows, "contracttest on the API corpus", command) + "\n")
     print(f"{args.output} and {jsonl}")
     return 0
