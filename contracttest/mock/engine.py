@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from contracttest.errors import ContractTestError, TargetError
 from contracttest.findings import Finding, Severity
 from contracttest.mock.errors import MAX_MESSAGES, messages_for
+from contracttest.mock.ids import IdMinter, IdShape, id_shape
 from contracttest.mock.listing import ListPlan
 from contracttest.mock.parsing import HTTPProblem
 from contracttest.mock.repair import has_loose_union, without
@@ -38,6 +39,7 @@ log = logging.getLogger("contracttest.mock")
 
 _UPDATED_KEYS = ("updatedAt", "updated_at")
 _MAX_REPAIRS = 20
+_MINT_TRIES = 20
 
 
 @dataclass
@@ -87,6 +89,8 @@ class MockEngine:
         self._fill_views: dict[str, list[SchemaView]] = {}
         self._loose: dict[int, bool] = {}
         self._repaired: set[tuple[str, str]] = set()
+        self._id_shapes: dict[str, IdShape] = {}
+        self.ids = IdMinter(spec, store.next_seq)
         self._lock = threading.RLock()
 
     # ------------------------------------------------------------------ validation (the one door)
@@ -248,19 +252,55 @@ class MockEngine:
             if self.store.get(key, req.org, rid) is not None:
                 self.store.delete(key, req.org, rid)
         else:
-            rid = str(uuid.uuid4())
+            rid = ""
+        refused: set[str] = set()
+        for _ in range(_MINT_TRIES):
+            if not named or not isinstance(named, str):
+                rid = self.mint_id(res, key, req.org, refused)
+            record = self.build(res, req, body, rid, id_name, named, now)
+            try:
+                self.store.insert(key, record)
+            except KeyError:  # another org's object has that key
+                if isinstance(named, str) and named:
+                    raise HTTPProblem(409, f"{_noun(res)} {named!r} already exists") from None
+                refused.add(rid)
+                continue
+            return self.answer(res.create, record)
+        raise HTTPProblem(409, f"{_noun(res)}: no free id left")
+
+    def build(
+        self,
+        res: Resource,
+        req: MockRequest,
+        body: dict[str, Any],
+        rid: str,
+        id_name: str,
+        named: Any,
+        now: int,
+    ) -> Record:
+        """The record a create stores: the body with the server's fields, as the answers hold it."""
         server = ServerFields(rid, id_name, req.org, now, now)
         for view in self.fill_views(res):
             body = view.fill(view.root, body, server, minimal=view.minimal)
         if isinstance(named, str) and named:
             body[id_name] = named
         body = self.representable(res, body)
-        record = Record(server.id, req.org, self.store.next_seq(), now, now, body)
-        try:
-            self.store.insert(key, record)
-        except KeyError:  # another org's object has that key
-            raise HTTPProblem(409, f"{_noun(res)} {named!r} already exists") from None
-        return self.answer(res.create, record)
+        return Record(server.id, req.org, self.store.next_seq(), now, now, body)
+
+    def mint_id(self, res: Resource, key: str, org: str, refused: set[str]) -> str:
+        """A new id that fits the resource's id parameter (`contracttest.mock.ids`)."""
+        shape = self._id_shapes.get(res.name)
+        if shape is None:
+            member = None
+            view = self.view(res.create)
+            if view is not None:
+                props, _, _ = view.shape(view.root, None)
+                member = (props or {}).get(self.id_name(res))
+                member = view.deref(member) if member is not None else None
+            shape = self._id_shapes[res.name] = id_shape(self.spec, res, member)
+        return self.ids.mint(
+            res, shape, lambda v: v in refused or self.store.get(key, org, v) is not None
+        )
 
     def read(self, res: Resource, req: MockRequest, rid: str) -> Reply:
         record = self.store.get(res.collection_key(req.match.path_params), req.org, rid)

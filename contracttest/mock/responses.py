@@ -303,7 +303,7 @@ class SchemaView:
             sub = self.deref(sub)
             present = name in out
             if name == server.id_name or (name == "id" and not present):
-                out[name] = server.id
+                out[name] = _typed_id(sub, server.id)
                 continue
             if present and (not isinstance(sub, dict) or _type_fits(sub, out[name])):
                 continue
@@ -409,6 +409,21 @@ class SchemaView:
         if typ == "boolean":
             return False
         return None
+
+
+def _typed_id(node: Any, rid: str) -> Any:
+    """The id as the member's schema types it: a number where it says integer (``"42"`` -> 42)."""
+    typ = _type_of(node)
+    types = typ if isinstance(typ, list) else [typ]
+    if "string" not in types and ("integer" in types or "number" in types):
+        try:
+            return int(rid)
+        except ValueError:
+            try:
+                return float(rid)
+            except ValueError:
+                return rid
+    return rid
 
 
 def _mask(node: Any) -> str:

@@ -6,6 +6,7 @@ is copied into the repository. The corpus itself runs in `nox -s corpus`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -97,3 +98,25 @@ def test_the_vapi_rule_table_keeps_nestjs_errors(
     assert r.status_code == 400
     assert r.json()["statusCode"] == 400
     assert "property surprise should not exist" in r.json()["message"]
+
+
+def test_minted_ids_fit_the_id_parameter(
+    make_app: Callable[..., Any], make_client: Callable[..., httpx.Client]
+) -> None:
+    spec, c = mock_of("ids.yaml", make_app, make_client)
+    guests = [c.post("/guests", json={"name": f"g{i}"}) for i in range(3)]
+    ids = [g.json()["id"] for g in guests]
+    assert all(isinstance(i, int) and i >= 100 for i in ids) and len(set(ids)) == 3, ids
+    assert c.get(f"/guests/{ids[1]}").json()["name"] == "g1"
+    tags = [c.post("/tags", json={"name": f"t{i}"}).json()["tagId"] for i in range(3)]
+    assert all(re.fullmatch(r"T-[0-9]{4}", t) for t in tags) and len(set(tags)) == 3, tags
+    assert c.get(f"/tags/{tags[2]}").json()["name"] == "t2"
+    regions = [c.post("/regions", json={"name": f"r{i}"}) for i in range(4)]
+    assert [r.status_code for r in regions[:3]] == [201, 201, 201]
+    assert sorted(r.json()["id"] for r in regions[:3]) == ["apac", "eu", "us"]
+    assert regions[3].status_code == 201  # every value taken: a uuid (the read then says 400)
+    item = c.post("/items", json={"name": "i"}).json()
+    assert isinstance(item["id"], int), item  # the path says string, the answer integer: both fit
+    assert c.get(f"/items/{item['id']}").status_code == 200
+    for key, body in (("getGuest", guests[0].json()), ("getItem", item)):
+        assert get_validator(spec, f"{key}:response:200").is_valid(body)
