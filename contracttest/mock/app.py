@@ -114,7 +114,7 @@ class MockASGI:
         raw_path = scope.get("raw_path")
         path = raw_path.decode("latin-1") if isinstance(raw_path, bytes) else quote(scope["path"])
         path = path.split("?", 1)[0]
-        match = self.router.match(method, path)
+        match = self.router.match(method, path, request.headers, request.query_params)
         if match is None:
             raise HTTPProblem(404, f"Cannot {method} {scope['path']}")
         try:

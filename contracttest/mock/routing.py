@@ -16,6 +16,7 @@ templates are tried over the whole path with parameters that may span slashes.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -103,6 +104,27 @@ class Route:
     """Per segment: the regex of a segment that mixes parameters and text."""
     spans: frozenset[str] = frozenset()
     """Parameters whose values may hold unencoded slashes (`slash_params`)."""
+    alternatives: dict[str, list[Operation]] = field(default_factory=dict)
+    """Per method, the operations that share this route (path keys that differ by a fragment)."""
+
+    def pick(
+        self, method: str, headers: Mapping[str, str], query: Mapping[str, str]
+    ) -> Operation | None:
+        """The operation serving ``method``: among alternatives, the one whose pinned header or
+        query value the request carries (else the first, whose validation then says what is
+        missing)."""
+        alternatives = self.alternatives.get(method)
+        if not alternatives:
+            return self.operations.get(method)
+        for op in alternatives:
+            sel = op.selector()
+            if sel is None:
+                continue
+            location, name, value = sel
+            got = headers.get(name.lower()) if location == "header" else query.get(name)
+            if got == value:
+                return op
+        return alternatives[0]
 
     def __post_init__(self) -> None:
         if not self.mixed:
@@ -167,11 +189,18 @@ class Router:
     def __init__(self, operations: list[Operation], spec: Spec | None = None) -> None:
         by_template: dict[str, Route] = {}
         for op in operations:
-            route = by_template.get(op.path)
+            template = op.wire_path
+            route = by_template.get(template)
             if route is None:
-                route = Route(op.path, template_segments(op.path), template_params(op.path))
-                by_template[op.path] = route
-            route.operations[op.method.upper()] = op
+                route = Route(template, template_segments(template), template_params(template))
+                by_template[template] = route
+            method = op.method.upper()
+            if method in route.operations:
+                # Path keys that differ only by a #fragment (AWS's /#X-Amz-Target=...): the
+                # operations share the route, told apart by their pinned header or query value.
+                route.alternatives.setdefault(method, [route.operations[method]]).append(op)
+            else:
+                route.operations[method] = op
             route.spans |= slash_params(op, spec)
         self.routes = list(by_template.values())
         self._by_length: dict[int, list[Route]] = {}
@@ -183,8 +212,19 @@ class Router:
             key=lambda r: (-len(_ANY_PARAM.sub("", r.template)), r.template),
         )
 
-    def match(self, method: str, raw_path: str) -> Match | None:
-        """The operation serving the request, or None (NestJS answers 404 for both cases)."""
+    def match(
+        self,
+        method: str,
+        raw_path: str,
+        headers: Mapping[str, str] | None = None,
+        query: Mapping[str, str] | None = None,
+    ) -> Match | None:
+        """The operation serving the request, or None (NestJS answers 404 for both cases).
+
+        ``headers`` (lower-case names) and ``query`` choose among operations that share a method and
+        path (`Route.pick`)."""
+        headers = headers or {}
+        query = query or {}
         try:
             segments = split_path(raw_path)
             exact = split_path(raw_path, trailing_slash=True)
@@ -195,7 +235,7 @@ class Router:
         tries = [segments] if exact == segments else [segments, exact]
         for segs in tries:
             for route in self._by_length.get(len(segs), ()):
-                op = route.operations.get(lookup)
+                op = route.pick(lookup, headers, query)
                 if op is None:
                     continue
                 values = route.bind(segs)
@@ -204,7 +244,7 @@ class Router:
         # Last resort: parameter values with unencoded slashes.
         decoded = "/" + "/".join(segments)
         for route in self._spanning:
-            op = route.operations.get(lookup)
+            op = route.pick(lookup, headers, query)
             if op is None:
                 continue
             values = route.bind_spanning(decoded)

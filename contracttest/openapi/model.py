@@ -110,6 +110,31 @@ class Operation:
         return self.operation_id or self.key
 
     @property
+    def wire_path(self) -> str:
+        """The path template a request travels with: the path key without a ``#fragment``, which
+        no client sends (AWS's ``/#X-Amz-Target=...``, Box's ``/files/{file_id}#add_shared_link``)."""
+        return self.path.split("#", 1)[0] or "/"
+
+    @property
+    def fragment(self) -> str:
+        """The ``#fragment`` of the path key (without ``#``), or ``""``."""
+        return self.path.partition("#")[2]
+
+    def selector(self) -> tuple[str, str, str] | None:
+        """``(location, name, value)`` of a required header or query parameter pinned to one value
+        (``enum`` of one, or ``const``): what tells operations that share a wire path apart."""
+        for p in self.parameters:
+            if not p.required or p.location not in ("header", "query"):
+                continue
+            node = p.schema_node if isinstance(p.schema_node, dict) else {}
+            enum = node.get("enum")
+            if isinstance(enum, list) and len(enum) == 1 and isinstance(enum[0], str):
+                return p.location, p.name, enum[0]
+            if isinstance(node.get("const"), str):
+                return p.location, p.name, node["const"]
+        return None
+
+    @property
     def secured(self) -> bool:
         """Whether a request needs credentials (an empty requirement ``{}`` makes auth optional)."""
         return bool(self.security) and all(req for req in self.security)
@@ -291,7 +316,9 @@ class Spec:
 
     def _locate(self, pointer: str) -> tuple[int, int] | None:
         assert self.positions is not None
-        ptr = pointer.split("#", 1)[0]
+        # an external document's pointer ("other.yaml#/x") has no place here; a '#' inside a
+        # path key ("/paths/~1#X-Amz-Target=...") is part of the pointer
+        ptr = pointer.split("#/", 1)[0] if "#/" in pointer else pointer
         while True:
             try:
                 pos = self.positions.locate(ptr)
@@ -349,6 +376,52 @@ class Spec:
                 if not isinstance(op, dict):
                     continue
                 self._add_operation(path, method, op, _pointer.join(ipath, method), shared)
+        self._diagnostics.extend(self._fragment_findings())
+
+    def _fragment_findings(self) -> list[Finding]:
+        """A path key with a ``#fragment`` documents a URL no client sends: the request goes to the
+        path without it. Operations that then share a method and path are reachable only where a
+        required header or query parameter pinned to one value tells them apart (AWS's
+        ``X-Amz-Target``); otherwise the spec documents operations no request can select."""
+        groups: dict[tuple[str, str], list[Operation]] = {}
+        for op in self.operations:
+            groups.setdefault((op.method, op.wire_path), []).append(op)
+        out: list[Finding] = []
+        for (method, wire), ops in groups.items():
+            with_fragment = [op for op in ops if op.fragment]
+            if not with_fragment:
+                continue
+            selectors = [op.selector() for op in ops]
+            told_apart = len(ops) == 1 or (
+                None not in selectors and len(set(selectors)) == len(selectors)
+            )
+            for op in with_fragment:
+                ptr = _pointer.join("/paths", op.path)
+                if told_apart:
+                    sel = op.selector()
+                    how = f" with {sel[1]}: {sel[2]}" if sel and len(ops) > 1 else ""
+                    out.append(
+                        _diag(
+                            "spec.path-fragment",
+                            ptr,
+                            f"path {op.path!r} carries a fragment ('#{op.fragment}'), which HTTP "
+                            f"never sends: {op.label} is reached as {method} {wire}{how}",
+                            Severity.WARNING,
+                        )
+                    )
+                else:
+                    others = ", ".join(o.label for o in ops if o is not op)
+                    out.append(
+                        _diag(
+                            "spec.path-fragment",
+                            ptr,
+                            f"path {op.path!r} carries a fragment ('#{op.fragment}'), which HTTP "
+                            f"never sends: {op.label} is {method} {wire}, as {others} is, and no "
+                            "required header or query parameter tells them apart, so no request "
+                            "can select it; its checks cannot run as documented",
+                        )
+                    )
+        return out
 
     def _params(self, raw: Any, pointer: str) -> dict[tuple[str, str], Parameter]:
         out: dict[tuple[str, str], Parameter] = {}

@@ -120,3 +120,25 @@ def test_minted_ids_fit_the_id_parameter(
     assert c.get(f"/items/{item['id']}").status_code == 200
     for key, body in (("getGuest", guests[0].json()), ("getItem", item)):
         assert get_validator(spec, f"{key}:response:200").is_valid(body)
+
+
+def test_path_fragments_are_spec_findings_and_pinned_headers_route(
+    make_app: Callable[..., Any], make_client: Callable[..., httpx.Client]
+) -> None:
+    spec, c = mock_of("fragments.yaml", make_app, make_client)
+    found = {
+        (f.pointer, f.severity.name) for f in spec.diagnostics if f.rule == "spec.path-fragment"
+    }
+    assert found == {
+        ("/paths/~1#X-Amz-Target=Voice.Associate", "WARNING"),
+        ("/paths/~1#X-Amz-Target=Voice.Describe", "WARNING"),
+        ("/paths/~1files~1{file_id}#add_shared_link", "ERROR"),
+        ("/paths/~1files~1{file_id}#remove_shared_link", "ERROR"),
+    }
+    assert spec.operation("Describe").wire_path == "/"
+    r = c.post("/", json={"id": "x"}, headers={"X-Amz-Target": "Voice.Describe"})
+    assert r.status_code == 200 and "description" in r.json(), r.text
+    r = c.post("/", json={"who": "x"}, headers={"X-Amz-Target": "Voice.Associate"})
+    assert r.status_code == 200 and "associated" in r.json(), r.text
+    r = c.post("/", json={"who": "x"})  # no target: the first operation says what is missing
+    assert r.status_code == 400 and "X-Amz-Target" in r.text
