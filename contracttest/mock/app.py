@@ -35,6 +35,7 @@ from contracttest.mock.parsing import (
 )
 from contracttest.mock.routing import Router
 from contracttest.mock.store import Store, open_store
+from contracttest.openapi.model import JSON_MEDIA
 
 if TYPE_CHECKING:
     from starlette.applications import Starlette
@@ -94,7 +95,7 @@ class MockASGI:
         except HTTPProblem as problem:
             status, payload = problem.status, _dumps(self.errors.body(problem.operation, problem))
             headers = [
-                *_JSON_HEADERS,
+                *_json_headers(problem.operation, status),
                 *((k.encode(), v.encode()) for k, v in problem.headers.items()),
             ]
         except Exception:
@@ -131,10 +132,11 @@ class MockASGI:
         query = request.query_params
         org = self.auth.org_for(op, request.headers, query, request.cookies)
         if org is None:
+            how, challenge = self.auth.hint(op)
             raise HTTPProblem(
                 401,
-                "Missing or invalid credentials: send 'Authorization: Bearer <token>'",
-                headers={"www-authenticate": 'Bearer realm="contracttest-mock"'},
+                f"Missing or invalid credentials: send {how}",
+                headers={"www-authenticate": challenge},
             )
         params = self.collect_params(op, match, request)
         body, kind = await self.read_body(op, request)
@@ -143,7 +145,7 @@ class MockASGI:
             reply = self.self_check(op, reply)
         if reply.body is None:
             return reply.status, [], b""
-        return reply.status, list(_JSON_HEADERS), _dumps(reply.body)
+        return reply.status, _json_headers(op, reply.status), _dumps(reply.body)
 
     def collect_params(
         self, op: Operation, match: Match, request: Request
@@ -223,6 +225,18 @@ class MockASGI:
             "mock answer for %s does not conform: %s", op.label, "; ".join(map(str, found[:5]))
         )
         return Reply(500, error_body(500, [f"mock bug: {f}" for f in found[:20]]))
+
+
+def _json_headers(op: Operation | None, status: int) -> list[tuple[bytes, bytes]]:
+    """The Content-Type of a JSON answer: the JSON media type the operation documents for the
+    status when it names one (``application/vnd.amadeus+json``), else ``application/json``."""
+    resp = op.response_for(status) if op is not None else None
+    for media in resp.content if resp is not None else ():
+        if JSON_MEDIA.match(media) and "*" not in media:
+            if media.split(";")[0].strip().lower() == "application/json":
+                break
+            return [(b"content-type", media.encode("latin-1", "replace"))]
+    return list(_JSON_HEADERS)
 
 
 def _raw_schema(spec: Spec, node: Any) -> Any:

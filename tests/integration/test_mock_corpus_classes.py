@@ -142,3 +142,22 @@ def test_path_fragments_are_spec_findings_and_pinned_headers_route(
     assert r.status_code == 200 and "associated" in r.json(), r.text
     r = c.post("/", json={"who": "x"})  # no target: the first operation says what is missing
     assert r.status_code == 400 and "X-Amz-Target" in r.text
+
+
+def test_basic_credentials_and_vendor_json_media_types(
+    make_app: Callable[..., Any], make_client: Callable[..., httpx.Client]
+) -> None:
+    import base64
+
+    spec = load_spec(DATA / "auth-and-media.yaml", cache=False)
+    app = make_app(spec, tokens=[TOKEN], check_responses=True)
+    c = make_client(app)
+    for value in (TOKEN, base64.b64encode(f"user:{TOKEN}".encode()).decode()):
+        r = c.get("/flights/f1", headers={"Authorization": f"Basic {value}"})
+        assert r.status_code == 200, r.text
+        assert r.headers["content-type"] == "application/vnd.amadeus+json"
+    r = c.get("/flights/f1", headers={"Authorization": f"Bearer {TOKEN}"})
+    assert r.status_code == 401
+    assert r.headers["www-authenticate"].startswith("Basic ")
+    assert r.headers["content-type"] == "application/vnd.amadeus+json"
+    assert "Authorization: Basic" in r.json()["errors"][0]["detail"]
