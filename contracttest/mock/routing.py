@@ -22,26 +22,19 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
+from contracttest.openapi.resources import template_segments
+
 if TYPE_CHECKING:
     from contracttest.openapi.model import Operation, Spec
 
-__all__ = ["Match", "Route", "Router", "split_path", "template_segments"]
+__all__ = ["Match", "Route", "Router", "split_path"]
 
 _PARAM = re.compile(r"^\{([^{}]+)\}$")
 _ANY_PARAM = re.compile(r"\{([^{}]+)\}")
 
 
-def template_segments(template: str) -> tuple[str | None, ...]:
-    """``/a/{id}/b`` -> ``("a", None, "b")`` (``None`` marks a segment that is one parameter; a
-    segment mixing parameters and text, ``{name}:query``, stays as written)."""
-    out: list[str | None] = []
-    for seg in template.strip("/").split("/") if template.strip("/") else []:
-        out.append(None if _PARAM.match(seg) else seg)
-    return tuple(out)
-
-
-def template_params(template: str) -> tuple[str, ...]:
-    """Parameter names of a template, in order (also those inside mixed segments)."""
+def _params_of(template: str) -> tuple[str, ...]:
+    """Parameter names of a template, in order, also those inside mixed segments (``{name}:query``)."""
     return tuple(_ANY_PARAM.findall(template))
 
 
@@ -192,7 +185,7 @@ class Router:
             template = op.wire_path
             route = by_template.get(template)
             if route is None:
-                route = Route(template, template_segments(template), template_params(template))
+                route = Route(template, template_segments(template), _params_of(template))
                 by_template[template] = route
             method = op.method.upper()
             if method in route.operations:

@@ -31,8 +31,8 @@ from contracttest.runner.redaction import Redactor
 from contracttest.runner.results import OperationInfo, PhaseTiming, RunMetadata, RunResult, Status
 
 if TYPE_CHECKING:
-    from contracttest.mock.resources import Resource
     from contracttest.openapi.model import Operation
+    from contracttest.openapi.resources import Resource
     from contracttest.runner.events import Handler
     from contracttest.runner.journal import Journal
     from contracttest.runner.plan import Plan

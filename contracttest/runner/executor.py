@@ -16,8 +16,8 @@ from contracttest.runner.case import NO_BODY, Case, provoked_for
 from contracttest.runner.http import HttpRequest, HttpResponse, encode_query, render_path
 
 if TYPE_CHECKING:
-    from contracttest.mock.resources import Resource
     from contracttest.openapi.model import Operation
+    from contracttest.openapi.resources import Resource
     from contracttest.runner.checks import CheckContext
     from contracttest.runner.generation import Generation
     from contracttest.runner.http import HttpClient
@@ -480,7 +480,7 @@ class Fixtures:
     def op_scope(self, op: Operation, credential: int) -> dict[str, Any] | None:
         """Path values naming existing parents of ``op`` ({} when it has none, None when they
         cannot be had)."""
-        from contracttest.mock.routing import template_params
+        from contracttest.openapi.resources import template_params
 
         parents = self.plan.resources.parents.get(op.key)
         if not parents:

@@ -24,7 +24,7 @@ from contracttest.runner.scenario import (
 from contracttest.runner.stateful import _patch_body
 
 if TYPE_CHECKING:
-    from contracttest.mock.resources import Resource
+    from contracttest.openapi.resources import Resource
     from contracttest.runner.engine import Runner
 
 __all__ = ["isolation"]

@@ -35,8 +35,8 @@ from contracttest.runner.scenario import (
 )
 
 if TYPE_CHECKING:
-    from contracttest.mock.resources import Resource
     from contracttest.openapi.model import Operation
+    from contracttest.openapi.resources import Resource
     from contracttest.runner.engine import Runner
 
 __all__ = ["filters", "pagination"]

@@ -21,8 +21,8 @@ from contracttest.runner.executor import declared_properties, discriminator_prop
 from contracttest.runner.generation import field_names
 
 if TYPE_CHECKING:
-    from contracttest.mock.resources import Resource
     from contracttest.openapi.model import Operation
+    from contracttest.openapi.resources import Resource
     from contracttest.runner.engine import Runner
 
 __all__ = ["invalid_body_case", "invalid_params_case", "run_negative"]

@@ -17,8 +17,8 @@ from contracttest.errors import UsageError
 from contracttest.runner.http import is_loopback
 
 if TYPE_CHECKING:
-    from contracttest.mock.resources import Resource, ResourceMap
     from contracttest.openapi.model import Operation, Spec
+    from contracttest.openapi.resources import Resource, ResourceMap
 
 __all__ = ["AuthScheme", "Plan", "RunConfig", "build_plan", "parse_header"]
 
@@ -178,7 +178,7 @@ def select_operations(spec: Spec, include: list[str]) -> list[Operation]:
 
 
 def build_plan(config: RunConfig, base_url: str, target_kind: Literal["mock", "live"]) -> Plan:
-    from contracttest.mock.resources import infer_resources
+    from contracttest.openapi.resources import infer_resources
     from contracttest.runner.registry import resolve_checks
 
     spec = config.spec

@@ -19,8 +19,8 @@ from contracttest.runner.executor import (
 )
 
 if TYPE_CHECKING:
-    from contracttest.mock.resources import Resource
     from contracttest.openapi.model import Operation
+    from contracttest.openapi.resources import Resource
     from contracttest.runner.engine import Runner
 
 __all__ = ["Scenario", "fetch_all", "list_items", "mismatches"]
