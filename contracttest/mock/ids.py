@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from contracttest.errors import ContractTestError
 
 if TYPE_CHECKING:
-    from contracttest.mock.resources import Resource
+    from contracttest.openapi.resources import Resource
     from contracttest.openapi.model import Operation, Spec
 
 __all__ = ["IdMinter", "IdShape", "id_shape"]
