@@ -24,8 +24,8 @@ from typing import TYPE_CHECKING, Any
 from contracttest.errors import ContractTestError
 
 if TYPE_CHECKING:
-    from contracttest.openapi.resources import Resource
     from contracttest.openapi.model import Operation, Spec
+    from contracttest.openapi.resources import Resource
 
 __all__ = ["IdMinter", "IdShape", "id_shape"]
 
