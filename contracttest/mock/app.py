@@ -55,6 +55,7 @@ DEFAULT_MAX_DEPTH = 64
 """JSON nesting beyond 64 levels gets 400; no Vapi DTO comes close."""
 
 _JSON_HEADERS = [(b"content-type", b"application/json; charset=utf-8")]
+_NO_BODY = frozenset({204, 205, 304})
 
 
 def _is_json(media: str) -> bool:
@@ -103,7 +104,13 @@ class MockASGI:
             log.exception("mock failed on %s %s", scope.get("method"), scope.get("path"))
             status, headers = 500, list(_JSON_HEADERS)
             payload = _dumps({"message": "Internal server error", "statusCode": 500})
-        headers.append((b"content-length", str(len(payload)).encode()))
+        if status in _NO_BODY:
+            # HTTP forbids a body here, even where the spec documents one (AWS's 204s with JSON);
+            # sending it made the server drop the connection.
+            payload = b""
+            headers = [h for h in headers if h[0] != b"content-type"]
+        else:
+            headers.append((b"content-length", str(len(payload)).encode()))
         if scope.get("method") == "HEAD":
             payload = b""
         await send({"type": "http.response.start", "status": status, "headers": headers})

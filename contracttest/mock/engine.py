@@ -437,6 +437,8 @@ class MockEngine:
     def list(self, res: Resource, req: MockRequest) -> Reply:
         op = req.match.operation
         plan = self.plan(op, res)
+        if not plan.lists_items:
+            return self.action(op)
         query = plan.query(req.params.get("query", {}), req.org, self.search_default(res))
         records, total = self.store.query(res.collection_key(req.match.path_params), query)
         items = [plan.project_item(r) for r in records]

@@ -142,6 +142,13 @@ class ListPlan:
                 self.meta_member = k
                 break
 
+    @property
+    def lists_items(self) -> bool:
+        """Whether the answer has a place for the items: an array, a page member, or no schema.
+        A "list" whose documented answer is an object without one (AWS's ListTagsForResource:
+        ``{Tags: {key: value}}``) is answered like any other operation."""
+        return self.array_member is not None or self.item_schema is not None or not self.view.root
+
     def _union_array_items(self, root: dict[str, Any]) -> Any:
         """Items of the bare-array branch of a union (``oneOf: [array, page object]``), which is
         what the mock answers: they are still cut to what the item schema declares (a create

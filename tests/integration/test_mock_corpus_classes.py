@@ -161,3 +161,14 @@ def test_basic_credentials_and_vendor_json_media_types(
     assert r.headers["www-authenticate"].startswith("Basic ")
     assert r.headers["content-type"] == "application/vnd.amadeus+json"
     assert "Authorization: Basic" in r.json()["errors"][0]["detail"]
+
+
+def test_no_body_on_204_and_lists_that_answer_a_map(
+    make_app: Callable[..., Any], make_client: Callable[..., httpx.Client]
+) -> None:
+    spec, c = mock_of("aws-shapes.yaml", make_app, make_client)
+    r = c.post("/tags/arn%3Aaws%3Ax", json={"Tags": {"team": "a"}})
+    assert r.status_code == 204 and r.content == b"" and "content-type" not in r.headers
+    r = c.get("/tags/arn%3Aaws%3Ax")
+    assert r.status_code == 200, r.text
+    assert get_validator(spec, "ListTagsForResource:response:200").is_valid(r.json()), r.json()
