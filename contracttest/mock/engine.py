@@ -282,6 +282,12 @@ class MockEngine:
         server = ServerFields(rid, id_name, req.org, now, now)
         for view in self.fill_views(res):
             body = view.fill(view.root, body, server, minimal=view.minimal)
+        if res.listing is not None:
+            # What the list's items require too (EVE's contacts: the create answers ids, the list
+            # holds contact objects).
+            plan = self.plan(res.listing, res)
+            if plan.item_schema is not None and plan.view.root:
+                body = plan.view.fill(plan.item_schema, body, server, minimal=plan.view.minimal)
         if isinstance(named, str) and named:
             body[id_name] = named
         body = self.representable(res, body)
@@ -291,13 +297,20 @@ class MockEngine:
         """A new id that fits the resource's id parameter (`contracttest.mock.ids`)."""
         shape = self._id_shapes.get(res.name)
         if shape is None:
-            member = None
-            view = self.view(res.create)
-            if view is not None:
-                props, _, _ = view.shape(view.root, None)
-                member = (props or {}).get(self.id_name(res))
-                member = view.deref(member) if member is not None else None
-            shape = self._id_shapes[res.name] = id_shape(self.spec, res, member)
+            # the id member as the create answer or the list's items declare it
+            members = []
+            id_name = self.id_name(res)
+            places = [(v, v.root) for v in self.fill_views(res)]
+            if res.listing is not None:
+                plan = self.plan(res.listing, res)
+                if plan.item_schema is not None:
+                    places.append((plan.view, plan.item_schema))
+            for view, node in places:
+                props, _, _ = view.shape(node, None)
+                member = (props or {}).get(id_name)
+                if member is not None:
+                    members.append(view.deref(member))
+            shape = self._id_shapes[res.name] = id_shape(self.spec, res, members)
         return self.ids.mint(
             res, shape, lambda v: v in refused or self.store.get(key, org, v) is not None
         )
@@ -457,19 +470,33 @@ class MockEngine:
         assert op is not None
         status = self.success_status(op)
         view = self.view(op, status)
+        if view is not None and not self.answers_object(view):
+            # The answer is not the object (EVE's create answers an array of ids, its mail send
+            # the new id): the id where the schema takes one, else a body built from the schema.
+            typed = _typed_scalar(view, record.id)
+            body = typed if typed is not None else self.generated(op, status)
+            return Reply(self.status_code(status, op.method), body)
         body = None if view is None else view.project(view.root, record.body)
         return Reply(self.status_code(status, op.method), body)
 
-    # ------------------------------------------------------------------ other operations
-    def action(self, op: Operation) -> Reply:
-        """A generated body conforming to the operation's success response (built once, validated)."""
-        status = self.success_status(op)
+    def answers_object(self, view: SchemaView) -> bool:
+        """Whether a response schema can hold an object (or says nothing of its type)."""
+        return _holds_object(view, view.root, 0)
+
+    def generated(self, op: Operation, status: str) -> Any:
+        """`generate`'s body for ``op`` and ``status``, built once."""
         key = (op.key, status)
         if key not in self._generated:
             with self._lock:
                 if key not in self._generated:
                     self._generated[key] = self.generate(op, status)
-        return Reply(self.status_code(status, op.method), self._generated[key])
+        return self._generated[key]
+
+    # ------------------------------------------------------------------ other operations
+    def action(self, op: Operation) -> Reply:
+        """A generated body conforming to the operation's success response (built once, validated)."""
+        status = self.success_status(op)
+        return Reply(self.status_code(status, op.method), self.generated(op, status))
 
     def generate(self, op: Operation, status: str) -> Any:
         view = self.view(op, status)
@@ -511,6 +538,37 @@ def _draw(spec: Spec, target: str, n: int) -> list[Any]:
     from contracttest.strategies import examples, valid
 
     return examples(valid(spec, target), n, seed=0)
+
+
+def _holds_object(view: SchemaView, node: Any, depth: int) -> bool:
+    node = view.deref(node)
+    if not isinstance(node, dict) or not node or depth > 8:
+        return True
+    if "properties" in node or "additionalProperties" in node or "required" in node:
+        return True
+    typ = node.get("type")
+    if typ is not None:
+        return "object" in typ if isinstance(typ, list) else typ == "object"
+    if "items" in node:
+        return False
+    subs = [*(node.get("allOf") or [])]
+    branches = node.get("oneOf") or node.get("anyOf") or []
+    if subs:
+        return all(_holds_object(view, sub, depth + 1) for sub in subs)
+    if branches:
+        return any(_holds_object(view, b, depth + 1) for b in branches)
+    return True
+
+
+def _typed_scalar(view: SchemaView, rid: str) -> Any:
+    """The id as the scalar a response schema takes (integer or string), or None."""
+    root = view.deref(view.root)
+    typ = root.get("type") if isinstance(root, dict) else None
+    if typ in ("integer", "number") and rid.lstrip("-").isdigit():
+        return int(rid)
+    if typ == "string" and not ({"enum", "const", "pattern", "format"} & set(root)):
+        return rid
+    return None
 
 
 def _looks_like_uuid(text: str) -> bool:

@@ -71,15 +71,16 @@ def _kind_of(schema: Any) -> str | None:
     return "drawn"
 
 
-def id_shape(spec: Spec, res: Resource, response_id: Any = None) -> IdShape:
-    """The id kind of ``res``: from its item path's id parameter, else the create response's id
-    member schema (``response_id``), else a uuid."""
+def id_shape(spec: Spec, res: Resource, members: list[Any] | None = None) -> IdShape:
+    """The id kind of ``res``: from its item path's id parameter, else the id member schemas of its
+    answers (``members``: the create answer's, the list items'), else a uuid."""
     param = _id_parameter(res)
     schema = _deref(spec, param.schema_node) if param is not None else None
     kind = _kind_of(schema)
     if kind is None:
-        member = _deref(spec, response_id)
-        kind = "integer" if _kind_of(member) == "integer" else None
+        integer = [m for m in members or [] if _kind_of(_deref(spec, m)) == "integer"]
+        kind = "integer" if integer else None
+        schema = _deref(spec, integer[0]) if integer else schema
     if kind is None:
         return IdShape("uuid")
     return IdShape(kind, schema if isinstance(schema, dict) else {})

@@ -172,3 +172,17 @@ def test_no_body_on_204_and_lists_that_answer_a_map(
     r = c.get("/tags/arn%3Aaws%3Ax")
     assert r.status_code == 200, r.text
     assert get_validator(spec, "ListTagsForResource:response:200").is_valid(r.json()), r.json()
+
+
+def test_creates_that_answer_ids_and_lists_that_require_more(
+    make_app: Callable[..., Any], make_client: Callable[..., httpx.Client]
+) -> None:
+    spec, c = mock_of("answers.yaml", make_app, make_client)
+    r = c.post("/contacts", json=[1, 2])
+    assert r.status_code == 201, r.text
+    assert get_validator(spec, "addContacts:response:201").is_valid(r.json()), r.json()
+    r = c.get("/contacts")
+    assert r.status_code == 200 and len(r.json()) == 1, r.text
+    assert get_validator(spec, "listContacts:response:200").is_valid(r.json()), r.json()
+    r = c.post("/mail", json={"subject": "hi"})
+    assert r.status_code == 201 and isinstance(r.json(), int), r.text
