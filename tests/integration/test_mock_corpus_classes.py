@@ -186,3 +186,16 @@ def test_creates_that_answer_ids_and_lists_that_require_more(
     assert get_validator(spec, "listContacts:response:200").is_valid(r.json()), r.json()
     r = c.post("/mail", json={"subject": "hi"})
     assert r.status_code == 201 and isinstance(r.json(), int), r.text
+
+
+def test_pages_read_per_page_and_fill_a_required_count(
+    make_app: Callable[..., Any], make_client: Callable[..., httpx.Client]
+) -> None:
+    spec, c = mock_of("pages.yaml", make_app, make_client)
+    for i in range(3):
+        assert c.post("/streams", json={"name": f"s{i}"}).status_code == 201
+    r = c.get("/streams", params={"per_page": 2})
+    assert r.status_code == 200, r.text
+    page = r.json()
+    assert len(page["list"]) == 2 and page["count"] == 3, page
+    assert get_validator(spec, "listStreams:response:200").is_valid(page)
