@@ -17,6 +17,7 @@ import uuid
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
+from contracttest import _pointer
 from contracttest.errors import ContractTestError, TargetError
 from contracttest.findings import Finding, Severity
 from contracttest.mock.errors import MAX_MESSAGES, messages_for
@@ -290,8 +291,33 @@ class MockEngine:
                 body = plan.view.fill(plan.item_schema, body, server, minimal=plan.view.minimal)
         if isinstance(named, str) and named:
             body[id_name] = named
+        body = self.conform(res, body, id_name)
         body = self.representable(res, body)
         return Record(server.id, req.org, self.store.next_seq(), now, now, body)
+
+    def conform(self, res: Resource, body: dict[str, Any], id_name: str) -> dict[str, Any]:
+        """``body`` with each member the resource's answers cannot hold replaced by the server's
+        own value: a request schema may allow what the response schema does not (learnifier's
+        ``primaryEmail``: any string in, an email out), and the mock's answers must conform."""
+        for op in (res.create, res.get):
+            view = self.view(op) if op is not None else None
+            if op is None or view is None or not self.answers_object(view):
+                continue
+            target = f"{op.label}:response:{self.success_status(op)}"
+            props, _, _ = view.shape(view.root, body)
+            for _ in range(_MAX_REPAIRS):
+                found = self.answer_findings(target, view.project(view.root, body))
+                names = [_pointer.parts(f.pointer)[0] for f in found if f.pointer]
+                bad = next((n for n in names if n in body and n != id_name), None)
+                if bad is None:
+                    break
+                sub = (props or {}).get(bad)
+                body = dict(body)
+                if sub is None:
+                    del body[bad]
+                else:
+                    body[bad] = view.minimal(sub, 1, bad)
+        return body
 
     def mint_id(self, res: Resource, key: str, org: str, refused: set[str]) -> str:
         """A new id that fits the resource's id parameter (`contracttest.mock.ids`)."""

@@ -58,6 +58,15 @@ def _pattern(text: str, value: str, spans: frozenset[str] = frozenset()) -> str:
     return "".join(out)
 
 
+def _with_key_query(
+    op: Operation, values: dict[str, str], query: Mapping[str, str]
+) -> dict[str, str]:
+    """Path parameters a path key puts in its query part (``/pic?key={APIKEY}``), read from the
+    request's query string."""
+    extra = {param: query[name] for name, param in op.path_query.items() if name in query}
+    return {**values, **extra} if extra else values
+
+
 def slash_params(operation: Operation, spec: Spec | None) -> frozenset[str]:
     """Path parameters whose values may carry unencoded slashes: marked
     ``x-ms-skip-url-encoding`` (Azure), or with a ``pattern`` that has a slash in it."""
@@ -117,7 +126,14 @@ class Route:
             got = headers.get(name.lower()) if location == "header" else query.get(name)
             if got == value:
                 return op
-        return alternatives[0]
+        # path keys with a query part (weatherbit's /current?city={city} and ?lat={lat}&lon={lon}):
+        # the one whose query names the request carries, the most specific first
+        keyed = [op for op in alternatives if op.path_query]
+        fits = [op for op in keyed if all(name in query for name in op.path_query)]
+        if fits:
+            return max(fits, key=lambda op: len(op.path_query))
+        plain = [op for op in alternatives if not op.path_query]
+        return plain[0] if plain else alternatives[0]
 
     def __post_init__(self) -> None:
         if not self.mixed:
@@ -233,7 +249,7 @@ class Router:
                     continue
                 values = route.bind(segs)
                 if values is not None:
-                    return Match(op, route, values)
+                    return Match(op, route, _with_key_query(op, values, query))
         # Last resort: parameter values with unencoded slashes.
         decoded = "/" + "/".join(segments)
         for route in self._spanning:
@@ -242,7 +258,7 @@ class Router:
                 continue
             values = route.bind_spanning(decoded)
             if values is not None:
-                return Match(op, route, values)
+                return Match(op, route, _with_key_query(op, values, query))
         return None
 
     def allowed(self, raw_path: str) -> list[str]:

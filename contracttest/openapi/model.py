@@ -112,8 +112,20 @@ class Operation:
     @property
     def wire_path(self) -> str:
         """The path template a request travels with: the path key without a ``#fragment``, which
-        no client sends (AWS's ``/#X-Amz-Target=...``, Box's ``/files/{file_id}#add_shared_link``)."""
-        return self.path.split("#", 1)[0] or "/"
+        no client sends (AWS's ``/#X-Amz-Target=...``, Box's ``/files/{file_id}#add_shared_link``),
+        and without a ``?query`` part, which travels as the query (``/users/{id}/pic?key={KEY}``)."""
+        return self.path.split("#", 1)[0].split("?", 1)[0] or "/"
+
+    @property
+    def path_query(self) -> dict[str, str]:
+        """The ``?name={param}`` pairs of the path key's query part: query name -> parameter."""
+        query = self.path.split("#", 1)[0].partition("?")[2]
+        out = {}
+        for pair in query.split("&") if query else []:
+            name, _, value = pair.partition("=")
+            if value.startswith("{") and value.endswith("}") and name:
+                out[name] = value[1:-1]
+        return out
 
     @property
     def fragment(self) -> str:
@@ -387,6 +399,18 @@ class Spec:
         for op in self.operations:
             groups.setdefault((op.method, op.wire_path), []).append(op)
         out: list[Finding] = []
+        for op in self.operations:
+            if "?" in op.path.split("#", 1)[0]:
+                out.append(
+                    _diag(
+                        "spec.path-query",
+                        _pointer.join("/paths", op.path),
+                        f"path {op.path!r} carries a query string; a path key holds only the "
+                        f"path, so {op.label} is {op.method} {op.wire_path} with "
+                        f"{', '.join(op.path_query) or 'that query'} in the query",
+                        Severity.WARNING,
+                    )
+                )
         for (method, wire), ops in groups.items():
             with_fragment = [op for op in ops if op.fragment]
             if not with_fragment:

@@ -142,6 +142,15 @@ def test_path_fragments_are_spec_findings_and_pinned_headers_route(
     assert r.status_code == 200 and "associated" in r.json(), r.text
     r = c.post("/", json={"who": "x"})  # no target: the first operation says what is missing
     assert r.status_code == 400 and "X-Amz-Target" in r.text
+    # path keys with a query part: a warning each, routed by the query names the request carries
+    queries = {f.pointer for f in spec.diagnostics if f.rule == "spec.path-query"}
+    assert queries == {"/paths/~1weather?city={city}", "/paths/~1weather?lat={lat}&lon={lon}"}
+    r = c.get("/weather", params={"lat": 10, "lon": 20})
+    assert r.status_code == 200 and "lat" in r.json(), r.text
+    r = c.get("/weather", params={"lat": 100, "lon": 20})
+    assert r.status_code == 400 and "lat" in r.text, r.text
+    r = c.get("/weather", params={"city": "Paris"})
+    assert r.status_code == 200 and "city" in r.json(), r.text
 
 
 def test_basic_credentials_and_vendor_json_media_types(
@@ -186,6 +195,9 @@ def test_creates_that_answer_ids_and_lists_that_require_more(
     assert get_validator(spec, "listContacts:response:200").is_valid(r.json()), r.json()
     r = c.post("/mail", json={"subject": "hi"})
     assert r.status_code == 201 and isinstance(r.json(), int), r.text
+    r = c.post("/users", json={"primaryEmail": "not an email"})
+    assert r.status_code == 201, r.text
+    assert get_validator(spec, "createUser:response:201").is_valid(r.json()), r.json()
 
 
 def test_pages_read_per_page_and_fill_a_required_count(
