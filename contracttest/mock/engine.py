@@ -448,12 +448,29 @@ class MockEngine:
                 # PUT replaces what the client owns; server-owned members stay.
                 kept = {k: v for k, v in old.body.items() if k not in props}
                 merged = {**kept, **patch}
-            if props is not None:
+            if props is not None and self.same_members(create_view, req.match.operation, patch):
                 candidate = {k: v for k, v in merged.items() if k in props}
                 found = self.findings(f"{res.create.label}:request", candidate)
                 if found:
                     raise self.reject(found)
         return merged
+
+    def same_members(self, create_view: SchemaView, op: Operation, patch: dict[str, Any]) -> bool:
+        """Whether the members ``patch`` sets mean the same in ``op``'s body as in the create's (the
+        same JSON types): only then can the merged object be judged by the create's schema.
+        reverb.com's ``POST /conversations/{id}/offer`` sends ``price`` as a string, where the
+        conversation's create takes an object."""
+        own = self.request_view(op)
+        if own is None or own.root == create_view.root:
+            return True
+        mine, _, _ = own.shape(own.root, patch)
+        theirs, _, _ = create_view.shape(create_view.root, patch)
+        for key in patch:
+            a = own.deref((mine or {}).get(key))
+            b = create_view.deref((theirs or {}).get(key))
+            if isinstance(a, dict) and isinstance(b, dict) and a.get("type") != b.get("type"):
+                return False
+        return True
 
     def request_view(self, op: Operation) -> SchemaView | None:
         key = f"{op.label}:request"

@@ -199,10 +199,10 @@ class Router:
         by_template: dict[str, Route] = {}
         for op in operations:
             template = op.wire_path
-            route = by_template.get(template)
+            route = by_template.get(op.route_key)
             if route is None:
                 route = Route(template, template_segments(template), _params_of(template))
-                by_template[template] = route
+                by_template[op.route_key] = route
             method = op.method.upper()
             if method in route.operations:
                 # Path keys that differ only by a #fragment (AWS's /#X-Amz-Target=...): the

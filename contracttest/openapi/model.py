@@ -117,6 +117,11 @@ class Operation:
         return self.path.split("#", 1)[0].split("?", 1)[0] or "/"
 
     @property
+    def route_key(self) -> str:
+        """`wire_path` with every parameter written ``{}``: the paths a router cannot tell apart."""
+        return re.sub(r"\{[^{}]*\}", "{}", self.wire_path)
+
+    @property
     def path_query(self) -> dict[str, str]:
         """The ``?name={param}`` pairs of the path key's query part: query name -> parameter."""
         query = self.path.split("#", 1)[0].partition("?")[2]
@@ -397,8 +402,23 @@ class Spec:
         ``X-Amz-Target``); otherwise the spec documents operations no request can select."""
         groups: dict[tuple[str, str], list[Operation]] = {}
         for op in self.operations:
-            groups.setdefault((op.method, op.wire_path), []).append(op)
+            groups.setdefault((op.method, op.route_key), []).append(op)
         out: list[Finding] = []
+        for (method, _), ops in groups.items():
+            keys = sorted({op.wire_path for op in ops})
+            if len(keys) > 1 and not any(op.fragment or op.path_query for op in ops):
+                # /conversations/{conversation_id}/offer and /conversations/{id}/offer
+                for op in ops[1:]:
+                    out.append(
+                        _diag(
+                            "spec.path-ambiguous",
+                            _pointer.join("/paths", op.path),
+                            f"{method} {op.path} and {method} {ops[0].path} are one template (only "
+                            "the parameter names differ, which OpenAPI forbids): a request to it "
+                            f"cannot tell {op.label} from {ops[0].label}; its checks cannot run as "
+                            "documented",
+                        )
+                    )
         for op in self.operations:
             if "?" in op.path.split("#", 1)[0]:
                 out.append(
@@ -411,7 +431,8 @@ class Spec:
                         Severity.WARNING,
                     )
                 )
-        for (method, wire), ops in groups.items():
+        for (method, _), ops in groups.items():
+            wire = ops[0].wire_path
             with_fragment = [op for op in ops if op.fragment]
             if not with_fragment:
                 continue

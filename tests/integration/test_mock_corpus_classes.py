@@ -151,6 +151,10 @@ def test_path_fragments_are_spec_findings_and_pinned_headers_route(
     assert r.status_code == 400 and "lat" in r.text, r.text
     r = c.get("/weather", params={"city": "Paris"})
     assert r.status_code == 200 and "city" in r.json(), r.text
+    ambiguous = [f for f in spec.diagnostics if f.rule == "spec.path-ambiguous"]
+    assert [(f.pointer, f.severity.name) for f in ambiguous] == [
+        ("/paths/~1conversations~1{id}~1offer", "ERROR")
+    ]
 
 
 def test_basic_credentials_and_vendor_json_media_types(
