@@ -214,8 +214,11 @@ def run_one(path: Path, folder: Path, timeout: float, seed: int = RUN_SEED) -> O
         seconds = time.perf_counter() - start
         phases: dict[str, dict[str, Any]] = {}
         if out.is_file():
-            for line in out.read_text(encoding="utf-8").splitlines():
-                record = json.loads(line)
+            for line in out.read_text(encoding="utf-8", errors="replace").splitlines():
+                try:
+                    record = json.loads(line)
+                except ValueError:  # the worker was killed while writing this line
+                    continue
                 phases[record.pop("phase")] = record
     running = next((p for p in PHASES if p not in phases), None)
     if not timed_out and running is not None:
