@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import contextlib
 import hashlib
 import json
 import os
@@ -205,12 +206,15 @@ def run_one(path: Path, folder: Path, timeout: float, seed: int = RUN_SEED) -> O
             stderr=subprocess.PIPE,
             start_new_session=True,
         ) as proc:
+            _RUNNING.add(proc.pid)
             try:
                 _, stderr = proc.communicate(timeout=timeout)
             except subprocess.TimeoutExpired:
                 timed_out = True
                 os.killpg(proc.pid, signal.SIGKILL)
                 _, stderr = proc.communicate()
+            finally:
+                _RUNNING.discard(proc.pid)
         seconds = time.perf_counter() - start
         phases: dict[str, dict[str, Any]] = {}
         if out.is_file():
@@ -225,6 +229,23 @@ def run_one(path: Path, folder: Path, timeout: float, seed: int = RUN_SEED) -> O
         # the worker died without a word for a phase: keep what it said on stderr
         phases[running] = {"harness_error": stderr.decode(errors="replace")[-400:]}
     return Outcome(name, version, seconds, running if timed_out else None, phases)
+
+
+_RUNNING: set[int] = set()
+"""Process groups of the workers running now (each worker runs in its own session)."""
+
+
+def _stop_workers(*_: Any) -> None:
+    """End every running worker's process group: an interrupted run leaves nothing behind."""
+    for pid in list(_RUNNING):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(pid, signal.SIGKILL)
+    raise KeyboardInterrupt
+
+
+def _stop_workers_quietly() -> None:
+    with contextlib.suppress(KeyboardInterrupt):
+        _stop_workers()
 
 
 def run_all(
@@ -510,7 +531,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         chosen = [p for p in chosen if str(p.relative_to(folder)) not in seen]
     else:
         jsonl.unlink(missing_ok=True)
-    outcomes = run_all(chosen, folder, jobs=max(1, args.jobs), timeout=args.timeout, jsonl=jsonl)
+    signal.signal(signal.SIGTERM, _stop_workers)
+    try:
+        outcomes = run_all(
+            chosen, folder, jobs=max(1, args.jobs), timeout=args.timeout, jsonl=jsonl
+        )
+    except KeyboardInterrupt:
+        _stop_workers_quietly()
+        print(
+            f"interrupted; the specs done so far are in {jsonl} (--resume goes on)", file=sys.stderr
+        )
+        return 2
     rows = done + [o.to_dict() for o in outcomes]
     args.output.write_text(render(rows, "contracttest on the API corpus", command) + "\n")
     print(f"{args.output} and {jsonl}")
