@@ -155,6 +155,7 @@ def body_targets(doc: dict[str, Any]) -> list[tuple[str, str]]:
 
 def _independent_validator(doc: dict[str, Any]) -> Any:
     """A factory ``pointer -> validator`` of openapi-schema-validator over the untranslated spec."""
+    import jsonschema.validators
     from openapi_schema_validator import (
         OAS30WriteValidator,
         OAS31Validator,
@@ -168,13 +169,31 @@ def _independent_validator(doc: dict[str, Any]) -> Any:
     uri = "urn:corpus-spec"
     resource = Resource.from_contents(doc, default_specification=DRAFT202012 if v31 else DRAFT4)
     registry: Registry[Any] = Registry().with_resource(uri, resource)
-    cls = OAS31Validator if v31 else OAS30WriteValidator
+    # `pattern` through the `regex` package, which reads ECMA's \p{L} (Python's `re` cannot, and
+    # the oracle then judged nothing); a pattern it cannot compile is not held against a payload.
+    cls = jsonschema.validators.extend(  # type: ignore[no-untyped-call]
+        OAS31Validator if v31 else OAS30WriteValidator, {"pattern": _pattern_keyword}
+    )
     checker = oas31_format_checker if v31 else oas30_format_checker
 
     def make(pointer: str) -> Any:
         return cls({"$ref": f"{uri}#{pointer}"}, registry=registry, format_checker=checker)
 
     return make
+
+
+def _pattern_keyword(validator: Any, pattern: Any, instance: Any, schema: Any) -> Any:
+    import regex
+    from jsonschema.exceptions import ValidationError
+
+    if not isinstance(instance, str) or not isinstance(pattern, str):
+        return
+    try:
+        compiled = regex.compile(pattern)
+    except (regex.error, ValueError):
+        return
+    if not compiled.search(instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
 
 
 def generate(spec: str, seed: int) -> dict[str, Any]:
@@ -326,6 +345,8 @@ def main(argv: list[str] | None = None) -> int:
     # 12 GB) ends in a MemoryError, recorded as that phase's crash, not in the OOM killer.
     limit = int(args.max_memory * 2**30)
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    # the oracle walks recursive schemas ($ref cycles) by recursion
+    sys.setrecursionlimit(10_000)
     # The run's mock and reports must not read this repository's pyproject.toml.
     os.chdir(tempfile.gettempdir())
     phases = {"lint": lambda: lint(args.spec), "generate": lambda: generate(args.spec, args.seed)}
