@@ -184,7 +184,13 @@ def _openapi_version(path: Path) -> str:
     return str(doc.get("openapi", doc.get("swagger", ""))) if isinstance(doc, dict) else ""
 
 
-def run_one(path: Path, folder: Path, timeout: float, seed: int = RUN_SEED) -> Outcome:
+def run_one(
+    path: Path,
+    folder: Path,
+    timeout: float,
+    seed: int = RUN_SEED,
+    wanted: Sequence[str] = PHASES,
+) -> Outcome:
     """Run the worker on one spec; kill its process group at ``timeout`` seconds."""
     name = str(path.relative_to(folder))
     version = _openapi_version(path)
@@ -196,6 +202,7 @@ def run_one(path: Path, folder: Path, timeout: float, seed: int = RUN_SEED) -> O
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
         cmd = [sys.executable, "-m", "benchmarks._corpus_worker", str(path), str(out)]
         cmd += ["--seed", str(seed), "--max-time", str(max(10.0, timeout * 0.5))]
+        cmd += ["--phases", ",".join(wanted)]
         start = time.perf_counter()
         timed_out = False
         with subprocess.Popen(
@@ -224,7 +231,7 @@ def run_one(path: Path, folder: Path, timeout: float, seed: int = RUN_SEED) -> O
                 except ValueError:  # the worker was killed while writing this line
                     continue
                 phases[record.pop("phase")] = record
-    running = next((p for p in PHASES if p not in phases), None)
+    running = next((p for p in wanted if p not in phases), None)
     if not timed_out and running is not None:
         # the worker died without a word for a phase: keep what it said on stderr
         phases[running] = {"harness_error": stderr.decode(errors="replace")[-400:]}
@@ -255,6 +262,7 @@ def run_all(
     jobs: int,
     timeout: float,
     jsonl: Path,
+    wanted: Sequence[str] = PHASES,
 ) -> list[Outcome]:
     from rich.progress import (
         BarColumn,
@@ -283,7 +291,7 @@ def run_all(
         ThreadPoolExecutor(max_workers=jobs) as pool,
     ):
         task = progress.add_task("specs", total=len(paths), last="")
-        for outcome in pool.map(lambda p: run_one(p, folder, timeout), paths):
+        for outcome in pool.map(lambda p: run_one(p, folder, timeout, wanted=wanted), paths):
             outcomes.append(outcome)
             fh.write(json.dumps(outcome.to_dict(), ensure_ascii=False) + "\n")
             fh.flush()
@@ -488,6 +496,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--timeout", type=float, default=DEFAULT_TIMEOUT, help="seconds per spec (default 240)"
     )
     parser.add_argument("--only", nargs="+", metavar="SPEC", help="these specs (api/ relative)")
+    parser.add_argument(
+        "--phases",
+        default=",".join(PHASES),
+        help="comma-separated subset of lint,generate,run (default all three)",
+    )
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
     parser.add_argument(
         "--resume",
@@ -533,8 +546,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         jsonl.unlink(missing_ok=True)
     signal.signal(signal.SIGTERM, _stop_workers)
     try:
+        wanted = [p for p in args.phases.split(",") if p]
+        unknown = sorted(set(wanted) - set(PHASES))
+        if unknown:
+            print(f"error: unknown phase(s) {', '.join(unknown)}", file=sys.stderr)
+            return 2
         outcomes = run_all(
-            chosen, folder, jobs=max(1, args.jobs), timeout=args.timeout, jsonl=jsonl
+            chosen, folder, jobs=max(1, args.jobs), timeout=args.timeout, jsonl=jsonl, wanted=wanted
         )
     except KeyboardInterrupt:
         _stop_workers_quietly()
