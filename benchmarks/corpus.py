@@ -534,11 +534,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         chosen = specs if args.all else sample(specs, args.sample, args.seed)
     done: list[dict[str, Any]] = []
     if args.resume and jsonl.is_file():
-        wanted = {str(p.relative_to(folder)) for p in chosen}
+        names = {str(p.relative_to(folder)) for p in chosen}
         done = [
             row
             for row in map(json.loads, jsonl.read_text(encoding="utf-8").splitlines())
-            if row["spec"] in wanted
+            if row["spec"] in names
         ]
         seen = {row["spec"] for row in done}
         chosen = [p for p in chosen if str(p.relative_to(folder)) not in seen]
