@@ -94,11 +94,15 @@ class MockASGI:
         try:
             status, headers, payload = await self.dispatch(request)
         except HTTPProblem as problem:
-            status, payload = problem.status, _dumps(self.errors.body(problem.operation, problem))
-            headers = [
-                *_json_headers(problem.operation, status),
-                *((k.encode(), v.encode()) for k, v in problem.headers.items()),
-            ]
+            status = problem.status
+            text = self.errors.text_media(problem.operation, status)
+            if text is not None:
+                payload = "; ".join(problem.messages).encode("utf-8", "backslashreplace")
+                kind = [(b"content-type", f"{text}; charset=utf-8".encode("latin-1", "replace"))]
+            else:
+                payload = _dumps(self.errors.body(problem.operation, problem))
+                kind = _json_headers(problem.operation, status)
+            headers = [*kind, *((k.encode(), v.encode()) for k, v in problem.headers.items())]
         except Exception:
             # Never expected: a 500 here is a mock bug. Log the traceback, not the request.
             log.exception("mock failed on %s %s", scope.get("method"), scope.get("path"))

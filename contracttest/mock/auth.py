@@ -134,6 +134,9 @@ class Authenticator:
                 if cred.scheme == "basic":
                     org = org or self.match(value) or self.match_basic(value)
                     continue
+            elif cred.name == "authorization" and " " in value.strip():
+                # an API key carried in Authorization is often written "<Scheme> <key>" (JWT, Bearer)
+                org = org or self.match(value.strip().partition(" ")[2].strip())
             org = org or self.match(value)
         if org is not None:
             return org

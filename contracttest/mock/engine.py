@@ -244,11 +244,13 @@ class MockEngine:
         now = _now_us()
         id_name = self.id_name(res)
         key = res.collection_key(req.match.path_params)
-        named = body.get(id_name) if id_name != "id" else None
-        if isinstance(named, str) and named:
+        sent = body.get(id_name)
+        named = sent if isinstance(sent, str) and sent and "/" not in sent else None
+        if named is not None:
             # The client names the object: ``POST /kb/{id}/file {"fileId": f}`` attaches file f,
-            # addressed as ``/kb/{id}/file/{fileId}`` from then on. Its key is echoed, never
-            # replaced; attaching the same one again replaces the earlier attachment.
+            # addressed as ``/kb/{id}/file/{fileId}`` from then on; a create body that declares the
+            # ``id`` itself (Google's contacts and buckets) names it the same way. Its key is
+            # echoed, never replaced; sending the same one again replaces the earlier object.
             rid = named.lower() if _looks_like_uuid(named) else named
             if self.store.get(key, req.org, rid) is not None:
                 self.store.delete(key, req.org, rid)
@@ -256,13 +258,13 @@ class MockEngine:
             rid = ""
         refused: set[str] = set()
         for _ in range(_MINT_TRIES):
-            if not named or not isinstance(named, str):
+            if named is None:
                 rid = self.mint_id(res, key, req.org, refused)
             record = self.build(res, req, body, rid, id_name, named, now)
             try:
                 self.store.insert(key, record)
             except KeyError:  # another org's object has that key
-                if isinstance(named, str) and named:
+                if named is not None:
                     raise HTTPProblem(409, f"{_noun(res)} {named!r} already exists") from None
                 refused.add(rid)
                 continue
@@ -276,7 +278,7 @@ class MockEngine:
         body: dict[str, Any],
         rid: str,
         id_name: str,
-        named: Any,
+        named: str | None,
         now: int,
     ) -> Record:
         """The record a create stores: the body with the server's fields, as the answers hold it."""
@@ -289,7 +291,7 @@ class MockEngine:
             plan = self.plan(res.listing, res)
             if plan.item_schema is not None and plan.view.root:
                 body = plan.view.fill(plan.item_schema, body, server, minimal=plan.view.minimal)
-        if isinstance(named, str) and named:
+        if named is not None:
             body[id_name] = named
         body = self.conform(res, body, id_name)
         body = self.representable(res, body)

@@ -215,3 +215,20 @@ def test_pages_read_per_page_and_fill_a_required_count(
     page = r.json()
     assert len(page["list"]) == 2 and page["count"] == 3, page
     assert get_validator(spec, "listStreams:response:200").is_valid(page)
+
+
+def test_text_errors_jwt_keys_and_client_chosen_ids(
+    make_app: Callable[..., Any], make_client: Callable[..., httpx.Client]
+) -> None:
+    spec = load_spec(DATA / "auth-and-media.yaml", cache=False)
+    c = make_client(make_app(spec, tokens=[TOKEN], check_responses=True))
+    basic = {"Authorization": f"Basic {TOKEN}"}
+    r = c.post("/crx/setpassword.jsp", headers=basic)
+    assert r.status_code == 400 and r.headers["content-type"].startswith("text/plain")
+    assert "old" in r.text
+    for value in (TOKEN, f"JWT {TOKEN}", f"Bearer {TOKEN}"):
+        r = c.post("/receipts", json={"id": "r-1", "total": 3}, headers={"Authorization": value})
+        assert r.status_code == 201, (value, r.text)
+        assert r.json()["id"] == "r-1"
+    r = c.get("/receipts/r-1", headers={"Authorization": TOKEN})
+    assert r.status_code == 200 and r.json()["total"] == 3
