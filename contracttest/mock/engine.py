@@ -244,13 +244,14 @@ class MockEngine:
         now = _now_us()
         id_name = self.id_name(res)
         key = res.collection_key(req.match.path_params)
-        sent = body.get(id_name)
+        sent = body.get(id_name) if id_name != "id" else None
         named = sent if isinstance(sent, str) and sent and "/" not in sent else None
         if named is not None:
             # The client names the object: ``POST /kb/{id}/file {"fileId": f}`` attaches file f,
-            # addressed as ``/kb/{id}/file/{fileId}`` from then on; a create body that declares the
-            # ``id`` itself (Google's contacts and buckets) names it the same way. Its key is
-            # echoed, never replaced; sending the same one again replaces the earlier object.
+            # addressed as ``/kb/{id}/file/{fileId}`` from then on. Its key is echoed, never
+            # replaced; attaching the same one again replaces the earlier attachment. (A plain
+            # ``id`` in a create body stays the server's to set: Google's contacts sent the same
+            # one from two orgs, and a shared key made the second create a conflict.)
             rid = named.lower() if _looks_like_uuid(named) else named
             if self.store.get(key, req.org, rid) is not None:
                 self.store.delete(key, req.org, rid)
