@@ -16,8 +16,9 @@ export interface PhoneNumber {
 }
 
 /**
- * The validated DTO as plain JSON, without the members sent as null: `@IsOptional()` lets null
- * through, and a stored null would break the response schema (no member is nullable).
+ * The validated DTO as plain JSON, without the members sent as null. `@IsOptional()` lets null
+ * through; the store takes it for "not sent" (a stored null would break the response schema, where
+ * no member is nullable, and clearing a member could drop one the response requires).
  */
 function plain(dto: object): Record<string, unknown> {
   return JSON.parse(JSON.stringify(dto, (_key, value: unknown) => (value === null ? undefined : value)));
@@ -79,11 +80,8 @@ export class PhoneNumberStore {
 
   update(orgId: string, id: string, dto: object): PhoneNumber {
     const record = this.get(orgId, id);
-    const changes = plain(dto);
-    for (const [key, value] of Object.entries(dto)) {
-      if (value === null) delete record[key]; // null clears an optional member
-    }
-    Object.assign(record, changes, { updatedAt: this.now() });
+    // `provider` may be sent, but only as the stored one (the update DTO says so): it never changes.
+    Object.assign(record, plain(dto), { provider: record.provider, updatedAt: this.now() });
     return record;
   }
 
