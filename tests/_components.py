@@ -62,9 +62,7 @@ def missing(what: str, reason: str) -> NoReturn:
     import pytest
 
     if required():
-        pytest.fail(
-            f"{what} is missing and {REQUIRE_ENV}=1 requires it: {reason}", pytrace=False
-        )
+        pytest.fail(f"{what} is missing and {REQUIRE_ENV}=1 requires it: {reason}", pytrace=False)
     pytest.skip(f"{what} is missing: {reason}")
 
 
@@ -87,7 +85,9 @@ def node_binary() -> str:
     """
     node = shutil.which("node")
     if node is None:
-        raise ComponentMissing("no `node` on PATH (NestJS 12 needs node >= 20; .ci/run installs one)")
+        raise ComponentMissing(
+            "no `node` on PATH (NestJS 12 needs node >= 20; .ci/run installs one)"
+        )
     try:
         out = subprocess.run(
             [node, "--version"], capture_output=True, text=True, timeout=30, check=True
@@ -96,7 +96,9 @@ def node_binary() -> str:
         raise ComponentMissing(f"`{node} --version` failed: {exc}") from exc
     match = re.fullmatch(r"v(\d+)\.(\d+)\.\d+.*", out)
     if match is None or (int(match[1]), int(match[2])) < MIN_NODE:
-        raise ComponentMissing(f"{node} is {out or 'of unknown version'}; NestJS 12 needs node >= 20")
+        raise ComponentMissing(
+            f"{node} is {out or 'of unknown version'}; NestJS 12 needs node >= 20"
+        )
     return node
 
 
@@ -222,7 +224,12 @@ def build_nestjs(app: Path = NESTJS_APP, *, log: IO[str] | None = None) -> Build
             (tmp / "node_modules").symlink_to(Path("..") / deps.name / "node_modules")
             tsc = deps / "node_modules" / "typescript" / "bin" / "tsc"
             try:
-                _run([node, str(tsc), "-p", "tsconfig.json"], tmp, "tsc (tests/reference/nestjs)", 300)
+                _run(
+                    [node, str(tsc), "-p", "tsconfig.json"],
+                    tmp,
+                    "tsc (tests/reference/nestjs)",
+                    300,
+                )
             except ComponentMissing:
                 shutil.rmtree(tmp, ignore_errors=True)
                 raise
@@ -242,6 +249,7 @@ class NestServer:
     process: subprocess.Popen[str]
     output: list[str] = field(default_factory=list)
     """What the server printed after it was ready (warnings, errors), for failure messages."""
+    reader: threading.Thread | None = None
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -251,6 +259,8 @@ class NestServer:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        if self.reader is not None:
+            self.reader.join(timeout=10)  # it stops at the end of the output
         if self.process.stdout is not None:
             self.process.stdout.close()
 
@@ -316,11 +326,16 @@ def start_nestjs(
     versions = ready.get("versions")
     server = NestServer(
         url=str(ready["url"]),
-        versions={str(k): str(v) for k, v in versions.items()} if isinstance(versions, dict) else {},
+        versions={str(k): str(v) for k, v in versions.items()}
+        if isinstance(versions, dict)
+        else {},
         tokens=tuple(tokens),
         process=process,
     )
-    threading.Thread(target=_drain, args=(process.stdout, server.output), daemon=True).start()
+    server.reader = threading.Thread(
+        target=_drain, args=(process.stdout, server.output), daemon=True
+    )
+    server.reader.start()
     return server
 
 
@@ -337,7 +352,9 @@ def _main(argv: Sequence[str]) -> int:
     except ComponentMissing as exc:
         print(f"_components: {exc}", file=sys.stderr)
         return 2
-    print(json.dumps({"url": server.url, "tokens": list(server.tokens), "versions": server.versions}))
+    print(
+        json.dumps({"url": server.url, "tokens": list(server.tokens), "versions": server.versions})
+    )
     sys.stdout.flush()
     try:
         while server.process.poll() is None:
