@@ -48,8 +48,9 @@ MOCK_TOKENS = ("differential-mock-org1-token", "differential-mock-org2-token")
 
 
 # The mock's known departures from the server, each asked of its owner in /work/notes/requests.md.
-# The test fails on any other departure, and on one of these that no longer happens (then it is
-# fixed: delete its entry).
+# The test fails on any other departure, and on one of the first two that no longer happens (then it
+# is fixed: delete its entry); the hand-written cases reach those two in every run, the third
+# depends on what earlier PATCHes left in the mock's store, so only a long run meets it.
 def _patch_checked_against_every_variant(r: Result, view: SpecView) -> bool:
     """The mock validates a PATCH body against the PATCH operation's union of every provider's
     update DTO, not against the stored number's (NestJS: {"smsEnabled": true} on a BYO number is
@@ -71,6 +72,16 @@ KNOWN_MOCK_GAPS: dict[str, Callable[[Result, SpecView], bool]] = {
     # one of the following values: twilio".
     "PATCH of another provider's tag names no field": lambda r, view: (
         r.mock is not None and any("cannot be changed" in m for m in r.mock.messages)
+    ),
+    # The mock checks the stored number merged with the PATCH body against the create DTO: after
+    # {"numberE164CheckEnabled": false, "number": "abc"}, {"numberE164CheckEnabled": true} is a 400
+    # on the mock. The contract (and NestJS) judge the body alone: 200.
+    "PATCH is judged on the merged number, not on the body": lambda r, view: (
+        r.case.method == "PATCH"
+        and r.mock is not None
+        and r.mock.status == 400
+        and 200 <= r.server.status < 300
+        and r.validator.verdict == ACCEPT
     ),
 }
 
@@ -151,7 +162,8 @@ def check_agreement(results: Sequence[Result], view: SpecView, versions: dict[st
     gaps = KNOWN_MOCK_GAPS.items()
     unexplained = [r for r in mock_off if not any(gap(r, view) for _, gap in gaps)]
     assert not unexplained, _report(results, unexplained, versions)
-    fixed = [name for name, gap in gaps if not any(gap(r, view) for r in mock_off)]
+    always = list(KNOWN_MOCK_GAPS)[:2]
+    fixed = [n for n, gap in gaps if n in always and not any(gap(r, view) for r in mock_off)]
     assert not fixed, f"no longer happens, delete it from KNOWN_MOCK_GAPS: {fixed}"
 
     seen = {d for r in results if r.deviation for d in r.deviation.split("+")}
