@@ -35,7 +35,9 @@ def test_old_node_is_a_component_missing(monkeypatch: pytest.MonkeyPatch, tmp_pa
     node.write_text("#!/bin/sh\necho v18.19.1\n")
     node.chmod(0o755)
     monkeypatch.setattr(shutil, "which", lambda name: str(node) if name == "node" else None)
-    with pytest.raises(components.ComponentMissing, match=r"v18\.19\.1; NestJS 12 needs node >= 20"):
+    with pytest.raises(
+        components.ComponentMissing, match=r"v18\.19\.1; NestJS 12 needs node >= 20"
+    ):
         components.node_binary()
 
 
