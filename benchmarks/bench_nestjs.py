@@ -29,9 +29,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from benchmarks.bench_runner import OVERLAY, REPO, SEED, SPEC, _st_signatures, schemathesis_binary
-
-TOKENS = ("bench-nestjs-org1-token-aaaa", "bench-nestjs-org2-token-bbbb")
+from benchmarks import bench_runner
+from benchmarks.bench_runner import OVERLAY, REPO, SEED, SPEC, TOKENS, schemathesis_binary
 
 
 def _log(msg: str) -> None:
@@ -106,40 +105,10 @@ def run_ours(url: str, workdir: Path, examples: int) -> Outcome:
 
 
 def run_schemathesis(st: Path, spec_json: Path, url: str, workdir: Path, examples: int) -> Outcome:
-    out = workdir / f"st-{time.monotonic_ns()}"
-    cmd = [
-        str(st),
-        "run",
-        str(spec_json),
-        "--url",
-        url,
-        "-H",
-        f"Authorization: Bearer {TOKENS[0]}",
-        "--checks",
-        "all",
-        "--phases",
-        "examples,coverage,fuzzing,stateful",
-        "--max-examples",
-        str(examples),
-        "--seed",
-        str(SEED),
-        "--suppress-health-check",
-        "all",
-        "--report",
-        "junit",
-        "--report-dir",
-        str(out),
-    ]
-    start = time.perf_counter()
-    done = subprocess.run(
-        cmd, cwd=workdir, capture_output=True, text=True, timeout=3600, check=False
-    )
-    seconds = time.perf_counter() - start
-    reports = sorted(out.glob("*.xml"))
-    if not reports:
-        return Outcome(seconds, error=(done.stderr or done.stdout)[-300:])
-    outcome = Outcome(seconds)
-    for signature in _st_signatures(reports[-1]):
+    """`bench_runner.run_schemathesis` (the same command line), its signatures as kinds."""
+    got = bench_runner.run_schemathesis(st, spec_json, url, workdir, examples)
+    outcome = Outcome(got.seconds, error=got.error)
+    for signature in got.signatures:
         outcome.kinds[signature] += 1
         outcome.examples.setdefault(signature, signature[-1])
     return outcome

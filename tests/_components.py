@@ -34,7 +34,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, NoReturn
@@ -167,7 +167,18 @@ def _run(cmd: Sequence[str], cwd: Path, what: str, timeout: float) -> None:
         raise ComponentMissing(f"{what} failed (exit {done.returncode}): {tail}")
 
 
-def _replace_dir(tmp: Path, final: Path) -> None:
+def _populate(final: Path, key: str, fill: Callable[[Path], None]) -> None:
+    """Fill a fresh temporary directory with ``fill`` and move it to ``final`` once complete; a
+    failure leaves nothing behind (``final`` is only ever a complete build)."""
+    tmp = final.with_name(f"{final.name}.tmp-{os.getpid()}")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    try:
+        fill(tmp)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    (tmp / ".complete").write_text(key + "\n")
     if final.exists():
         shutil.rmtree(final)
     tmp.rename(final)
@@ -194,47 +205,40 @@ def build_nestjs(app: Path = NESTJS_APP, *, log: IO[str] | None = None) -> Build
         if not (deps / ".complete").exists():
             if log:
                 print(f"npm ci for the NestJS reference server into {deps}", file=log, flush=True)
-            tmp = root / f"{deps.name}.tmp-{os.getpid()}"
-            shutil.rmtree(tmp, ignore_errors=True)
-            tmp.mkdir(parents=True)
-            for path in manifest:
-                shutil.copy2(path, tmp / path.name)
-            try:
-                _run(
-                    [npm, "ci", "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=error"],
-                    tmp,
-                    "npm ci (tests/reference/nestjs)",
-                    timeout=900,
-                )
-            except ComponentMissing:
-                shutil.rmtree(tmp, ignore_errors=True)
-                raise
-            (tmp / ".complete").write_text(lock_hash + "\n")
-            _replace_dir(tmp, deps)
+
+            def install(tmp: Path) -> None:
+                for path in manifest:
+                    shutil.copy2(path, tmp / path.name)
+                npm_ci = [
+                    npm,
+                    "ci",
+                    "--no-audit",
+                    "--no-fund",
+                    "--ignore-scripts",
+                    "--loglevel=error",
+                ]
+                _run(npm_ci, tmp, "npm ci (tests/reference/nestjs)", timeout=900)
+
+            _populate(deps, lock_hash, install)
         if not (build / ".complete").exists():
             if log:
                 print(f"building the NestJS reference server into {build}", file=log, flush=True)
-            tmp = root / f"{build.name}.tmp-{os.getpid()}"
-            shutil.rmtree(tmp, ignore_errors=True)
-            tmp.mkdir(parents=True)
-            for name in ("package.json", "tsconfig.json"):
-                shutil.copy2(app / name, tmp / name)
-            shutil.copytree(app / "src", tmp / "src")
-            # The packages by relative link, so the cache can move as a whole.
-            (tmp / "node_modules").symlink_to(Path("..") / deps.name / "node_modules")
-            tsc = deps / "node_modules" / "typescript" / "bin" / "tsc"
-            try:
+
+            def compile_app(tmp: Path) -> None:
+                for name in ("package.json", "tsconfig.json"):
+                    shutil.copy2(app / name, tmp / name)
+                shutil.copytree(app / "src", tmp / "src")
+                # The packages by relative link, so the cache can move as a whole.
+                (tmp / "node_modules").symlink_to(Path("..") / deps.name / "node_modules")
+                tsc = deps / "node_modules" / "typescript" / "bin" / "tsc"
                 _run(
                     [node, str(tsc), "-p", "tsconfig.json"],
                     tmp,
                     "tsc (tests/reference/nestjs)",
                     300,
                 )
-            except ComponentMissing:
-                shutil.rmtree(tmp, ignore_errors=True)
-                raise
-            (tmp / ".complete").write_text(build_hash + "\n")
-            _replace_dir(tmp, build)
+
+            _populate(build, build_hash, compile_app)
     return Build(build, node, lock_hash)
 
 

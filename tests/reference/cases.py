@@ -15,6 +15,8 @@ from typing import Any
 
 from differential import NO_BODY, Case, SpecView
 
+from contracttest.validate.rules.hooks import ENDING_REASONS
+
 # ------------------------------------------------------------------------ generator families
 
 
@@ -336,19 +338,7 @@ HOOKS: dict[str, Any] = {
     "ringing, action without type": [_ringing(do=[{"exact": "hi"}])],
     "ringing, action not an object": [_ringing(do=["say"])],
     "ending, all six reasons": [
-        _ending(
-            _reasons(
-                [
-                    "assistant-request-failed",
-                    "assistant-request-returned-error",
-                    "assistant-request-returned-unspeakable-error",
-                    "assistant-request-returned-invalid-assistant",
-                    "assistant-request-returned-no-assistant",
-                    "assistant-request-returned-forwarding-phone-number",
-                ]
-            ),
-            do={"type": "say", "exact": "bye"},
-        )
+        _ending(_reasons(list(ENDING_REASONS)), do={"type": "say", "exact": "bye"})
     ],
     "ending, other ended reason": [_ending(_reasons(["customer-ended-call"]))],
     "ending, no reasons": [_ending(_reasons([]))],
