@@ -30,6 +30,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -360,6 +361,8 @@ def _main(argv: Sequence[str]) -> int:
         json.dumps({"url": server.url, "tokens": list(server.tokens), "versions": server.versions})
     )
     sys.stdout.flush()
+    # SIGTERM (kill, a supervisor) stops the server too, not only Ctrl-C.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
     try:
         while server.process.poll() is None:
             time.sleep(0.5)
