@@ -155,6 +155,10 @@ class ConsoleReporter:
             result.verdict
         ]
         if self.quiet:
+            if result.coverage_short:
+                from contracttest.report._coverage import gate_line
+
+                self.console.print(Text(gate_line(result) or "", style="bold red"), soft_wrap=True)
             self.console.print(Text(verdict_line(result), style=style), soft_wrap=True)
             return
         table = Table(title="Checks", title_justify="left", show_lines=False)
@@ -215,4 +219,10 @@ class ConsoleReporter:
                     style="dim",
                 )
             )
+        from contracttest.report._coverage import coverage_line, gate_line
+
+        for line in (coverage_line(result), gate_line(result)):
+            if line:
+                short = result.coverage_short and line is not None and "fail-under" in line
+                self.console.print(Text(line, style="bold red" if short else ""), soft_wrap=True)
         self.console.print(Text(verdict_line(result), style=style), soft_wrap=True)

@@ -284,6 +284,55 @@ def _failure(n: int, anchor: str, f: Failure) -> str:
     return "\n".join(parts)
 
 
+def _coverage(result: RunResult) -> str:
+    """The coverage section: totals, per operation and rule family, and what was not exercised."""
+    from contracttest.report._coverage import coverage_line, gate_line
+    from contracttest.runner.results import percent
+
+    line = coverage_line(result)
+    if line is None:
+        return ""
+    gate = gate_line(result)
+    families = sorted({f for c in result.coverage for f in c.families})
+    head = "".join(f"<th>{_e(f)}</th>" for f in families)
+    rows = []
+    for c in result.coverage:
+        cells = "".join(
+            f"<td>{c.families[f][0]}/{c.families[f][1]}</td>" if f in c.families else "<td>·</td>"
+            for f in families
+        )
+        short = "row-bad" if c.negative[0] < c.negative[1] else "row-ok"
+        rows.append(
+            f'<tr class="{short}"><td class="op">{_e(c.operation)}</td>'
+            f"<td>{c.negative[0]}/{c.negative[1]} ({percent(c.negative):.0f}%)</td>"
+            f"<td>{c.edges[0]}/{c.edges[1]}</td>{cells}</tr>"
+        )
+    missed = [(c.operation, m) for c in result.coverage for m in c.missed]
+    total = sum(c.missed_total for c in result.coverage)
+    items = "".join(
+        f"<li>{_e(op)}: <code>{_e(m['rule'])}</code> at <code>{_e(m['part'])}{_e(m['location'] or '/')}</code>"
+        f"{' [' + _e(m['variant']) + ']' if m.get('variant') else ''} ({_e(m['way'])}): "
+        f"{_e(m.get('reason', ''))}</li>"
+        for op, m in missed[:300]
+    )
+    more = f"<p>… and {total - 300} more (see the JSON report).</p>" if total > 300 else ""
+    missed_html = (
+        f"<details><summary>{total} unit(s) not exercised</summary><ul>{items}</ul>{more}</details>"
+        if total
+        else ""
+    )
+    gate_html = (
+        f'<p class="{"verdict failed" if result.coverage_short else ""}">{_e(gate)}</p>'
+        if gate
+        else ""
+    )
+    return (
+        f'<section id="coverage"><h2>Coverage</h2><p id="coverage-line">{_e(line)}</p>{gate_html}'
+        f'<table class="matrix"><thead><tr><th>operation</th><th>negative</th><th>edges</th>{head}'
+        f"</tr></thead><tbody>{''.join(rows)}</tbody></table>{missed_html}</section>"
+    )
+
+
 def render(result: RunResult) -> str:
     m = result.metadata
     counts = result.counts()
@@ -389,6 +438,7 @@ def render(result: RunResult) -> str:
 <div class="toolbar"><label><input type="checkbox" id="only-failing"> only operations with problems</label></div>
 {matrix}
 </section>
+{_coverage(result)}
 <section id="failures">
 <h2>Failures ({len(failures)})</h2>
 {fail_html}

@@ -98,6 +98,28 @@ def _case(result: RunResult, op_label: str, r: CheckResult, suite: ET.Element) -
     out.text = _clean(f"{result.title_of(r.check)}: {r.cases} case(s)")
 
 
+def _coverage_properties(result: RunResult, op_label: str) -> list[tuple[str, str]]:
+    """coverage.* properties of an operation's suite: its own units and the run's totals."""
+    from contracttest.runner.results import percent
+
+    out: list[tuple[str, str]] = []
+    cov = next((c for c in result.coverage if c.operation == op_label), None)
+    if cov is not None:
+        for kind, pair in (("negative", cov.negative), ("edges", cov.edges)):
+            out += [
+                (f"coverage.{kind}.exercised", str(pair[0])),
+                (f"coverage.{kind}.enumerated", str(pair[1])),
+            ]
+        for family, pair in sorted(cov.families.items()):
+            out.append((f"coverage.family.{family}", f"{pair[0]}/{pair[1]}"))
+    if result.coverage:
+        total = result.coverage_total("negative")
+        out.append(("coverage.run.negative", f"{total[0]}/{total[1]} ({percent(total):.1f}%)"))
+        if result.metadata.coverage_fail_under is not None:
+            out.append(("coverage.fail_under", f"{result.metadata.coverage_fail_under:g}"))
+    return out
+
+
 def render(result: RunResult) -> str:
     from contracttest.runner.results import Status
 
@@ -133,6 +155,7 @@ def render(result: RunResult) -> str:
             ("base_url", m.base_url),
             ("seed", str(m.seed)),
             ("max_examples", str(m.max_examples)),
+            *_coverage_properties(result, op.label),
         ):
             ET.SubElement(props, "property", {"name": name, "value": _clean(value)})
         for r in checks:

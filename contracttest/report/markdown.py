@@ -86,6 +86,50 @@ def _failure(n: int, f: Failure) -> str:
     return "\n".join(lines)
 
 
+def _coverage(result: RunResult) -> list[str]:
+    from contracttest.report._coverage import coverage_line, gate_line
+    from contracttest.runner.results import percent
+
+    line = coverage_line(result)
+    if line is None:
+        return []
+    out = ["### Coverage", "", _md(line) + ".", ""]
+    gate = gate_line(result)
+    if gate:
+        out += [
+            f"> {'**' if result.coverage_short else ''}{_md(gate)}"
+            f"{'**' if result.coverage_short else ''}",
+            "",
+        ]
+    families = sorted({f for c in result.coverage for f in c.families})
+    out += ["| operation | negative | edges | " + " | ".join(families) + " |"]
+    out += ["|" + " --- |" * (len(families) + 3)]
+    for c in result.coverage:
+        cells = [
+            f"{c.families[f][0]}/{c.families[f][1]}" if f in c.families else "·" for f in families
+        ]
+        out.append(
+            f"| {_md(c.operation)} | {c.negative[0]}/{c.negative[1]} ({percent(c.negative):.0f}%) "
+            f"| {c.edges[0]}/{c.edges[1]} | " + " | ".join(cells) + " |"
+        )
+    out.append("")
+    missed = [(c.operation, m) for c in result.coverage for m in c.missed]
+    if missed:
+        total = sum(c.missed_total for c in result.coverage)
+        out += [f"<details><summary>{total} unit(s) not exercised</summary>", ""]
+        for op, m in missed[:100]:
+            where = f"{m['part']}{m['location'] or '/'}"
+            variant = f" [{m['variant']}]" if m.get("variant") else ""
+            out.append(
+                f"- {_md(op)}: `{m['rule']}` at `{where}`{_md(variant)} ({_md(m['way'])}): "
+                f"{_md(m.get('reason', ''))}"
+            )
+        if total > 100:
+            out.append(f"- … {total - 100} more (see the JSON report)")
+        out += ["", "</details>", ""]
+    return out
+
+
 def _html(text: str) -> str:
     from html import escape
 
@@ -133,6 +177,7 @@ def render(result: RunResult, *, max_bytes: int = MAX_BYTES) -> str:
         out += [f"- `{r.check}` on {_md(op)}: {_md('; '.join(r.errors[:2]))}" for op, r in errored]
         out.append("")
 
+    out += _coverage(result)
     if failures:
         out += [f"### Failures ({len(failures)})", ""]
     text = "\n".join(out)

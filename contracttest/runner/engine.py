@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from contracttest.errors import ContractTestError, TransportError
 from contracttest.runner import events as ev
-from contracttest.runner.builder import CaseBuilder
+from contracttest.runner.builder import CaseBuilder, params_of
 from contracttest.runner.case import NO_BODY, Case
 from contracttest.runner.catalog import checks_info, phases_of, run_checks
 from contracttest.runner.checks import CheckContext
@@ -92,12 +92,17 @@ class Engine:
         self.ledger.journal = journal
         self.fixtures = Fixtures(plan.spec, self.scope, self.generation, self.ledger, self.send)
         self.builder = CaseBuilder(plan.spec, self.scope, self.generation, self.fixtures)
+        self.fixtures.path_sample = lambda op: params_of(self.builder.sample_params(op))[0]
         self.budget = Budget()
         self.context = SourceContext(
             plan.spec, self.scope, self.fixtures, self.ledger, self.budget, self.builder
         )
         self.phases: list[PhaseTiming] = []
         self.notes: list[str] = []
+        for op in plan.operations:
+            why = self.scope.unroutable.get(op.key)
+            if why is not None:
+                self.spec_notes.unroutable[op.path] = why
 
     @property
     def journal(self) -> Journal | None:
@@ -147,9 +152,15 @@ class Engine:
         except TransportError as exc:
             for info in self._applicable(case, only):
                 self.recorder.error(case.operation, info, str(exc))
+            if case.unit is not None:
+                self.recorder.coverage.unexercised(case.unit, f"not sent: {exc}")
             return None
         if ex is not None:
             self.judge(sent, ex.request, ex.response, only=only)
+            if sent.unit is not None:
+                self.recorder.coverage.exercise(sent.unit)
+        elif case.unit is not None:
+            self.recorder.coverage.unexercised(case.unit, "read-only run: a write not sent")
         return ex
 
     def _applicable(self, case: Case, only: Iterable[str] | None) -> list[str]:
@@ -253,13 +264,12 @@ class Engine:
 
     def _preflight(self) -> None:
         """Make sure the endpoint answers at all (else the run cannot be carried out: exit 2)."""
-        op = next(
-            (o for o in self.plan.operations if o.method == "GET" and not o.path_params()), None
-        )
-        op = op or next(
-            (o for o in self.plan.spec.operations if o.method == "GET" and not o.path_params()),
-            None,
-        )
+
+        def plain(o: Any) -> bool:
+            return o.method == "GET" and not o.path_params() and o.key not in self.scope.unroutable
+
+        op = next((o for o in self.plan.operations if plain(o)), None)
+        op = op or next((o for o in self.plan.spec.operations if plain(o)), None)
         path = op.path if op is not None else "/"
         request = self.client.build("GET", path, headers=[("accept", "application/json")])
         try:
@@ -281,7 +291,11 @@ class Engine:
             if self.budget.exceeded():
                 self.note(f"time limit reached during phase {phase!r}", "warning")
                 break
-            self.drive(unit)
+            why = self.scope.unroutable.get(unit.operation.key)
+            if why is not None:
+                self.recorder.skip(unit.operation, unit.check, why)
+            else:
+                self.drive(unit)
             self.emit(ev.CaseDone(phase, unit.label))
         seconds = time.monotonic() - t0
         requests = self.requests - r0
@@ -361,6 +375,7 @@ class Engine:
             include=list(cfg.include),
             rate_limit=cfg.rate_limit,
             timeout=cfg.timeout,
+            coverage_fail_under=cfg.coverage_fail_under,
         )
 
     def result(self, meta: RunMetadata) -> RunResult:
@@ -398,6 +413,7 @@ class Engine:
                 if cid in infos
             },
             redactor=self.redactor,
+            coverage=self.recorder.coverage.summary([op.label for op in self.plan.operations]),
         )
 
 

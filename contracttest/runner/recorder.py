@@ -18,21 +18,31 @@ from typing import TYPE_CHECKING, Any
 from contracttest import _pointer
 from contracttest.findings import Finding, Severity
 from contracttest.runner.results import (
+    MISSED_LIMIT,
     CheckResult,
     Failure,
+    OperationCoverage,
     RequestSnapshot,
     ResponseSnapshot,
     Status,
 )
-from contracttest.runner.verdicts import Errored, Failed, Passed, Skipped, Verdict
+from contracttest.runner.verdicts import (
+    Enumerated,
+    Errored,
+    Failed,
+    Passed,
+    Skipped,
+    Unexercised,
+    Verdict,
+)
 
 if TYPE_CHECKING:
     from contracttest.openapi.model import Operation, Spec
-    from contracttest.runner.case import Case
+    from contracttest.runner.case import Case, CoverageUnit
     from contracttest.runner.http import HttpRequest, HttpResponse
     from contracttest.runner.redaction import Redactor
 
-__all__ = ["MAX_FAILURES_PER_CHECK", "Recorder", "SpecNotes"]
+__all__ = ["MAX_FAILURES_PER_CHECK", "Coverage", "Recorder", "SpecNotes"]
 
 MAX_FAILURES_PER_CHECK = 50
 
@@ -63,6 +73,7 @@ class Recorder:
     def __init__(self, redactor: Redactor) -> None:
         self.redactor = redactor
         self.results: dict[tuple[str, str], _Slot] = {}
+        self.coverage = Coverage()
         self.listeners: list[Callable[[Failure], None]] = []
         self._lock = threading.RLock()
 
@@ -85,6 +96,10 @@ class Recorder:
             self.skip(verdict.operation, verdict.check, verdict.reason)
         elif isinstance(verdict, Errored):
             self.error(verdict.operation, verdict.check, verdict.message)
+        elif isinstance(verdict, Enumerated):
+            self.coverage.enumerate(verdict.units, verdict.left_out)
+        elif isinstance(verdict, Unexercised):
+            self.coverage.unexercised(verdict.unit, verdict.reason)
 
     def slot(self, op: Operation, check_id: str) -> _Slot:
         key = (op.label, check_id)
@@ -203,6 +218,73 @@ class Recorder:
         return slot.result if slot is not None else None
 
 
+class Coverage:
+    """Coverage units: enumerated, exercised, and why the others were not."""
+
+    def __init__(self) -> None:
+        self.units: dict[tuple[str, ...], CoverageUnit] = {}
+        self.exercised: set[tuple[str, ...]] = set()
+        self.reasons: dict[tuple[str, ...], str] = {}
+        self.left_out: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    def enumerate(self, units: tuple[CoverageUnit, ...], left_out: int = 0) -> None:
+        with self._lock:
+            for u in units:
+                self.units.setdefault(u.key, u)
+                if left_out:
+                    self.left_out[u.operation] = max(self.left_out.get(u.operation, 0), left_out)
+
+    def exercise(self, unit: CoverageUnit) -> None:
+        with self._lock:
+            self.units.setdefault(unit.key, unit)
+            self.exercised.add(unit.key)
+            self.reasons.pop(unit.key, None)
+
+    def unexercised(self, unit: CoverageUnit, reason: str) -> None:
+        with self._lock:
+            self.units.setdefault(unit.key, unit)
+            if unit.key not in self.exercised:
+                self.reasons.setdefault(unit.key, reason)
+
+    def summary(self, operations: list[str]) -> list[OperationCoverage]:
+        """Per operation (in ``operations`` order), what was exercised of what was enumerated."""
+        by_op: dict[str, OperationCoverage] = {}
+        with self._lock:
+            for key, unit in self.units.items():
+                cov = by_op.get(unit.operation)
+                if cov is None:
+                    cov = by_op[unit.operation] = OperationCoverage(
+                        unit.operation, left_out=self.left_out.get(unit.operation, 0)
+                    )
+                done = key in self.exercised
+                pair = cov.negative if unit.kind == "negative" else cov.edges
+                fam = cov.families.setdefault(unit.family, [0, 0])
+                pair[1] += 1
+                fam[1] += 1
+                if done:
+                    pair[0] += 1
+                    fam[0] += 1
+                    continue
+                cov.missed_total += 1
+                if len(cov.missed) < MISSED_LIMIT:
+                    cov.missed.append(
+                        {
+                            "kind": unit.kind,
+                            "part": unit.part,
+                            "variant": unit.variant,
+                            "location": unit.location,
+                            "rule": unit.rule,
+                            "way": unit.way,
+                            "reason": self.reasons.get(
+                                key, "not reached: the run stopped first (time budget)"
+                            ),
+                        }
+                    )
+        order = {op: i for i, op in enumerate(operations)}
+        return sorted(by_op.values(), key=lambda c: order.get(c.operation, len(order)))
+
+
 class SpecNotes:
     """What the run learnt about the spec itself: error statuses it does not document, and
     findings the validator blames on the spec (each once)."""
@@ -211,6 +293,8 @@ class SpecNotes:
         self.spec = spec
         self.gaps: dict[str, dict[int, set[str]]] = {}
         self.faults: dict[tuple[str, str], Finding] = {}
+        self.unroutable: dict[str, str] = {}
+        """Path key -> why no request can reach its operations."""
         self._lock = threading.Lock()
 
     def gap(self, op: Operation, status: int, why: str) -> None:
@@ -242,6 +326,21 @@ class SpecNotes:
         """One finding per operation whose provoked error responses are undocumented, and one per
         spec defect a payload ran into."""
         out = list(self.faults.values())
+        for path, why in sorted(self.unroutable.items()):
+            ops = [o.label for o in self.spec.operations if o.path == path]
+            out.append(
+                Finding(
+                    rule="spec.unroutable-path",
+                    severity=Severity.WARNING,
+                    pointer=_pointer.join("/paths", path),
+                    message=f"{why}; its {len(ops)} operation(s) were skipped, not failed",
+                    expected="a path a request can reach",
+                    actual=path,
+                    suggestion="name the action in the path itself (an operation per path), or "
+                    "document the header it is routed by as a parameter",
+                    target=ops[0] if ops else None,
+                )
+            )
         for op in self.spec.operations:
             gaps = self.gaps.get(op.label)
             if not gaps:

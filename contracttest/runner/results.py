@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 __all__ = [
     "CheckResult",
     "Failure",
+    "OperationCoverage",
     "OperationInfo",
     "PhaseTiming",
     "RequestSnapshot",
@@ -34,6 +35,8 @@ __all__ = [
 ]
 
 BODY_LIMIT = 16 * 1024
+MISSED_LIMIT = 200
+"""Units not exercised listed per operation (all are counted)."""
 TOKEN_ENV = ("CONTRACTTEST_TOKEN", "CONTRACTTEST_TOKEN_2")
 
 
@@ -240,6 +243,59 @@ class CheckResult:
         return out
 
 
+@dataclass
+class OperationCoverage:
+    """Coverage units of one operation: exercised / enumerated, per kind and per rule family, and
+    the units not exercised with why (listed up to `MISSED_LIMIT`)."""
+
+    operation: str
+    negative: list[int] = field(default_factory=lambda: [0, 0])
+    """[exercised, enumerated] negative units (a request breaking one rule one way at one place)."""
+    edges: list[int] = field(default_factory=lambda: [0, 0])
+    """[exercised, enumerated] valid edges (every enum value, each bound, empty arrays...)."""
+    families: dict[str, list[int]] = field(default_factory=dict)
+    """Rule family (``schema``, ``phone``, ``hooks``, ``discriminator``, ``length``, ``edge``) ->
+    [exercised, enumerated]."""
+    missed: list[dict[str, Any]] = field(default_factory=list)
+    missed_total: int = 0
+    left_out: int = 0
+    """Places beyond the enumeration's limit: not enumerated, so not in the counts."""
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "operation": self.operation,
+            "negative": {"exercised": self.negative[0], "enumerated": self.negative[1]},
+            "edges": {"exercised": self.edges[0], "enumerated": self.edges[1]},
+            "families": {
+                k: {"exercised": v[0], "enumerated": v[1]} for k, v in sorted(self.families.items())
+            },
+            "not_exercised": list(self.missed),
+        }
+        if self.missed_total > len(self.missed):
+            out["not_exercised_total"] = self.missed_total
+        if self.left_out:
+            out["places_left_out"] = self.left_out
+        return out
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> OperationCoverage:
+        return cls(
+            operation=d["operation"],
+            negative=[d["negative"]["exercised"], d["negative"]["enumerated"]],
+            edges=[d["edges"]["exercised"], d["edges"]["enumerated"]],
+            families={k: [v["exercised"], v["enumerated"]] for k, v in d["families"].items()},
+            missed=list(d.get("not_exercised", ())),
+            missed_total=int(d.get("not_exercised_total", len(d.get("not_exercised", ())))),
+            left_out=int(d.get("places_left_out", 0)),
+        )
+
+
+def percent(pair: list[int] | tuple[int, int]) -> float:
+    """Exercised as a percentage of enumerated (100 when nothing was enumerated)."""
+    done, total = pair
+    return 100.0 if total == 0 else 100.0 * done / total
+
+
 @dataclass(frozen=True)
 class OperationInfo:
     operation_id: str
@@ -283,6 +339,8 @@ class RunMetadata:
     timeout: float = 10.0
     interrupted: bool = False
     aborted: str | None = None
+    coverage_fail_under: float | None = None
+    """``--coverage-fail-under``: the run fails when negative coverage is below this percentage."""
     """Why the run stopped before the end (the run could not be carried out)."""
     requests: int = 0
 
@@ -305,6 +363,19 @@ class RunResult:
     """Check id -> ``{"title", "short", "description"}`` (so writers need no registry)."""
     redactor: Redactor | None = field(default=None, repr=False, compare=False)
     """A last line of defence for writers (``scrub``); never serialised."""
+    coverage: list[OperationCoverage] = field(default_factory=list)
+    """Coverage units per operation (negative units and valid edges)."""
+
+    def coverage_total(self, kind: str = "negative") -> tuple[int, int]:
+        """(exercised, enumerated) over every operation, of ``negative`` units or ``edges``."""
+        pairs = [c.negative if kind == "negative" else c.edges for c in self.coverage]
+        return sum(p[0] for p in pairs), sum(p[1] for p in pairs)
+
+    @property
+    def coverage_short(self) -> bool:
+        """Negative coverage is below ``--coverage-fail-under``."""
+        gate = self.metadata.coverage_fail_under
+        return gate is not None and percent(self.coverage_total()) < gate
 
     def title_of(self, check: str) -> str:
         return self.check_meta.get(check, {}).get("title", check)
@@ -342,7 +413,7 @@ class RunResult:
         """``passed``, ``failed`` or ``error`` (the run could not be carried out)."""
         if self.metadata.aborted or self.metadata.interrupted:
             return "error"
-        if any(r.status is Status.FAILED for r in self.results.values()):
+        if any(r.status is Status.FAILED for r in self.results.values()) or self.coverage_short:
             return "failed"
         if any(r.status is Status.ERRORED for r in self.results.values()):
             return "error"
