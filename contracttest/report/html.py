@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from contracttest.report._atomic import atomic_write
+from contracttest.runner.results import STATUSES
 
 if TYPE_CHECKING:
     from contracttest.runner.results import CheckResult, Failure, RunResult
@@ -21,8 +22,14 @@ if TYPE_CHECKING:
 __all__ = ["FILENAME", "render", "write"]
 
 FILENAME = "report.html"
-COLORS = {"passed": "#2e7d32", "failed": "#c62828", "errored": "#ef6c00", "skipped": "#9e9e9e"}
-ICONS = {"passed": "✓", "failed": "✗", "errored": "!", "skipped": "–"}
+COLORS = {
+    "passed": "#2e7d32",
+    "failed": "#c62828",
+    "advisory": "#8e24aa",
+    "errored": "#ef6c00",
+    "skipped": "#9e9e9e",
+}
+ICONS = {"passed": "✓", "failed": "✗", "advisory": "⚠", "errored": "!", "skipped": "–"}
 
 _CSS = """
 :root { --pass:#2e7d32; --fail:#c62828; --err:#ef6c00; --skip:#9e9e9e; --bg:#fafafa; --fg:#212121; }
@@ -120,7 +127,7 @@ def _donut(counts: dict[str, int]) -> str:
         f'<circle cx="75" cy="75" r="{r}" fill="none" stroke="#eeeeee" stroke-width="{stroke}"/>'
     )
     offset = 0.0
-    for status in ("passed", "failed", "errored", "skipped"):
+    for status in STATUSES:
         n = counts.get(status, 0)
         if not n or not total:
             continue
@@ -143,7 +150,7 @@ def _bars(result: RunResult) -> str:
     """One stacked bar per check: how many operations passed / failed / errored / were skipped."""
     rows = []
     for cid in result.checks:
-        counts = {"passed": 0, "failed": 0, "errored": 0, "skipped": 0}
+        counts = dict.fromkeys(STATUSES, 0)
         for op in result.operations:
             r = result.result(op.label, cid)
             if r is not None:
@@ -163,7 +170,7 @@ def _bars(result: RunResult) -> str:
             f"{_e(result.short_of(cid))}</text>"
         )
         x = float(label_w)
-        for status in ("passed", "failed", "errored", "skipped"):
+        for status in STATUSES:
             n = counts[status]
             if not n:
                 continue
@@ -234,6 +241,8 @@ def _cell(r: CheckResult | None, anchors: dict[int, str]) -> str:
 def _failure(n: int, anchor: str, f: Failure) -> str:
     fi = f.finding
     rows = [("rule", f"<code>{_e(fi.rule)}</code>"), ("where", f"<code>{_e(fi.path)}</code>")]
+    if f.level != "contract":
+        rows.append(("level", "advisory: beyond what the contract says"))
     if fi.expected is not None:
         rows.append(("expected", _e(fi.expected)))
     if fi.actual is not None:
@@ -247,8 +256,9 @@ def _failure(n: int, anchor: str, f: Failure) -> str:
     dl = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in rows)
     parts = [
         f'<details class="failure" id="{anchor}" data-check="{_e(f.check)}" '
-        f'data-operation="{_e(f.operation)}">',
-        f"<summary>#{n} <code>{_e(f.check)}</code> · {_e(f.operation)} — {_e(fi.message)}"
+        f'data-operation="{_e(f.operation)}" data-level="{_e(f.level)}">',
+        f"<summary>#{n} {'⚠ advisory · ' if f.level != 'contract' else ''}"
+        f"<code>{_e(f.check)}</code> · {_e(f.operation)} — {_e(fi.message)}"
         + (f' <span class="times">×{f.occurrences}</span>' if f.occurrences > 1 else "")
         + "</summary>",
         f'<dl class="finding">{dl}</dl>',
@@ -384,7 +394,7 @@ def render(result: RunResult) -> str:
     )
     legend = "".join(
         f'<span style="color:{COLORS[s]}">{ICONS[s]} {s} ({counts.get(s, 0)})</span>'
-        for s in ("passed", "failed", "errored", "skipped")
+        for s in STATUSES
     )
     fail_html = (
         "\n".join(_failure(i, anchors[id(f)], f) for i, f in enumerate(failures, start=1))

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from contracttest.report._atomic import atomic_write
+from contracttest.runner.results import STATUSES
 
 if TYPE_CHECKING:
     from contracttest.runner.results import RunResult
@@ -106,6 +107,7 @@ REPORT_SCHEMA: dict[str, Any] = {
                 "response": {"$ref": "#/definitions/response"},
                 "steps": {"type": "array", "items": {"type": "string"}},
                 "occurrences": {"type": "integer", "minimum": 2},
+                "level": {"enum": ["contract", "advisory"]},
             },
         },
     },
@@ -184,11 +186,9 @@ REPORT_SCHEMA: dict[str, Any] = {
                 for k in (
                     "operations",
                     "checks",
-                    "passed",
-                    "failed",
-                    "errored",
-                    "skipped",
+                    *STATUSES,
                     "failures",
+                    "advisory_findings",
                 )
             },
         },
@@ -213,7 +213,7 @@ REPORT_SCHEMA: dict[str, Any] = {
                     "operation_id": {"type": "string"},
                     "method": {"type": "string"},
                     "path": {"type": "string"},
-                    "status": {"enum": ["passed", "failed", "errored", "skipped"]},
+                    "status": {"enum": list(STATUSES)},
                     "checks": {
                         "type": "array",
                         "items": {
@@ -221,7 +221,7 @@ REPORT_SCHEMA: dict[str, Any] = {
                             "required": ["check", "status", "cases", "failures"],
                             "properties": {
                                 "check": {"type": "string"},
-                                "status": {"enum": ["passed", "failed", "errored", "skipped"]},
+                                "status": {"enum": list(STATUSES)},
                                 "cases": {"type": "integer", "minimum": 0},
                                 "failures": {
                                     "type": "array",
@@ -297,7 +297,7 @@ REPORT_SCHEMA: dict[str, Any] = {
 
 
 def _operation_status(statuses: list[str]) -> str:
-    for s in ("failed", "errored", "passed"):
+    for s in ("failed", "errored", "advisory", "passed"):
         if s in statuses:
             return s
     return "skipped"
@@ -349,7 +349,9 @@ def to_document(result: RunResult) -> dict[str, Any]:
             "failed": counts["failed"],
             "errored": counts["errored"],
             "skipped": counts["skipped"],
-            "failures": len(result.failures()),
+            "advisory": counts["advisory"],
+            "failures": len(result.failures("contract")),
+            "advisory_findings": len(result.failures("advisory")),
         },
         "checks": [
             {

@@ -76,7 +76,10 @@ def _case(result: RunResult, op_label: str, r: CheckResult, suite: ET.Element) -
             "time": "0",
         },
     )
-    if r.status is Status.FAILED:
+    failing = r.status is Status.FAILED or (
+        r.status is Status.ADVISORY and result.metadata.fail_on == "advisory"
+    )
+    if failing:
         first = r.failures[0].finding.message if r.failures else "failed"
         el = ET.SubElement(
             tc,
@@ -95,7 +98,14 @@ def _case(result: RunResult, op_label: str, r: CheckResult, suite: ET.Element) -
     elif r.status is Status.SKIPPED:
         ET.SubElement(tc, "skipped", {"message": _clean(r.reason or "skipped")})
     out = ET.SubElement(tc, "system-out")
-    out.text = _clean(f"{result.title_of(r.check)}: {r.cases} case(s)")
+    text = f"{result.title_of(r.check)}: {r.cases} case(s)"
+    advisories = [f for f in r.failures if f.level != "contract"]
+    if advisories and not failing:
+        # beyond the contract: reported with the passing testcase, not as a failure
+        text += f"\n{len(advisories)} advisory finding(s):\n\n" + "\n\n".join(
+            failure_text(f) for f in advisories
+        )
+    out.text = _clean(text)
 
 
 def _coverage_properties(result: RunResult, op_label: str) -> list[tuple[str, str]]:
@@ -132,7 +142,11 @@ def render(result: RunResult) -> str:
             continue
         counts = {
             "tests": len(checks),
-            "failures": sum(r.status is Status.FAILED for r in checks),
+            "failures": sum(
+                r.status is Status.FAILED
+                or (r.status is Status.ADVISORY and m.fail_on == "advisory")
+                for r in checks
+            ),
             "errors": sum(r.status is Status.ERRORED for r in checks),
             "skipped": sum(r.status is Status.SKIPPED for r in checks),
         }

@@ -21,7 +21,7 @@ __all__ = ["FILENAME", "MAX_BYTES", "render", "write", "write_step_summary"]
 FILENAME = "report.md"
 MAX_BYTES = 1024 * 1024
 _BUDGET = MAX_BYTES - 32 * 1024  # headroom for the closing notes
-ICON = {"passed": "✅", "failed": "❌", "errored": "⚠️", "skipped": "➖"}
+ICON = {"passed": "✅", "failed": "❌", "advisory": "🔶", "errored": "⚠️", "skipped": "➖"}
 VERDICT = {"passed": "✅ PASSED", "failed": "❌ FAILED", "error": "⚠️ ERROR"}
 
 
@@ -55,8 +55,8 @@ def _cell(r: CheckResult | None) -> str:
 def _failure(n: int, f: Failure) -> str:
     fi = f.finding
     lines = [
-        f"<details><summary><b>#{n}</b> <code>{_html(f.check)}</code> · {_html(f.operation)} — "
-        f"{_html(fi.message)}</summary>",
+        f"<details><summary><b>#{n}</b> {'🔶 advisory · ' if f.level != 'contract' else ''}"
+        f"<code>{_html(f.check)}</code> · {_html(f.operation)} — {_html(fi.message)}</summary>",
         "",
         f"- rule: `{fi.rule}` at `{fi.path}`",
     ]
@@ -146,7 +146,9 @@ def render(result: RunResult, *, max_bytes: int = MAX_BYTES) -> str:
         f"**{_md(m.spec_title)} {_md(m.spec_version)}** against `{m.base_url}` ({m.target}"
         f"{', read-only' if m.read_only else ''}) — {len(result.operations)} operations × "
         f"{len(result.checks)} checks: {counts['passed']} passed, {counts['failed']} failed, "
-        f"{counts['errored']} errored, {counts['skipped']} skipped; {len(failures)} failing case(s); "
+        f"{counts['advisory']} advisory, {counts['errored']} errored, {counts['skipped']} skipped; "
+        f"{len(result.failures('contract'))} failing case(s), "
+        f"{len(result.failures('advisory'))} advisory finding(s); "
         f"{m.requests} requests in {m.duration_s:.1f} s.",
         "",
         f"Spec sha256 `{m.spec_sha256[:16]}…` · seed `{m.seed}` · max examples {m.max_examples} · "

@@ -80,6 +80,7 @@ class Engine:
         for name, value in plan.credentials:
             self.check_context.learn_credential(name, value)
         self.recorder = Recorder(self.redactor)
+        self.recorder.levels = {c.id: c.level for c in checks_info()}
         self.client = client or HttpClient(
             plan.base_url, timeout=cfg.timeout, rate_limit=cfg.rate_limit, retries=cfg.retries
         )
@@ -376,6 +377,7 @@ class Engine:
             rate_limit=cfg.rate_limit,
             timeout=cfg.timeout,
             coverage_fail_under=cfg.coverage_fail_under,
+            fail_on=cfg.fail_on,
         )
 
     def result(self, meta: RunMetadata) -> RunResult:

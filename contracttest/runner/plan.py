@@ -68,6 +68,8 @@ class RunConfig:
     """Fail the run when fewer than this percentage of the negative coverage units are exercised."""
     max_units: int | None = DEFAULT_MAX_UNITS
     """Coverage units of each kind the run sends at most (0: none; None: no limit)."""
+    fail_on: str = "contract"
+    """``contract``: only contract failures fail the run; ``advisory``: advisory findings too."""
 
 
 @dataclass(frozen=True)
@@ -195,6 +197,8 @@ def build_plan(config: RunConfig, base_url: str, target_kind: Literal["mock", "l
     spec = config.spec
     if config.max_examples < 0:
         raise UsageError(f"--max-examples must be 0 or more, got {config.max_examples}")
+    if config.fail_on not in ("contract", "advisory"):
+        raise UsageError(f"--fail-on must be contract or advisory, got {config.fail_on!r}")
     if config.max_units is not None and config.max_units < 0:
         raise UsageError(f"--max-units must be 0 or more, got {config.max_units}")
     gate = config.coverage_fail_under

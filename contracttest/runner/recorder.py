@@ -74,6 +74,8 @@ class Recorder:
         self.redactor = redactor
         self.results: dict[tuple[str, str], _Slot] = {}
         self.coverage = Coverage()
+        self.levels: dict[str, str] = {}
+        """Check id -> its level (``advisory`` checks' failures are all advisory)."""
         self.listeners: list[Callable[[Failure], None]] = []
         self._lock = threading.RLock()
 
@@ -132,7 +134,10 @@ class Recorder:
         size = _size(failure.payload)
         with self._lock:
             slot = self.slot(op, check_id)
-            slot.result.status = Status.FAILED
+            if failure.level == "contract":
+                slot.result.status = Status.FAILED
+            elif slot.result.status in (Status.PASSED, Status.SKIPPED):
+                slot.result.status = Status.ADVISORY
             slot.counts[sig] = slot.counts.get(sig, 0) + 1
             idx = slot.signatures.get(sig)
             if idx is None:
@@ -167,10 +172,12 @@ class Recorder:
             expected=red.text(finding.expected) if finding.expected is not None else None,
             target=finding.target or op.label,
         )
+        advisory = self.levels.get(check_id) == "advisory" or finding.severity < Severity.ERROR
         return Failure(
             check=check_id,
             operation=op.label,
             finding=finding,
+            level="advisory" if advisory else "contract",
             request=RequestSnapshot.capture(
                 request,
                 red,
@@ -203,7 +210,7 @@ class Recorder:
             if text not in slot.result.errors and len(slot.result.errors) < 20:
                 slot.result.errors.append(text)
             if slot.result.status is not Status.FAILED:
-                slot.result.status = Status.ERRORED
+                slot.result.status = Status.ERRORED  # not finishing outweighs an advisory
 
     def skip(self, op: Operation, check_id: str, reason: str) -> None:
         with self._lock:
@@ -295,6 +302,8 @@ class SpecNotes:
         self.faults: dict[tuple[str, str], Finding] = {}
         self.unroutable: dict[str, str] = {}
         """Path key -> why no request can reach its operations."""
+        self.secrets: dict[tuple[str, str], set[str]] = {}
+        """(schema, member) the spec documents a credential in -> operations that returned one."""
         self._lock = threading.Lock()
 
     def gap(self, op: Operation, status: int, why: str) -> None:
@@ -322,23 +331,50 @@ class SpecNotes:
                 target=finding.target,
             )
 
+    def documented_secret(self, schema: str, member: str, operation: str) -> None:
+        """A response carried a credential its schema (at spec pointer ``schema``) documents:
+        the contract exposes it."""
+        with self._lock:
+            self.secrets.setdefault((schema, member), set()).add(operation)
+
     def findings(self) -> list[Finding]:
-        """One finding per operation whose provoked error responses are undocumented, and one per
-        spec defect a payload ran into."""
+        """One finding per operation whose provoked error responses are undocumented, one per
+        spec defect a payload ran into, and one per response schema that documents a secret."""
         out = list(self.faults.values())
+        for (schema, member), returned in sorted(self.secrets.items()):
+            ops = sorted(returned)
+            name = _pointer.parts(schema)[-1] if schema.startswith("/components/") else schema
+            out.append(
+                Finding(
+                    rule="spec.documented-secret",
+                    severity=Severity.ERROR,
+                    pointer=_pointer.join(schema, "properties", member),
+                    message=(
+                        f"the response schema {name} documents {member!r}, a credential, so a "
+                        f"server that returns it conforms; {len(ops)} operation(s) did "
+                        f"({', '.join(ops[:4])}{', ...' if len(ops) > 4 else ''}): "
+                        "a security defect of the contract, not counted as failures"
+                    ),
+                    expected="credentials kept out of response schemas (writeOnly)",
+                    actual=member,
+                    suggestion=f"mark {member} writeOnly, or drop it from {name} (an overlay "
+                    "can do either)",
+                    target=ops[0],
+                )
+            )
         for path, why in sorted(self.unroutable.items()):
-            ops = [o.label for o in self.spec.operations if o.path == path]
+            labels = [o.label for o in self.spec.operations if o.path == path]
             out.append(
                 Finding(
                     rule="spec.unroutable-path",
                     severity=Severity.WARNING,
                     pointer=_pointer.join("/paths", path),
-                    message=f"{why}; its {len(ops)} operation(s) were skipped, not failed",
+                    message=f"{why}; its {len(labels)} operation(s) were skipped, not failed",
                     expected="a path a request can reach",
                     actual=path,
                     suggestion="name the action in the path itself (an operation per path), or "
                     "document the header it is routed by as a parameter",
-                    target=ops[0] if ops else None,
+                    target=labels[0] if labels else None,
                 )
             )
         for op in self.spec.operations:

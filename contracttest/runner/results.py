@@ -41,15 +41,25 @@ TOKEN_ENV = ("CONTRACTTEST_TOKEN", "CONTRACTTEST_TOKEN_2")
 
 
 class Status(enum.StrEnum):
-    """Outcome of one check on one operation."""
+    """Outcome of one check on one operation, in display order."""
 
     PASSED = "passed"
     FAILED = "failed"
+    """A failing case broke the contract."""
+    ADVISORY = "advisory"
+    """Only advisory findings: beyond what the contract says (how helpful a 400 is, an error
+    status the spec does not list); they fail the run only with ``--fail-on advisory``."""
     ERRORED = "errored"
     SKIPPED = "skipped"
 
     def __str__(self) -> str:
         return self.value
+
+
+STATUSES: tuple[str, ...] = tuple(s.value for s in Status)
+"""Every status, in display order (the one list writers use)."""
+FAIL_ON = ("contract", "advisory")
+"""What fails a run: ``contract`` failures only (default), or ``advisory`` findings too."""
 
 
 @dataclass(frozen=True)
@@ -190,6 +200,9 @@ class Failure:
     occurrences: int = 1
     """How many cases failed the same way (same check, rule, place and status class); this one is
     the smallest of them."""
+    level: str = "contract"
+    """``contract``: the case broke the contract; ``advisory``: it goes beyond what the contract
+    says (reported, counted apart, fails the run only with ``--fail-on advisory``)."""
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -208,6 +221,8 @@ class Failure:
             out["steps"] = list(self.steps)
         if self.occurrences != 1:
             out["occurrences"] = self.occurrences
+        if self.level != "contract":
+            out["level"] = self.level
         return out
 
     @property
@@ -341,6 +356,8 @@ class RunMetadata:
     aborted: str | None = None
     coverage_fail_under: float | None = None
     """``--coverage-fail-under``: the run fails when negative coverage is below this percentage."""
+    fail_on: str = "contract"
+    """``--fail-on``: ``contract`` (advisory findings are reported only) or ``advisory``."""
     """Why the run stopped before the end (the run could not be carried out)."""
     requests: int = 0
 
@@ -393,13 +410,14 @@ class RunResult:
     def for_operation(self, operation: str) -> list[CheckResult]:
         return [r for (op, _), r in self.results.items() if op == operation]
 
-    def failures(self) -> list[Failure]:
+    def failures(self, level: str | None = None) -> list[Failure]:
+        """Every failing case (of one ``level``, when given), operations and checks in order."""
         out: list[Failure] = []
         for op in self.operations:
             for check in self.checks:
                 r = self.results.get((op.label, check))
                 if r is not None:
-                    out.extend(r.failures)
+                    out.extend(f for f in r.failures if level is None or f.level == level)
         return out
 
     def counts(self) -> dict[str, int]:
@@ -413,7 +431,10 @@ class RunResult:
         """``passed``, ``failed`` or ``error`` (the run could not be carried out)."""
         if self.metadata.aborted or self.metadata.interrupted:
             return "error"
-        if any(r.status is Status.FAILED for r in self.results.values()) or self.coverage_short:
+        statuses = {r.status for r in self.results.values()}
+        if Status.FAILED in statuses or self.coverage_short:
+            return "failed"
+        if Status.ADVISORY in statuses and self.metadata.fail_on == "advisory":
             return "failed"
         if any(r.status is Status.ERRORED for r in self.results.values()):
             return "error"

@@ -324,6 +324,19 @@ BUGS: dict[str, tuple[str, frozenset[str]]] = {
     )
 }
 
+BEYOND_CONTRACT = frozenset({"vague-errors", "misnamed-field-errors", "location-wrong"})
+"""Bugs the contract does not forbid, reported as advisory findings: how helpful a 400's message
+is (the spec documents no error body), and a Location header the spec does not document. Every
+other bug breaks the contract and must fail a contract-level check, except:"""
+IN_THE_SPEC = {
+    "leak-auth-token": "spec.documented-secret",
+    "leak-api-secret": "spec.documented-secret",
+    "leak-in-list": "spec.documented-secret",
+}
+"""Bugs the contract itself commits: the TwilioPhoneNumber response schema documents
+twilioAuthToken and twilioApiSecret, so a server returning them conforms; the check reports the
+spec's defect (a spec finding, this rule), never a failure of the server."""
+
 CREATE = "PhoneNumberController_create"
 LIST = "PhoneNumberController_findAll"
 PAGED = "PhoneNumberController_findAllPaginated"

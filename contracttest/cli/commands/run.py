@@ -50,7 +50,13 @@ on a huge one); the rest are reported as not exercised for that reason.
 
 Defaults come from [tool.contracttest.run] in pyproject.toml (keys: base-url, max-examples, seed,
 include, checks, report, report-dir, rate-limit, timeout, retries, allow-writes, journal, max-time,
-max-units, coverage-fail-under).
+max-units, coverage-fail-under, fail-on).
+
+Findings have a level: a failure breaks the contract (what the spec, its overlays and rule table
+say the server must do) and fails the run; an advisory finding goes beyond the contract (how
+helpful a 400 message is, an error status the spec does not list, an undocumented Location) and
+is reported and counted apart, failing the run only with --fail-on advisory. A credential the
+response schema itself documents is a spec finding (a security defect of the contract).
 
 Exit status: 0 every check passed, 1 a check failed, 2 the run could not be carried out.
 """
@@ -138,6 +144,13 @@ def register(subparsers: Any) -> None:
     )
     what.add_argument(
         "--max-time", type=float, metavar="S", help="stop starting new work after S seconds"
+    )
+    what.add_argument(
+        "--fail-on",
+        choices=("contract", "advisory"),
+        default=None,
+        help="what fails the run: contract failures only (default), or advisory findings too "
+        "(how helpful a 400 is, undocumented error statuses, an undocumented Location...)",
     )
     what.add_argument(
         "--max-units",
@@ -253,6 +266,7 @@ def execute(args: argparse.Namespace, console: Console, err_console: Console) ->
     allow_writes = bool(_setting(args, section, "allow-writes", False))
     max_time = _typed(_setting(args, section, "max-time"), float, "max-time")
     max_units = _typed(_setting(args, section, "max-units", DEFAULT_MAX_UNITS), int, "max-units")
+    fail_on = _typed(_setting(args, section, "fail-on", "contract"), str, "fail-on")
     coverage_gate = _typed(
         _setting(args, section, "coverage-fail-under"), float, "coverage-fail-under"
     )
@@ -284,6 +298,7 @@ def execute(args: argparse.Namespace, console: Console, err_console: Console) ->
         deadline=max_time,
         coverage_fail_under=coverage_gate,
         max_units=max_units,
+        fail_on=fail_on,
     )
     quiet = getattr(args, "verbosity", 0) < 0
     reporter = ConsoleReporter(console, quiet=quiet, verbose=max(0, getattr(args, "verbosity", 0)))
