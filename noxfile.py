@@ -1,7 +1,8 @@
 """Development sessions: ``nox`` runs tests, lint and typing; ``nox -s <name>`` runs one.
 
 Sessions: ``tests`` (fast suite, per Python version), ``lint`` (ruff), ``typing`` (mypy),
-``realworld`` (slow tests on the full Vapi spec), ``bench`` (benchmarks -> reports/bench.md) and
+``realworld`` (slow tests on the full Vapi spec), ``bench`` (benchmarks -> reports/bench.md),
+``reference`` (the differential oracle against the NestJS reference server, at volume) and
 ``conformance`` (``contracttest run`` against ``contracttest mock`` -> reports/).
 Extra arguments after ``--`` go to pytest (``nox -s tests -- -k io -x``).
 """
@@ -76,6 +77,28 @@ def bench(session: nox.Session) -> None:
     session.install("check-jsonschema")
     env = {VAPI_SPEC_ENV: str(_vapi_spec())}
     session.run("python", "-m", "benchmarks", "--output", str(REPORTS / "bench.md"), env=env)
+
+
+@nox.session
+def reference(session: nox.Session) -> None:
+    """The NestJS reference server at volume: the differential oracle's slow run (every variant,
+    every boundary case, more generated examples); the table goes to reports/differential-nestjs.md.
+    Needs node >= 20 and the npm registry on the first run (tests/_components.py builds the server)."""
+    _install(session, "test")
+    REPORTS.mkdir(exist_ok=True)
+    session.run(
+        "pytest",
+        "-m",
+        "slow",
+        "-p",
+        "no:cacheprovider",
+        "tests/reference",
+        *session.posargs,
+        env={
+            "CONTRACTTEST_REQUIRE_COMPONENTS": "1",
+            "CONTRACTTEST_DIFFERENTIAL_REPORT": str(REPORTS / "differential-nestjs.md"),
+        },
+    )
 
 
 def _free_port() -> int:

@@ -10,6 +10,8 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any
 
+from contracttest.validate.rules.lengths import LENGTH_METHODS
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -66,9 +68,10 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument(
         "--length-method",
-        choices=("codepoints", "utf16", "validatorjs"),
+        choices=LENGTH_METHODS,
         default=None,
-        help="how string lengths are counted (default: the server's, from the rule table)",
+        help="how string lengths are counted (default: the server's, from the rule table); "
+        "validatorjs is validator.js 13.15.22+, validatorjs-legacy before 13.15.22",
     )
     parser.add_argument(
         "--fail-on",
