@@ -456,9 +456,10 @@ class CaseBuilder:
             shares = self._shares[kind] = _water_fill(counts, self.scope.max_units)
         return shares.get(op.label, 0)
 
-    def unit_case(self, op: Operation, planned: Planned) -> Case | None:
-        """The case that exercises a planned unit (None when it may not be sent on this run: a
-        valid edge that needs a resource the run cannot create)."""
+    def unit_case(self, op: Operation, planned: Planned) -> Case | str:
+        """The case that exercises a planned unit, or why it is not sent (a valid edge that needs
+        a resource the run cannot create, or whose merge into the resource would break a
+        cross-field rule: the server would store a state its own responses cannot show)."""
         unit = planned.unit
         if unit.part == "body":
             body = planned.payload
@@ -476,10 +477,10 @@ class CaseBuilder:
                 expect = "not-found"  # a well-formed id that names nothing
             elif res is not None and res.id_param:
                 if self.scope.read_only:
-                    return None
-                inst, _why, _tag = self.known_id(op, body)
+                    return "read-only run: no resource to send it to"
+                inst, why, _tag = self.known_id(op, body)
                 if inst is None:
-                    return None
+                    return f"no resource to send it to: {why}"
                 path = {**path, res.id_param: inst.id}
                 known = True
                 if (
@@ -487,9 +488,12 @@ class CaseBuilder:
                     and isinstance(body, dict)
                     and not self.merge_valid(res, inst, body)
                 ):
-                    expect = "any"
+                    return (
+                        "merged into the resource it patches, it would break a cross-field "
+                        "rule of the resource"
+                    )
             if not self.scope.may_send(op):
-                return None
+                return "read-only run: a write not sent"
             return Case(
                 operation=op,
                 kind="edge",

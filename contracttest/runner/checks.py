@@ -559,6 +559,13 @@ def check_secrets(ctx: CheckContext, case: Case, response: HttpResponse) -> Iter
         for where in places or [""]:
             if where in exposed or (where in documented and not credential):
                 continue  # reported above, or a member the contract documents carrying it
+            if not credential and where and body is not None:
+                schema = _documenting_schema(ctx, case, response, body, where)
+                if schema is not None:
+                    # the stored secret comes back in a member the response schema documents:
+                    # the contract's choice, its finding
+                    ctx.notes.documented_secret(schema, _pointer.parts(where)[-1], case.label)
+                    continue
             yield _finding(
                 "response.secret-echoed",
                 case,

@@ -143,6 +143,7 @@ class Engine:
         response = self.transport.send(request)
         self.ledger.track(case, response)
         self.ledger.retire(case, response)
+        self.ledger.patched(case, response)
         return case, Exchange(request, response)
 
     def send(self, case: Case, *, only: Iterable[str] | None = None) -> Exchange | None:

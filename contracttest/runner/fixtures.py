@@ -119,6 +119,18 @@ class Ledger:
         if inst is not None:
             self.mark_deleted(inst)
 
+    def patched(self, case: Case, response: HttpResponse) -> None:
+        """A 2xx PATCH of a resource the run created changes what it holds: merge the body into
+        what the run knows of it (a later patch is judged against that)."""
+        if not case.known_resource or not 200 <= response.status < 300:
+            return
+        res, role = self.scope.item_role(case.operation)
+        if res is None or role != "update" or not res.id_param or not isinstance(case.body, dict):
+            return
+        inst = self.instance(res, str(case.path_params.get(res.id_param, "")))
+        if inst is not None:
+            inst.sent = {**inst.sent, **case.body}
+
     def instance(self, res: Resource, rid: str) -> Instance | None:
         with self._lock:
             for inst in reversed(self.created):
