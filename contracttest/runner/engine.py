@@ -47,6 +47,8 @@ __all__ = ["SOURCES", "Engine"]
 SOURCES = (positive, negative, auth, stateful)
 """The case sources, in the order their phases run."""
 CLEANUP_TITLE = "cleanup"
+INTERRUPTED_CLEANUP_SECONDS = 7.0
+"""How long cleanup may take after an interrupt (GitHub Actions allows 7.5 s before SIGKILL)."""
 
 
 class Engine:
@@ -243,7 +245,9 @@ class Engine:
             self.note(f"the run could not be carried out: {exc}", "error")
         finally:
             try:
-                self._cleanup()
+                # After Ctrl-C or SIGTERM the process may be killed soon (docker stop gives 10 s):
+                # cleanup gets a deadline, and the journal keeps what it did not reach.
+                self._cleanup(INTERRUPTED_CLEANUP_SECONDS if interrupted else None)
             except KeyboardInterrupt:
                 interrupted = True
                 self.note(
@@ -304,13 +308,14 @@ class Engine:
         self.phases.append(PhaseTiming(phase, seconds, requests))
         self.emit(ev.PhaseDone(phase, seconds, requests))
 
-    def _cleanup(self) -> None:
+    def _cleanup(self, seconds: float | None = None) -> None:
         if not self.ledger.live():
             return
         self.emit(ev.PhaseStarted("cleanup", CLEANUP_TITLE, 1))
         t0 = time.monotonic()
         r0 = self.requests
-        problems = self.transport.cleanup(self.ledger)
+        deadline = t0 + seconds if seconds is not None else None
+        problems = self.transport.cleanup(self.ledger, deadline=deadline)
         for p in problems[:10]:
             self.note(p, "warning")
         left = self.ledger.live()
