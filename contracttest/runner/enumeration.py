@@ -39,7 +39,6 @@ __all__ = [
     "Enumeration",
     "Planned",
     "Site",
-    "enumerate_part",
     "reach",
     "sites",
 ]
@@ -310,6 +309,10 @@ class Enumeration:
                 got = Planned(unit, reason=reason or "no payload reaches this place")
         self._planned[key] = got
         return got
+
+    def planned(self) -> list[Planned]:
+        """Every unit planned now (confirmed), in order; those the wire erases left out."""
+        return [p for u in self.units if (p := self.plan(u)) is not None]
 
     # -- helpers -----------------------------------------------------------------------------
     def variant_of(self, value: Any) -> str:
@@ -651,23 +654,3 @@ def _satisfying(cond: Any) -> list[Any]:
             out.append(not cond.not_equals)
         out.append(_ABSENT)
     return out
-
-
-def enumerate_part(
-    operation: str,
-    part: str,
-    root: Gen,
-    validator: Any,
-    table: Any,
-    *,
-    split: Callable[[str], tuple[str, str]] | None = None,
-    wire: Callable[[Any], list[Finding]] | None = None,
-    blames_spec: Callable[[Finding], bool] | None = None,
-) -> tuple[list[Planned], int]:
-    """Every unit of one request part planned (confirmed) now, in a stable order, and how many
-    places were beyond `MAX_SITES` (tests and small tools; the runner plans lazily)."""
-    e = Enumeration(
-        operation, part, root, validator, table, split=split, wire=wire, blames_spec=blames_spec
-    )
-    planned = [p for u in e.units if (p := e.plan(u)) is not None]
-    return planned, e.left_out
