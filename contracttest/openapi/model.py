@@ -262,9 +262,13 @@ class Spec:
 
     @property
     def dto_names(self) -> list[str]:
+        return list(self._schemas())
+
+    def _schemas(self) -> dict[str, Any]:
+        """``components/schemas`` (a dict lookup: a name test must not copy every name)."""
         comps = self.raw.get("components")
         schemas = comps.get("schemas") if isinstance(comps, dict) else None
-        return list(schemas) if isinstance(schemas, dict) else []
+        return schemas if isinstance(schemas, dict) else {}
 
     def resolve(self, pointer: str, default: Any = _pointer.MISSING) -> Any:
         return _pointer.resolve(self.raw, pointer, default)
@@ -454,7 +458,7 @@ class Spec:
         )
         if m:
             base, suffix, status = m["base"], m["suffix"], m["st"]
-        if base in self.dto_names and base not in self._by_id:
+        if base in self._schemas() and base not in self._by_id:
             if suffix == "parameters":
                 raise TargetError(f"{base!r} is a DTO, it has no parameters")
             direction: Direction = "response" if suffix == "response" else "request"
@@ -517,7 +521,7 @@ class Spec:
         return Target(self, name, "schema", "request", "", _node=node)
 
     def dto(self, name: str, direction: Direction = "request") -> Target:
-        if name not in self.dto_names:
+        if name not in self._schemas():
             raise TargetError(f"no DTO {name!r}{_suggest(name, self.dto_names)}")
         return self.target(name if direction == "request" else f"{name}:response")
 
