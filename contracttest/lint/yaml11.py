@@ -142,7 +142,8 @@ def _yaml11_value(node: Any) -> Any:
     import yaml
     from yaml.constructor import SafeConstructor
 
-    tag = yaml.resolver.Resolver().resolve(yaml.ScalarNode, node.value, (True, False))
+    resolver: Any = yaml.resolver.Resolver()
+    tag = resolver.resolve(yaml.ScalarNode, node.value, (True, False))
     try:
         if tag == "tag:yaml.org,2002:int":
             return SafeConstructor().construct_yaml_int(node)

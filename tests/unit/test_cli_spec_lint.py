@@ -50,8 +50,10 @@ def test_text_output_locates_every_finding_and_ends_with_a_summary() -> None:
         lines[lines.index(unsat) + 1]
         == "  fix: set `type: string` to match the enum (or fix the enum)"
     )
-    assert lines[-1] == f"{SEED}: 12 finding(s): 8 errors, 4 warnings, 0 info"
-    assert lines[-2].startswith("by rule: discriminator.property-undeclared 5, ")
+    assert lines[-1] == f"{SEED}: 13 finding(s): 9 errors, 4 warnings, 0 info"
+    assert lines[-2].startswith(
+        "by rule: discriminator.oneOf-overlap 1, discriminator.property-undeclared 5, "
+    )
     assert r.err == ""
 
 
@@ -81,7 +83,7 @@ def test_json_output() -> None:
     assert set(doc) == {"spec", "sha256", "findings", "summary"}
     assert doc["spec"] == str(SEED)
     assert len(doc["sha256"]) == 64
-    assert doc["summary"]["total"] == len(doc["findings"]) == 12
+    assert doc["summary"]["total"] == len(doc["findings"]) == 13
     assert doc["summary"]["rules"]["discriminator.property-undeclared"] == 5
     first = doc["findings"][0]
     assert {
@@ -119,9 +121,9 @@ def test_quiet_prints_only_the_counts() -> None:
     r = lint(str(SPECS / "discriminators.yaml"), "-q")
     assert r.code == ExitCode.FINDINGS
     assert r.out.splitlines() == [
-        "by rule: discriminator.property-undeclared 1, discriminator.tag-mismatch 1, "
-        "discriminator.target-missing 1",
-        f"{SPECS / 'discriminators.yaml'}: 3 finding(s): 3 errors, 0 warnings, 0 info",
+        "by rule: discriminator.oneOf-overlap 1, discriminator.property-undeclared 1, "
+        "discriminator.tag-mismatch 1, discriminator.target-missing 1",
+        f"{SPECS / 'discriminators.yaml'}: 4 finding(s): 4 errors, 0 warnings, 0 info",
     ]
 
 
@@ -165,4 +167,4 @@ def test_subprocess_end_to_end(tmp_path: Path) -> None:
         check=False,
     )
     assert proc.returncode == ExitCode.FINDINGS, proc.stderr
-    assert json.loads(proc.stdout)["summary"]["error"] == 8
+    assert json.loads(proc.stdout)["summary"]["error"] == 9
