@@ -178,7 +178,10 @@ def _settings(args: argparse.Namespace) -> Settings:
         rule, sep, level = item.partition("=")
         if not sep:
             raise UsageError(f"--severity {item!r}: expected RULE=LEVEL, e.g. security.=info")
-        severities.update(parse_severities({rule.strip(): level.strip()}, base="--severity"))
+        try:
+            severities.update(parse_severities({rule.strip(): level.strip()}))
+        except UsageError as exc:
+            raise UsageError(f"--severity {item!r}: {exc.message}") from None
     # A rule the user names (a severity, --rule) is a rule the user wants run.
     named = [k for k, v in severities.items() if v is not None] + list(args.rule or ())
     enable = (("security.",) if security else ()) + tuple(named)
