@@ -203,3 +203,15 @@ def test_numbers_where_numbers_belong_get_no_hint(fixed_spec: Any, tmp_path: Pat
     path.write_text("provider: byo-phone-number\ncredentialId: c1\nname: true\n")
     (wrong,) = Linter(fixed_spec, target="POST /phone-number").lint_file(path).findings
     assert wrong.rule == "schema.type" and "quote" not in wrong.message
+
+
+def test_infinity_has_no_json_form_and_the_file_says_to_quote_it(
+    fixed_spec: Any, tmp_path: Path
+) -> None:
+    from contracttest.lint import Linter
+
+    path = tmp_path / "byo.yaml"
+    path.write_text("provider: byo-phone-number\ncredentialId: c1\nname: .inf\n")
+    (finding,) = Linter(fixed_spec, target="POST /phone-number").lint_file(path).findings
+    assert (finding.rule, finding.line, finding.column) == ("file.syntax", 3, 7)
+    assert "quote it" in finding.message
