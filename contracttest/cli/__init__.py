@@ -20,8 +20,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, NoReturn
 
-from contracttest.cli.exitcodes import ExitCode
 from contracttest.errors import ContractTestError, UsageError
+from contracttest.exitcodes import ExitCode
 
 if TYPE_CHECKING:
     from rich.console import Console

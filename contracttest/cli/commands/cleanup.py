@@ -70,8 +70,8 @@ def execute(args: argparse.Namespace, console: Console, err_console: Console) ->
     from rich.text import Text
 
     from contracttest.cli.commands.run import tokens_from_env
-    from contracttest.cli.exitcodes import ExitCode
     from contracttest.errors import TransportError, UsageError
+    from contracttest.exitcodes import ExitCode
     from contracttest.runner.http import HttpClient, parse_rate
     from contracttest.runner.journal import Journal, compact, read_pending
     from contracttest.runner.plan import parse_header
