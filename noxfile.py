@@ -13,6 +13,7 @@ import os
 import shutil
 import socket
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 
@@ -94,8 +95,12 @@ def deps(session: nox.Session, resolution: str) -> None:
     the oldest Python we support. ``newest``: a fresh environment upgraded eagerly to the newest
     release of everything. Each prints the versions it ran with (``contracttest version``).
     """
+    # Temporary files outside the repository: session.create_tmp() would point TMPDIR into .nox/,
+    # and every test's tmp_path would then sit below this pyproject.toml and read its
+    # [tool.contracttest] (the spec lint and plugin tests that expect no configuration fail).
+    tmp = Path(tempfile.mkdtemp(prefix=f"contracttest-deps-{resolution}-"))
     if resolution == "lowest":
-        constraints = Path(session.create_tmp()) / "lowest-direct.txt"
+        constraints = tmp / "lowest-direct.txt"
         constraints.write_text("\n".join(lowest_constraints()) + "\n", encoding="utf-8")
         session.log("constraints: " + ", ".join(lowest_constraints()))
         session.install("-c", str(constraints), "-e", ".[test]")
@@ -104,7 +109,7 @@ def deps(session: nox.Session, resolution: str) -> None:
     session.run("contracttest", "version")
     args = session.posargs or ["-q", "-n", "2", "-p", "no:cacheprovider"]
     # A spec cache of its own: cached diagnostics were computed by the libraries of another run.
-    cache = str(Path(session.create_tmp()) / "spec-cache")
+    cache = str(tmp / "spec-cache")
     session.run("pytest", "-m", "not slow", *args, env={"CONTRACTTEST_CACHE_DIR": cache})
 
 
