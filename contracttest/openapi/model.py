@@ -347,9 +347,13 @@ class Spec:
 
     @property
     def dto_names(self) -> list[str]:
+        return list(self._schemas())
+
+    def _schemas(self) -> dict[str, Any]:
+        """``components/schemas`` (a dict lookup: a name test must not copy every name)."""
         comps = self.raw.get("components")
         schemas = comps.get("schemas") if isinstance(comps, dict) else None
-        return list(schemas) if isinstance(schemas, dict) else []
+        return schemas if isinstance(schemas, dict) else {}
 
     def resolve(self, pointer: str, default: Any = _pointer.MISSING) -> Any:
         return _pointer.resolve(self.raw, pointer, default)
@@ -682,10 +686,10 @@ class Spec:
         """
         if base.startswith(DTO_PREFIX):
             name = _pointer.unescape(base[len(DTO_PREFIX) :])
-            if name not in self.dto_names:
+            if name not in self._schemas():
                 raise TargetError(f"no DTO {name!r}{_suggest(name, self.dto_names)}")
             return name
-        if base not in self.dto_names:
+        if base not in self._schemas():
             return None
         op = self._by_id.get(base)
         if op is not None and (suffix in ("parameters", "response") or op.json_body() is not None):
@@ -703,7 +707,7 @@ class Spec:
         return Target(self, name, "schema", "request", "", _node=node)
 
     def dto(self, name: str, direction: Direction = "request") -> Target:
-        if name not in self.dto_names:
+        if name not in self._schemas():
             raise TargetError(f"no DTO {name!r}{_suggest(name, self.dto_names)}")
         key = self.dto_key(name)
         return self.target(key if direction == "request" else f"{key}:response")

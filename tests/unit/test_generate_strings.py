@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -74,7 +76,12 @@ def test_unicode_property_classes_are_generated_from_their_code_points() -> None
     @settings(max_examples=30, database=None)
     @given(plan.strategy())
     def check(value: str) -> None:
-        assert len(value) == 3 and all(ch.isupper() for ch in value)
+        assert pattern.test(value), value
+        # Python's own Unicode tables as the independent oracle, for the letters they know: the
+        # regex package follows newer Unicode versions than this Python (U+A7CB is an uppercase
+        # letter in Unicode 16, unassigned in Python 3.11's 14.0).
+        assert len(value) == 3
+        assert all(ch.isupper() or unicodedata.category(ch) == "Cn" for ch in value), value
 
     check()
 
