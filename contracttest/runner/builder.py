@@ -481,17 +481,20 @@ class CaseBuilder:
                 inst, why, _tag = self.known_id(op, body)
                 if inst is None:
                     return f"no resource to send it to: {why}"
-                path = {**path, res.id_param: inst.id}
-                known = True
                 if (
                     role == "update"
                     and isinstance(body, dict)
                     and not self.merge_valid(res, inst, body)
                 ):
-                    return (
-                        "merged into the resource it patches, it would break a cross-field "
-                        "rule of the resource"
-                    )
+                    # what earlier patches stored conflicts with it: a resource created to take it
+                    inst = self.fixtures.fresh(res, inst.tag, patch=body)
+                    if inst is None or not self.merge_valid(res, inst, body):
+                        return (
+                            "merged into the resource it patches, it would break a cross-field "
+                            "rule of the resource"
+                        )
+                path = {**path, res.id_param: inst.id}
+                known = True
             if not self.scope.may_send(op):
                 return "read-only run: a write not sent"
             return Case(

@@ -295,6 +295,20 @@ class Fixtures:
         base = dict(pool[variant % len(pool)])
         return self.decorate(res, base)
 
+    def _body_taking(
+        self, res: Resource, tag: Any, patch: dict[str, Any]
+    ) -> dict[str, Any] | None:
+        """A decorated create body of the variant that stays valid with ``patch`` merged in."""
+        target = f"{res.create.label}:request"
+        bodies = self.bodies(res)
+        pool = bodies.get(tag) if tag is not None else next(iter(bodies.values()), None)
+        for base in pool or []:
+            if self.generation.is_valid(target, {**base, **patch}):
+                body = self.decorate(res, dict(base))
+                if self.generation.is_valid(target, {**body, **patch}):
+                    return body
+        return None
+
     def decorate(self, res: Resource, body: dict[str, Any]) -> dict[str, Any]:
         """Give a body a unique ``name``, secret markers and a fresh key for a member naming the
         object (``fileId``), where the schema allows (stays valid)."""
@@ -350,11 +364,19 @@ class Fixtures:
             self._pool[key] = inst
         return inst
 
-    def fresh(self, res: Resource, tag: Any = None, credential: int = 0) -> Instance | None:
-        """Create a new instance (for DELETE cases and lifecycles)."""
+    def fresh(
+        self,
+        res: Resource,
+        tag: Any = None,
+        credential: int = 0,
+        *,
+        patch: dict[str, Any] | None = None,
+    ) -> Instance | None:
+        """Create a new instance (for DELETE cases and lifecycles); with ``patch``, one whose
+        create body the patch can be merged into without breaking a rule."""
         if self.scope.read_only or (credential >= self.scope.credentials and res.create.secured):
             return None
-        body = self.body_for(res, tag)
+        body = self.body_for(res, tag) if patch is None else self._body_taking(res, tag, patch)
         if body is None:
             self._failures.setdefault(
                 (res.name, tag, credential), "no valid create body could be generated"

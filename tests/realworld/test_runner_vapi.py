@@ -1,6 +1,6 @@
 """The runner on the full Vapi spec (../shared/vapi/openapi.json, 3 MB, 69 paths) against its mock:
-the run is carried out end to end, every selected operation gets results, reports are written, and
-the run is clean (exit code 0).
+the run is carried out end to end, every selected operation gets results, reports are written with
+the coverage reached, and the run is clean (exit code 0).
 
 Slow (``nox -s realworld``): it reads the full spec and drives the mock of every resource."""
 
@@ -66,3 +66,10 @@ def test_full_vapi_spec_against_its_mock(vapi_spec_path: Path, tmp_path: Path) -
     ]
     assert not blamed, blamed[:5]
     assert (tmp_path / "report.html").stat().st_size > 10_000
+    # Coverage is reported: every unit enumerated, a budget's worth (--max-units) exercised,
+    # and every other one listed with why (per operation, up to the listing limit)
+    cov = doc["coverage"]
+    assert cov["negative"]["enumerated"] > 10_000
+    assert 0 < cov["negative"]["exercised"] <= 4_000
+    reasons = {m["reason"] for op in cov["operations"] for m in op.get("not_exercised", ())}
+    assert any("--max-units" in r for r in reasons)
