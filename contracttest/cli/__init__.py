@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, NoReturn
 
+from contracttest._signals import handling_interrupts
 from contracttest.cli.exitcodes import ExitCode
 from contracttest.errors import ContractTestError, UsageError
 
@@ -37,6 +38,7 @@ __all__ = [
     "main",
     "make_console",
     "own_version",
+    "ref_dirs_from_args",
     "resolve_spec_args",
     "run",
 ]
@@ -219,6 +221,17 @@ def add_spec_options(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="refuse a spec with error-level diagnostics instead of warning about them",
     )
+    group.add_argument(
+        "--allow-ref-dir",
+        metavar="DIR",
+        action="append",
+        default=None,
+        help=(
+            "a directory besides the spec's own that its local $refs may read, repeatable "
+            "(default: [tool.contracttest] allow-ref-dirs); a spec read over http(s) never reads "
+            "local files"
+        ),
+    )
 
 
 def _same_source(a: str, b: str) -> bool:
@@ -278,6 +291,23 @@ def resolve_spec_args(args: argparse.Namespace) -> tuple[str, list[str]]:
     return spec, [str(p) for p in config.path_list("overlay")]
 
 
+def ref_dirs_from_args(args: argparse.Namespace) -> list[str]:
+    """Directories local ``$ref``s may read besides the spec's: ``--allow-ref-dir``, else
+    ``[tool.contracttest] allow-ref-dirs`` (resolved against the pyproject's directory).
+
+    Raises:
+        UsageError: a named directory does not exist, or the setting is not a path list.
+    """
+    from contracttest.config import load_config
+
+    given: list[str] | None = getattr(args, "allow_ref_dir", None)
+    dirs = list(given) if given else [str(p) for p in load_config().path_list("allow-ref-dirs")]
+    for d in dirs:
+        if not Path(d).is_dir():
+            raise UsageError(f"--allow-ref-dir {d}: no such directory")
+    return dirs
+
+
 def load_spec_from_args(args: argparse.Namespace) -> Spec:
     """Load the spec named by `add_spec_options`' options (see `resolve_spec_args`).
 
@@ -287,7 +317,12 @@ def load_spec_from_args(args: argparse.Namespace) -> Spec:
     from contracttest.openapi import load_spec
 
     spec, overlays = resolve_spec_args(args)
-    return load_spec(spec, overlays=overlays, strict=bool(getattr(args, "strict", False)))
+    return load_spec(
+        spec,
+        overlays=overlays,
+        strict=bool(getattr(args, "strict", False)),
+        ref_dirs=ref_dirs_from_args(args),
+    )
 
 
 # --------------------------------------------------------------------------------------------------
@@ -332,7 +367,9 @@ def run(
     err = sys.stderr if stderr is None else stderr
     token = _STREAMS.set((out, err))
     try:
-        return _run(args_list, out, err)
+        # SIGTERM does what Ctrl-C does (see contracttest._signals)
+        with handling_interrupts():
+            return _run(args_list, out, err)
     finally:
         _STREAMS.reset(token)
 

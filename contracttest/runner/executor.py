@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from contracttest._signals import deferred_interrupts
 from contracttest.errors import ContractTestError, TransportError
 from contracttest.runner.case import NO_BODY, Case, provoked_for
 from contracttest.runner.http import HttpRequest, HttpResponse, encode_query, render_path
@@ -134,14 +135,16 @@ class Executor:
         if case.body is not NO_BODY:
             self.ctx.learn_sent(case.body)
         request = self.build(case)
-        try:
-            response = self.client.send(request)
-        except TransportError as exc:
-            self.ctx.errored(case, str(exc), only=only)
-            return None
-        with self._lock:
-            self.requests += 1
-        self._track(case, response)
+        # A write's answer must reach the journal before Ctrl-C / SIGTERM may stop the run.
+        with deferred_interrupts(case.operation.method != "GET"):
+            try:
+                response = self.client.send(request)
+            except TransportError as exc:
+                self.ctx.errored(case, str(exc), only=only)
+                return None
+            with self._lock:
+                self.requests += 1
+            self._track(case, response)
         if evaluate:
             self.ctx.evaluate(case, request, response, only=only, steps=steps)
         return Exchange(request, response)
