@@ -1,8 +1,9 @@
 """Development sessions: ``nox`` runs tests, lint and typing; ``nox -s <name>`` runs one.
 
 Sessions: ``tests`` (fast suite, per Python version), ``lint`` (ruff), ``typing`` (mypy),
-``realworld`` (slow tests on the full Vapi spec), ``bench`` (benchmarks -> reports/bench.md) and
-``conformance`` (``contracttest run`` against ``contracttest mock`` -> reports/).
+``realworld`` (slow tests on the full Vapi spec), ``bench`` (benchmarks -> reports/bench.md),
+``conformance`` (``contracttest run`` against ``contracttest mock`` -> reports/) and ``hostile``
+(every hostile-input probe of tests/hostile, with its table).
 Extra arguments after ``--`` go to pytest (``nox -s tests -- -k io -x``).
 """
 
@@ -135,3 +136,25 @@ def conformance(session: nox.Session) -> None:
             except subprocess.TimeoutExpired:
                 mock.kill()
                 mock.wait()
+
+
+@nox.session
+def hostile(session: nox.Session) -> None:
+    """Every probe of tests/hostile (the default suite runs a fast slice), then issue 16's table:
+    inputs per category, clean, crash/hang, wrong exit, lost, leaks (also in reports/hostile.md)."""
+    _install(session)
+    REPORTS.mkdir(exist_ok=True)
+    record = REPORTS / "hostile.jsonl"
+    record.unlink(missing_ok=True)
+    env = {"CONTRACTTEST_HOSTILE": "full", "CONTRACTTEST_HOSTILE_RECORD": str(record)}
+    session.run(
+        "pytest", "tests/hostile", "-n", "2", *session.posargs, env=env, success_codes=[0, 1]
+    )
+    # prints the table, writes reports/hostile.md, exits 1 when a probe is not clean
+    session.run(
+        "python",
+        "tests/hostile/hostile_table.py",
+        str(record),
+        "--output",
+        str(REPORTS / "hostile.md"),
+    )

@@ -22,6 +22,7 @@ __all__ = [
     "Severity",
     "is_secret_key",
     "pointer_to_path",
+    "printable",
     "redact",
     "truncate_value",
 ]
@@ -63,8 +64,19 @@ def truncate_value(value: Any, limit: int = 120) -> str:
         text = json.dumps(value, ensure_ascii=False, sort_keys=True)
     except (TypeError, ValueError, RecursionError):
         text = repr(value)
+    text = printable(text)
     if len(text) > limit:
         text = text[: limit - 1] + "…"
+    return text
+
+
+def printable(text: str) -> str:
+    """``text`` that any UTF-8 stream can write: lone surrogates (valid in JSON, ``"\ud83d"``) become
+    the escape ``\ud83d`` instead of crashing the writer."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
     return text
 
 

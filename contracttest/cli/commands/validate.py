@@ -133,7 +133,7 @@ def execute(args: argparse.Namespace, console: Console, err_console: Console) ->
     from contracttest.cli import load_spec_from_args
     from contracttest.cli.exitcodes import ExitCode
     from contracttest.errors import UsageError
-    from contracttest.findings import Finding, Severity
+    from contracttest.findings import Finding, Severity, printable
     from contracttest.lint.reading import DEFAULT_MAX_BYTES
     from contracttest.redaction import scrub_findings
     from contracttest.validate import get_validator
@@ -186,7 +186,7 @@ def execute(args: argparse.Namespace, console: Console, err_console: Console) ->
                 for path, found in results
             ],
         }
-        console.file.write(json.dumps(out, indent=2, ensure_ascii=False) + "\n")
+        console.file.write(printable(json.dumps(out, indent=2, ensure_ascii=False)) + "\n")
     else:
         _text(console, results, validator.target.key, args.verbosity)
     if unreadable:  # the exit-code table: a file that cannot be read means "could not run"
@@ -203,7 +203,7 @@ def _where(finding: Finding) -> str:
 def _text(
     console: Console, results: list[tuple[str, list[Finding]]], target: str, verbosity: int
 ) -> None:
-    from contracttest.findings import Severity
+    from contracttest.findings import Severity, printable
 
     total = 0
     invalid = 0
@@ -213,10 +213,12 @@ def _text(
         invalid += bool(errors)
         if not found:
             if verbosity >= 0:
-                console.print(f"{path}: valid ({target})", markup=False, highlight=False)
+                console.print(
+                    f"{path}: valid ({target})", markup=False, highlight=False, soft_wrap=True
+                )
             continue
         for f in found:
-            console.print(str(f), markup=False, highlight=False, soft_wrap=True)
+            console.print(printable(str(f)), markup=False, highlight=False, soft_wrap=True)
             if f.suggestion and verbosity >= 0:
                 console.print(f"    hint: {f.suggestion}", markup=False, highlight=False)
     if verbosity >= 0:
