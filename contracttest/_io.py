@@ -112,14 +112,16 @@ def is_loopback_url(url: str) -> bool:
 
 
 def _display_url(url: str) -> str:
-    """The URL without user:password, so credentials never reach messages."""
+    """The URL without user:password and without the values of secret query parameters
+    (``?access_token=``), so credentials never reach messages."""
+    from contracttest.redaction import Redactor
+
     parts = urlsplit(url)
-    if parts.username is None and parts.password is None:
-        return url
     host = parts.hostname or ""
     if parts.port is not None:
         host += f":{parts.port}"
-    return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
+    plain = urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
+    return Redactor().url(plain)
 
 
 # --------------------------------------------------------------------------------------------------

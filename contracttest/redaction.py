@@ -367,16 +367,25 @@ class Redactor:
                 self.add(node)
 
     def text(self, text: str) -> str:
-        """``text`` with every known secret (in any of its encodings) replaced by ``[REDACTED]``."""
+        """``text`` with every known secret (in any of its encodings) replaced by ``[REDACTED]``, and
+        the userinfo and secret query values of any URL in it too."""
+        if not text:
+            return text
+        text = self._by_value(text)
+        if "://" in text:
+            text = _URL_CREDENTIALS.sub(lambda m: self._url(m.group(0)), text)
+        return text
+
+    def _by_value(self, text: str) -> str:
         pattern = self._pattern
-        if pattern is None or not text:
+        if pattern is None:
             return text
         return pattern.sub(REDACTED, text)
 
     def value(self, value: Any) -> Any:
         """A deep copy with secret-named members redacted, known secrets scrubbed from strings (keys
         too) and collections past the depth cap cut."""
-        return _copy(value, self.text if self._pattern is not None else None, _max_depth())
+        return _copy(value, self.text, _max_depth())
 
     def header(self, name: str, value: str) -> str:
         if is_secret_header(name):
@@ -394,6 +403,9 @@ class Redactor:
 
     def url(self, url: str) -> str:
         """``url`` with ``[REDACTED]`` for its userinfo and secret query values, known secrets scrubbed."""
+        return self._url(url)
+
+    def _url(self, url: str) -> str:
         parts = urlsplit(url)
         netloc = parts.netloc
         if "@" in netloc:
@@ -404,12 +416,10 @@ class Redactor:
             if pair
             for name, _, value in [pair.partition("=")]
         )
-        return self.text(urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment)))
+        return self._by_value(urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment)))
 
     def finding(self, finding: Finding) -> Finding:
         """``finding`` with known secrets scrubbed from its texts (sub-findings too)."""
-        if self._pattern is None:
-            return finding
 
         def text(value: str | None) -> str | None:
             return self.text(value) if value is not None else None
@@ -424,8 +434,8 @@ class Redactor:
         )
 
     def scrub(self, text: str) -> str:
-        """Text for a terminal or a file: known secrets scrubbed, and URL credentials hidden."""
-        return _URL_CREDENTIALS.sub(lambda m: self.url(m.group(0)), self.text(text))
+        """The same as `text` (a name for call sites that render free text)."""
+        return self.text(text)
 
 
 _URL_CREDENTIALS = re.compile(r"\bhttps?://[^\s\"'<>]*(?:@|[?&][^\s\"'<>=]*=)[^\s\"'<>]*")

@@ -367,21 +367,58 @@ def structural_diagnostics(data: dict[str, Any]) -> list[Finding]:
 
 
 def _osv_diagnostics(data: dict[str, Any]) -> list[Finding]:
-    """OAS 3.1: the meta-schema uses $dynamicRef; let openapi-spec-validator walk it."""
+    """OAS 3.1: the meta-schema uses $dynamicRef; let openapi-spec-validator walk it.
+
+    It resolves ``$ref``s itself (``file://`` and http ones included), which would bypass the
+    resolution policy of `contracttest.openapi.refs`: it is shown a copy whose external refs are
+    empty objects (the loader checks those refs under the policy). A ref it cannot follow, or any
+    other failure of the library, is one diagnostic, never a crash of the load.
+    """
     from openapi_spec_validator import OpenAPIV31SpecValidator
 
+    if _has_external_refs(data):
+        data = _without_external_refs(data)
     out = []
-    for err in OpenAPIV31SpecValidator(data).iter_errors():
-        path = getattr(err, "absolute_path", None) or getattr(err, "path", None) or []
+    try:
+        for err in OpenAPIV31SpecValidator(data).iter_errors():
+            path = getattr(err, "absolute_path", None) or getattr(err, "path", None) or []
+            out.append(
+                Finding(
+                    rule="oas.structure",
+                    severity=Severity.ERROR,
+                    pointer=_pointer.from_parts(list(path)),
+                    message=_short(str(getattr(err, "message", err))),
+                )
+            )
+    except Exception as exc:  # a dangling $ref, a recursion: the library gives up, the load goes on
+        ref = getattr(exc, "ref", None)
+        why = f"$ref {ref!r} cannot be followed" if isinstance(ref, str) else f"{type(exc).__name__}"
         out.append(
             Finding(
                 rule="oas.structure",
                 severity=Severity.ERROR,
-                pointer=_pointer.from_parts(list(path)),
-                message=_short(str(getattr(err, "message", err))),
+                pointer="",
+                message=f"the structural check of the OpenAPI 3.1 document stopped: {why}",
+                suggestion="fix the reference (`contracttest spec lint` names where it is)",
             )
         )
     return out
+
+
+def _without_external_refs(data: dict[str, Any]) -> dict[str, Any]:
+    """A copy of ``data`` in which every object with an external ``$ref`` is ``{}``."""
+    from contracttest.openapi.refs import iter_refs
+
+    external = [p for p, ref in iter_refs(data) if not ref.startswith("#")]
+    copy_ = copy.deepcopy(data)
+    for pointer in external:
+        parts = _pointer.parts(pointer)
+        parent = _pointer.resolve(copy_, _pointer.from_parts(parts[:-1])) if parts else None
+        if parent is None:
+            return {"openapi": copy_.get("openapi"), "info": copy_.get("info"), "paths": {}}
+        key: Any = int(parts[-1]) if isinstance(parent, list) else parts[-1]
+        parent[key] = {}
+    return copy_
 
 
 def _explain_rs(err: Any) -> tuple[str, str]:

@@ -99,6 +99,9 @@ class Runner:
         self.handlers = list(handlers)
         self.journal = journal
         self.redactor = Redactor(v for _, v in plan.credentials)
+        # the password and secret query values of the endpoint's and the spec's URLs
+        self.redactor.add_url(plan.base_url)
+        self.redactor.add_url(cfg.spec_source or "")
         for _, v in plan.extra_headers:
             from contracttest.runner.redaction import is_secret_header
 
@@ -170,7 +173,7 @@ class Runner:
             interrupted = True
             self.note("interrupted: cleaning up what the run created", "warning")
         except ContractTestError as exc:
-            aborted = str(exc)
+            aborted = self.redactor.text(str(exc))
             self.note(f"the run could not be carried out: {exc}", "error")
         finally:
             try:
@@ -660,7 +663,7 @@ class Runner:
             started_at=started_at,
             finished_at=None,
             duration_s=0.0,
-            spec_source=cfg.spec_source or spec.source,
+            spec_source=self.redactor.url(cfg.spec_source or spec.source),
             spec_sha256=_sha(spec),
             spec_title=str(info.get("title", "")) if isinstance(info, dict) else "",
             spec_version=str(info.get("version", "")) if isinstance(info, dict) else "",

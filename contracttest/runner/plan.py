@@ -96,7 +96,9 @@ class Plan:
 
     @property
     def base_url_display(self) -> str:
-        return self.base_url
+        from contracttest.redaction import Redactor
+
+        return Redactor().url(self.base_url)
 
     def selected(self, op: Operation) -> bool:
         return any(o is op for o in self.operations)

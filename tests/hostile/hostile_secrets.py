@@ -163,7 +163,7 @@ PAYLOAD_SECRETS: dict[str, tuple[dict[str, Any], str]] = {
     "misspelt": ({**TWILIO, "twilioAuthTokn": "tw-secret-MISSPELT-1"}, "tw-secret-MISSPELT-1"),
     "snake": ({**TWILIO, "twilio_auth_token": "tw-secret-SNAKE-22"}, "tw-secret-SNAKE-22"),
     "wrong-type": ({**TWILIO, "twilioAuthToken": 918273645546}, "918273645546"),
-    "too-long": ({**TWILIO, "twilioAuthToken": "tw-secret-LONG-" + "x" * 300}, "tw-secret-LONG-"),
+    "in-array": ({**TWILIO, "twilioAuthToken": ["tw-secret-ARRAY-33"]}, "tw-secret-ARRAY-33"),
     "nested": (
         {
             **TWILIO,

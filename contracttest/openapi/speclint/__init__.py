@@ -27,7 +27,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from typing import Any
 
-from contracttest.errors import ContractTestError
+from contracttest.errors import ContractTestError, SpecError
 from contracttest.findings import Finding, Severity
 from contracttest.openapi.model import Spec
 
@@ -62,6 +62,8 @@ def _translate_all(spec: Spec) -> list[Finding]:
         try:
             target.schema()
         except ContractTestError as exc:
+            if isinstance(exc, SpecError) and _already_reported(spec, exc.pointer):
+                continue  # an unresolved $ref / cycle: reported once, at its place
             why, ptr = exc.message, exc.pointer or target.pointer
         except RecursionError:
             why, ptr = "translation recursed without end (a $ref/allOf cycle)", target.pointer
@@ -77,6 +79,12 @@ def _translate_all(spec: Spec) -> list[Finding]:
             )
         )
     return out
+
+
+def _already_reported(spec: Spec, pointer: str | None) -> bool:
+    return pointer is not None and any(
+        d.pointer == pointer and d.severity >= Severity.ERROR for d in spec.translator.diagnostics
+    )
 
 
 def run_rule(spec: Spec, rule_id: str, ctx: LintContext | None = None) -> list[Finding]:
