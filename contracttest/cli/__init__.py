@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, NoReturn
 
 from contracttest._signals import handling_interrupts
-from contracttest.cli.exitcodes import ExitCode
 from contracttest.errors import ContractTestError, UsageError
+from contracttest.exitcodes import ExitCode
 
 if TYPE_CHECKING:
     from rich.console import Console

@@ -14,7 +14,7 @@ from contracttest.lint.reading import DEFAULT_MAX_BYTES, Payload, read_payload
 from contracttest.lint.targeting import Detector, Resolver, TargetSource
 
 if TYPE_CHECKING:
-    from contracttest.cli.exitcodes import ExitCode
+    from contracttest.exitcodes import ExitCode
     from contracttest.lint.globs import GlobTargets
     from contracttest.openapi import Spec, Target
 
@@ -78,7 +78,7 @@ class LintReport:
     @property
     def exit_code(self) -> ExitCode:
         """0 clean, 1 when a finding is at least as severe as ``fail_on``."""
-        from contracttest.cli.exitcodes import ExitCode
+        from contracttest.exitcodes import ExitCode
 
         failing = any(f.severity >= self.fail_on for r in self.files for f in r.findings)
         return ExitCode.FINDINGS if failing else ExitCode.OK

@@ -12,7 +12,6 @@ __all__ = [
     "MemoryStore",
     "SQLiteStore",
     "create_app",
-    "infer_resources",
     "running_mock",
     "serve",
 ]
@@ -21,14 +20,12 @@ _LAZY = {
     "create_app": "contracttest.mock.app",
     "running_mock": "contracttest.mock.server",
     "serve": "contracttest.mock.server",
-    "infer_resources": "contracttest.mock.resources",
     "MemoryStore": "contracttest.mock.store",
     "SQLiteStore": "contracttest.mock.store",
 }
 
 if TYPE_CHECKING:
     from contracttest.mock.app import create_app
-    from contracttest.mock.resources import infer_resources
     from contracttest.mock.server import running_mock, serve
     from contracttest.mock.store import MemoryStore, SQLiteStore
 

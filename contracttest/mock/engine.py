@@ -23,10 +23,10 @@ from contracttest.mock.errors import MAX_MESSAGES, messages_for
 from contracttest.mock.listing import ListPlan
 from contracttest.mock.parsing import HTTPProblem
 from contracttest.mock.repair import has_loose_union, without
-from contracttest.mock.resources import Resource, ResourceMap, infer_resources
 from contracttest.mock.responses import SchemaView, ServerFields, iso_ms
 from contracttest.mock.store import Record, Store
 from contracttest.openapi.model import JSON_MEDIA
+from contracttest.openapi.resources import Resource, ResourceMap, infer_resources
 
 if TYPE_CHECKING:
     from contracttest.mock.routing import Match

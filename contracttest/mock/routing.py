@@ -8,35 +8,16 @@ request's method is "no route", like NestJS's ``Cannot PUT /phone-number``.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
+from contracttest.openapi.resources import template_params, template_segments
+
 if TYPE_CHECKING:
     from contracttest.openapi.model import Operation
 
-__all__ = ["Match", "Route", "Router", "split_path", "template_segments"]
-
-_PARAM = re.compile(r"^\{([^{}]+)\}$")
-
-
-def template_segments(template: str) -> tuple[str | None, ...]:
-    """``/a/{id}/b`` -> ``("a", None, "b")`` (``None`` marks a parameter segment)."""
-    out: list[str | None] = []
-    for seg in template.strip("/").split("/") if template.strip("/") else []:
-        out.append(None if _PARAM.match(seg) else seg)
-    return tuple(out)
-
-
-def template_params(template: str) -> tuple[str, ...]:
-    """Parameter names of a template, in order."""
-    names = []
-    for seg in template.strip("/").split("/"):
-        m = _PARAM.match(seg)
-        if m:
-            names.append(m.group(1))
-    return tuple(names)
+__all__ = ["Match", "Route", "Router", "split_path"]
 
 
 def split_path(raw_path: str) -> list[str]:

@@ -392,7 +392,9 @@ def _osv_diagnostics(data: dict[str, Any]) -> list[Finding]:
             )
     except Exception as exc:  # a dangling $ref, a recursion: the library gives up, the load goes on
         ref = getattr(exc, "ref", None)
-        why = f"$ref {ref!r} cannot be followed" if isinstance(ref, str) else f"{type(exc).__name__}"
+        why = (
+            f"$ref {ref!r} cannot be followed" if isinstance(ref, str) else f"{type(exc).__name__}"
+        )
         out.append(
             Finding(
                 rule="oas.structure",

@@ -141,7 +141,7 @@ def generate(metafunc: pytest.Metafunc, runtime: Runtime) -> None:
         operations = select_operations(spec, list(opts.operations))
         checks: tuple[str, ...] | None = None
         if opts.checks is not None:
-            from contracttest.runner.registry import resolve_checks
+            from contracttest.runner.catalog import resolve_checks
 
             checks = tuple(resolve_checks(list(opts.checks)))
     except ContractTestError as exc:

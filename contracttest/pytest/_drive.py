@@ -1,8 +1,8 @@
 """Running one generated contract test: Hypothesis draws requests, the test function gets cases.
 
-Cases are built the way the runner's positive and negative phases build them (same generators,
-same fixtures for item operations, same reading of parameters on the wire), so a contract test and
-``contracttest run`` agree on what is valid and what the server must answer. Everything that draws
+Cases come from the runner's one case builder (same generators, same fixtures for item operations,
+same reading of parameters on the wire, same guards), so a contract test and ``contracttest run``
+agree on what is valid and what the server must answer. Everything that draws
 examples itself (fixture bodies, sample parameters) is prepared before the Hypothesis run starts, so
 no Hypothesis run is nested in another.
 """
@@ -27,8 +27,6 @@ if TYPE_CHECKING:
     from contracttest.pytest._runtime import Endpoint, Runtime
     from contracttest.pytest.case import ContractCase
     from contracttest.runner.case import Case
-    from contracttest.runner.executor import Instance
-    from contracttest.runner.http import HttpResponse
 
 __all__ = ["CaseFactory", "drive", "item_seed"]
 
@@ -44,35 +42,41 @@ def item_seed(session_seed: int, nodeid: str) -> int:
 
 
 class CaseFactory:
-    """Builds `ContractCase`s of one kind for one operation of an endpoint."""
+    """Builds `ContractCase`s of one kind for one operation of an endpoint, with the runner's case
+    builder (`contracttest.runner.builder.CaseBuilder`): a contract test's cases are the cases
+    ``contracttest run`` sends."""
 
     def __init__(
         self, endpoint: Endpoint, slot: OperationSlot, *, seed: int, session_seed: int | None = None
     ) -> None:
         self.endpoint = endpoint
-        self.runner = endpoint.runner
-        self.plan = self.runner.plan
-        self.gen = self.runner.generation
+        self.engine = endpoint.engine
+        self.builder = self.engine.builder
+        self.scope = self.engine.scope
+        self.gen = self.engine.generation
         self.op = endpoint.spec.operation(slot.operation)
         self.kind = slot.kind
         self.checks = slot.checks
         self.seed = seed
         self.session_seed = session_seed
         """Shown in failure messages (``--contract-seed`` reruns the session's cases)."""
-        self.res, self.role = self.runner.item_role(self.op)
+        self.res, self.role = self.scope.item_role(self.op)
         self._missing_id = str(uuid.UUID(int=random.Random(seed).getrandbits(128), version=4))
+        """An id that names nothing: the same one for every example, so Hypothesis replays a
+        failing example exactly when it shrinks it."""
         self.base_params: dict[str, Any] = {}
         self.base_body: Any = None
 
     # ------------------------------------------------------------------------------ set-up
     def skip_reason(self) -> str | None:
         op = self.op
-        if self.kind == "valid" and not self.plan.may_send(op):
+        if self.kind == "valid" and not self.scope.may_send(op):
             return (
-                f"read-only: {op.method} {op.path} changes data and {self.plan.base_url} is not a "
-                "loopback URL; pass --contract-allow-writes to let contract tests write there"
+                f"read-only: {op.method} {op.path} changes data and {self.engine.plan.base_url} "
+                "is not a loopback URL; pass --contract-allow-writes to let contract tests write "
+                "there"
             )
-        if self.kind in ("valid", "invalid") and self.runner.missing_credentials(op):
+        if self.kind in ("valid", "invalid") and self.scope.missing_credentials(op):
             return (
                 f"{op.method} {op.path} needs credentials: pass --contract-token or set "
                 "CONTRACTTEST_TOKEN"
@@ -83,32 +87,15 @@ class CaseFactory:
         """Draw what cases reuse (sample parameters and body, fixture bodies) outside Hypothesis."""
         from contracttest.runner.case import NO_BODY
 
-        self.base_params = self.runner.sample_params(self.op)
-        self.base_body = self.runner.sample_body(self.op) if self.op.json_body() else NO_BODY
+        self.base_params = self.builder.sample_params(self.op)
+        self.base_body = self.builder.sample_body(self.op) if self.op.json_body() else NO_BODY
         if self.res is not None:
-            self.runner.fixtures.bodies(self.res)
+            self.engine.fixtures.bodies(self.res)
 
-    def _random_id(self) -> str:
-        """An id that names nothing: the same one for every example, so Hypothesis replays a
-        failing example exactly when it shrinks it."""
-        return self._missing_id
-
-    def _make(
-        self, case: Case, inst: Instance | None = None, *, deletes: bool = False
-    ) -> ContractCase:
+    def _make(self, case: Case) -> ContractCase:
         from contracttest.pytest.case import ContractCase
 
-        after: Callable[[HttpResponse], None] | None = None
-        if inst is not None and deletes:
-            executor = self.runner.executor
-
-            def after(response: HttpResponse) -> None:
-                if 200 <= response.status < 300:
-                    executor.mark_deleted(inst)
-
-        return ContractCase(
-            self.endpoint, case, checks=self.checks, after=after, seed=self.session_seed
-        )
+        return ContractCase(self.endpoint, case, checks=self.checks, seed=self.session_seed)
 
     # ------------------------------------------------------------------------------ strategy
     def strategy(self) -> SearchStrategy[Any]:
@@ -129,118 +116,35 @@ class CaseFactory:
         return st.one_of(*parts)
 
     def build(self, draw: Any) -> ContractCase:
-        """The case for one Hypothesis draw; rejects draws that are not cases of this kind."""
+        """The case for one Hypothesis draw; a draw that is no case of this kind is rejected (so
+        Hypothesis draws another)."""
+        from hypothesis import reject
+
+        case: Case | None
         if self.kind == "valid":
-            return self._valid(draw)
-        where, labelled = draw
-        if where == "body":
-            return self._invalid_body(labelled)
-        return self._invalid_params(labelled)
-
-    # ---------------------------------------------------------------------------- valid
-    def _valid(self, draw: dict[str, Any]) -> ContractCase:
-        from hypothesis import reject
-
-        from contracttest.runner.case import Case, provoked_for
-
-        op, runner, res, role = self.op, self.runner, self.res, self.role
-        path, query = runner.params_of(draw["params"])
-        body = draw["body"]
-        expect, description, inst = "success", "valid request", None
-        if res is not None and res.id_param:
-            if not self.plan.read_only:
-                inst, _why, _tag = runner.known_id(op, body, fresh=role == "delete")
-            if inst is not None:
-                path[res.id_param] = inst.id
-                description = "valid request on an existing resource"
+            case = self.builder.valid_case(self.op, draw["params"], draw["body"], known=True)
+        else:
+            where, labelled = draw
+            if where == "body":
+                case = self.builder.invalid_body_case(
+                    self.op, labelled, self.base_params, missing_id=self._missing_id
+                )
             else:
-                expect, description = "not-found", "valid request with an id that does not exist"
-        wire_path, wire_query = self.gen.wire_params(op, path, query)
-        if self.gen.wire_findings(op, wire_path, wire_query):
-            reject()  # the wire turned a valid value into an invalid one: not a valid case
-        if (
-            inst is not None
-            and role == "update"
-            and res is not None
-            and isinstance(body, dict)
-            and res.create.json_body() is not None
-            and not self.gen.is_valid(f"{res.create.label}:request", {**(inst.sent or {}), **body})
-        ):
-            expect = "any"
-            description = "patch whose merge with the resource breaks a cross-field rule"
-        case = Case(
-            operation=op,
-            kind="valid",
-            expect=expect,  # type: ignore[arg-type]
-            path_params=path,
-            query=tuple(query),
-            body=body,
-            credential=runner.credential(op),
-            description=description,
-            provoked=provoked_for(expect),  # type: ignore[arg-type]
-            known_resource=inst is not None,
-        )
-        return self._make(case, inst, deletes=role == "delete")
-
-    # -------------------------------------------------------------------------- invalid
-    # Built exactly as the runner's negative phase builds them (contracttest.runner.negative);
-    # a draw that is no negative case is rejected, so Hypothesis draws another.
-    def _invalid_body(self, labelled: Any) -> ContractCase:
-        from hypothesis import reject
-
-        from contracttest.runner.negative import invalid_body_case
-
-        case = invalid_body_case(
-            self.runner, self.op, labelled, self.base_params, missing_id=self._random_id()
-        )
+                case = self.builder.invalid_params_case(
+                    self.op, labelled, self.base_body, missing_id=self._missing_id
+                )
         if case is None:
             reject()
-        return self._make(case)
-
-    def _invalid_params(self, labelled: Any) -> ContractCase:
-        from hypothesis import reject
-
-        from contracttest.runner.negative import invalid_params_case
-
-        case = invalid_params_case(
-            self.runner, self.op, labelled, self.base_body, missing_id=self._random_id()
-        )
-        if case is None:
-            reject()
+        assert case is not None
         return self._make(case)
 
     # ----------------------------------------------------------------------------- auth
     def auth_cases(self) -> Iterator[ContractCase]:
         """A request without credentials and one with a wrong token (no Hypothesis needed)."""
-        from contracttest.runner.case import Case, provoked_for
-
-        op, res, role, plan = self.op, self.res, self.role, self.plan
-        path, query = self.runner.params_of(self.base_params)
-        for credential, what in ((None, "no credentials"), ("invalid", "a wrong token")):
-            inst = None
-            if res is not None and res.id_param:
-                if plan.read_only or not plan.credentials:
-                    path = {**path, res.id_param: self._random_id()}
-                else:
-                    inst, _why, _tag = self.runner.known_id(
-                        op, self.base_body, fresh=role == "delete"
-                    )
-                    path = {
-                        **path,
-                        res.id_param: inst.id if inst is not None else self._random_id(),
-                    }
-            case = Case(
-                operation=op,
-                kind="auth",
-                expect="unauthorized",
-                path_params=path,
-                query=tuple(query),
-                body=self.base_body,
-                credential=credential,  # type: ignore[arg-type]
-                description=f"request with {what}",
-                provoked=provoked_for("unauthorized"),
-            )
-            yield self._make(case, inst, deletes=role == "delete")
+        if not self.scope.may_send(self.op, expect_rejection=True):
+            return
+        for case in self.builder.auth_cases(self.op, missing_id=self._missing_id):
+            yield self._make(case)
 
 
 class _Unreachable(BaseException):

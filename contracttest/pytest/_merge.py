@@ -177,11 +177,11 @@ def _versions() -> dict[str, str]:
 
 
 def _dump_endpoint(ep: Endpoint, runtime: Runtime) -> dict[str, Any] | None:
-    from contracttest.runner.registry import checks_info
+    from contracttest.runner.catalog import checks_info
 
-    ctx = ep.runner.ctx
+    engine = ep.engine
     results = []
-    for _key, slot in sorted(ctx.results.items()):
+    for _key, slot in sorted(engine.recorder.results.items()):
         r = slot.result
         if r.cases == 0 and not r.errors and str(r.status) == "passed":
             continue
@@ -218,7 +218,7 @@ def _dump_endpoint(ep: Endpoint, runtime: Runtime) -> dict[str, Any] | None:
             "title": str(info.get("title", "")),
             "version": str(info.get("version", "")),
         },
-        "base_url": ep.runner.redactor.url(ep.base_url),
+        "base_url": engine.redactor.url(ep.base_url),
         "target": ep.target,
         "seed": runtime.seed,
         "max_examples": runtime.settings.max_examples,
@@ -228,7 +228,7 @@ def _dump_endpoint(ep: Endpoint, runtime: Runtime) -> dict[str, Any] | None:
         "started_at": ep.started_at,
         "finished_at": ep.finished_at,
         "duration_s": ep.duration_s,
-        "requests": ep.runner.executor.requests,
+        "requests": engine.requests,
         "versions": _versions(),
         "operations": operations,
         "checks": checks,
@@ -242,8 +242,11 @@ def _dump_endpoint(ep: Endpoint, runtime: Runtime) -> dict[str, Any] | None:
             if c in infos
         },
         "results": results,
-        "gaps": {op: {str(s): sorted(w) for s, w in g.items()} for op, g in ctx.gaps.items()},
-        "spec_findings": [finding_to_dict(f) for f in ctx.spec_findings()],
+        "gaps": {
+            op: {str(s): sorted(w) for s, w in g.items()}
+            for op, g in engine.spec_notes.gaps.items()
+        },
+        "spec_findings": [finding_to_dict(f) for f in engine.spec_notes.findings()],
         "notes": list(ep.notes),
     }
 
@@ -257,7 +260,7 @@ def dump_runtime(runtime: Runtime) -> str | None:
         if dumped is None:
             continue
         # A last line of defence: no credential of the session leaves the process.
-        text_parts.append(ep.runner.redactor.text(json.dumps(dumped, ensure_ascii=False)))
+        text_parts.append(ep.engine.redactor.text(json.dumps(dumped, ensure_ascii=False)))
         endpoints.append(dumped)
     if not endpoints:
         return None
@@ -320,13 +323,12 @@ def _spec_findings(parts: list[dict[str, Any]]) -> list[Finding]:
     if len(parts) > 1 and gaps and spec.get("reloadable"):
         try:
             from contracttest.openapi import load_spec
-            from contracttest.runner.checks import CheckContext
-            from contracttest.runner.redaction import Redactor
+            from contracttest.runner.recorder import SpecNotes
 
             loaded = load_spec(spec["source"], overlays=list(spec.get("overlays", ())))
-            ctx = CheckContext(loaded, Redactor())
-            ctx.gaps = gaps
-            return ctx.spec_findings()
+            notes = SpecNotes(loaded)
+            notes.gaps = gaps
+            return notes.findings()
         except Exception:  # the spec is not reachable from here: keep each session's own findings
             pass
     out: dict[tuple[str, str], Finding] = {}
@@ -354,9 +356,9 @@ def _merge_group(parts: list[dict[str, Any]], notes: list[str]) -> RunResult:
     for p in parts:
         order.extend(c for c in p["checks"] if c not in order)
         meta.update(p.get("check_meta", {}))
-    from contracttest.runner.registry import CHECK_ORDER
+    from contracttest.runner.catalog import checks_info
 
-    rank = {c: i for i, c in enumerate(CHECK_ORDER)}
+    rank = {c.id: i for i, c in enumerate(checks_info())}
     checks = sorted(order, key=lambda c: (rank.get(c, len(rank)), c))
     by_key: dict[tuple[str, str], list[CheckResult]] = {}
     for p in parts:

@@ -2,8 +2,8 @@
 
 A `Runtime` is built the first time a contract fixture, marker or helper needs it (never in a run
 that does not use the plugin). Each endpoint (a spec and the URL it is tested at) wraps one
-`contracttest.runner.engine.Runner`, so contract tests send requests, create fixtures, run checks
-and record results exactly as ``contracttest run`` does; at the end of the session the results are
+`contracttest.runner.engine.Engine`, so contract tests build cases, send requests, create fixtures,
+run checks and record results exactly as ``contracttest run`` does; at the end of the session the results are
 serialised (`contracttest.pytest._merge`) and the controller writes the reports.
 """
 
@@ -18,7 +18,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
-from contracttest.errors import ContractTestError, TransportError, UsageError
+from contracttest.errors import ContractTestError, UsageError
 from contracttest.pytest._settings import (
     Settings,
     is_url,
@@ -32,8 +32,8 @@ if TYPE_CHECKING:
 
     from contracttest.openapi.model import Spec
     from contracttest.pytest.assertions import ContractValidator
-    from contracttest.runner.engine import Runner
-    from contracttest.runner.http import HttpClient, HttpRequest, HttpResponse
+    from contracttest.runner.engine import Engine
+    from contracttest.runner.http import HttpClient
     from contracttest.runner.plan import Plan
 
 __all__ = ["Endpoint", "Runtime", "current", "describe_settings"]
@@ -68,23 +68,6 @@ def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _recording_client(base_url: str) -> HttpClient:
-    """An `HttpClient` that remembers the last transport failure, so a case can re-raise it."""
-    from contracttest.runner.http import HttpClient
-
-    class RecordingClient(HttpClient):
-        last_error: TransportError | None = None
-
-        def send(self, request: HttpRequest) -> HttpResponse:
-            try:
-                return super().send(request)
-            except TransportError as exc:
-                self.last_error = exc
-                raise
-
-    return RecordingClient(base_url, timeout=10.0, retries=2)
-
-
 @dataclass
 class Endpoint:
     """One spec tested at one URL: the runner pieces contract cases use, and what they recorded."""
@@ -96,7 +79,7 @@ class Endpoint:
     base_url: str
     target: str
     """``mock`` (the built-in mock this session started) or ``live``."""
-    runner: Runner
+    engine: Engine
     client: HttpClient
     started_at: str = field(default_factory=_now)
     started: float = field(default_factory=time.monotonic)
@@ -109,7 +92,7 @@ class Endpoint:
 
     @property
     def plan(self) -> Plan:
-        return self.runner.plan
+        return self.engine.plan
 
     def finish(self) -> None:
         """Delete what the tests created and close the client (idempotent)."""
@@ -117,8 +100,10 @@ class Endpoint:
             return
         self.closed = True
         try:
-            problems = self.runner.executor.cleanup(deadline=time.monotonic() + CLEANUP_SECONDS)
-            self.notes.extend(self.runner.redactor.text(p) for p in problems[:10])
+            problems = self.engine.transport.cleanup(
+                self.engine.ledger, deadline=time.monotonic() + CLEANUP_SECONDS
+            )
+            self.notes.extend(self.engine.redactor.text(p) for p in problems[:10])
         finally:
             self.client.close()
             self.finished_at = _now()
@@ -258,7 +243,8 @@ class Runtime:
             return got
         if self._closed:
             raise UsageError("the contract session is over; no new requests")
-        from contracttest.runner.engine import Runner
+        from contracttest.runner.engine import Engine
+        from contracttest.runner.http import HttpClient
         from contracttest.runner.plan import RunConfig, build_plan
 
         spec = self._specs[key]
@@ -282,14 +268,14 @@ class Runtime:
             target=target,  # type: ignore[arg-type]
         )
         plan = build_plan(config, base_url, target)  # type: ignore[arg-type]
-        client = _recording_client(plan.base_url)
-        runner = Runner(plan, client=client)
+        client = HttpClient(plan.base_url, timeout=10.0, retries=2)
+        engine = Engine(plan, client=client)
         if target == "live":
             # Resources created on a real endpoint are journaled before the test moves on, so
             # `contracttest cleanup` removes what a crashed session left behind.
             from contracttest.runner.journal import DEFAULT_JOURNAL, Journal
 
-            runner.attach_journal(Journal(self.rootpath / DEFAULT_JOURNAL, runner.run_id))
+            engine.attach_journal(Journal(self.rootpath / DEFAULT_JOURNAL, engine.run_id))
         ep = Endpoint(
             key=key,
             spec=spec,
@@ -297,7 +283,7 @@ class Runtime:
             overlays=overlays,
             base_url=plan.base_url,
             target=target,
-            runner=runner,
+            engine=engine,
             client=client,
         )
         self._endpoints[key] = ep

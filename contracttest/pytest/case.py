@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from contracttest.findings import redact
@@ -13,7 +12,6 @@ if TYPE_CHECKING:
     from contracttest.pytest._runtime import Endpoint
     from contracttest.runner.case import Case, Violation
     from contracttest.runner.http import HttpRequest, HttpResponse
-    from contracttest.runner.results import Failure
 
 __all__ = ["ContractCase"]
 
@@ -40,13 +38,11 @@ class ContractCase:
         case: Case,
         *,
         checks: tuple[str, ...] | None = None,
-        after: Callable[[HttpResponse], None] | None = None,
         seed: int | None = None,
     ) -> None:
         self._endpoint = endpoint
         self._case = case
         self._checks = checks
-        self._after = after
         self._seed = seed
         self.operation: Operation = case.operation
         self.kind: str = case.kind
@@ -86,20 +82,16 @@ class ContractCase:
             TransportError: the request could not be sent (refused, timed out...).
         """
         __tracebackhide__ = True
-        case = self.as_runner_case()
         ep = self._endpoint
-        ep.client.last_error = None  # type: ignore[attr-defined]
-        exchange = ep.runner.executor.send(case, evaluate=False)
+        _sent, exchange = ep.engine.exchange(self.as_runner_case())
         if exchange is None:
             from contracttest.errors import TransportError
 
-            error = ep.client.last_error  # type: ignore[attr-defined]
-            message = str(error) if error is not None else "the request could not be sent"
-            raise TransportError(message) from None
+            raise TransportError(
+                f"{self.method} {self.path} may not be sent to a read-only endpoint"
+            ) from None
         ep.operations.add(self.operation.label)
         self.request, self.response = exchange.request, exchange.response
-        if self._after is not None:
-            self._after(exchange.response)
         return exchange.response
 
     def check(
@@ -127,11 +119,13 @@ class ContractCase:
 
             raise UsageError("nothing to check: call() the case first")
         only = self._resolve(checks)
-        ctx = self._endpoint.runner.ctx
+        engine = self._endpoint.engine
         case = self.as_runner_case()
-        outcome = ctx.evaluate(case, self.request, response, only=only)
+        outcome = engine.judge(case, self.request, response, only=only)
         failures = [
-            self._failure(check_id, finding, case, response)
+            engine.recorder.failure(
+                check_id, case, finding, request=self.request, response=response
+            )
             for check_id, findings in outcome.items()
             for finding in findings
         ]
@@ -149,49 +143,23 @@ class ContractCase:
         """A ``curl`` line for the request (token from ``$CONTRACTTEST_TOKEN``, secrets redacted)."""
         from contracttest.runner.results import RequestSnapshot
 
-        ex = self._endpoint.runner.executor
+        engine = self._endpoint.engine
         case = self.as_runner_case()
-        request = self.request or ex.build(case)
+        request = self.request or engine.transport.build(case)
         cred = case.credential if isinstance(case.credential, int) else None
-        return RequestSnapshot.capture(
-            request, self._endpoint.runner.redactor, credential=cred
-        ).curl
+        return RequestSnapshot.capture(request, engine.redactor, credential=cred).curl
 
     # ------------------------------------------------------------------------------ helpers
     def _resolve(self, checks: Iterable[str] | None) -> list[str] | None:
         if checks is None:
             return list(self._checks) if self._checks is not None else None
-        from contracttest.runner.registry import resolve_checks
+        from contracttest.runner.catalog import resolve_checks
 
         return resolve_checks([checks] if isinstance(checks, str) else list(checks))
 
     def _label(self) -> str:
         op = self.operation
         return f"{op.label} ({op.method} {op.path}, {self.kind} case)"
-
-    def _failure(self, check_id: str, finding: Any, case: Case, response: HttpResponse) -> Failure:
-        from contracttest.runner.results import Failure, RequestSnapshot, ResponseSnapshot
-
-        runner = self._endpoint.runner
-        red = runner.redactor
-        assert self.request is not None
-        finding = dataclasses.replace(
-            finding,
-            message=red.text(finding.message),
-            actual=red.text(finding.actual) if finding.actual is not None else None,
-            expected=red.text(finding.expected) if finding.expected is not None else None,
-            target=finding.target or case.operation.label,
-        )
-        cred = case.credential if isinstance(case.credential, int) else None
-        return Failure(
-            check=check_id,
-            operation=case.operation.label,
-            finding=finding,
-            request=RequestSnapshot.capture(self.request, red, credential=cred),
-            response=ResponseSnapshot.capture(response, red),
-            case=red.text(case.description or case.kind),
-            payload=red.value(case.payload()),
-        )
 
     def __repr__(self) -> str:
         parts = [f"{self.method} {self.path}", self.kind, f"expect={self.expect}"]

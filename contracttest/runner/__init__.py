@@ -2,9 +2,10 @@
 
 ``run(config, handlers)`` is the whole job: without ``config.base_url`` it serves the spec's mock on a
 free loopback port with two generated tokens (so the auth and isolation checks run), otherwise it
-tests the given endpoint, journaling what it creates. Checks live in `contracttest.runner.checks`
-(per response) and `contracttest.runner.stateful` (scenarios); results in
-`contracttest.runner.results`; reports in `contracttest.report`.
+tests the given endpoint, journaling what it creates. The engine (`contracttest.runner.engine`)
+drives the case sources (`contracttest.runner.sources`) and hands each exchange to the checks
+(`contracttest.runner.catalog`); results in `contracttest.runner.results`; reports in
+`contracttest.report`.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ def run(
     import secrets
     from dataclasses import replace
 
-    from contracttest.runner.engine import Runner
+    from contracttest.runner.engine import Engine
     from contracttest.runner.journal import Journal
     from contracttest.runner.plan import build_plan
 
@@ -58,12 +59,12 @@ def run(
         with running_mock(config.spec, tokens=tokens) as url:
             cfg = replace(config, tokens=tokens, base_url=url)
             plan = build_plan(cfg, url, "mock")
-            return Runner(plan, handlers).run()
+            return Engine(plan, handlers).run()
     plan = build_plan(config, config.base_url, config.target or "live")
-    runner = Runner(plan, handlers)
+    engine = Engine(plan, handlers)
     if journal is not None:
-        runner.attach_journal(Journal(journal, runner.run_id))
-    return runner.run()
+        engine.attach_journal(Journal(journal, engine.run_id))
+    return engine.run()
 
 
 def __getattr__(name: str) -> Any:

@@ -85,7 +85,13 @@ class Case:
     description: str = ""
     provoked: frozenset[int] = frozenset()
     known_resource: bool = False
-    """The path id names a resource the runner knows exists for this credential."""
+    """The path id names a resource the run created for this credential (a 2xx DELETE of it
+    retires the resource)."""
+    scenario: str | None = None
+    """The scenario check a step belongs to: the scenario judges what the step achieved, so only
+    the response checks apply to it."""
+    steps: tuple[str, ...] = ()
+    """For a scenario step: the requests that led up to it (shown with a failure)."""
 
     def with_(self, **changes: Any) -> Case:
         return replace(self, **changes)

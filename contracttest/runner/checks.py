@@ -1,41 +1,33 @@
-"""Checks applied to every exchange, and checks of what the server did with one kind of case.
+"""The checks that judge one exchange: response checks (on every response the run gets, whatever
+sent it) and expectation checks (what the server did with one kind of case: valid accepted, invalid
+rejected, the 400 names the field, unknown ids get 404, credentials required).
 
-Each check is a function ``(ctx, case, response) -> Iterable[Finding]`` registered with ``@check``.
-Response checks (status documented, content type, schema, no secrets, no 5xx) run on every response
-the run gets, whatever phase sent the request. Expectation checks (valid accepted, invalid rejected,
-error names the field, unknown id is 404, credentials required) run on the cases of their kind.
-
-`CheckContext.evaluate` runs them all on one exchange and records the outcome; the pytest plugin
-reuses it through `run_checks`.
+Each is a function ``(ctx, case, response) -> Iterable[Finding]`` registered with
+`contracttest.runner.registry.check`; `contracttest.runner.catalog` runs the applicable ones on an
+exchange. `CheckContext` is what they may read: the spec, compiled validators, the secrets the run
+sent, and where to note what they learn about the spec itself.
 """
 
 from __future__ import annotations
 
-import math
 import re
-import threading
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from contracttest import _pointer
 from contracttest.findings import Finding, Severity, is_secret_key, truncate_value
-from contracttest.runner.case import Case
+from contracttest.runner.case import NO_BODY, Case
+from contracttest.runner.generation import field_names
+from contracttest.runner.markers import LEAK_KEY, MARKER_PREFIX, MIN_LEAK_VALUE
 from contracttest.runner.registry import check
-from contracttest.runner.results import (
-    CheckResult,
-    Failure,
-    RequestSnapshot,
-    ResponseSnapshot,
-    Status,
-)
 
 if TYPE_CHECKING:
     from contracttest.openapi.model import Operation, Spec
-    from contracttest.runner.http import HttpRequest, HttpResponse
+    from contracttest.runner.http import HttpResponse
+    from contracttest.runner.recorder import SpecNotes
     from contracttest.runner.redaction import Redactor
 
-__all__ = ["CheckContext", "run_checks"]
+__all__ = ["CheckContext", "documented_json", "error_text"]
 
 JSON_RE = re.compile(r"^application/(?:[\w.+-]+\+)?json$")
 GENERIC_MESSAGES = frozenset(
@@ -53,11 +45,8 @@ GENERIC_MESSAGES = frozenset(
 MASKED = re.compile(
     r"^(?:\*+.*|.*\*{3,}.*|.*•+.*|x{4,}.*|\[redacted\]|redacted|hidden|null)$", re.I
 )
-# Credentials a server must never hand back (twilioAuthToken, twilioApiSecret, serverUrlSecret...).
-# Passwords are left out: a SIP ``authentication.password`` is declared required in Vapi's responses.
-LEAK_KEY = re.compile(r"(?:token|secret|privatekey|private_key)$", re.I)
-MIN_LEAK_VALUE = 8
-MAX_FAILURES_PER_CHECK = 50
+REQUEST_PHASES = ("positive", "negative")
+"""The phases whose requests exist to exercise the response checks too."""
 
 
 def _json_media(media_type: str) -> bool:
@@ -81,62 +70,19 @@ def documented_json(op: Operation, status: int) -> tuple[str, str] | None:
     return None
 
 
-# ------------------------------------------------------------------------------------- recording
-@dataclass
-class _Slot:
-    result: CheckResult
-    signatures: dict[tuple[Any, ...], int] = field(default_factory=dict)
-    sizes: dict[tuple[Any, ...], int] = field(default_factory=dict)
-    counts: dict[tuple[Any, ...], int] = field(default_factory=dict)
-
-
-def _signature(check_id: str, finding: Finding, status: int | None) -> tuple[Any, ...]:
-    pointer = re.sub(r"/\d+(?=/|$)", "/*", finding.pointer)
-    return (check_id, finding.rule, pointer, status // 100 if status else None)
-
-
-def _size(value: Any) -> int:
-    import json
-
-    try:
-        return len(json.dumps(value, default=str))
-    except (TypeError, ValueError):
-        return 10**9
-
-
 class CheckContext:
-    """Shared state of checks: the spec, compiled validators, results, spec gaps, secrets sent."""
+    """What checks read: the spec, validators, secrets the run sent; where they note spec gaps."""
 
-    def __init__(
-        self,
-        spec: Spec,
-        redactor: Redactor,
-        *,
-        checks: Iterable[str] | None = None,
-        credentials: int = 1,
-    ) -> None:
-        from contracttest.runner.registry import checks_info
-
+    def __init__(self, spec: Spec, redactor: Redactor, notes: SpecNotes) -> None:
         self.spec = spec
         self.redactor = redactor
-        infos = checks_info()
-        self.enabled = [c.id for c in infos] if checks is None else list(checks)
-        self._fns = {c.id: c for c in infos}
-        self.credentials = credentials
+        self.notes = notes
         self.sent_secrets: dict[str, str] = {}
         """Secret values the runner sent -> the name they were sent under."""
-        self.results: dict[tuple[str, str], _Slot] = {}
-        self.gaps: dict[str, dict[int, set[str]]] = {}
-        self.spec_faults: dict[tuple[str, str], Finding] = {}
-        """Validation findings the spec is to blame for, once each (not check failures)."""
-        self._lock = threading.RLock()
-        self.listeners: list[Callable[[Failure], None]] = []
 
     # -- secrets ---------------------------------------------------------------------------
     def learn_sent(self, payload: Any) -> None:
         """Remember secret values the runner sends, to spot them echoed back."""
-        from contracttest.runner.executor import MARKER_PREFIX
-
         for _where, key, value in _iter_secret_members(payload, ""):
             # Only markers the runner planted: generated values ("0000") could match anything.
             if isinstance(value, str) and value.startswith(MARKER_PREFIX):
@@ -151,172 +97,6 @@ class CheckContext:
         self.redactor.add(value, min_length=4)
         self.redactor.add(token, min_length=4)
 
-    # -- results ---------------------------------------------------------------------------
-    def slot(self, op: Operation, check_id: str) -> _Slot:
-        key = (op.label, check_id)
-        with self._lock:
-            got = self.results.get(key)
-            if got is None:
-                got = self.results[key] = _Slot(CheckResult(operation=op.label, check=check_id))
-            return got
-
-    def count(self, op: Operation, check_id: str, n: int = 1) -> None:
-        with self._lock:
-            self.slot(op, check_id).result.cases += n
-
-    def fail(
-        self,
-        check_id: str,
-        case: Case,
-        finding: Finding,
-        *,
-        request: HttpRequest | None = None,
-        response: HttpResponse | None = None,
-        steps: tuple[str, ...] = (),
-    ) -> None:
-        """Record a failing case (the smallest payload is kept for each kind of failure)."""
-        op = case.operation
-        payload = self.redactor.value(case.payload())
-        finding = _scrub_finding(finding, self.redactor, op.label)
-        failure = Failure(
-            check=check_id,
-            operation=op.label,
-            finding=finding,
-            request=RequestSnapshot.capture(
-                request,
-                self.redactor,
-                credential=case.credential if isinstance(case.credential, int) else None,
-            )
-            if request is not None
-            else None,
-            response=ResponseSnapshot.capture(response, self.redactor)
-            if response is not None
-            else None,
-            case=self.redactor.text(case.description or case.kind),
-            payload=payload,
-            steps=tuple(self.redactor.text(s) for s in steps),
-        )
-        sig = _signature(check_id, finding, response.status if response is not None else None)
-        size = _size(payload)
-        with self._lock:
-            slot = self.slot(op, check_id)
-            slot.result.status = Status.FAILED
-            slot.counts[sig] = slot.counts.get(sig, 0) + 1
-            idx = slot.signatures.get(sig)
-            if idx is None:
-                if len(slot.result.failures) >= MAX_FAILURES_PER_CHECK:
-                    return
-                slot.signatures[sig] = len(slot.result.failures)
-                slot.sizes[sig] = size
-                slot.result.failures.append(failure)
-            elif size < slot.sizes[sig]:
-                slot.result.failures[idx] = failure
-                slot.sizes[sig] = size
-        for listener in self.listeners:
-            listener(failure)
-
-    def finalize(self) -> None:
-        """Stamp each kept failure with how many cases failed the same way."""
-        from dataclasses import replace
-
-        with self._lock:
-            for slot in self.results.values():
-                for sig, idx in slot.signatures.items():
-                    n = slot.counts.get(sig, 1)
-                    if n != 1 and idx < len(slot.result.failures):
-                        slot.result.failures[idx] = replace(
-                            slot.result.failures[idx], occurrences=n
-                        )
-
-    def error(self, op: Operation, check_id: str, message: str) -> None:
-        """The check could not finish for this operation (timeout, refused connection...)."""
-        text = self.redactor.text(message)
-        with self._lock:
-            slot = self.slot(op, check_id)
-            if text not in slot.result.errors and len(slot.result.errors) < 20:
-                slot.result.errors.append(text)
-            if slot.result.status is not Status.FAILED:
-                slot.result.status = Status.ERRORED
-
-    def skip(self, op: Operation, check_id: str, reason: str) -> None:
-        with self._lock:
-            slot = self.slot(op, check_id)
-            if slot.result.cases == 0 and slot.result.status is Status.PASSED:
-                slot.result.status = Status.SKIPPED
-                slot.result.reason = reason
-
-    def note_gap(self, op: Operation, status: int, why: str) -> None:
-        with self._lock:
-            self.gaps.setdefault(op.label, {}).setdefault(status, set()).add(why)
-
-    def spec_fault(self, finding: Finding) -> None:
-        """Record a finding the validator blames on the spec (reported once, as a spec finding)."""
-        key = (finding.rule, finding.schema_pointer or finding.message)
-        with self._lock:
-            if key in self.spec_faults:
-                return
-            self.spec_faults[key] = Finding(
-                rule="spec.self-contradiction",
-                severity=Severity.WARNING,
-                pointer=finding.schema_pointer or "",
-                message=(
-                    f"{finding.target or 'a payload'}: {finding.message}; payloads and responses "
-                    "that only break this are not counted as failures"
-                ),
-                expected=finding.expected,
-                actual=None,
-                suggestion=finding.suggestion,
-                target=finding.target,
-            )
-
-    def spec_findings(self) -> list[Finding]:
-        """One finding per operation whose provoked error responses are undocumented, and one per
-        spec defect a payload ran into."""
-        out = list(self.spec_faults.values())
-        for op in self.spec.operations:
-            gaps = self.gaps.get(op.label)
-            if not gaps:
-                continue
-            parts = [f"{s} ({', '.join(sorted(w))})" for s, w in sorted(gaps.items())]
-            out.append(
-                Finding(
-                    rule="spec.undocumented-error-responses",
-                    severity=Severity.WARNING,
-                    pointer=_pointer.join(op.pointer, "responses"),
-                    message=(
-                        f"{op.method} {op.path} documents no error response, yet the server answered "
-                        f"{'; '.join(parts)} when the runner provoked them; not counted as failures"
-                    ),
-                    expected="documented error responses",
-                    actual=", ".join(str(s) for s in sorted(gaps)),
-                    suggestion="document these responses (e.g. with an overlay) so clients can rely on them",
-                    target=op.label,
-                )
-            )
-        return self.spec.locate(out)
-
-    # -- running ---------------------------------------------------------------------------
-    def evaluate(
-        self,
-        case: Case,
-        request: HttpRequest,
-        response: HttpResponse,
-        *,
-        only: Iterable[str] | None = None,
-        steps: tuple[str, ...] = (),
-    ) -> dict[str, list[Finding]]:
-        """Run every applicable check on one exchange and record the outcome."""
-        outcome = run_checks(self, case, response, only=only)
-        for check_id, findings in outcome.items():
-            self.count(case.operation, check_id)
-            for f in findings:
-                self.fail(check_id, case, f, request=request, response=response, steps=steps)
-        return outcome
-
-    def errored(self, case: Case, message: str, *, only: Iterable[str] | None = None) -> None:
-        for check_id in applicable(self, case, only=only):
-            self.error(case.operation, check_id, message)
-
     # -- validators ------------------------------------------------------------------------
     def response_findings(self, target: str, body: Any) -> list[Finding]:
         from contracttest.validate import get_validator
@@ -328,7 +108,7 @@ class CheckContext:
             if f.severity < Severity.ERROR:
                 continue
             if blames_spec(f):
-                self.spec_fault(f)
+                self.notes.fault(f)
                 continue
             found.append(f)
         found.extend(self.undeclared(target, body))
@@ -355,43 +135,6 @@ class CheckContext:
         return out
 
 
-# --------------------------------------------------------------------------------- check runner
-def applicable(ctx: CheckContext, case: Case, *, only: Iterable[str] | None = None) -> list[str]:
-    chosen = set(only) if only is not None else None
-    out = []
-    for cid in ctx.enabled:
-        info = ctx._fns.get(cid)
-        if info is None or info.scope == "scenario" or info.fn is None:
-            continue
-        if chosen is not None and cid not in chosen:
-            continue
-        applies = getattr(info.fn, "applies", None)
-        if applies is not None and not applies(case):
-            continue
-        out.append(cid)
-    return out
-
-
-def run_checks(
-    ctx: CheckContext, case: Case, response: HttpResponse, *, only: Iterable[str] | None = None
-) -> dict[str, list[Finding]]:
-    """Findings per applicable check for one response (nothing recorded)."""
-    out: dict[str, list[Finding]] = {}
-    for cid in applicable(ctx, case, only=only):
-        fn = ctx._fns[cid].fn
-        assert fn is not None
-        out[cid] = list(fn(ctx, case, response))
-    return out
-
-
-def _applies(pred: Callable[[Case], bool]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    def deco(fn: Callable[..., Any]) -> Callable[..., Any]:
-        fn.applies = pred  # type: ignore[attr-defined]
-        return fn
-
-    return deco
-
-
 def _finding(rule: str, case: Case, message: str, pointer: str = "", **kw: Any) -> Finding:
     return Finding(
         rule=rule,
@@ -403,7 +146,7 @@ def _finding(rule: str, case: Case, message: str, pointer: str = "", **kw: Any) 
     )
 
 
-def _error_text(response: HttpResponse) -> str:
+def error_text(response: HttpResponse) -> str:
     """What an error body says, flattened (NestJS ``message`` arrays, ``errors``, ``detail``...)."""
     body = response.json_or_none()
     parts: list[str] = []
@@ -448,6 +191,144 @@ def _describe(case: Case) -> str:
     return case.description or case.kind
 
 
+# --------------------------------------------------------------------------- expectation checks
+@check(
+    "request.valid-accepted",
+    title="Valid requests are accepted",
+    short="valid",
+    description="A request that honours the contract gets a 2xx the operation documents.",
+    scope="expectation",
+    phases=("positive",),
+    applies=lambda case: case.expect == "success",
+)
+def check_valid_accepted(
+    ctx: CheckContext, case: Case, response: HttpResponse
+) -> Iterator[Finding]:
+    status = response.status
+    if 200 <= status < 300 or status >= 500:
+        return
+    said = error_text(response)
+    yield _finding(
+        "request.valid-rejected",
+        case,
+        f"a valid request ({_describe(case)}) was answered {status}"
+        + (f": {truncate_value(ctx.redactor.text(said), 200)}" if said else ""),
+        expected="a documented 2xx: " + (", ".join(case.operation.success_statuses()) or "2xx"),
+        actual=str(status),
+    )
+
+
+@check(
+    "request.invalid-rejected",
+    title="Invalid requests are rejected with 4xx",
+    short="invalid",
+    description="A request that breaks the contract (schema, discriminator, semantic rule, malformed "
+    "body, wrong content type, bad path id, out-of-range query value) gets a 4xx.",
+    scope="expectation",
+    phases=("negative",),
+    applies=lambda case: case.expect == "reject",
+)
+def check_invalid_rejected(
+    ctx: CheckContext, case: Case, response: HttpResponse
+) -> Iterator[Finding]:
+    status = response.status
+    if 400 <= status < 500 or status >= 500:
+        return
+    v = case.violation
+    yield _finding(
+        "request.invalid-accepted",
+        case,
+        f"the server answered {status} to an invalid request: {_describe(case)}",
+        v.pointer if v is not None else "",
+        expected="a 4xx rejection" + (f" ({v.rule})" if v is not None else ""),
+        actual=str(status),
+    )
+
+
+@check(
+    "request.error-names-field",
+    title="The 400 names the broken field",
+    short="error msg",
+    description="When the server says why it rejected a request, the message names the field that "
+    "broke the contract.",
+    scope="expectation",
+    phases=("negative",),
+    applies=lambda case: (
+        case.expect == "reject" and case.violation is not None and bool(case.violation.names)
+    ),
+)
+def check_error_names_field(
+    ctx: CheckContext, case: Case, response: HttpResponse
+) -> Iterator[Finding]:
+    if response.status not in (400, 422):
+        return
+    v = case.violation
+    assert v is not None
+    said = error_text(response)
+    if not said.strip():
+        return
+    low = said.lower()
+    if any(_mentions(low, n) for n in v.names):
+        return
+    if any(_mentions(low, n) for n in _other_broken_fields(ctx, case)):
+        return  # the payload breaks several fields and the server named another one of them
+    yield _finding(
+        "request.error-misses-field",
+        case,
+        f"the {response.status} response does not name the broken field "
+        f"{' / '.join(repr(n) for n in v.names)} ({v.rule})",
+        v.pointer,
+        expected=f"a message naming {v.names[0]!r}",
+        actual=truncate_value(ctx.redactor.text(said), 160),
+    )
+
+
+def _other_broken_fields(ctx: CheckContext, case: Case) -> set[str]:
+    """Names of every field the case's body breaks (a server may stop at the first it finds)."""
+    from contracttest.validate import get_validator
+
+    v = case.violation
+    if v is None or case.body is NO_BODY or v.pointer.startswith(("/query", "/path")):
+        return set()
+    try:
+        validator = get_validator(ctx.spec, f"{case.operation.label}:request")
+        found = [f for f in validator.iter_findings(case.body) if f.severity >= Severity.ERROR]
+    except Exception:  # no body schema to ask: only the labelled field counts
+        return set()
+    return {n for f in found for n in field_names(f.pointer, f.message, f.expected)}
+
+
+def _mentions(text: str, name: str) -> bool:
+    name = name.lower()
+    if not name:
+        return False
+    return re.search(r"(?<![a-z0-9_])" + re.escape(name) + r"(?![a-z0-9_])", text) is not None
+
+
+@check(
+    "request.unknown-id",
+    title="Unknown ids get 404",
+    short="unknown id",
+    description="A well-formed id that names no resource gets 404 (or 410), not 2xx, 400 or 5xx.",
+    scope="expectation",
+    phases=("positive", "negative"),
+    applies=lambda case: case.expect == "not-found",
+)
+def check_unknown_id(ctx: CheckContext, case: Case, response: HttpResponse) -> Iterator[Finding]:
+    status = response.status
+    if status in (404, 410) or status >= 500:
+        return
+    what = "returned a resource" if 200 <= status < 300 else f"answered {status}"
+    yield _finding(
+        "request.unknown-id-not-404",
+        case,
+        f"{case.operation.method} with an id that does not exist {what} ({_describe(case)})",
+        "/path",
+        expected="404",
+        actual=str(status),
+    )
+
+
 # ------------------------------------------------------------------------------ response checks
 @check(
     "response.status",
@@ -455,6 +336,8 @@ def _describe(case: Case) -> str:
     short="status",
     description="Every response status is documented for the operation. Error statuses the runner "
     "provoked on purpose are a spec finding, not a failure, when the spec documents none.",
+    scope="response",
+    phases=REQUEST_PHASES,
 )
 def check_status(ctx: CheckContext, case: Case, response: HttpResponse) -> Iterator[Finding]:
     op = case.operation
@@ -463,7 +346,7 @@ def check_status(ctx: CheckContext, case: Case, response: HttpResponse) -> Itera
         return
     if 400 <= status < 500:
         if status in case.provoked:
-            ctx.note_gap(op, status, _gap_reason(case))
+            ctx.notes.gap(op, status, _gap_reason(case))
             return
         if not documents_errors(op):
             # Nothing documented to compare with; the expectation checks judge this 4xx.
@@ -493,6 +376,8 @@ def _gap_reason(case: Case) -> str:
     title="Content-Type matches the documented media type",
     short="content-type",
     description="A response with a documented body says so in its Content-Type (application/json).",
+    scope="response",
+    phases=REQUEST_PHASES,
 )
 def check_content_type(ctx: CheckContext, case: Case, response: HttpResponse) -> Iterator[Finding]:
     op = case.operation
@@ -529,6 +414,8 @@ def check_content_type(ctx: CheckContext, case: Case, response: HttpResponse) ->
     short="schema",
     description="The body of a documented response validates against its schema: types, required "
     "and undeclared properties, formats, discriminated variants, semantic rules.",
+    scope="response",
+    phases=REQUEST_PHASES,
 )
 def check_schema(ctx: CheckContext, case: Case, response: HttpResponse) -> Iterator[Finding]:
     op = case.operation
@@ -578,6 +465,8 @@ def check_schema(ctx: CheckContext, case: Case, response: HttpResponse) -> Itera
     short="secrets",
     description="No response carries a credential: a member named like a token or secret "
     "(twilioAuthToken, twilioApiSecret) with a readable value, or a secret value the runner sent.",
+    scope="response",
+    phases=REQUEST_PHASES,
 )
 def check_secrets(ctx: CheckContext, case: Case, response: HttpResponse) -> Iterator[Finding]:
     body = response.json_or_none() if response.body else None
@@ -632,6 +521,8 @@ def check_secrets(ctx: CheckContext, case: Case, response: HttpResponse) -> Iter
     short="no 5xx",
     description="No input, valid or not (malformed JSON, wrong types, non-object bodies, bad path "
     "ids, boundary query values), makes the server answer 5xx.",
+    scope="response",
+    phases=REQUEST_PHASES,
 )
 def check_no_5xx(ctx: CheckContext, case: Case, response: HttpResponse) -> Iterator[Finding]:
     if response.status >= 500:
@@ -644,144 +535,7 @@ def check_no_5xx(ctx: CheckContext, case: Case, response: HttpResponse) -> Itera
         )
 
 
-# --------------------------------------------------------------------------- expectation checks
-@check(
-    "request.valid-accepted",
-    title="Valid requests are accepted",
-    short="valid",
-    description="A request that honours the contract gets a 2xx the operation documents.",
-    scope="expectation",
-)
-@_applies(lambda case: case.expect == "success")
-def check_valid_accepted(
-    ctx: CheckContext, case: Case, response: HttpResponse
-) -> Iterator[Finding]:
-    status = response.status
-    if 200 <= status < 300 or status >= 500:
-        return
-    said = _error_text(response)
-    yield _finding(
-        "request.valid-rejected",
-        case,
-        f"a valid request ({_describe(case)}) was answered {status}"
-        + (f": {truncate_value(ctx.redactor.text(said), 200)}" if said else ""),
-        expected="a documented 2xx: " + (", ".join(case.operation.success_statuses()) or "2xx"),
-        actual=str(status),
-    )
-
-
-@check(
-    "request.invalid-rejected",
-    title="Invalid requests are rejected with 4xx",
-    short="invalid",
-    description="A request that breaks the contract (schema, discriminator, semantic rule, malformed "
-    "body, wrong content type, bad path id, out-of-range query value) gets a 4xx.",
-    scope="expectation",
-)
-@_applies(lambda case: case.expect == "reject")
-def check_invalid_rejected(
-    ctx: CheckContext, case: Case, response: HttpResponse
-) -> Iterator[Finding]:
-    status = response.status
-    if 400 <= status < 500 or status >= 500:
-        return
-    v = case.violation
-    yield _finding(
-        "request.invalid-accepted",
-        case,
-        f"the server answered {status} to an invalid request: {_describe(case)}",
-        v.pointer if v is not None else "",
-        expected="a 4xx rejection" + (f" ({v.rule})" if v is not None else ""),
-        actual=str(status),
-    )
-
-
-@check(
-    "request.error-names-field",
-    title="The 400 names the broken field",
-    short="error msg",
-    description="When the server says why it rejected a request, the message names the field that "
-    "broke the contract.",
-    scope="expectation",
-)
-@_applies(
-    lambda case: (
-        case.expect == "reject" and case.violation is not None and bool(case.violation.names)
-    )
-)
-def check_error_names_field(
-    ctx: CheckContext, case: Case, response: HttpResponse
-) -> Iterator[Finding]:
-    if response.status not in (400, 422):
-        return
-    v = case.violation
-    assert v is not None
-    said = _error_text(response)
-    if not said.strip():
-        return
-    low = said.lower()
-    if any(_mentions(low, n) for n in v.names):
-        return
-    if any(_mentions(low, n) for n in _other_broken_fields(ctx, case)):
-        return  # the payload breaks several fields and the server named another one of them
-    yield _finding(
-        "request.error-misses-field",
-        case,
-        f"the {response.status} response does not name the broken field "
-        f"{' / '.join(repr(n) for n in v.names)} ({v.rule})",
-        v.pointer,
-        expected=f"a message naming {v.names[0]!r}",
-        actual=truncate_value(ctx.redactor.text(said), 160),
-    )
-
-
-def _other_broken_fields(ctx: CheckContext, case: Case) -> set[str]:
-    """Names of every field the case's body breaks (a server may stop at the first it finds)."""
-    from contracttest.runner.case import NO_BODY
-    from contracttest.runner.generation import field_names
-    from contracttest.validate import get_validator
-
-    v = case.violation
-    if v is None or case.body is NO_BODY or v.pointer.startswith(("/query", "/path")):
-        return set()
-    try:
-        validator = get_validator(ctx.spec, f"{case.operation.label}:request")
-        found = [f for f in validator.iter_findings(case.body) if f.severity >= Severity.ERROR]
-    except Exception:  # no body schema to ask: only the labelled field counts
-        return set()
-    return {n for f in found for n in field_names(f.pointer, f.message, f.expected)}
-
-
-def _mentions(text: str, name: str) -> bool:
-    name = name.lower()
-    if not name:
-        return False
-    return re.search(r"(?<![a-z0-9_])" + re.escape(name) + r"(?![a-z0-9_])", text) is not None
-
-
-@check(
-    "request.unknown-id",
-    title="Unknown ids get 404",
-    short="unknown id",
-    description="A well-formed id that names no resource gets 404 (or 410), not 2xx, 400 or 5xx.",
-    scope="expectation",
-)
-@_applies(lambda case: case.expect == "not-found")
-def check_unknown_id(ctx: CheckContext, case: Case, response: HttpResponse) -> Iterator[Finding]:
-    status = response.status
-    if status in (404, 410) or status >= 500:
-        return
-    what = "returned a resource" if 200 <= status < 300 else f"answered {status}"
-    yield _finding(
-        "request.unknown-id-not-404",
-        case,
-        f"{case.operation.method} with an id that does not exist {what} ({_describe(case)})",
-        "/path",
-        expected="404",
-        actual=str(status),
-    )
-
-
+# ------------------------------------------------------------------------------------ auth
 @check(
     "auth.required",
     title="Credentials are required",
@@ -789,8 +543,9 @@ def check_unknown_id(ctx: CheckContext, case: Case, response: HttpResponse) -> I
     description="Every secured operation answers 401/403 to a request with missing or wrong "
     "credentials.",
     scope="expectation",
+    phases=("auth",),
+    applies=lambda case: case.expect == "unauthorized",
 )
-@_applies(lambda case: case.expect == "unauthorized")
 def check_auth_required(ctx: CheckContext, case: Case, response: HttpResponse) -> Iterator[Finding]:
     status = response.status
     if status in (401, 403) or status >= 500:
@@ -833,19 +588,3 @@ def _find_value(value: Any, needle: str, pointer: str = "") -> str | None:
             if got is not None:
                 return got
     return None
-
-
-def _scrub_finding(f: Finding, redactor: Redactor, op_label: str) -> Finding:
-    from dataclasses import replace
-
-    return replace(
-        f,
-        message=redactor.text(f.message),
-        actual=redactor.text(f.actual) if f.actual is not None else None,
-        expected=redactor.text(f.expected) if f.expected is not None else None,
-        target=f.target or op_label,
-    )
-
-
-def is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)

@@ -1,9 +1,12 @@
-"""The conformance runner: phases of cases against one endpoint, events out, a `RunResult` at the end.
+"""The engine: a loop that asks the case sources for their units, sends every case they yield,
+hands each exchange to the checks, and gives the one owner of results (`Recorder`) what the checks
+and the sources concluded. Events go out to handlers; a `RunResult` comes back.
 
-Phases, in order: ``positive`` (valid requests, Hypothesis-generated), ``negative`` (labelled invalid
-bodies and parameters, malformed and odd input, boundary values), ``auth`` (missing and wrong
-credentials), ``stateful`` (resource lifecycles, lists, pagination, filters, org isolation), then
-``cleanup``, which deletes everything the run created, also after Ctrl-C or an error.
+Phases are case sources (`contracttest.runner.sources`), run in order: ``positive`` (valid
+requests), ``negative`` (labelled invalid bodies and parameters, malformed and odd input, boundary
+values), ``auth`` (missing and wrong credentials), ``stateful`` (the scenario checks: lifecycles,
+lists, isolation). A phase runs when a selected check names it. Then ``cleanup`` deletes
+everything the run created, also after Ctrl-C or an error.
 """
 
 from __future__ import annotations
@@ -11,72 +14,43 @@ from __future__ import annotations
 import platform
 import time
 import uuid
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from contracttest._signals import deferred_interrupts
 from contracttest.errors import ContractTestError, TransportError
 from contracttest.runner import events as ev
-from contracttest.runner.case import NO_BODY, Case, provoked_for
+from contracttest.runner.builder import CaseBuilder
+from contracttest.runner.case import NO_BODY, Case
+from contracttest.runner.catalog import checks_info, phases_of, run_checks
 from contracttest.runner.checks import CheckContext
-from contracttest.runner.executor import (
-    Executor,
-    Fixtures,
-    discriminator_property,
-)
-from contracttest.runner.generation import Generation, draw_examples, explore
-from contracttest.runner.http import HttpClient
-from contracttest.runner.redaction import Redactor
+from contracttest.runner.context import SourceContext, Unit
+from contracttest.runner.fixtures import Fixtures, Ledger
+from contracttest.runner.generation import Generation
+from contracttest.runner.http import Exchange, HttpClient
+from contracttest.runner.recorder import Recorder, SpecNotes
+from contracttest.runner.redaction import Redactor, is_secret_header
 from contracttest.runner.results import OperationInfo, PhaseTiming, RunMetadata, RunResult, Status
+from contracttest.runner.scope import Budget
+from contracttest.runner.sources import auth, negative, positive, stateful
+from contracttest.runner.transport import Transport
 
 if TYPE_CHECKING:
-    from contracttest.mock.resources import Resource
-    from contracttest.openapi.model import Operation
+    from contracttest.findings import Finding
     from contracttest.runner.events import Handler
+    from contracttest.runner.http import HttpRequest, HttpResponse
     from contracttest.runner.journal import Journal
     from contracttest.runner.plan import Plan
 
-__all__ = ["PHASES", "Runner"]
+__all__ = ["SOURCES", "Engine"]
 
-PHASES = ("positive", "negative", "auth", "stateful")
-PHASE_TITLES = {
-    "positive": "valid requests",
-    "negative": "invalid & odd input",
-    "auth": "authentication",
-    "stateful": "stateful & isolation",
-    "cleanup": "cleanup",
-}
-RESPONSE_CHECKS = (
-    "response.status",
-    "response.content-type",
-    "response.schema",
-    "response.no-secrets",
-    "server.no-5xx",
-)
-PHASE_CHECKS = {
-    "positive": ("request.valid-accepted", "request.unknown-id"),
-    "negative": ("request.invalid-rejected", "request.error-names-field", "request.unknown-id"),
-    "auth": ("auth.required",),
-    "stateful": (
-        "stateful.lifecycle",
-        "stateful.discriminator",
-        "stateful.pagination",
-        "stateful.filters",
-        "auth.isolation",
-    ),
-}
+SOURCES = (positive, negative, auth, stateful)
+"""The case sources, in the order their phases run."""
+CLEANUP_TITLE = "cleanup"
 
 
-@dataclass
-class _Budget:
-    deadline: float | None
-
-    def exceeded(self) -> bool:
-        return self.deadline is not None and time.monotonic() > self.deadline
-
-
-class Runner:
+class Engine:
     """Runs a plan against ``plan.base_url``.
 
     Args:
@@ -97,42 +71,49 @@ class Runner:
         cfg = plan.config
         self.plan = plan
         self.handlers = list(handlers)
-        self.journal = journal
+        self.run_id = uuid.uuid4().hex[:12]
         self.redactor = Redactor(v for _, v in plan.credentials)
         # the password and secret query values of the endpoint's and the spec's URLs
         self.redactor.add_url(plan.base_url)
         self.redactor.add_url(cfg.spec_source or "")
-        for _, v in plan.extra_headers:
-            from contracttest.runner.redaction import is_secret_header
-
-            if any(is_secret_header(k) for k, vv in plan.extra_headers if vv == v):
-                self.redactor.add(v, min_length=4)
-        self.ctx = CheckContext(
-            plan.spec, self.redactor, checks=plan.checks, credentials=len(plan.credentials)
-        )
+        for name, value in plan.extra_headers:
+            if is_secret_header(name):
+                self.redactor.add(value, min_length=4)
+        self.spec_notes = SpecNotes(plan.spec)
+        self.check_context = CheckContext(plan.spec, self.redactor, self.spec_notes)
         for name, value in plan.credentials:
-            self.ctx.learn_credential(name, value)
+            self.check_context.learn_credential(name, value)
+        self.recorder = Recorder(self.redactor)
         self.client = client or HttpClient(
-            plan.base_url,
-            timeout=cfg.timeout,
-            rate_limit=cfg.rate_limit,
-            retries=cfg.retries,
+            plan.base_url, timeout=cfg.timeout, rate_limit=cfg.rate_limit, retries=cfg.retries
         )
         self._own_client = client is None
-        self.executor = Executor(plan, self.client, self.ctx, journal)
+        self.transport = Transport(plan, self.client)
+        self.scope = plan.scope()
         self.generation = Generation(plan.spec)
-        self.generation.on_spec_fault = self.ctx.spec_fault
-        self.fixtures = Fixtures(self.executor, self.generation, plan.seed)
-        self.executor.scope_for = self.fixtures.op_scope
-        self.run_id = uuid.uuid4().hex[:12]
+        self.generation.on_spec_fault = self.spec_notes.fault
+        self.ledger = Ledger(plan.spec, self.scope, plan.base_url)
+        self.ledger.journal = journal
+        self.fixtures = Fixtures(plan.spec, self.scope, self.generation, self.ledger, self.send)
+        self.builder = CaseBuilder(plan.spec, self.scope, self.generation, self.fixtures)
+        self.budget = Budget()
+        self.context = SourceContext(
+            plan.spec, self.scope, self.fixtures, self.ledger, self.budget, self.builder
+        )
         self.phases: list[PhaseTiming] = []
         self.notes: list[str] = []
-        self.budget = _Budget(None)
+
+    @property
+    def journal(self) -> Journal | None:
+        return self.ledger.journal
 
     def attach_journal(self, journal: Journal) -> None:
         """Record created resources in ``journal`` (before the run starts)."""
-        self.journal = journal
-        self.executor.journal = journal
+        self.ledger.journal = journal
+
+    @property
+    def requests(self) -> int:
+        return self.transport.requests
 
     # ------------------------------------------------------------------ events
     def emit(self, event: ev.Event) -> None:
@@ -145,13 +126,89 @@ class Runner:
             self.notes.append(text)
         self.emit(ev.Note(text, level))
 
+    # ------------------------------------------------------------------ sending
+    def exchange(self, case: Case) -> tuple[Case, Exchange | None]:
+        """Send a case without judging it: (the case as sent, its exchange); the exchange is None
+        when the request could not be sent, or may not be (on a read-only run a write goes out
+        only when the case expects it refused)."""
+        case = self.fixtures.address(case)
+        rejected = case.expect in ("reject", "unauthorized", "not-found", "hidden")
+        if not self.scope.may_send(case.operation, expect_rejection=rejected):
+            return case, None
+        if case.body is not NO_BODY:
+            self.check_context.learn_sent(case.body)
+        request = self.transport.build(case)
+        # A write's answer must reach the journal before Ctrl-C / SIGTERM may stop the run.
+        with deferred_interrupts(case.operation.method != "GET"):
+            response = self.transport.send(request)
+            self.ledger.track(case, response)
+            self.ledger.retire(case, response)
+        return case, Exchange(request, response)
+
+    def send(self, case: Case, *, only: Iterable[str] | None = None) -> Exchange | None:
+        """Send a case and run the checks on its response; None when it was not sent (a request
+        that could not be sent leaves its checks not finished)."""
+        try:
+            sent, ex = self.exchange(case)
+        except TransportError as exc:
+            for info in self._applicable(case, only):
+                self.recorder.error(case.operation, info, str(exc))
+            return None
+        if ex is not None:
+            self.judge(sent, ex.request, ex.response, only=only)
+        return ex
+
+    def _applicable(self, case: Case, only: Iterable[str] | None) -> list[str]:
+        from contracttest.runner.catalog import applicable
+
+        return [i.id for i in applicable(self.scope.checks, case, only=only)]
+
+    def judge(
+        self,
+        case: Case,
+        request: HttpRequest,
+        response: HttpResponse,
+        *,
+        only: Iterable[str] | None = None,
+    ) -> dict[str, list[Finding]]:
+        """Run the applicable checks on one exchange and record the outcome."""
+        outcome = run_checks(self.check_context, self.scope.checks, case, response, only=only)
+        for check_id, findings in outcome.items():
+            self.recorder.count(case.operation, check_id)
+            for f in findings:
+                self.recorder.fail(check_id, case, f, request=request, response=response)
+        return outcome
+
+    def drive(self, unit: Unit) -> None:
+        """Carry out one unit: send each case it yields (the exchange goes back into it), record
+        each verdict. A unit that cannot be carried out is its operation's problem, reported
+        under the unit's check; an endpoint that cannot be reached stops the run."""
+        steps = unit.steps()
+        reply: Exchange | None = None
+        try:
+            while True:
+                step = steps.send(reply)
+                if isinstance(step, Case):
+                    reply = self.send(step)
+                else:
+                    self.recorder.record(step)
+                    reply = None
+        except StopIteration:
+            return
+        except TransportError:
+            raise
+        except ContractTestError as exc:
+            self.recorder.error(unit.operation, unit.check, f"could not finish: {exc}")
+        finally:
+            steps.close()
+
     # ------------------------------------------------------------------ run
     def run(self) -> RunResult:
         """Run every phase, clean up, and return the result (never raises for contract problems)."""
         started = time.monotonic()
         started_at = _now()
         cfg = self.plan.config
-        self.budget = _Budget(started + cfg.deadline if cfg.deadline else None)
+        self.budget.deadline = Budget.of(cfg.deadline).deadline
         meta = self._metadata(started_at)
         for h in self.handlers:
             h.start(self.plan)
@@ -160,15 +217,17 @@ class Runner:
         aborted: str | None = None
         try:
             self._preflight()
-            for phase in PHASES:
-                if not self._phase_enabled(phase):
+            wanted = phases_of(self.scope.checks)
+            for source in SOURCES:
+                if source.PHASE not in wanted:
                     continue
                 if self.budget.exceeded():
                     self.note(
-                        f"time limit reached: phase {phase!r} and later ones did not run", "warning"
+                        f"time limit reached: phase {source.PHASE!r} and later ones did not run",
+                        "warning",
                     )
                     break
-                self._run_phase(phase)
+                self._run_phase(source.PHASE, source.TITLE, source.units(self.context))
         except KeyboardInterrupt:
             interrupted = True
             self.note("interrupted: cleaning up what the run created", "warning")
@@ -191,18 +250,12 @@ class Runner:
         meta.duration_s = round(time.monotonic() - started, 3)
         meta.interrupted = interrupted
         meta.aborted = aborted
-        meta.requests = self.executor.requests
-        result = self._result(meta)
+        meta.requests = self.requests
+        result = self.result(meta)
         self.emit(ev.RunDone(result))
         for h in self.handlers:
             h.shutdown()
         return result
-
-    def _phase_enabled(self, phase: str) -> bool:
-        enabled = set(self.plan.checks)
-        return bool(enabled & set(PHASE_CHECKS[phase])) or (
-            phase in ("positive", "negative") and bool(enabled & set(RESPONSE_CHECKS))
-        )
 
     def _preflight(self) -> None:
         """Make sure the endpoint answers at all (else the run cannot be carried out: exit 2)."""
@@ -216,7 +269,7 @@ class Runner:
         path = op.path if op is not None else "/"
         request = self.client.build("GET", path, headers=[("accept", "application/json")])
         try:
-            self.client.send(request)
+            self.transport.send(request)
         except TransportError as exc:
             import httpx
 
@@ -225,75 +278,32 @@ class Runner:
                 self.note(f"the endpoint is slow: {exc}", "warning")
                 return
             raise TransportError(f"cannot reach {self.plan.base_url}: {exc}") from exc
-        self.executor.requests += 1
 
-    def _run_phase(self, phase: str) -> None:
-        units = self._units(phase)
-        self.emit(ev.PhaseStarted(phase, PHASE_TITLES[phase], len(units)))
+    def _run_phase(self, phase: str, title: str, units: list[Unit]) -> None:
+        self.emit(ev.PhaseStarted(phase, title, len(units)))
         t0 = time.monotonic()
-        r0 = self.executor.requests
-        for label, fn, op, check in units:
+        r0 = self.requests
+        for unit in units:
             if self.budget.exceeded():
                 self.note(f"time limit reached during phase {phase!r}", "warning")
                 break
-            try:
-                fn()
-            except TransportError:
-                raise
-            except ContractTestError as exc:
-                # One operation the runner cannot drive (a body it cannot build, a path it cannot
-                # fill) is that operation's problem, not the whole run's.
-                self.ctx.error(op, check, f"could not finish: {exc}")
-            self.emit(ev.CaseDone(phase, label))
+            self.drive(unit)
+            self.emit(ev.CaseDone(phase, unit.label))
         seconds = time.monotonic() - t0
-        requests = self.executor.requests - r0
+        requests = self.requests - r0
         self.phases.append(PhaseTiming(phase, seconds, requests))
         self.emit(ev.PhaseDone(phase, seconds, requests))
 
-    def _units(self, phase: str) -> list[tuple[str, Any, Operation, str]]:
-        """(label, work, operation, check) for each unit of a phase; a unit that cannot be
-        carried out is reported as that operation and check not finishing."""
-        import functools
-
-        ops = self.plan.operations
-        if phase == "positive":
-            return [
-                (op.label, functools.partial(self.positive, op), op, "request.valid-accepted")
-                for op in ops
-            ]
-        if phase == "negative":
-            from contracttest.runner import negative
-
-            return [
-                (
-                    op.label,
-                    functools.partial(negative.run_negative, self, op),
-                    op,
-                    "request.invalid-rejected",
-                )
-                for op in ops
-            ]
-        if phase == "auth":
-            return [
-                (op.label, functools.partial(self.auth, op), op, "auth.required")
-                for op in ops
-                if op.secured
-            ]
-        from contracttest.runner import stateful
-
-        return stateful.units(self)
-
     def _cleanup(self) -> None:
-        todo = [i for i in self.executor.created if not i.deleted]
-        if not todo:
+        if not self.ledger.live():
             return
-        self.emit(ev.PhaseStarted("cleanup", PHASE_TITLES["cleanup"], 1))
+        self.emit(ev.PhaseStarted("cleanup", CLEANUP_TITLE, 1))
         t0 = time.monotonic()
-        r0 = self.executor.requests
-        problems = self.executor.cleanup()
+        r0 = self.requests
+        problems = self.transport.cleanup(self.ledger)
         for p in problems[:10]:
             self.note(p, "warning")
-        left = [i for i in self.executor.created if not i.deleted]
+        left = self.ledger.live()
         undeletable = [i for i in left if i.resource.delete is None or i.resource.item is None]
         if undeletable:
             kinds = sorted({i.resource.name for i in undeletable})
@@ -312,330 +322,8 @@ class Runner:
             )
         self.emit(ev.CaseDone("cleanup", "cleanup"))
         seconds = time.monotonic() - t0
-        self.phases.append(PhaseTiming("cleanup", seconds, self.executor.requests - r0))
-        self.emit(ev.PhaseDone("cleanup", seconds, self.executor.requests - r0))
-
-    # ------------------------------------------------------------------ helpers
-    def credential(self, op: Operation, index: int = 0) -> int | None:
-        """The credential index to use for ``op`` (None when the run has none)."""
-        if index < len(self.plan.credentials):
-            return index
-        return None
-
-    def missing_credentials(self, op: Operation) -> bool:
-        return op.secured and not self.plan.credentials
-
-    def item_role(self, op: Operation) -> tuple[Resource | None, str | None]:
-        res = self.plan.resource_of(op)
-        role = self.plan.role_of(op)
-        if res is None or role not in ("get", "update", "delete") or not res.id_param:
-            return None, None
-        return res, role
-
-    def params_of(self, draw: Any) -> tuple[dict[str, Any], list[tuple[str, Any]]]:
-        path: dict[str, Any] = {}
-        query: list[tuple[str, Any]] = []
-        if isinstance(draw, dict):
-            p = draw.get("path")
-            if isinstance(p, dict):
-                path.update(p)
-            q = draw.get("query")
-            if isinstance(q, dict):
-                query.extend(q.items())
-        return path, query
-
-    def sample_params(self, op: Operation) -> dict[str, Any]:
-        """One valid set of parameters (the first the generator gives)."""
-        if not op.parameters:
-            return {}
-        cache: dict[str, dict[str, Any]] = self.__dict__.setdefault("_params_cache", {})
-        if op.label in cache:
-            return cache[op.label]
-        got = draw_examples(self.generation.valid(f"{op.label}:parameters"), 8, self.plan.seed)
-        draws = [g for g in got if isinstance(g, dict)]
-        # The simplest draw gives "" to a string path parameter: an empty segment routes to
-        # another URL (``/run/{id}/item/`` is not an item), so a routable draw is preferred.
-        routable = [g for g in draws if routable_path(self.params_of(g)[0])]
-        chosen = (routable or draws or [{}])[0]
-        cache[op.label] = chosen
-        return chosen
-
-    def sample_body(self, op: Operation, tag: Any = None) -> Any:
-        """A valid body for ``op`` (of a variant, when asked); NO_BODY when it has none."""
-        if op.json_body() is None:
-            return NO_BODY
-        res = self.plan.resource_of(op)
-        if res is not None and res.create is op:
-            body = self.fixtures.body_for(res, tag)
-            if body is not None:
-                return body
-        examples = self._examples(op)
-        prop = discriminator_property(self.plan.spec, op)
-        for ex in examples:
-            if tag is None or prop is None or (isinstance(ex, dict) and ex.get(prop) == tag):
-                return ex
-        return examples[0] if examples else NO_BODY
-
-    def _examples(self, op: Operation) -> list[Any]:
-        got = list(self.examples(f"{op.label}:request"))
-        got.sort(key=lambda b: -len(b) if isinstance(b, dict) else 0)
-        return got
-
-    def examples(self, target: str, n: int = 24) -> list[Any]:
-        """Valid values of a target, drawn once per run (deterministic for the seed)."""
-        cache: dict[str, list[Any]] = self.__dict__.setdefault("_examples_cache", {})
-        got = cache.get(target)
-        if got is None:
-            got = cache[target] = draw_examples(
-                self.generation.valid(target), n, (self.plan.seed + _stable_hash(target)) % (2**32)
-            )
-        return got
-
-    def known_id(
-        self, op: Operation, body: Any = NO_BODY, *, fresh: bool = False, credential: int = 0
-    ) -> tuple[Any, str | None, Any]:
-        """An existing resource id for an item operation: (instance, reason when none, tag)."""
-        res, role = self.item_role(op)
-        if res is None:
-            return None, "not an item operation", None
-        tag = None
-        if role == "update" and isinstance(body, dict):
-            prop = discriminator_property(self.plan.spec, op)
-            tag = body.get(prop) if prop else None
-            if tag is not None and tag not in self.fixtures.tags(res):
-                # Never a resource of another variant: a PATCH naming another provider would
-                # provoke the very change the discriminator check is there to catch.
-                return None, f"no resource with {prop}={tag!r} to patch", tag
-        if fresh or role == "delete":
-            inst = self.fixtures.fresh(res, tag, credential)
-        else:
-            inst = self.fixtures.get(res, tag, credential)
-        if inst is None:
-            return None, self.fixtures.why_not(res, tag, credential), tag
-        return inst, None, tag
-
-    # ------------------------------------------------------------------ positive
-    def positive(self, op: Operation) -> None:
-        from hypothesis import strategies as st
-
-        check = "request.valid-accepted"
-        if not self.plan.may_send(op):
-            self.ctx.skip(op, check, "read-only run: writes need --allow-writes or a loopback URL")
-            return
-        if self.missing_credentials(op):
-            self.ctx.skip(op, check, "no credentials (pass --token or set CONTRACTTEST_TOKEN)")
-            return
-        res, role = self.item_role(op)
-        try:
-            params = (
-                self.generation.valid(f"{op.label}:parameters") if op.parameters else st.just({})
-            )
-            body = (
-                self.generation.valid(f"{op.label}:request") if op.json_body() else st.just(NO_BODY)
-            )
-        except ContractTestError as exc:
-            self.ctx.error(op, check, f"cannot generate requests: {exc}")
-            return
-        # Mostly existing resources (the first, simplest draw is one too), some unknown ids.
-        known = (
-            st.sampled_from((True, True, False))
-            if res is not None and op.method != "DELETE"
-            else st.just(res is not None)
-        )
-        strategy = st.fixed_dictionaries({"params": params, "body": body, "known": known})
-
-        def test(draw: dict[str, Any]) -> None:
-            path, query = self.params_of(draw["params"])
-            body_value = draw["body"]
-            expect = "success"
-            description = "valid request"
-            known_resource = False
-            inst = None
-            if res is not None and res.id_param:
-                if draw["known"] and not self.plan.read_only:
-                    inst, _why, _tag = self.known_id(op, body_value)
-                    if inst is not None:
-                        path[res.id_param] = inst.id
-                        known_resource = True
-                        description = "valid request on an existing resource"
-                if not known_resource:
-                    expect = "not-found"
-                    description = "valid request with an id that does not exist"
-                    if not self.plan.may_send(op, expect_rejection=True):
-                        return
-            if not routable_path(path):
-                return  # an empty path segment addresses another route; not this operation
-            wire_path, wire_query = self.generation.wire_params(op, path, query)
-            disputed: list[Any] = []
-            if self.generation.wire_findings(op, wire_path, wire_query, disputed=disputed):
-                return  # the wire turned a valid value into an invalid one; not a valid case
-            if disputed:
-                expect = "any"  # only the spec's own contradiction speaks against it
-            if (
-                known_resource
-                and role == "update"
-                and inst is not None
-                and isinstance(body_value, dict)
-                and not self._merge_valid(res, inst, body_value)
-            ):
-                expect = "any"
-                description = "patch whose merge with the resource breaks a cross-field rule"
-            case = Case(
-                operation=op,
-                kind="valid",
-                expect=expect,  # type: ignore[arg-type]
-                path_params=path,
-                query=tuple(query),
-                body=body_value,
-                credential=self.credential(op),
-                description=description,
-                provoked=provoked_for(expect),  # type: ignore[arg-type]
-                known_resource=known_resource,
-            )
-            ex = self.executor.send(case)
-            if ex is not None and inst is not None and role == "delete" and 200 <= ex.status < 300:
-                self.executor.mark_deleted(inst)
-
-        self._explore(op, check, strategy, test, salt=1)
-        from contracttest.runner.negative import body_boundaries, query_boundaries
-
-        if op.json_body() is not None:
-            for case in body_boundaries(self, op, valid=True):
-                self.executor.send(case)
-        if op.parameters:
-            for case in query_boundaries(self, op, valid=True):
-                self.executor.send(case)
-        for case in self._variant_cases(op):
-            ex = self.executor.send(case)
-            if ex is not None and op.method == "DELETE" and 200 <= ex.status < 300:
-                res_, _r = self.item_role(op)
-                inst = (
-                    self.executor.instance(res_, case.path_params.get(res_.id_param or "id", ""))
-                    if res_
-                    else None
-                )
-                if inst is not None:
-                    self.executor.mark_deleted(inst)
-
-    def _variant_cases(self, op: Operation) -> Iterator[Case]:
-        """One valid request per discriminated variant of the resource, whatever the random draws
-        did: every variant is created, read, patched and deleted at least once."""
-        res = self.plan.resource_of(op)
-        role = self.plan.role_of(op)
-        if res is None or self.plan.read_only or self.missing_credentials(op):
-            return
-        params = self.sample_params(op)
-        path, query = self.params_of(params)
-        prop = discriminator_property(self.plan.spec, res.create)
-        for tag in self.fixtures.tags(res):
-            what = f"{prop}={tag!r}" if prop else "a resource"
-            if role == "create":
-                created = self.fixtures.body_for(res, tag, variant=2)
-                if created is not None:
-                    yield Case(
-                        operation=op,
-                        kind="valid",
-                        expect="success",
-                        path_params=path,
-                        query=tuple(query),
-                        body=created,
-                        credential=self.credential(op),
-                        description=f"create {what}",
-                    )
-                continue
-            if role not in ("get", "update", "delete") or not res.id_param:
-                continue
-            inst = (
-                self.fixtures.fresh(res, tag) if role == "delete" else self.fixtures.get(res, tag)
-            )
-            if inst is None:
-                continue
-            body: Any = NO_BODY
-            if role == "update":
-                from contracttest.runner.stateful import _patch_body
-
-                body = _patch_body(self, res, tag, prop, inst.sent)
-                if body is None:
-                    continue
-            yield Case(
-                operation=op,
-                kind="valid",
-                expect="success",
-                path_params={**path, res.id_param: inst.id},
-                query=tuple(query),
-                body=body,
-                credential=self.credential(op),
-                known_resource=True,
-                description=f"{op.method} on {what}",
-            )
-
-    def _merge_valid(self, res: Resource | None, inst: Any, patch: dict[str, Any]) -> bool:
-        if res is None or res.create.json_body() is None:
-            return True
-        merged = {**(inst.sent or {}), **patch}
-        return self.generation.is_valid(f"{res.create.label}:request", merged)
-
-    def _explore(self, op: Operation, check: str, strategy: Any, test: Any, *, salt: int) -> None:
-        try:
-            note = explore(
-                strategy,
-                test,
-                max_examples=self.plan.max_examples,
-                seed=(self.plan.seed * 7919 + salt * 104729 + _stable_hash(op.label)) % (2**32),
-            )
-        except ContractTestError as exc:
-            self.ctx.error(op, check, f"cannot generate requests: {exc}")
-            return
-        if note:
-            self.ctx.error(op, check, note)
-
-    # ------------------------------------------------------------------ negative
-    def _param_schema(self, op: Operation, name: str) -> dict[str, Any]:
-        schema = self.plan.spec.target(f"{op.label}:parameters").schema()
-        node = schema.get("properties", {}).get("query", {}).get("properties", {}).get(name, {})
-        defs = schema.get("definitions", {})
-        hops = 0
-        while isinstance(node, dict) and "$ref" in node and hops < 16:
-            node = defs.get(str(node["$ref"]).rsplit("/", 1)[-1], {})
-            hops += 1
-        return node if isinstance(node, dict) else {}
-
-    def auth(self, op: Operation) -> None:
-        check = "auth.required"
-        if check not in self.plan.checks:
-            return
-        if not self.plan.may_send(op, expect_rejection=True):
-            self.ctx.skip(op, check, "read-only run")
-            return
-        params = self.sample_params(op)
-        path, query = self.params_of(params)
-        body = self.sample_body(op)
-        res, role = self.item_role(op)
-        for credential, what in ((None, "no credentials"), ("invalid", "a wrong token")):
-            inst = None
-            if res is not None and res.id_param:
-                if self.plan.read_only or not self.plan.credentials:
-                    path = {**path, res.id_param: str(uuid.uuid4())}
-                else:
-                    inst, _why, _tag = self.known_id(op, body, fresh=role == "delete")
-                    path = {
-                        **path,
-                        res.id_param: inst.id if inst is not None else str(uuid.uuid4()),
-                    }
-            case = Case(
-                operation=op,
-                kind="auth",
-                expect="unauthorized",
-                path_params=path,
-                query=tuple(query),
-                body=body,
-                credential=credential,  # type: ignore[arg-type]
-                description=f"request with {what}",
-                provoked=provoked_for("unauthorized"),
-            )
-            ex = self.executor.send(case)
-            if ex is not None and inst is not None and role == "delete" and 200 <= ex.status < 300:
-                self.executor.mark_deleted(inst)
+        self.phases.append(PhaseTiming("cleanup", seconds, self.requests - r0))
+        self.emit(ev.PhaseDone("cleanup", seconds, self.requests - r0))
 
     # ------------------------------------------------------------------ result
     def _metadata(self, started_at: str) -> RunMetadata:
@@ -681,18 +369,16 @@ class Runner:
             timeout=cfg.timeout,
         )
 
-    def _result(self, meta: RunMetadata) -> RunResult:
-        from contracttest.runner.registry import checks_info
-
+    def result(self, meta: RunMetadata) -> RunResult:
+        """The run's result from what the recorder holds."""
         infos = {c.id: c for c in checks_info()}
-        self.ctx.finalize()
+        self.recorder.finalize()
         results = {}
         for op in self.plan.operations:
             for cid in self.plan.checks:
-                slot = self.ctx.results.get((op.label, cid))
-                if slot is None:
+                r = self.recorder.outcome(op, cid)
+                if r is None:
                     continue
-                r = slot.result
                 if r.status is Status.PASSED and r.cases == 0 and not r.errors:
                     continue
                 results[(op.label, cid)] = r
@@ -705,7 +391,7 @@ class Runner:
             operations=operations,
             checks=list(self.plan.checks),
             results=results,
-            spec_findings=self.ctx.spec_findings(),
+            spec_findings=self.spec_notes.findings(),
             phases=list(self.phases),
             notes=list(self.notes),
             check_meta={
@@ -719,18 +405,6 @@ class Runner:
             },
             redactor=self.redactor,
         )
-
-
-def routable_path(path: dict[str, Any]) -> bool:
-    """Whether every path value fills its segment (an empty value leaves ``//`` or a trailing
-    ``/``, which a router sends elsewhere)."""
-    return all(not (isinstance(v, str) and v.strip() in ("", ".", "..")) for v in path.values())
-
-
-def _stable_hash(text: str) -> int:
-    import hashlib
-
-    return int.from_bytes(hashlib.sha256(text.encode()).digest()[:4], "big")
 
 
 def _sha(spec: Any) -> str:

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
     from contracttest.openapi.model import Operation, Spec
 
-__all__ = ["Generation", "draw_examples", "explore", "field_names"]
+__all__ = ["Generation", "draw_examples", "draws", "explore", "field_names"]
 
 BOUNDARY_LIMIT = 300
 """Boundary cases drawn per target (the runner sends a deduplicated subset)."""
@@ -115,9 +115,16 @@ def explore(
 
 def draw_examples(strategy: SearchStrategy[Any], n: int, seed: int) -> list[Any]:
     """Up to ``n`` values of ``strategy``, deterministic for a seed (small ones first)."""
+    return draws(strategy, max(n, 1), seed)[0]
+
+
+def draws(strategy: SearchStrategy[Any], n: int, seed: int) -> tuple[list[Any], str | None]:
+    """Up to ``n`` values of ``strategy`` (deterministic for a seed), and a note when Hypothesis
+    could not generate that many. Drawn before any is used: the runner never nests a Hypothesis
+    run inside another, and a case source can yield them one by one."""
     out: list[Any] = []
-    explore(strategy, out.append, max_examples=max(n, 1), seed=seed)
-    return out
+    note = explore(strategy, out.append, max_examples=n, seed=seed)
+    return out, note
 
 
 class Generation:

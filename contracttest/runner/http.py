@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     import httpx
 
 __all__ = [
+    "Exchange",
     "HttpClient",
     "HttpRequest",
     "HttpResponse",
@@ -212,6 +213,21 @@ class HttpResponse:
         except ValueError:
             return False
         return True
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """A request as sent and the response it got."""
+
+    request: HttpRequest
+    response: HttpResponse
+
+    @property
+    def status(self) -> int:
+        return self.response.status
+
+    def json(self) -> Any:
+        return self.response.json_or_none()
 
 
 class RateLimiter:

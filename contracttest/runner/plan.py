@@ -15,14 +15,14 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from contracttest.errors import UsageError
 from contracttest.runner.http import is_loopback
+from contracttest.runner.scope import Scope
 
 if TYPE_CHECKING:
-    from contracttest.mock.resources import Resource, ResourceMap
     from contracttest.openapi.model import Operation, Spec
+    from contracttest.openapi.resources import ResourceMap
 
 __all__ = ["AuthScheme", "Plan", "RunConfig", "build_plan", "parse_header"]
 
-READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 DEFAULT_MAX_EXAMPLES = 20
 
 
@@ -100,22 +100,19 @@ class Plan:
 
         return Redactor().url(self.base_url)
 
-    def selected(self, op: Operation) -> bool:
-        return any(o is op for o in self.operations)
-
-    def may_send(self, op: Operation, *, expect_rejection: bool = False) -> bool:
-        """Whether the run may send this operation (writes need a loopback URL or --allow-writes)."""
-        if not self.read_only or op.method in READ_METHODS:
-            return True
-        return expect_rejection
-
-    def resource_of(self, op: Operation) -> Resource | None:
-        binding = self.resources.binding(op)
-        return binding.resource if binding is not None else None
-
-    def role_of(self, op: Operation) -> str | None:
-        binding = self.resources.binding(op)
-        return binding.role if binding is not None else None
+    def scope(self) -> Scope:
+        """What the case sources see of the plan (no URL, no credential values)."""
+        return Scope(
+            spec=self.spec,
+            operations=tuple(self.operations),
+            checks=tuple(self.checks),
+            resources=self.resources,
+            seed=self.seed,
+            max_examples=self.max_examples,
+            read_only=self.read_only,
+            credentials=len(self.credentials),
+            loopback=is_loopback(self.base_url),
+        )
 
 
 def auth_scheme(spec: Spec) -> AuthScheme | None:
@@ -180,8 +177,8 @@ def select_operations(spec: Spec, include: list[str]) -> list[Operation]:
 
 
 def build_plan(config: RunConfig, base_url: str, target_kind: Literal["mock", "live"]) -> Plan:
-    from contracttest.mock.resources import infer_resources
-    from contracttest.runner.registry import resolve_checks
+    from contracttest.openapi.resources import infer_resources
+    from contracttest.runner.catalog import resolve_checks
 
     spec = config.spec
     if config.max_examples < 0:

@@ -1,41 +1,33 @@
-"""The check registry: every check has a stable id, a title and a short column label.
+"""The check registry: every check has a stable id, a title, a column label, and what runs it.
 
-Checks register themselves with ``@check("response.schema", ...)`` (see `contracttest.runner.checks`
-and `contracttest.runner.stateful`). Reports only need the metadata, so this module imports nothing
-heavy; `checks_info()` loads the implementations on first use so the ids are always complete.
+Three kinds of check register here, each with its implementation:
+
+* ``response`` checks judge every response the run gets (``@check(..., scope="response")``);
+* ``expectation`` checks judge what the server did with one kind of case (``applies`` says which);
+* ``scenario`` checks are multi-request scenarios (a lifecycle, pagination, isolation): the
+  registered function is the scenario itself, a case source over one resource or one list
+  operation (``over``). Several checks may share one scenario (the lifecycle judges the
+  discriminator too); it then runs once.
+
+``phases`` names the phases (case sources) that exercise a check; a phase runs when a selected check
+names it. Display order is registration order. This module holds the registry only;
+`contracttest.runner.catalog` imports every module that registers a check, so its view is complete.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
-from contracttest.errors import UsageError
+if TYPE_CHECKING:
+    from contracttest.runner.case import Case
 
-__all__ = ["CHECK_ORDER", "CheckInfo", "check", "check_info", "checks_info", "resolve_checks"]
+__all__ = ["CheckInfo", "Level", "Scope", "check", "registered", "scenario_check"]
 
 Scope = Literal["response", "expectation", "scenario"]
+Level = Literal["contract", "advisory"]
 F = TypeVar("F", bound=Callable[..., Any])
-
-# Display order in reports (matrix columns). A registered id missing here goes last.
-CHECK_ORDER = (
-    "request.valid-accepted",
-    "request.invalid-rejected",
-    "request.error-names-field",
-    "request.unknown-id",
-    "response.status",
-    "response.content-type",
-    "response.schema",
-    "response.no-secrets",
-    "server.no-5xx",
-    "auth.required",
-    "auth.isolation",
-    "stateful.lifecycle",
-    "stateful.discriminator",
-    "stateful.pagination",
-    "stateful.filters",
-)
 
 
 @dataclass(frozen=True)
@@ -48,63 +40,73 @@ class CheckInfo:
     """A column label for matrices (a word or two)."""
     description: str
     scope: Scope
-    """``response``: runs on every response; ``expectation``: on cases of one kind;
-    ``scenario``: a multi-request scenario (stateful, isolation)."""
-    fn: Callable[..., Any] | None = None
+    phases: tuple[str, ...]
+    """The phases whose cases this check judges (``positive``, ``negative``, ``auth``, ``stateful``)."""
+    fn: Callable[..., Any]
+    """``response`` and ``expectation``: ``(ctx, case, response) -> Iterable[Finding]``;
+    ``scenario``: ``(source_ctx, resource[, operation]) -> steps`` (a case source)."""
+    applies: Callable[[Case], bool] | None = None
+    """``expectation`` checks: the cases they judge."""
+    over: Literal["resource", "list"] | None = None
+    """``scenario`` checks: one run per inferred resource, or per list operation of one."""
+    level: Level = "contract"
+    """``contract``: a failure breaks the contract (fails the run); ``advisory``: goes beyond what
+    the contract says (reported apart; fails the run only with ``--fail-on advisory``)."""
 
 
 _REGISTRY: dict[str, CheckInfo] = {}
 
 
+def _register(info: CheckInfo) -> None:
+    got = _REGISTRY.get(info.id)
+    if got is not None and got.fn is not info.fn:
+        raise ValueError(f"check {info.id!r} is registered twice")
+    _REGISTRY[info.id] = info
+
+
 def check(
-    id: str, *, title: str, short: str, description: str, scope: Scope = "response"
+    id: str,
+    *,
+    title: str,
+    short: str,
+    description: str,
+    scope: Literal["response", "expectation"] = "response",
+    phases: tuple[str, ...],
+    applies: Callable[[Case], bool] | None = None,
+    level: Level = "contract",
 ) -> Callable[[F], F]:
-    """Register a check function under ``id`` (decorator)."""
+    """Register a response or expectation check function under ``id`` (decorator)."""
+    if scope == "expectation" and applies is None:
+        raise ValueError(f"expectation check {id!r} needs applies=")
 
     def deco(fn: F) -> F:
-        if id in _REGISTRY and _REGISTRY[id].fn is not fn:
-            raise ValueError(f"check {id!r} is registered twice")
-        _REGISTRY[id] = CheckInfo(id, title, short, description, scope, fn)
+        _register(CheckInfo(id, title, short, description, scope, phases, fn, applies, None, level))
         return fn
 
     return deco
 
 
-def _load() -> None:
-    # Importing registers the built-in checks.
-    import contracttest.runner.checks
-    import contracttest.runner.stateful  # noqa: F401
+def scenario_check(
+    id: str,
+    *,
+    title: str,
+    short: str,
+    description: str,
+    over: Literal["resource", "list"],
+    phases: tuple[str, ...] = ("stateful",),
+    level: Level = "contract",
+) -> Callable[[F], F]:
+    """Register a scenario (a case source over one resource or list operation) as check ``id``."""
+
+    def deco(fn: F) -> F:
+        _register(
+            CheckInfo(id, title, short, description, "scenario", phases, fn, None, over, level)
+        )
+        return fn
+
+    return deco
 
 
-def checks_info() -> list[CheckInfo]:
-    """Every registered check, in display order."""
-    _load()
-    order = {cid: i for i, cid in enumerate(CHECK_ORDER)}
-    return sorted(_REGISTRY.values(), key=lambda c: (order.get(c.id, len(order)), c.id))
-
-
-def check_info(id: str) -> CheckInfo:
-    _load()
-    try:
-        return _REGISTRY[id]
-    except KeyError:
-        raise UsageError(
-            f"no check {id!r}; known checks: {', '.join(c.id for c in checks_info())}"
-        ) from None
-
-
-def resolve_checks(selection: list[str] | None) -> list[str]:
-    """Check ids selected by exact ids or prefixes (``auth`` selects ``auth.*``); all when empty."""
-    every = [c.id for c in checks_info()]
-    if not selection:
-        return every
-    chosen: list[str] = []
-    for item in selection:
-        item = item.strip()
-        if not item:
-            continue
-        matched = [c for c in every if c == item or c.startswith(item.rstrip(".") + ".")]
-        if not matched:
-            raise UsageError(f"no check {item!r}; known checks: {', '.join(every)}")
-        chosen.extend(c for c in matched if c not in chosen)
-    return [c for c in every if c in chosen]
+def registered() -> list[CheckInfo]:
+    """The checks registered so far, in registration (display) order."""
+    return list(_REGISTRY.values())

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from contracttest.exitcodes import ExitCode
 from contracttest.findings import Finding, Severity
 
 if TYPE_CHECKING:
@@ -349,8 +350,6 @@ class RunResult:
 
     @property
     def exit_code(self) -> int:
-        from contracttest.cli.exitcodes import ExitCode
-
         verdict = self.verdict
         if verdict == "failed":
             return int(ExitCode.FINDINGS)

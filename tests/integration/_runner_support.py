@@ -28,7 +28,7 @@ def run_runner(
     rate_limit: float | None = None,
 ) -> RunResult:
     """Run the runner against ``base_url`` and return its result."""
-    from contracttest.runner.engine import Runner
+    from contracttest.runner.engine import Engine
 
     config = RunConfig(
         spec=spec,
@@ -42,10 +42,10 @@ def run_runner(
         rate_limit=rate_limit,
     )
     plan = build_plan(config, base_url, target)  # type: ignore[arg-type]
-    runner = Runner(plan, list(handlers), client=client)
+    engine = Engine(plan, list(handlers), client=client)
     if journal is not None:
-        runner.attach_journal(journal)
-    return runner.run()
+        engine.attach_journal(journal)
+    return engine.run()
 
 
 def failed_checks(result: RunResult) -> set[str]:

@@ -14,7 +14,7 @@ import pytest
 from _runner_support import TOKENS, describe, detect, failed_checks, run_runner
 from buggy_servers import BUGS, make_app, serve
 
-from contracttest.runner.registry import checks_info
+from contracttest.runner.catalog import checks_info
 from contracttest.runner.results import Status
 
 pytestmark = pytest.mark.network
@@ -87,7 +87,7 @@ def test_leaked_secrets_never_reach_a_report(fixed_spec: Any, bug: str, tmp_path
     from buggy_servers import TWILIO_MARK
 
     from contracttest.report import write_reports
-    from contracttest.runner.executor import MARKER_PREFIX
+    from contracttest.runner.markers import MARKER_PREFIX
 
     with serve(make_app(fixed_spec, TOKENS, bug)) as url:
         result = run_runner(fixed_spec, url, checks=["response.no-secrets"])

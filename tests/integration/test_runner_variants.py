@@ -19,34 +19,34 @@ PROVIDERS = {"byo-phone-number", "twilio", "vonage", "vapi", "telnyx"}
 
 
 @contextlib.contextmanager
-def _runner(spec: Any, url: str, seed: int) -> Iterator[Any]:
-    """A runner that is set up but not run (its client closed at the end)."""
-    from contracttest.runner.engine import Runner
+def _engine(spec: Any, url: str, seed: int) -> Iterator[Any]:
+    """An engine that is set up but not run (its client closed at the end)."""
+    from contracttest.runner.engine import Engine
 
     config = RunConfig(spec=spec, base_url=url, tokens=list(TOKENS), max_examples=2, seed=seed)
-    runner = Runner(build_plan(config, url, "live"), [])
+    engine = Engine(build_plan(config, url, "live"), [])
     try:
-        yield runner
+        yield engine
     finally:
-        runner.client.close()
+        engine.client.close()
 
 
 @pytest.mark.parametrize("seed", [8, 11])  # seeds whose first draws leave out a variant
 def test_every_variant_gets_fixtures(fixed_spec: Any, seed: int) -> None:
-    with serve(make_app(fixed_spec, TOKENS)) as url, _runner(fixed_spec, url, seed) as runner:
-        res = runner.plan.resource_of(fixed_spec.operation("PhoneNumberController_create"))
-        assert set(runner.fixtures.tags(res)) == PROVIDERS
+    with serve(make_app(fixed_spec, TOKENS)) as url, _engine(fixed_spec, url, seed) as engine:
+        res = engine.scope.resource_of(fixed_spec.operation("PhoneNumberController_create"))
+        assert set(engine.fixtures.tags(res)) == PROVIDERS
 
 
 def test_a_patch_goes_to_a_resource_of_the_provider_it_names(fixed_spec: Any) -> None:
-    with serve(make_app(fixed_spec, TOKENS)) as url, _runner(fixed_spec, url, 8) as runner:
+    with serve(make_app(fixed_spec, TOKENS)) as url, _engine(fixed_spec, url, 8) as engine:
         update = fixed_spec.operation("PhoneNumberController_update")
         for provider in sorted(PROVIDERS):
-            inst, why, _tag = runner.known_id(update, {"provider": provider, "name": "x"})
+            inst, why, _tag = engine.builder.known_id(update, {"provider": provider, "name": "x"})
             assert inst is not None, why
             assert inst.tag == provider
         # A provider the runner has no resource of gets no resource (never another variant's)
-        inst, why, _tag = runner.known_id(update, {"provider": "sip-trunk", "name": "x"})
+        inst, why, _tag = engine.builder.known_id(update, {"provider": "sip-trunk", "name": "x"})
         assert inst is None and "sip-trunk" in why
 
 

@@ -56,7 +56,7 @@ def _import_heavy_modules_once() -> None:
     """
     for name in PRELOAD:
         importlib.import_module(name)
-    from contracttest.runner.registry import checks_info
+    from contracttest.runner.catalog import checks_info
 
     checks_info()  # imports every check module (the registry refuses a second generation)
 

@@ -53,7 +53,7 @@ def command_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pat
 def write_command(folder: Path, name: str, body: str, *, command: str | None = None) -> None:
     source = textwrap.dedent(
         f"""\
-        from contracttest.cli.exitcodes import ExitCode
+        from contracttest.exitcodes import ExitCode
         from contracttest.errors import SourceError
 
 

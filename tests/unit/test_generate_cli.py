@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from contracttest.cli import run
-from contracttest.cli.exitcodes import ExitCode
+from contracttest.exitcodes import ExitCode
 from contracttest.openapi import load_spec
 from contracttest.validate import validate
 

@@ -212,7 +212,7 @@ def test_quote_less_flow_yaml_is_still_yaml() -> None:
     ("data", "text"),
     [
         ('{"a": "é"}'.encode("utf-16"), '{"a": "é"}'),
-        (b"\xef\xbb\xbf" + '{"a": 1}'.encode(), '{"a": 1}'),
+        (b"\xef\xbb\xbf" + b'{"a": 1}', '{"a": 1}'),
         (codecs_bom("utf-32-le") + '{"a": 1}'.encode("utf-32-le"), '{"a": 1}'),
         (codecs_bom("utf-16-be") + '{"a": 1}'.encode("utf-16-be"), '{"a": 1}'),
     ],

@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from contracttest.mock.resources import infer_resources
-from contracttest.mock.routing import Router, split_path, template_segments
+from contracttest.mock.routing import Router, split_path
 from contracttest.openapi.model import Spec
+from contracttest.openapi.resources import infer_resources, template_segments
 
 OK = {"200": {"description": "ok"}}
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from contracttest.cli import run
-from contracttest.cli.exitcodes import ExitCode
+from contracttest.exitcodes import ExitCode
 
 REPO = Path(__file__).resolve().parents[2]
 SPEC_ARGS = [

@@ -75,8 +75,8 @@ def execute(args: argparse.Namespace, console: Console, err_console: Console) ->
     from rich.text import Text
 
     from contracttest.cli.commands.run import tokens_from_env
-    from contracttest.cli.exitcodes import ExitCode
     from contracttest.errors import TransportError, UsageError
+    from contracttest.exitcodes import ExitCode
     from contracttest.redaction import Redactor, url_without_credentials
     from contracttest.runner.http import HttpClient, parse_rate
     from contracttest.runner.journal import Journal, compact, damaged_path, read_journal

@@ -101,8 +101,8 @@ def register(subparsers: Any) -> None:
 def execute(args: argparse.Namespace, console: Console, err_console: Console) -> int:
     """Run ``contracttest generate``; returns the exit code (`ExitCode`)."""
     from contracttest.cli import load_spec_from_args
-    from contracttest.cli.exitcodes import ExitCode
     from contracttest.errors import UsageError
+    from contracttest.exitcodes import ExitCode
     from contracttest.generate.core import GenerationOptions, examples, generator_for
 
     if args.all == bool(args.target):
@@ -145,7 +145,7 @@ def _line(record: dict[str, Any]) -> str:
 
 
 def _all(args: argparse.Namespace, generator: Any, console: Console) -> int:
-    from contracttest.cli.exitcodes import ExitCode
+    from contracttest.exitcodes import ExitCode
     from contracttest.generate.coverage import cover
 
     targets = list(generator.spec.iter_targets())

@@ -118,7 +118,7 @@ def _tokens(args: argparse.Namespace) -> list[str]:
 def execute(args: argparse.Namespace, console: Console, err_console: Console) -> int:
     """Run ``contracttest mock`` until interrupted; returns the exit code (`ExitCode`)."""
     from contracttest.cli import load_spec_from_args
-    from contracttest.cli.exitcodes import ExitCode
+    from contracttest.exitcodes import ExitCode
     from contracttest.mock.app import DEFAULT_MAX_BODY, create_app
     from contracttest.mock.server import serve
 

@@ -77,8 +77,8 @@ def register(subparsers: Any) -> None:
 def execute(args: argparse.Namespace, console: Console, err_console: Console) -> int:
     """Run ``contracttest spec lint``; returns the exit code (`ExitCode`)."""
     from contracttest.cli import load_spec_from_args
-    from contracttest.cli.exitcodes import ExitCode
     from contracttest.errors import UsageError
+    from contracttest.exitcodes import ExitCode
     from contracttest.findings import Severity
     from contracttest.openapi.speclint import lint_spec
 

@@ -131,8 +131,8 @@ def _locate(doc: Any, finding: Finding) -> Finding:
 def execute(args: argparse.Namespace, console: Console, err_console: Console) -> int:
     """Run ``contracttest validate``; returns the exit code (`ExitCode`)."""
     from contracttest.cli import load_spec_from_args
-    from contracttest.cli.exitcodes import ExitCode
     from contracttest.errors import UsageError
+    from contracttest.exitcodes import ExitCode
     from contracttest.findings import Finding, Severity, printable
     from contracttest.lint.reading import DEFAULT_MAX_BYTES
     from contracttest.redaction import scrub_findings

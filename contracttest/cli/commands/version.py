@@ -76,7 +76,7 @@ def register(subparsers: Any) -> None:
 
 def execute(args: argparse.Namespace, console: Console, err_console: Console) -> int:
     """Print the versions; always exit 0."""
-    from contracttest.cli.exitcodes import ExitCode
+    from contracttest.exitcodes import ExitCode
 
     info = versions()
     if args.json:

@@ -1,49 +1,42 @@
-"""Sending cases: build the request, authenticate it, send it, check the response, journal what it
-created. And the fixtures: resources the run creates so item operations have something to act on.
+"""Resources the run creates: the ledger of everything created (to delete at the end, journaled on a
+live endpoint before the run moves on), and fixtures, the resources item operations act on (one per
+variant and credential, created on first use and reused across phases).
+
+Fixtures send their create requests through the engine (``send``), so a fixture's request is
+checked like any other.
 """
 
 from __future__ import annotations
 
 import secrets
 import threading
-import time
-from collections.abc import Callable, Iterable
+import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from contracttest._signals import deferred_interrupts
-from contracttest.errors import ContractTestError, TransportError
-from contracttest.runner.case import NO_BODY, Case, provoked_for
-from contracttest.runner.http import HttpRequest, HttpResponse, encode_query, render_path
+from contracttest.openapi.resources import template_params
+from contracttest.runner.case import Case, provoked_for
+from contracttest.runner.http import render_path
+from contracttest.runner.markers import LEAK_KEY, MARKER_PREFIX
 
 if TYPE_CHECKING:
-    from contracttest.mock.resources import Resource
-    from contracttest.openapi.model import Operation
-    from contracttest.runner.checks import CheckContext
+    from contracttest.openapi.model import Operation, Spec
+    from contracttest.openapi.resources import Resource
     from contracttest.runner.generation import Generation
-    from contracttest.runner.http import HttpClient
+    from contracttest.runner.http import Exchange, HttpResponse
     from contracttest.runner.journal import Journal, JournalEntry
-    from contracttest.runner.plan import Plan
+    from contracttest.runner.scope import Scope
 
-__all__ = ["Exchange", "Executor", "Fixtures", "Instance"]
-
-MARKER_PREFIX = "ctsecret"
-INVALID_TOKEN_PREFIX = "ct-invalid-"
-REJECTED = frozenset({"reject", "unauthorized", "not-found", "hidden"})
-"""Expectations under which a write may go to a read-only endpoint: the server must refuse it."""
-
-
-@dataclass(frozen=True)
-class Exchange:
-    request: HttpRequest
-    response: HttpResponse
-
-    @property
-    def status(self) -> int:
-        return self.response.status
-
-    def json(self) -> Any:
-        return self.response.json_or_none()
+__all__ = [
+    "Fixtures",
+    "Instance",
+    "Ledger",
+    "declared_properties",
+    "discriminator_property",
+    "resource_id",
+    "variant_tags",
+]
 
 
 @dataclass
@@ -62,125 +55,23 @@ class Instance:
     """Path values of the parents it was created under (``{}`` for a top-level resource)."""
 
 
-class Executor:
-    """Sends cases for one run and keeps track of every resource they create."""
+class Ledger:
+    """Every resource a request of the run created, journaled before the run moves on."""
 
-    def __init__(
-        self,
-        plan: Plan,
-        client: HttpClient,
-        ctx: CheckContext,
-        journal: Journal | None,
-    ) -> None:
-        self.plan = plan
-        self.client = client
-        self.ctx = ctx
-        self.journal = journal
-        self.requests = 0
-        self._lock = threading.Lock()
+    def __init__(self, spec: Spec, scope: Scope, base_url: str) -> None:
+        self.spec = spec
+        self.scope = scope
+        self.base_url = base_url
+        self.journal: Journal | None = None
         self.created: list[Instance] = []
-        """Every resource a request created, to delete at the end."""
-        self.invalid_token = INVALID_TOKEN_PREFIX + secrets.token_hex(12)
-        self.scope_for: Callable[[Operation, int], dict[str, Any] | None] | None = None
-        """Path values of the parent resources an operation lives under (set by the runner)."""
+        self._lock = threading.Lock()
 
-    # -- requests --------------------------------------------------------------------------
-    def build(self, case: Case) -> HttpRequest:
-        op = case.operation
-        path = render_path(op.path, case.path_params)
-        query = encode_query(list(case.query))
-        headers: list[tuple[str, str]] = [("accept", "application/json")]
-        headers.extend(self.plan.extra_headers)
-        cred = case.credential
-        auth = self.plan.auth
-        value: tuple[str, str] | None = None
-        if isinstance(cred, int) and 0 <= cred < len(self.plan.credentials):
-            value = self.plan.credentials[cred]
-        elif cred == "invalid":
-            if auth is not None:
-                value = auth.apply(self.invalid_token)
-            else:
-                value = ("Authorization", f"Bearer {self.invalid_token}")
-        if value is not None:
-            if auth is not None and auth.location == "query":
-                query.append(value)
-            elif auth is not None and auth.location == "cookie":
-                headers.append(("cookie", f"{value[0]}={value[1]}"))
-            else:
-                headers.append(value)
-        headers.extend(case.headers)
-        body = case.body_bytes()
-        if body is not None and not any(k.lower() == "content-type" for k, _ in case.headers):
-            media = op.json_body()
-            ctype = case.content_type or (
-                media.media_type if media is not None else "application/json"
-            )
-            if ctype:
-                headers.append(("content-type", ctype))
-        return self.client.build(op.method, path, query=query, headers=headers, body=body)
-
-    def send(
-        self,
-        case: Case,
-        *,
-        only: Iterable[str] | None = None,
-        steps: tuple[str, ...] = (),
-        evaluate: bool = True,
-    ) -> Exchange | None:
-        """Send a case and run the checks on the response; None when it could not be sent (or may
-        not be: on a read-only run a write goes out only when the runner expects it rejected)."""
-        case = self._in_scope(case)
-        if not self.plan.may_send(case.operation, expect_rejection=case.expect in REJECTED):
-            return None
-        if case.body is not NO_BODY:
-            self.ctx.learn_sent(case.body)
-        request = self.build(case)
-        # A write's answer must reach the journal before Ctrl-C / SIGTERM may stop the run.
-        with deferred_interrupts(case.operation.method != "GET"):
-            try:
-                response = self.client.send(request)
-            except TransportError as exc:
-                self.ctx.errored(case, str(exc), only=only)
-                return None
-            with self._lock:
-                self.requests += 1
-            self._track(case, response)
-        if evaluate:
-            self.ctx.evaluate(case, request, response, only=only, steps=steps)
-        return Exchange(request, response)
-
-    def _in_scope(self, case: Case) -> Case:
-        """Address a nested resource under parents that exist (``/kb/{id}/file`` under a real
-        knowledge base); without them, a valid request can only be expected to get 404."""
-        if self.scope_for is None:
-            return case
-        cred = case.credential if isinstance(case.credential, int) else 0
-        scope = self.scope_for(case.operation, cred)
-        if scope:
-            v = case.violation
-            if v is not None and v.pointer.startswith("/path/"):
-                # The parameter the case breaks on purpose (a malformed parent id) stays broken:
-                # a real parent there would make the "invalid" request a valid one.
-                from contracttest import _pointer
-
-                broken = _pointer.parts(v.pointer)[1]
-                scope = {k: val for k, val in scope.items() if k != broken}
-            return case.with_(path_params={**case.path_params, **scope})
-        if scope is None and case.expect == "success":
-            return case.with_(
-                expect="not-found",
-                provoked=provoked_for("not-found"),
-                description=f"{case.description} (under a parent that could not be created)",
-            )
-        return case
-
-    # -- created resources -----------------------------------------------------------------
-    def _track(self, case: Case, response: HttpResponse) -> Instance | None:
-        """Journal a resource a create request made, before anything else happens."""
+    def track(self, case: Case, response: HttpResponse) -> Instance | None:
+        """Record a resource a create request made (2xx with an id)."""
         op = case.operation
         if not 200 <= response.status < 300:
             return None
-        res = self.plan.resource_of(op)
+        res = self.scope.resource_of(op)
         if res is None or res.create is not op:
             return None
         body = response.json_or_none()
@@ -192,20 +83,21 @@ class Executor:
         credential = case.credential if isinstance(case.credential, int) else 0
         entry = None
         if self.journal is not None and res.delete is not None and res.item is not None:
-            scope = dict(case.path_params.items())
-            scope[res.id_param or "id"] = rid
+            path = dict(case.path_params.items())
+            path[res.id_param or "id"] = rid
             entry = self.journal.record_created(
-                base_url=self.plan.base_url,
+                base_url=self.base_url,
                 operation=op.label,
                 resource_id=rid,
                 delete_method=res.delete.method,
-                delete_path=render_path(res.item, scope),
+                delete_path=render_path(res.item, path),
                 credential=credential,
             )
+        prop = discriminator_property(self.spec, res.create)
         inst = Instance(
             resource=res,
             id=rid,
-            tag=_tag_of(self, res, body),
+            tag=body.get(prop) if prop else None,
             credential=credential,
             sent=case.body if isinstance(case.body, dict) else {},
             created=body,
@@ -216,6 +108,17 @@ class Executor:
             self.created.append(inst)
         return inst
 
+    def retire(self, case: Case, response: HttpResponse) -> None:
+        """A 2xx DELETE of a resource the run created (a case built on it) retires it."""
+        if not case.known_resource or not 200 <= response.status < 300:
+            return
+        res, role = self.scope.item_role(case.operation)
+        if res is None or role != "delete" or not res.id_param:
+            return
+        inst = self.instance(res, str(case.path_params.get(res.id_param, "")))
+        if inst is not None:
+            self.mark_deleted(inst)
+
     def instance(self, res: Resource, rid: str) -> Instance | None:
         with self._lock:
             for inst in reversed(self.created):
@@ -223,46 +126,23 @@ class Executor:
                     return inst
         return None
 
+    def live(self, credential: int | None = None) -> list[Instance]:
+        """Created and not deleted (of one credential, when given)."""
+        with self._lock:
+            return [
+                i
+                for i in self.created
+                if not i.deleted and (credential is None or i.credential == credential)
+            ]
+
     def mark_deleted(self, inst: Instance) -> None:
         inst.deleted = True
         if self.journal is not None and inst.entry is not None:
             self.journal.record_deleted(inst.entry)
 
-    def cleanup(self, *, deadline: float | None = None) -> list[str]:
-        """Delete every resource the run created and has not deleted; returns problems."""
-        problems: list[str] = []
-        with self._lock:
-            todo = [i for i in self.created if not i.deleted]
-        for inst in reversed(todo):
-            res = inst.resource
-            if res.delete is None or res.item is None:
-                continue
-            if deadline is not None and time.monotonic() > deadline:
-                problems.append("cleanup stopped at the time limit; run `contracttest cleanup`")
-                break
-            case = Case(
-                operation=res.delete,
-                kind="cleanup",
-                expect="any",
-                path_params={**inst.scope, res.id_param or "id": inst.id},
-                credential=inst.credential,
-                description="cleanup",
-            )
-            try:
-                request = self.build(case)
-                response = self.client.send(request)
-            except ContractTestError as exc:
-                problems.append(f"could not delete {inst.id}: {exc}")
-                continue
-            with self._lock:
-                self.requests += 1
-            if 200 <= response.status < 300 or response.status in (404, 410):
-                self.mark_deleted(inst)
-            else:
-                problems.append(
-                    f"DELETE {request.path} answered {response.status}; left in the journal"
-                )
-        return problems
+    def restore(self, inst: Instance) -> None:
+        """A resource marked deleted is still there (a DELETE that did nothing): clean it up later."""
+        inst.deleted = False
 
 
 def resource_id(res: Resource, body: dict[str, Any]) -> str | None:
@@ -270,11 +150,6 @@ def resource_id(res: Resource, body: dict[str, Any]) -> str | None:
         if key and isinstance(body.get(key), (str, int)) and not isinstance(body.get(key), bool):
             return str(body[key])
     return None
-
-
-def _tag_of(ex: Executor, res: Resource, body: dict[str, Any]) -> Any:
-    prop = discriminator_property(ex.plan.spec, res.create)
-    return body.get(prop) if prop else None
 
 
 def discriminator_property(spec: Any, op: Operation | None) -> str | None:
@@ -309,21 +184,44 @@ def _root_union(root: Any) -> bool:
     return isinstance(root, dict) and any(k in root for k in ("oneOf", "anyOf"))
 
 
-@dataclass
+def declared_properties(
+    spec: Any, target: str, body: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Properties declared for the variant ``body`` belongs to (or the root object's)."""
+    from contracttest.runner.undeclared import declared_members
+
+    return declared_members(spec.target(target).schema(), body if body is not None else {})
+
+
 class Fixtures:
-    """Resources created for item operations (one per variant and credential), reused across phases."""
+    """Resources created for item operations (one per variant and credential), reused across phases.
 
-    executor: Executor
-    generation: Generation
-    seed: int
-    _bodies: dict[str, dict[Any, list[dict[str, Any]]]] = field(default_factory=dict)
-    _pool: dict[tuple[str, Any, int], Instance] = field(default_factory=dict)
-    _failures: dict[tuple[str, Any, int], str] = field(default_factory=dict)
-    _n: int = 0
+    Args:
+        spec: the spec.
+        scope: what the run covers (resources, credentials, read-only).
+        generation: strategies and validators.
+        ledger: where created resources are recorded.
+        send: how a fixture's create request is sent (the engine's send: checked and tracked).
+    """
 
-    @property
-    def plan(self) -> Plan:
-        return self.executor.plan
+    def __init__(
+        self,
+        spec: Spec,
+        scope: Scope,
+        generation: Generation,
+        ledger: Ledger,
+        send: Callable[[Case], Exchange | None],
+    ) -> None:
+        self.spec = spec
+        self.scope = scope
+        self.generation = generation
+        self.ledger = ledger
+        self.send = send
+        self.seed = scope.seed
+        self._bodies: dict[str, dict[Any, list[dict[str, Any]]]] = {}
+        self._pool: dict[tuple[str, Any, int], Instance] = {}
+        self._failures: dict[tuple[str, Any, int], str] = {}
+        self._n = 0
 
     def tags(self, res: Resource) -> list[Any]:
         return list(self.bodies(res))
@@ -338,7 +236,7 @@ class Fixtures:
         op = res.create
         out: dict[Any, list[dict[str, Any]]] = {}
         if op.json_body() is not None:
-            prop = discriminator_property(self.plan.spec, op)
+            prop = discriminator_property(self.spec, op)
             try:
                 strategy = self.generation.valid(f"{op.label}:request")
                 examples = draw_examples(strategy, 36, self.seed)
@@ -351,7 +249,7 @@ class Fixtures:
             if prop and examples:
                 # A rare variant may not turn up among the draws: ask for each one by name, so
                 # every variant gets fixtures and is tested.
-                for tag in variant_tags(self.plan.spec, op, prop):
+                for tag in variant_tags(self.spec, op, prop):
                     if tag in out:
                         continue
                     try:
@@ -387,13 +285,11 @@ class Fixtures:
         object (``fileId``), where the schema allows (stays valid)."""
         self._n += 1
         target = f"{res.create.label}:request"
-        declared = declared_properties(self.plan.spec, target, body)
+        declared = declared_properties(self.spec, target, body)
         candidate = dict(body)
         if "name" in declared and _string_schema(declared["name"]):
             candidate["name"] = f"ct-{self.seed % 10000:04d}-{self._n:03d}"
         for key, schema in declared.items():
-            from contracttest.runner.checks import LEAK_KEY
-
             if LEAK_KEY.search(key) and _string_schema(schema):
                 candidate[key] = f"{MARKER_PREFIX}-{secrets.token_hex(8)}"
         id_param = res.id_param
@@ -414,8 +310,6 @@ class Fixtures:
         ``POST /kb/{id}/file``, then addressed as ``/kb/{id}/file/{fileId}``): one the item path
         accepts, unique per create (a generated ``"0"`` is no uuid, and two creates would share it);
         None when a uuid does not fit the path parameter."""
-        import uuid
-
         op = res.get or res.delete or res.update
         if op is None:
             return None
@@ -443,7 +337,7 @@ class Fixtures:
 
     def fresh(self, res: Resource, tag: Any = None, credential: int = 0) -> Instance | None:
         """Create a new instance (for DELETE cases and lifecycles)."""
-        if self.plan.read_only or (credential >= len(self.plan.credentials) and res.create.secured):
+        if self.scope.read_only or (credential >= self.scope.credentials and res.create.secured):
             return None
         body = self.body_for(res, tag)
         if body is None:
@@ -460,7 +354,7 @@ class Fixtures:
             credential=credential,
             description="create a fixture",
         )
-        ex = self.executor.send(case)
+        ex = self.send(case)
         if ex is None or not 200 <= ex.status < 300:
             why = (
                 "the request failed"
@@ -474,22 +368,20 @@ class Fixtures:
         if rid is None:
             self._failures[(res.name, tag, credential)] = "the create response has no id"
             return None
-        inst = self.executor.instance(res, rid)
+        inst = self.ledger.instance(res, rid)
         if inst is not None:
             inst.tag = tag if tag is not None else inst.tag
             inst.sent = body
         return inst
 
-    def op_scope(self, op: Operation, credential: int) -> dict[str, Any] | None:
+    def parents(self, op: Operation, credential: int) -> dict[str, Any] | None:
         """Path values naming existing parents of ``op`` ({} when it has none, None when they
         cannot be had)."""
-        from contracttest.mock.routing import template_params
-
-        parents = self.plan.resources.parents.get(op.key)
+        parents = self.scope.resources.parents.get(op.key)
         if not parents:
             return {}
         names = list(template_params(op.path))
-        binding = self.plan.resources.binding(op)
+        binding = self.scope.resources.binding(op)
         own = binding.resource.id_param if binding is not None else None
         if own in names and binding is not None and binding.role in ("get", "update", "delete"):
             names.remove(own)
@@ -501,10 +393,33 @@ class Fixtures:
             out[name] = inst.id
         return out
 
+    def address(self, case: Case) -> Case:
+        """Address a nested resource under parents that exist (``/kb/{id}/file`` under a real
+        knowledge base); without them, a valid request can only be expected to get 404."""
+        cred = case.credential if isinstance(case.credential, int) else 0
+        scope = self.parents(case.operation, cred)
+        if scope:
+            v = case.violation
+            if v is not None and v.pointer.startswith("/path/"):
+                # The parameter the case breaks on purpose (a malformed parent id) stays broken:
+                # a real parent there would make the "invalid" request a valid one.
+                from contracttest import _pointer
+
+                broken = _pointer.parts(v.pointer)[1]
+                scope = {k: val for k, val in scope.items() if k != broken}
+            return case.with_(path_params={**case.path_params, **scope})
+        if scope is None and case.expect == "success":
+            return case.with_(
+                expect="not-found",
+                provoked=provoked_for("not-found"),
+                description=f"{case.description} (under a parent that could not be created)",
+            )
+        return case
+
     def why_not(self, res: Resource, tag: Any = None, credential: int = 0) -> str:
-        if self.plan.read_only:
+        if self.scope.read_only:
             return "read-only run (pass --allow-writes to create resources)"
-        if credential >= len(self.plan.credentials):
+        if credential >= self.scope.credentials:
             return "needs a credential for that org (--token)"
         return self._failures.get((res.name, tag, credential)) or self._failures.get(
             (res.name, None, 0), "no resource could be created"
@@ -532,12 +447,3 @@ def _string_schema(schema: Any) -> bool:
     if schema.get("type") != "string":
         return False
     return not any(k in schema for k in ("enum", "const", "format", "pattern", "x-ecma-pattern"))
-
-
-def declared_properties(
-    spec: Any, target: str, body: dict[str, Any] | None = None
-) -> dict[str, Any]:
-    """Properties declared for the variant ``body`` belongs to (or the root object's)."""
-    from contracttest.runner.undeclared import declared_members
-
-    return declared_members(spec.target(target).schema(), body if body is not None else {})

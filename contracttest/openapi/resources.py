@@ -15,15 +15,40 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
-from contracttest.mock.routing import template_params, template_segments
-
 if TYPE_CHECKING:
     from contracttest.openapi.model import Operation, Spec
 
-__all__ = ["Binding", "Resource", "ResourceMap", "Role", "infer_resources"]
+__all__ = [
+    "Binding",
+    "Resource",
+    "ResourceMap",
+    "Role",
+    "infer_resources",
+    "template_params",
+    "template_segments",
+]
 
 Role = Literal["create", "list", "get", "update", "delete"]
 _VERSION_PREFIX = re.compile(r"^/v\d+(?=/)")
+_PARAM = re.compile(r"^\{([^{}]+)\}$")
+
+
+def template_segments(template: str) -> tuple[str | None, ...]:
+    """``/a/{id}/b`` -> ``("a", None, "b")`` (``None`` marks a parameter segment)."""
+    out: list[str | None] = []
+    for seg in template.strip("/").split("/") if template.strip("/") else []:
+        out.append(None if _PARAM.match(seg) else seg)
+    return tuple(out)
+
+
+def template_params(template: str) -> tuple[str, ...]:
+    """Parameter names of a template, in order."""
+    names = []
+    for seg in template.strip("/").split("/"):
+        m = _PARAM.match(seg)
+        if m:
+            names.append(m.group(1))
+    return tuple(names)
 
 
 @dataclass

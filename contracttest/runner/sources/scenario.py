@@ -1,37 +1,37 @@
-"""What the stateful checks share: a `Scenario` that sends steps and records findings with the steps
-that led to them, list parsing, round-trip comparison, and the list helpers."""
+"""What the scenario sources share: a `Scenario` that yields its steps (cases sent by the engine,
+judged by the response checks only) and its verdicts with the steps that led to them, list parsing,
+round-trip comparison, and the list helpers.
+
+Helpers that send steps are generators used with ``yield from`` (their value is what they return);
+helpers that only judge yield verdicts.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from contracttest import _pointer
 from contracttest.findings import Finding, Severity, is_secret_key, truncate_value
+from contracttest.runner.builder import params_of, path_text
 from contracttest.runner.case import NO_BODY, Case, Expect, provoked_for
-from contracttest.runner.checks import LEAK_KEY
-from contracttest.runner.executor import (
-    Exchange,
-    Instance,
-    declared_properties,
-    resource_id,
-)
+from contracttest.runner.checks import documented_json, error_text
+from contracttest.runner.fixtures import Instance, declared_properties, resource_id
+from contracttest.runner.markers import LEAK_KEY
+from contracttest.runner.verdicts import Errored, Failed, Passed, Skipped
 
 if TYPE_CHECKING:
-    from contracttest.mock.resources import Resource
     from contracttest.openapi.model import Operation
-    from contracttest.runner.engine import Runner
+    from contracttest.openapi.resources import Resource
+    from contracttest.runner.context import SourceContext, Step
+    from contracttest.runner.http import Exchange
 
 __all__ = ["Scenario", "fetch_all", "list_items", "mismatches"]
 
-RESPONSE_CHECKS = (
-    "response.status",
-    "response.content-type",
-    "response.schema",
-    "response.no-secrets",
-    "server.no-5xx",
-)
+StepGen = Generator["Step", "Exchange | None", Any]
+"""A helper that yields steps and verdicts (and returns a value to its ``yield from``)."""
 IMMUTABLE = ("id", "createdAt", "orgId", "created_at", "org_id")
 VOLATILE = frozenset({"updatedAt", "updated_at", "status"})
 MAX_PAGES = 10
@@ -60,7 +60,7 @@ def list_items(body: Any) -> tuple[list[Any] | None, dict[str, Any] | None]:
     return items, meta
 
 
-def _ids(items: list[Any], res: Resource) -> list[str]:
+def ids(items: list[Any], res: Resource) -> list[str]:
     out = []
     for it in items:
         if isinstance(it, dict):
@@ -70,7 +70,7 @@ def _ids(items: list[Any], res: Resource) -> list[str]:
     return out
 
 
-def _instant(value: Any) -> datetime | None:
+def instant(value: Any) -> datetime | None:
     if not isinstance(value, str) or len(value) < 10:
         return None
     try:
@@ -84,13 +84,13 @@ def _instant(value: Any) -> datetime | None:
     return dt
 
 
-def _same(a: Any, b: Any) -> bool:
+def same(a: Any, b: Any) -> bool:
     if isinstance(a, bool) or isinstance(b, bool):
         return a is b
     if isinstance(a, (int, float)) and isinstance(b, (int, float)):
         return float(a) == float(b)
     if isinstance(a, str) and isinstance(b, str) and a != b:
-        da, db = _instant(a), _instant(b)
+        da, db = instant(a), instant(b)
         return da is not None and db is not None and da == db
     return bool(a == b)
 
@@ -130,7 +130,7 @@ def mismatches(
         for i, (a, b) in enumerate(zip(sent, got, strict=True)):
             out.extend(mismatches(a, b, _pointer.join(pointer, i), ignore=ignore))
         return out
-    if not _same(sent, got):
+    if not same(sent, got):
         out.append((pointer, sent, got))
     return out
 
@@ -158,7 +158,7 @@ class _Missing:
 _MISSING = _Missing()
 
 
-def _show(value: Any) -> str:
+def show(value: Any) -> str:
     if value is _MISSING:
         return "(missing)"
     return truncate_value(value, 80)
@@ -166,15 +166,11 @@ def _show(value: Any) -> str:
 
 @dataclass
 class Scenario:
-    """One running scenario: sends steps, keeps their log, records findings."""
+    """One running scenario: builds its steps, keeps their log, phrases its verdicts."""
 
-    runner: Runner
+    ctx: SourceContext
     check: str
     log: list[str] = field(default_factory=list)
-
-    @property
-    def ctx(self) -> Any:
-        return self.runner.ctx
 
     def step(
         self,
@@ -186,19 +182,22 @@ class Scenario:
         credential: int | None = 0,
         expect: Expect = "success",
         description: str = "",
-    ) -> tuple[Case, Exchange | None]:
+    ) -> Generator[Step, Exchange | None, tuple[Case, Exchange | None]]:
+        """Send one step (``case, ex = yield from sc.step(...)``); ex is None when it could not be
+        sent (then the scenario's check is marked as not finished)."""
         path = dict(path or {})
+        builder = self.ctx.builder
         missing = {p.name for p in op.path_params()} - set(path)
         if missing:
             # Path values that name no resource (``/provider/{provider}/...``): a valid sample.
-            sample, _q = self.runner.params_of(self.runner.sample_params(op))
+            sample, _q = params_of(builder.sample_params(op))
             path.update({k: v for k, v in sample.items() if k in missing})
         given = {k for k, _ in query}
         needed = {p.name for p in op.parameters if p.location == "query" and p.required} - given
         if needed:
             # A required query parameter (``schemaOverride`` on a PATCH) comes from a valid sample:
             # without it a lifecycle step is an invalid request, and its 400 no server's fault.
-            _p, sample_q = self.runner.params_of(self.runner.sample_params(op))
+            _p, sample_q = params_of(builder.sample_params(op))
             query = (*query, *((k, v) for k, v in sample_q if k in needed))
         case = Case(
             operation=op,
@@ -210,8 +209,10 @@ class Scenario:
             credential=credential,
             description=description or f"{self.check} step",
             provoked=provoked_for(expect),
+            scenario=self.check,
+            steps=tuple(self.log),
         )
-        ex = self.runner.executor.send(case, only=RESPONSE_CHECKS, steps=tuple(self.log))
+        ex = yield case
         status = "error" if ex is None else str(ex.status)
         shown = ex.request.path if ex is not None else op.path
         q = "&".join(f"{k}={v}" for k, v in query)
@@ -222,13 +223,11 @@ class Scenario:
         )
         self.log.append(f"{op.method} {shown}{'?' + q if q else ''}{who} -> {status}")
         if ex is None:
-            self.ctx.error(
-                op, self.check, f"{description or op.key}: the request could not be sent"
-            )
+            yield Errored(op, self.check, f"{description or op.key}: the request could not be sent")
         return case, ex
 
-    def ok(self, op: Operation, n: int = 1, check: str | None = None) -> None:
-        self.ctx.count(op, check or self.check, n)
+    def ok(self, op: Operation, n: int = 1, check: str | None = None) -> Passed:
+        return Passed(op, check or self.check, n)
 
     def fail(
         self,
@@ -242,12 +241,11 @@ class Scenario:
         actual: str | None = None,
         check: str | None = None,
         op: Operation | None = None,
-    ) -> None:
+    ) -> Failed:
         target = op or case.operation
         if op is not None and op is not case.operation:
             case = case.with_(operation=op)
-        self.ctx.count(target, check or self.check)
-        self.ctx.fail(
+        return Failed(
             check or self.check,
             case,
             Finding(
@@ -259,97 +257,87 @@ class Scenario:
                 actual=actual,
                 target=target.label,
             ),
-            request=ex.request if ex is not None else None,
-            response=ex.response if ex is not None else None,
-            steps=tuple(self.log),
+            ex,
+            tuple(self.log),
         )
 
 
-def _skip_all(runner: Runner, res: Resource, check_id: str, reason: str) -> None:
+def skip_all(ctx: SourceContext, res: Resource, check_id: str, reason: str) -> Iterator[Skipped]:
     for op in res.operations:
-        if runner.plan.selected(op):
-            runner.ctx.skip(op, check_id, reason)
+        if ctx.scope.selected(op):
+            yield Skipped(op, check_id, reason)
 
 
-def _server_fields(runner: Runner, res: Resource, body: dict[str, Any]) -> frozenset[str]:
+def server_fields(ctx: SourceContext, res: Resource, body: dict[str, Any]) -> frozenset[str]:
     """Members of the resource the client does not send (id, timestamps...)."""
     try:
-        sent = declared_properties(runner.plan.spec, f"{res.create.label}:request", body)
+        sent = declared_properties(ctx.spec, f"{res.create.label}:request", body)
     except Exception:  # no request schema: nothing is known to be client-owned
         return frozenset()
     return frozenset(k for k in body if k not in sent)
 
 
-def _said(ex: Exchange) -> str:
-    from contracttest.runner.checks import _error_text
-
-    text = _error_text(ex.response)
+def said(ex: Exchange) -> str:
+    text = error_text(ex.response)
     return f": {truncate_value(text, 160)}" if text else ""
 
 
-def _pointer_text(pointer: str) -> str:
-    from contracttest.findings import pointer_to_path
-
-    return pointer_to_path(pointer)
-
-
-def undeclared_in_response(runner: Runner, op: Operation, status: int, sent: Any) -> frozenset[str]:
+def undeclared_in_response(
+    ctx: SourceContext, op: Operation, status: int, sent: Any
+) -> frozenset[str]:
     """Pointers of members of ``sent`` that the response of ``op`` does not declare (a create-only
     field, a member the response schema leaves out): not returning them is no round-trip bug."""
-    from contracttest.runner.checks import documented_json
     from contracttest.runner.undeclared import undeclared_members
 
     doc = documented_json(op, status)
     if doc is None:
         return frozenset()
     try:
-        schema = runner.plan.spec.target(doc[0]).schema()
+        schema = ctx.spec.target(doc[0]).schema()
         return frozenset(undeclared_members(schema, sent))
     except Exception:  # an unusual response schema: compare everything
         return frozenset()
 
 
-def _compare_sent(
+def compare_sent(
     sc: Scenario, case: Case, ex: Exchange, sent: dict[str, Any], got: dict[str, Any], where: str
-) -> None:
-    ignore = undeclared_in_response(sc.runner, case.operation, ex.status, sent)
+) -> Iterator[Failed]:
+    ignore = undeclared_in_response(sc.ctx, case.operation, ex.status, sent)
     for p, want, have in mismatches(sent, got, ignore=ignore):
-        sc.fail(
+        yield sc.fail(
             case,
             ex,
             "stateful.round-trip",
-            f"{where} does not return what was sent at {_pointer_text(p)}",
+            f"{where} does not return what was sent at {path_text(p)}",
             pointer=p,
-            expected=_show(want),
-            actual=_show(have),
+            expected=show(want),
+            actual=show(have),
         )
 
 
-def _compare_stable(
+def compare_stable(
     sc: Scenario,
     case: Case,
     ex: Exchange,
     before: dict[str, Any],
     after: dict[str, Any],
-    server: frozenset[str],
     where: str,
     since: str,
-) -> None:
+) -> Iterator[Failed]:
     for key in IMMUTABLE:
-        if key in before and key in after and not _same(before[key], after[key]):
-            sc.fail(
+        if key in before and key in after and not same(before[key], after[key]):
+            yield sc.fail(
                 case,
                 ex,
                 "stateful.unstable",
                 f"{where}: {key} differs from {since}",
                 pointer=f"/{key}",
-                expected=_show(before[key]),
-                actual=_show(after[key]),
+                expected=show(before[key]),
+                actual=show(after[key]),
             )
 
 
-def _check_tag(
-    runner: Runner,
+def check_tag(
     sc: Scenario,
     case: Case,
     ex: Exchange,
@@ -359,14 +347,15 @@ def _check_tag(
     where: str,
     *,
     blame: Operation | None = None,
-) -> None:
-    if not prop or tag is None or "stateful.discriminator" not in runner.plan.checks:
+) -> Iterator[Passed | Failed]:
+    """The discriminator a response shows is the one sent."""
+    if not prop or tag is None or not sc.ctx.scope.enabled("stateful.discriminator"):
         return
     op = blame or case.operation
     if got.get(prop) == tag:
-        runner.ctx.count(op, "stateful.discriminator")
+        yield Passed(op, "stateful.discriminator")
         return
-    sc.fail(
+    yield sc.fail(
         case,
         ex,
         "stateful.discriminator-mismatch",
@@ -380,7 +369,7 @@ def _check_tag(
 
 
 # ---------------------------------------------------------------------------------- listing
-def _limit_param(op: Operation) -> str | None:
+def limit_param(op: Operation) -> str | None:
     for p in op.parameters:
         if p.location == "query" and p.name in (
             "limit",
@@ -394,18 +383,18 @@ def _limit_param(op: Operation) -> str | None:
     return None
 
 
-def _page_param(op: Operation) -> str | None:
+def page_param(op: Operation) -> str | None:
     for p in op.parameters:
         if p.location == "query" and p.name in ("page", "pageNumber", "page_number"):
             return p.name
     return None
 
 
-def _max_limit(runner: Runner, op: Operation, name: str | None) -> int:
+def max_limit(ctx: SourceContext, op: Operation, name: str | None) -> int:
     if name is None:
         return 100
     try:
-        schema = runner._param_schema(op, name)
+        schema = ctx.builder.param_schema(op, name)
     except Exception:  # unusual parameter schemas: a conservative page size
         return 100
     mx = schema.get("maximum")
@@ -415,25 +404,29 @@ def _max_limit(runner: Runner, op: Operation, name: str | None) -> int:
 
 
 def fetch_all(
-    runner: Runner,
     sc: Scenario,
-    res: Resource,
     op: Operation,
     *,
     credential: int | None = 0,
     extra: tuple[tuple[str, Any], ...] = (),
-) -> tuple[Case, Exchange | None, list[Any] | None, dict[str, Any] | None]:
-    lim = _limit_param(op)
-    query = extra + (((lim, _max_limit(runner, op, lim)),) if lim else ())
-    case, ex = sc.step(op, query=query, credential=credential, description=f"list {op.path}")
+) -> Generator[
+    Step,
+    Exchange | None,
+    tuple[Case, Exchange | None, list[Any] | None, dict[str, Any] | None],
+]:
+    """List everything (``limit`` at its maximum): (case, exchange, items, metadata)."""
+    lim = limit_param(op)
+    query = extra + (((lim, max_limit(sc.ctx, op, lim)),) if lim else ())
+    case, ex = yield from sc.step(
+        op, query=query, credential=credential, description=f"list {op.path}"
+    )
     if ex is None or not 200 <= ex.status < 300:
         return case, ex, None, None
     items, meta = list_items(ex.json())
     return case, ex, items, meta
 
 
-def _listed(
-    runner: Runner,
+def listed(
     sc: Scenario,
     res: Resource,
     op: Operation,
@@ -443,13 +436,14 @@ def _listed(
     tag: Any = None,
     prop: str | None = None,
     blame: Operation | None = None,
-) -> None:
-    case, ex, items, _meta = fetch_all(runner, sc, res, op)
+) -> StepGen:
+    """The list shows (``present``) or no longer shows the resource ``rid``."""
+    case, ex, items, _meta = yield from fetch_all(sc, op)
     if ex is None:
         return
     if items is None:
         if not 200 <= ex.status < 300:
-            sc.fail(
+            yield sc.fail(
                 case,
                 ex,
                 "stateful.list-failed",
@@ -458,7 +452,7 @@ def _listed(
                 actual=str(ex.status),
             )
         else:
-            sc.fail(
+            yield sc.fail(
                 case,
                 ex,
                 "stateful.list-shape",
@@ -466,19 +460,19 @@ def _listed(
                 expected="an array",
             )
         return
-    ids = _ids(items, res)
-    if present and rid not in ids:
-        sc.fail(
+    found = ids(items, res)
+    if present and rid not in found:
+        yield sc.fail(
             case,
             ex,
             "stateful.not-listed",
             f"a resource just created is not in {op.method} {op.path}",
             expected=f"an item with id {rid}",
-            actual=f"{len(ids)} items",
+            actual=f"{len(found)} items",
         )
         return
-    if not present and rid in ids:
-        sc.fail(
+    if not present and rid in found:
+        yield sc.fail(
             case,
             ex,
             "stateful.listed-after-delete",
@@ -488,30 +482,30 @@ def _listed(
             op=blame,
         )
         return
-    sc.ok(op)
+    yield sc.ok(op)
     if present and prop and tag is not None:
         item = next(i for i in items if isinstance(i, dict) and resource_id(res, i) == rid)
-        _check_tag(runner, sc, case, ex, prop, tag, item, f"the item in {op.path}")
+        yield from check_tag(sc, case, ex, prop, tag, item, f"the item in {op.path}")
 
 
-def _ensure_population(runner: Runner, res: Resource, n: int) -> list[Instance]:
+def ensure_population(ctx: SourceContext, res: Resource, n: int) -> list[Instance]:
     """At least ``n`` live resources of org 1 (fixtures across variants, then fresh ones)."""
     out: list[Instance] = []
-    tags = runner.fixtures.tags(res) or [None]
+    tags = ctx.fixtures.tags(res) or [None]
     for tag in tags:
-        inst = runner.fixtures.get(res, tag)
+        inst = ctx.fixtures.get(res, tag)
         if inst is not None:
             out.append(inst)
     i = 0
     while len(out) < n and i < n * 2:
-        inst = runner.fixtures.fresh(res, tags[i % len(tags)])
+        inst = ctx.fixtures.fresh(res, tags[i % len(tags)])
         i += 1
         if inst is not None:
             out.append(inst)
     return out
 
 
-def _meta_number(meta: dict[str, Any], *names: str) -> Any:
+def meta_number(meta: dict[str, Any], *names: str) -> Any:
     for n in names:
         if n in meta:
             return meta[n]

@@ -5,68 +5,74 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from contracttest.runner.executor import (
-    discriminator_property,
-    resource_id,
-)
-from contracttest.runner.scenario import (
+from contracttest.runner.fixtures import discriminator_property, resource_id
+from contracttest.runner.registry import scenario_check
+from contracttest.runner.sources.scenario import (
     VOLATILE,
     Scenario,
-    _ids,
-    _limit_param,
-    _max_limit,
-    _meta_number,
-    _pointer_text,
-    _skip_all,
+    StepGen,
     fetch_all,
+    ids,
+    limit_param,
+    max_limit,
+    meta_number,
     mismatches,
+    skip_all,
 )
-from contracttest.runner.stateful import _patch_body
+from contracttest.runner.verdicts import Errored
 
 if TYPE_CHECKING:
-    from contracttest.mock.resources import Resource
-    from contracttest.runner.engine import Runner
+    from contracttest.openapi.resources import Resource
+    from contracttest.runner.context import SourceContext
 
 __all__ = ["isolation"]
 
 
 # ---------------------------------------------------------------------------------- isolation
-def isolation(runner: Runner, res: Resource) -> None:
-    plan = runner.plan
-    sc = Scenario(runner, "auth.isolation")
-    if len(plan.credentials) < 2:
-        _skip_all(runner, res, sc.check, "needs two tokens (two orgs): pass --token twice")
+@scenario_check(
+    "auth.isolation",
+    title="Orgs are isolated",
+    short="isolation",
+    description="With two tokens, one org cannot read, list, change or delete another org's "
+    "resources.",
+    over="resource",
+)
+def isolation(ctx: SourceContext, res: Resource) -> StepGen:
+    scope = ctx.scope
+    sc = Scenario(ctx, "auth.isolation")
+    if scope.credentials < 2:
+        yield from skip_all(ctx, res, sc.check, "needs two tokens (two orgs): pass --token twice")
         return
-    if not plan.read_only:
-        x = runner.fixtures.fresh(
-            res, runner.fixtures.tags(res)[0] if runner.fixtures.tags(res) else None, 0
+    if not scope.read_only:
+        x = ctx.fixtures.fresh(
+            res, ctx.fixtures.tags(res)[0] if ctx.fixtures.tags(res) else None, 0
         )
         if x is None:
-            why = runner.fixtures.why_not(res)
+            why = ctx.fixtures.why_not(res)
             if res.create.json_body() is None:
-                _skip_all(runner, res, sc.check, why)
+                yield from skip_all(ctx, res, sc.check, why)
             else:
-                runner.ctx.error(res.create, sc.check, f"no resource to test with: {why}")
+                yield Errored(res.create, sc.check, f"no resource to test with: {why}")
             return
         xid, before = x.id, x.created
     else:
         lop = res.listing or (res.views[0] if res.views else None)
         if lop is None:
-            _skip_all(runner, res, sc.check, "read-only run and no list to find a resource")
+            yield from skip_all(ctx, res, sc.check, "read-only run and no list to find a resource")
             return
-        _c, _e, items, _m = fetch_all(runner, sc, res, lop)
+        _c, _e, items, _m = yield from fetch_all(sc, lop)
         first = next((i for i in items or [] if isinstance(i, dict) and resource_id(res, i)), None)
         if first is None:
-            _skip_all(runner, res, sc.check, "read-only run and org 1 has no resource to test with")
+            yield from skip_all(
+                ctx, res, sc.check, "read-only run and org 1 has no resource to test with"
+            )
             return
         x, xid, before = None, str(resource_id(res, first)), first
     path = {res.id_param or "id": xid}
-    owner_ids = {i.id for i in runner.executor.created if i.credential == 0 and not i.deleted} | {
-        xid
-    }
+    owner_ids = {i.id for i in ctx.ledger.live(0)} | {xid}
 
-    if res.get is not None and plan.selected(res.get):
-        case, ex = sc.step(
+    if res.get is not None and scope.selected(res.get):
+        case, ex = yield from sc.step(
             res.get,
             path=path,
             credential=1,
@@ -75,7 +81,7 @@ def isolation(runner: Runner, res: Resource) -> None:
         )
         if ex is not None:
             if 200 <= ex.status < 300:
-                sc.fail(
+                yield sc.fail(
                     case,
                     ex,
                     "isolation.read",
@@ -84,16 +90,16 @@ def isolation(runner: Runner, res: Resource) -> None:
                     actual=str(ex.status),
                 )
             elif ex.status in (403, 404):
-                sc.ok(res.get)
+                yield sc.ok(res.get)
     for lop in (res.listing, *res.views):
-        if lop is None or not plan.selected(lop):
+        if lop is None or not scope.selected(lop):
             continue
-        case, ex, items, meta = fetch_all(runner, sc, res, lop, credential=1)
+        case, ex, items, meta = yield from fetch_all(sc, lop, credential=1)
         if items is None or ex is None:
             continue
-        leaked = [i for i in _ids(items, res) if i in owner_ids]
+        leaked = [i for i in ids(items, res) if i in owner_ids]
         if leaked:
-            sc.fail(
+            yield sc.fail(
                 case,
                 ex,
                 "isolation.list",
@@ -102,14 +108,14 @@ def isolation(runner: Runner, res: Resource) -> None:
                 actual=", ".join(leaked[:3]),
             )
             continue
-        total = _meta_number(meta or {}, "totalItems", "total", "totalCount")
+        total = meta_number(meta or {}, "totalItems", "total", "totalCount")
         if (
             isinstance(total, (int, float))
             and not isinstance(total, bool)
-            and len(items) < _max_limit(runner, lop, _limit_param(lop))
+            and len(items) < max_limit(ctx, lop, limit_param(lop))
             and total != len(items)
         ):
-            sc.fail(
+            yield sc.fail(
                 case,
                 ex,
                 "isolation.count",
@@ -121,11 +127,11 @@ def isolation(runner: Runner, res: Resource) -> None:
             continue
         name = before.get("name") if isinstance(before, dict) else None
         if isinstance(name, str) and name and any(p.name == "search" for p in lop.parameters):
-            scase, sex, sitems, _m = fetch_all(
-                runner, sc, res, lop, credential=1, extra=(("search", name),)
+            scase, sex, sitems, _m = yield from fetch_all(
+                sc, lop, credential=1, extra=(("search", name),)
             )
-            if sitems is not None and xid in _ids(sitems, res):
-                sc.fail(
+            if sitems is not None and xid in ids(sitems, res):
+                yield sc.fail(
                     scase,
                     sex,
                     "isolation.search",
@@ -134,19 +140,19 @@ def isolation(runner: Runner, res: Resource) -> None:
                     actual="found",
                 )
                 continue
-        sc.ok(lop)
-    if plan.read_only:
+        yield sc.ok(lop)
+    if scope.read_only:
         return
-    if res.update is not None and plan.selected(res.update) and res.update.json_body() is not None:
+    if res.update is not None and scope.selected(res.update) and res.update.json_body() is not None:
         tag = x.tag if x is not None else None
-        prop = discriminator_property(plan.spec, res.create)
-        patch = _patch_body(runner, res, tag, prop, x.sent if x is not None else {})
+        prop = discriminator_property(ctx.spec, res.create)
+        patch = ctx.builder.patch_body(res, tag, prop, x.sent if x is not None else {})
         if patch is not None:
             # What org 1 reads now is the baseline (a create response may differ from a read).
-            baseline = _read(sc, res, path)
+            baseline = yield from _read(sc, res, path)
             if baseline is not None:
                 before = baseline
-            case, ex = sc.step(
+            case, ex = yield from sc.step(
                 res.update,
                 path=path,
                 body=patch,
@@ -156,7 +162,7 @@ def isolation(runner: Runner, res: Resource) -> None:
             )
             if ex is not None:
                 if 200 <= ex.status < 300:
-                    sc.fail(
+                    yield sc.fail(
                         case,
                         ex,
                         "isolation.update",
@@ -165,9 +171,9 @@ def isolation(runner: Runner, res: Resource) -> None:
                         actual=str(ex.status),
                     )
                 else:
-                    changed = _reread_changed(runner, sc, res, path, before)
+                    changed = yield from _reread_changed(sc, res, path, before)
                     if changed is not None:
-                        sc.fail(
+                        yield sc.fail(
                             case,
                             ex,
                             "isolation.update",
@@ -176,9 +182,9 @@ def isolation(runner: Runner, res: Resource) -> None:
                             actual="changed",
                         )
                     else:
-                        sc.ok(res.update)
-    if res.delete is not None and plan.selected(res.delete):
-        case, ex = sc.step(
+                        yield sc.ok(res.update)
+    if res.delete is not None and scope.selected(res.delete):
+        case, ex = yield from sc.step(
             res.delete,
             path=path,
             credential=1,
@@ -188,7 +194,7 @@ def isolation(runner: Runner, res: Resource) -> None:
         if ex is not None:
             gone = False
             if res.get is not None:
-                _gc, gex = sc.step(
+                _gc, gex = yield from sc.step(
                     res.get,
                     path=path,
                     credential=0,
@@ -197,7 +203,7 @@ def isolation(runner: Runner, res: Resource) -> None:
                 )
                 gone = gex is not None and gex.status in (404, 410)
             if 200 <= ex.status < 300 or gone:
-                sc.fail(
+                yield sc.fail(
                     case,
                     ex,
                     "isolation.delete",
@@ -206,16 +212,14 @@ def isolation(runner: Runner, res: Resource) -> None:
                     actual=str(ex.status) + (" (and it is gone)" if gone else ""),
                 )
                 if gone and x is not None:
-                    runner.executor.mark_deleted(x)
+                    ctx.ledger.mark_deleted(x)
             else:
-                sc.ok(res.delete)
+                yield sc.ok(res.delete)
     # The other way round: what org 2 creates, org 1 cannot see.
-    y = runner.fixtures.fresh(
-        res, runner.fixtures.tags(res)[0] if runner.fixtures.tags(res) else None, 1
-    )
-    if y is not None and res.get is not None and plan.selected(res.get):
+    y = ctx.fixtures.fresh(res, ctx.fixtures.tags(res)[0] if ctx.fixtures.tags(res) else None, 1)
+    if y is not None and res.get is not None and scope.selected(res.get):
         ypath = {res.id_param or "id": y.id}
-        case, ex = sc.step(
+        case, ex = yield from sc.step(
             res.get,
             path=ypath,
             credential=0,
@@ -223,7 +227,7 @@ def isolation(runner: Runner, res: Resource) -> None:
             description="org 1 reads org 2's resource",
         )
         if ex is not None and 200 <= ex.status < 300:
-            sc.fail(
+            yield sc.fail(
                 case,
                 ex,
                 "isolation.read",
@@ -232,13 +236,13 @@ def isolation(runner: Runner, res: Resource) -> None:
                 actual=str(ex.status),
             )
         elif ex is not None:
-            sc.ok(res.get)
+            yield sc.ok(res.get)
 
 
-def _read(sc: Scenario, res: Resource, path: dict[str, Any]) -> dict[str, Any] | None:
+def _read(sc: Scenario, res: Resource, path: dict[str, Any]) -> StepGen:
     if res.get is None:
         return None
-    _c, ex = sc.step(
+    _c, ex = yield from sc.step(
         res.get, path=path, credential=0, expect="any", description="org 1 reads its resource"
     )
     got = ex.json() if ex is not None and 200 <= ex.status < 300 else None
@@ -246,16 +250,22 @@ def _read(sc: Scenario, res: Resource, path: dict[str, Any]) -> dict[str, Any] |
 
 
 def _reread_changed(
-    runner: Runner, sc: Scenario, res: Resource, path: dict[str, Any], before: dict[str, Any]
-) -> str | None:
+    sc: Scenario, res: Resource, path: dict[str, Any], before: dict[str, Any]
+) -> StepGen:
     if res.get is None:
         return None
-    _c, ex = sc.step(
+    _c, ex = yield from sc.step(
         res.get, path=path, credential=0, expect="any", description="org 1 reads it back"
     )
     got = ex.json() if ex is not None else None
     if not isinstance(got, dict):
         return None
     for p, _want, _have in mismatches({k: v for k, v in before.items() if k not in VOLATILE}, got):
-        return _pointer_text(p)
+        return _path(p)
     return None
+
+
+def _path(pointer: str) -> str:
+    from contracttest.runner.builder import path_text
+
+    return path_text(pointer)

@@ -6,58 +6,66 @@ from __future__ import annotations
 import math
 import operator
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from contracttest.findings import truncate_value
-from contracttest.runner.case import Case
-from contracttest.runner.executor import (
-    Exchange,
-    Instance,
-    discriminator_property,
-    resource_id,
-)
-from contracttest.runner.scenario import (
+from contracttest.runner.fixtures import Instance, discriminator_property, resource_id
+from contracttest.runner.registry import scenario_check
+from contracttest.runner.sources.scenario import (
     MAX_PAGES,
     Scenario,
-    _ensure_population,
-    _ids,
-    _instant,
-    _limit_param,
-    _max_limit,
-    _meta_number,
-    _page_param,
-    _same,
-    _show,
+    StepGen,
+    ensure_population,
     fetch_all,
+    ids,
+    instant,
+    limit_param,
     list_items,
+    max_limit,
+    meta_number,
+    page_param,
+    same,
+    show,
 )
+from contracttest.runner.verdicts import Failed, Skipped
 
 if TYPE_CHECKING:
-    from contracttest.mock.resources import Resource
     from contracttest.openapi.model import Operation
-    from contracttest.runner.engine import Runner
+    from contracttest.openapi.resources import Resource
+    from contracttest.runner.case import Case
+    from contracttest.runner.context import SourceContext
+    from contracttest.runner.http import Exchange
 
 __all__ = ["filters", "pagination"]
 
 
-def pagination(runner: Runner, res: Resource, op: Operation) -> None:
-    sc = Scenario(runner, "stateful.pagination")
-    lim = _limit_param(op)
+@scenario_check(
+    "stateful.pagination",
+    title="limit and pagination add up",
+    short="pagination",
+    description="Lists return min(limit, total) items; pagination metadata (totals, pages, "
+    "hasNextPage, current page, items per page) is consistent, and pages neither repeat nor skip "
+    "items.",
+    over="list",
+)
+def pagination(ctx: SourceContext, res: Resource, op: Operation) -> StepGen:
+    sc = Scenario(ctx, "stateful.pagination")
+    lim = limit_param(op)
     if lim is None:
-        runner.ctx.skip(op, sc.check, "the operation has no limit parameter")
+        yield Skipped(op, sc.check, "the operation has no limit parameter")
         return
-    if op.secured and not runner.plan.credentials:
-        runner.ctx.skip(op, sc.check, "no credentials (pass --token)")
+    if op.secured and not ctx.scope.credentials:
+        yield Skipped(op, sc.check, "no credentials (pass --token)")
         return
-    if not runner.plan.read_only:
-        _ensure_population(runner, res, 5)
-    case, ex, all_items, meta = fetch_all(runner, sc, res, op)
+    if not ctx.scope.read_only:
+        ensure_population(ctx, res, 5)
+    case, ex, all_items, meta = yield from fetch_all(sc, op)
     if ex is None:
         return
     if all_items is None:
-        sc.fail(
+        yield sc.fail(
             case,
             ex,
             "pagination.no-items",
@@ -66,11 +74,11 @@ def pagination(runner: Runner, res: Resource, op: Operation) -> None:
             actual=str(ex.status),
         )
         return
-    cap = _max_limit(runner, op, lim)
+    cap = max_limit(ctx, op, lim)
     total = len(all_items)
     complete = total < cap
     if len(all_items) > cap:
-        sc.fail(
+        yield sc.fail(
             case,
             ex,
             "pagination.limit-ignored",
@@ -80,10 +88,10 @@ def pagination(runner: Runner, res: Resource, op: Operation) -> None:
             actual=str(len(all_items)),
         )
         return
-    sc.ok(op)
-    all_ids = _ids(all_items, res)
+    yield sc.ok(op)
+    all_ids = ids(all_items, res)
     if len(set(all_ids)) != len(all_ids):
-        sc.fail(
+        yield sc.fail(
             case,
             ex,
             "pagination.duplicates",
@@ -92,12 +100,12 @@ def pagination(runner: Runner, res: Resource, op: Operation) -> None:
             actual=f"{len(all_ids) - len(set(all_ids))} duplicate(s)",
         )
     if meta is not None and complete:
-        _meta_totals(sc, case, ex, meta, total, cap, 1)
+        yield from _meta_totals(sc, case, ex, meta, total, cap, 1)
     for n in (1, 2):
-        case, ex = sc.step(op, query=((lim, n),), description=f"{lim}={n}")
+        case, ex = yield from sc.step(op, query=((lim, n),), description=f"{lim}={n}")
         if ex is None or not 200 <= ex.status < 300:
             if ex is not None:
-                sc.fail(
+                yield sc.fail(
                     case,
                     ex,
                     "pagination.limit-failed",
@@ -111,7 +119,7 @@ def pagination(runner: Runner, res: Resource, op: Operation) -> None:
             continue
         want = min(n, total) if complete else n
         if len(items) > n:
-            sc.fail(
+            yield sc.fail(
                 case,
                 ex,
                 "pagination.limit-ignored",
@@ -120,7 +128,7 @@ def pagination(runner: Runner, res: Resource, op: Operation) -> None:
                 actual=str(len(items)),
             )
         elif len(items) != want:
-            sc.fail(
+            yield sc.fail(
                 case,
                 ex,
                 "pagination.limit-short",
@@ -129,11 +137,10 @@ def pagination(runner: Runner, res: Resource, op: Operation) -> None:
                 actual=str(len(items)),
             )
         else:
-            sc.ok(op)
-    page = _page_param(op)
+            yield sc.ok(op)
+    page = page_param(op)
     if page is not None and meta is not None:
-        _pages(
-            runner,
+        yield from _pages(
             sc,
             res,
             op,
@@ -146,19 +153,19 @@ def pagination(runner: Runner, res: Resource, op: Operation) -> None:
 
 def _meta_totals(
     sc: Scenario, case: Case, ex: Exchange, meta: dict[str, Any], total: int, limit: int, page: int
-) -> None:
+) -> Iterator[Failed]:
     checks = (
         (("totalItems", "total", "totalCount", "total_items", "count"), total, "total items"),
         (("itemsPerPage", "limit", "pageSize", "perPage", "per_page"), limit, "items per page"),
         (("currentPage", "page", "pageNumber"), page, "current page"),
     )
     for names, want, label in checks:
-        got = _meta_number(meta, *names)
+        got = meta_number(meta, *names)
         if got is None:
             continue
-        if not _same(got, want):
+        if not same(got, want):
             key = next(n for n in names if n in meta)
-            sc.fail(
+            yield sc.fail(
                 case,
                 ex,
                 "pagination.metadata",
@@ -168,9 +175,9 @@ def _meta_totals(
                 actual=truncate_value(got),
             )
     pages_total = math.ceil(total / limit) if limit > 0 else 0
-    tp = _meta_number(meta, "totalPages", "total_pages", "pageCount", "pages")
-    if tp is not None and not _same(tp, pages_total):
-        sc.fail(
+    tp = meta_number(meta, "totalPages", "total_pages", "pageCount", "pages")
+    if tp is not None and not same(tp, pages_total):
+        yield sc.fail(
             case,
             ex,
             "pagination.metadata",
@@ -179,9 +186,9 @@ def _meta_totals(
             expected=str(pages_total),
             actual=truncate_value(tp),
         )
-    hn = _meta_number(meta, "hasNextPage", "has_next_page", "hasMore", "has_more")
+    hn = meta_number(meta, "hasNextPage", "has_next_page", "hasMore", "has_more")
     if hn is not None and hn is not (page < pages_total):
-        sc.fail(
+        yield sc.fail(
             case,
             ex,
             "pagination.metadata",
@@ -193,7 +200,6 @@ def _meta_totals(
 
 
 def _pages(
-    runner: Runner,
     sc: Scenario,
     res: Resource,
     op: Operation,
@@ -201,20 +207,20 @@ def _pages(
     page_name: str,
     all_ids: list[str] | None,
     total: int | None,
-) -> None:
+) -> StepGen:
     size = 2
     seen: list[str] = []
     reported_total: Any = None
     page = 1
     last_page = None
     while page <= MAX_PAGES:
-        case, ex = sc.step(
+        case, ex = yield from sc.step(
             op, query=((lim, size), (page_name, page)), description=f"page {page} of {size}"
         )
         if ex is None:
             return
         if not 200 <= ex.status < 300:
-            sc.fail(
+            yield sc.fail(
                 case,
                 ex,
                 "pagination.page-failed",
@@ -226,12 +232,12 @@ def _pages(
         items, meta = list_items(ex.json())
         if items is None:
             return
-        ids = _ids(items, res)
-        t = _meta_number(meta or {}, "totalItems", "total", "totalCount", "total_items")
+        page_ids = ids(items, res)
+        t = meta_number(meta or {}, "totalItems", "total", "totalCount", "total_items")
         if reported_total is None:
             reported_total = t
-        elif t is not None and not _same(t, reported_total):
-            sc.fail(
+        elif t is not None and not same(t, reported_total):
+            yield sc.fail(
                 case,
                 ex,
                 "pagination.metadata",
@@ -248,7 +254,7 @@ def _pages(
         if effective_total is not None:
             want = max(0, min(size, effective_total - (page - 1) * size))
             if len(items) != want:
-                sc.fail(
+                yield sc.fail(
                     case,
                     ex,
                     "pagination.page-size",
@@ -257,13 +263,13 @@ def _pages(
                     actual=str(len(items)),
                 )
             else:
-                sc.ok(op)
+                yield sc.ok(op)
             if meta is not None:
-                _meta_totals(sc, case, ex, meta, effective_total, size, page)
+                yield from _meta_totals(sc, case, ex, meta, effective_total, size, page)
             last_page = math.ceil(effective_total / size) if size else 0
-        dup = [i for i in ids if i in seen]
+        dup = [i for i in page_ids if i in seen]
         if dup:
-            sc.fail(
+            yield sc.fail(
                 case,
                 ex,
                 "pagination.overlap",
@@ -271,14 +277,14 @@ def _pages(
                 expected="no item on two pages",
                 actual=", ".join(dup[:3]),
             )
-        seen.extend(i for i in ids if i not in seen)
+        seen.extend(i for i in page_ids if i not in seen)
         if not items or (last_page is not None and page >= last_page):
             break
         page += 1
     if all_ids is not None and (last_page is None or last_page <= MAX_PAGES):
         missing = [i for i in all_ids if i not in seen]
         if missing:
-            sc.fail(
+            yield sc.fail(
                 case,
                 ex,
                 "pagination.skipped",
@@ -288,13 +294,13 @@ def _pages(
             )
     if last_page is not None and last_page < MAX_PAGES:
         beyond = last_page + 1
-        case, ex = sc.step(
+        case, ex = yield from sc.step(
             op, query=((lim, size), (page_name, beyond)), description=f"page {beyond}, past the end"
         )
         if ex is not None and 200 <= ex.status < 300:
             items, _m = list_items(ex.json())
             if items:
-                sc.fail(
+                yield sc.fail(
                     case,
                     ex,
                     "pagination.past-end",
@@ -304,7 +310,7 @@ def _pages(
                     actual=str(len(items)),
                 )
             else:
-                sc.ok(op)
+                yield sc.ok(op)
 
 
 # ---------------------------------------------------------------------------------- filters
@@ -316,40 +322,48 @@ _RANGE: tuple[tuple[str, Callable[[datetime, datetime], bool]], ...] = (
 )
 
 
-def filters(runner: Runner, res: Resource, op: Operation) -> None:
-    sc = Scenario(runner, "stateful.filters")
-    if op.secured and not runner.plan.credentials:
-        runner.ctx.skip(op, sc.check, "no credentials (pass --token)")
+@scenario_check(
+    "stateful.filters",
+    title="Filters and sort order are honoured",
+    short="filters",
+    description="Date range filters (createdAtGt/Ge/Lt/Le...), search and equality filters only "
+    "return matching items and keep matching ones; sortOrder orders the list.",
+    over="list",
+)
+def filters(ctx: SourceContext, res: Resource, op: Operation) -> StepGen:
+    sc = Scenario(ctx, "stateful.filters")
+    if op.secured and not ctx.scope.credentials:
+        yield Skipped(op, sc.check, "no credentials (pass --token)")
         return
     names = {p.name for p in op.parameters if p.location == "query"}
     newest: Instance | None = None
     older: list[Instance] = []
-    if not runner.plan.read_only:
-        older = _ensure_population(runner, res, 2)
+    if not ctx.scope.read_only:
+        older = ensure_population(ctx, res, 2)
         time.sleep(0.02)
-        newest = runner.fixtures.fresh(
-            res, runner.fixtures.tags(res)[0] if runner.fixtures.tags(res) else None
+        newest = ctx.fixtures.fresh(
+            res, ctx.fixtures.tags(res)[0] if ctx.fixtures.tags(res) else None
         )
         if newest is not None:
             older = [i for i in older if i.id != newest.id]
-            _touch(runner, sc, res, older)
-    _case, _ex, items, _meta = fetch_all(runner, sc, res, op)
+            yield from _touch(sc, res, older)
+    _case, _ex, items, _meta = yield from fetch_all(sc, op)
     if items is None:
         return
     by_id = {resource_id(res, i): i for i in items if isinstance(i, dict)}
-    complete = len(items) < _max_limit(runner, op, _limit_param(op))
+    complete = len(items) < max_limit(ctx, op, limit_param(op))
     b: Any
     if newest is not None:
         b = by_id.get(newest.id) or newest.created
     else:
         b = next(iter(by_id.values()), None)
     if not isinstance(b, dict):
-        runner.ctx.skip(op, sc.check, "no resource to filter on")
+        yield Skipped(op, sc.check, "no resource to filter on")
         return
     bid = resource_id(res, b)
     tested = False
     for field_name, value in b.items():
-        pivot = _instant(value)
+        pivot = instant(value)
         if pivot is None:
             continue
         for suffix, cmp in _RANGE:
@@ -357,10 +371,10 @@ def filters(runner: Runner, res: Resource, op: Operation) -> None:
             if pname not in names:
                 continue
             tested = True
-            fcase, fex, fitems, _m = fetch_all(runner, sc, res, op, extra=((pname, value),))
+            fcase, fex, fitems, _m = yield from fetch_all(sc, op, extra=((pname, value),))
             if fex is None or fitems is None:
                 if fex is not None:
-                    sc.fail(
+                    yield sc.fail(
                         fcase,
                         fex,
                         "filters.failed",
@@ -369,10 +383,10 @@ def filters(runner: Runner, res: Resource, op: Operation) -> None:
                         actual=str(fex.status),
                     )
                 continue
-            fids = _ids(fitems, res)
+            fids = ids(fitems, res)
             should = cmp(pivot, pivot)
             if should and bid not in fids:
-                sc.fail(
+                yield sc.fail(
                     fcase,
                     fex,
                     "filters.excludes-match",
@@ -382,7 +396,7 @@ def filters(runner: Runner, res: Resource, op: Operation) -> None:
                 )
                 continue
             if not should and bid in fids:
-                sc.fail(
+                yield sc.fail(
                     fcase,
                     fex,
                     "filters.ignored",
@@ -394,26 +408,26 @@ def filters(runner: Runner, res: Resource, op: Operation) -> None:
             wrong = [
                 i
                 for i in fitems
-                if isinstance(i, dict) and _outside(_instant(i.get(field_name)), pivot, cmp)
+                if isinstance(i, dict) and _outside(instant(i.get(field_name)), pivot, cmp)
             ]
             if wrong:
-                sc.fail(
+                yield sc.fail(
                     fcase,
                     fex,
                     "filters.ignored",
                     f"{pname}={value} returns {len(wrong)} item(s) outside the range",
                     expected=f"every {field_name} {suffix.lower()} {value}",
-                    actual=_show(wrong[0].get(field_name)),
+                    actual=show(wrong[0].get(field_name)),
                 )
                 continue
             expected_ids = [
                 i
                 for i, item in by_id.items()
-                if i is not None and _inside(_instant(item.get(field_name)), pivot, cmp)
+                if i is not None and _inside(instant(item.get(field_name)), pivot, cmp)
             ]
             missing = [i for i in expected_ids if i not in fids] if complete else []
             if missing:
-                sc.fail(
+                yield sc.fail(
                     fcase,
                     fex,
                     "filters.excludes-match",
@@ -422,17 +436,17 @@ def filters(runner: Runner, res: Resource, op: Operation) -> None:
                     actual=", ".join(str(m) for m in missing[:3]),
                 )
                 continue
-            sc.ok(op)
+            yield sc.ok(op)
     if "search" in names:
         term = b.get("name") if isinstance(b.get("name"), str) and b.get("name") else None
         if term:
             tested = True
-            scase, sex, sitems, _m = fetch_all(runner, sc, res, op, extra=(("search", term),))
+            scase, sex, sitems, _m = yield from fetch_all(sc, op, extra=(("search", term),))
             if sitems is not None and sex is not None:
-                sids = _ids(sitems, res)
+                sids = ids(sitems, res)
                 unrelated = [i for i in sitems if isinstance(i, dict) and not _contains(i, term)]
                 if bid not in sids:
-                    sc.fail(
+                    yield sc.fail(
                         scase,
                         sex,
                         "filters.search-misses",
@@ -441,7 +455,7 @@ def filters(runner: Runner, res: Resource, op: Operation) -> None:
                         actual=f"{len(sids)} items",
                     )
                 elif unrelated:
-                    sc.fail(
+                    yield sc.fail(
                         scase,
                         sex,
                         "filters.search-ignored",
@@ -450,32 +464,32 @@ def filters(runner: Runner, res: Resource, op: Operation) -> None:
                         actual=f"{len(sitems)} items",
                     )
                 else:
-                    sc.ok(op)
-                    _search_variants(runner, sc, res, op, term, bid)
+                    yield sc.ok(op)
+                    yield from _search_variants(sc, res, op, term, bid)
     for p in op.parameters:
         if p.location != "query" or p.name not in b or p.name in ("limit", "page", "search"):
             continue
         value = b[p.name]
-        if not isinstance(value, (str, int, float, bool)) or _instant(value) is not None:
+        if not isinstance(value, (str, int, float, bool)) or instant(value) is not None:
             continue
         tested = True
-        ecase, eex, eitems, _m = fetch_all(runner, sc, res, op, extra=((p.name, value),))
+        ecase, eex, eitems, _m = yield from fetch_all(sc, op, extra=((p.name, value),))
         if eitems is None or eex is None:
             continue
         other = [
-            i for i in eitems if isinstance(i, dict) and p.name in i and not _same(i[p.name], value)
+            i for i in eitems if isinstance(i, dict) and p.name in i and not same(i[p.name], value)
         ]
         if other:
-            sc.fail(
+            yield sc.fail(
                 ecase,
                 eex,
                 "filters.ignored",
                 f"{p.name}={value!r} returns items with another {p.name}",
                 expected=f"every {p.name} = {value!r}",
-                actual=_show(other[0][p.name]),
+                actual=show(other[0][p.name]),
             )
-        elif bid not in _ids(eitems, res):
-            sc.fail(
+        elif bid not in ids(eitems, res):
+            yield sc.fail(
                 ecase,
                 eex,
                 "filters.excludes-match",
@@ -484,12 +498,12 @@ def filters(runner: Runner, res: Resource, op: Operation) -> None:
                 actual="missing",
             )
         else:
-            sc.ok(op)
+            yield sc.ok(op)
     if "sortOrder" in names:
         tested = True
-        _sort(runner, sc, res, op)
+        yield from _sort(sc, res, op)
     if not tested:
-        runner.ctx.skip(op, sc.check, "the operation has no filter the runner can exercise")
+        yield Skipped(op, sc.check, "the operation has no filter the runner can exercise")
 
 
 def _outside(
@@ -504,20 +518,20 @@ def _inside(
     return value is not None and cmp(value, pivot)
 
 
-def _touch(runner: Runner, sc: Scenario, res: Resource, older: list[Instance]) -> None:
+def _touch(sc: Scenario, res: Resource, older: list[Instance]) -> StepGen:
     """Patch the oldest resource, so its updatedAt is the newest while its createdAt is the
     oldest: a server that filters one timestamp by the other then gets caught."""
     if res.update is None or not older or res.update.json_body() is None:
         return
-    from contracttest.runner.stateful import _patch_body
-
     inst = older[0]
-    prop = discriminator_property(runner.plan.spec, res.create)
-    patch = _patch_body(runner, res, inst.tag, prop, inst.sent)
+    prop = discriminator_property(sc.ctx.spec, res.create)
+    patch = sc.ctx.builder.patch_body(res, inst.tag, prop, inst.sent)
     if patch is None:
         return
     time.sleep(0.02)
-    sc.step(res.update, path={res.id_param or "id": inst.id}, body=patch, description="touch one")
+    yield from sc.step(
+        res.update, path={res.id_param or "id": inst.id}, body=patch, description="touch one"
+    )
 
 
 def _contains(item: dict[str, Any], term: str) -> bool:
@@ -530,31 +544,29 @@ def _contains(item: dict[str, Any], term: str) -> bool:
     return False
 
 
-def _description(runner: Runner, op: Operation, name: str) -> str:
+def _description(ctx: SourceContext, op: Operation, name: str) -> str:
     for p in op.parameters:
         if p.name == name:
-            node = runner.plan.spec.resolve(p.pointer, None)
+            node = ctx.spec.resolve(p.pointer, None)
             if isinstance(node, dict):
                 return str(node.get("description") or "")
     return ""
 
 
-def _search_variants(
-    runner: Runner, sc: Scenario, res: Resource, op: Operation, term: str, bid: Any
-) -> None:
+def _search_variants(sc: Scenario, res: Resource, op: Operation, term: str, bid: Any) -> StepGen:
     """What the parameter's description promises: case-insensitive and partial matches."""
-    text = _description(runner, op, "search").lower()
+    text = _description(sc.ctx, op, "search").lower()
     variants = []
     if "case-insensitive" in text or "case insensitive" in text:
         variants.append((term.swapcase(), "in another case"))
     if "partial" in text and len(term) > 4:
         variants.append((term[1:-1], "in part"))
     for value, how in variants:
-        case, ex, items, _m = fetch_all(runner, sc, res, op, extra=(("search", value),))
+        case, ex, items, _m = yield from fetch_all(sc, op, extra=(("search", value),))
         if items is None or ex is None:
             continue
-        if bid not in _ids(items, res):
-            sc.fail(
+        if bid not in ids(items, res):
+            yield sc.fail(
                 case,
                 ex,
                 "filters.search-misses",
@@ -564,36 +576,36 @@ def _search_variants(
                 actual=f"{len(items)} items",
             )
         else:
-            sc.ok(op)
+            yield sc.ok(op)
 
 
-def _default_order(runner: Runner, op: Operation) -> str | None:
+def _default_order(ctx: SourceContext, op: Operation) -> str | None:
     import re
 
-    m = re.search(r"defaults? to\W*(ASC|DESC)\b", _description(runner, op, "sortOrder"), re.I)
+    m = re.search(r"defaults? to\W*(ASC|DESC)\b", _description(ctx, op, "sortOrder"), re.I)
     return m.group(1).upper() if m else None
 
 
-def _sort(runner: Runner, sc: Scenario, res: Resource, op: Operation) -> None:
+def _sort(sc: Scenario, res: Resource, op: Operation) -> StepGen:
     extra: tuple[tuple[str, Any], ...] = ()
     if any(p.name == "sortBy" for p in op.parameters):
         extra = (("sortBy", "createdAt"),)
     for order in ("ASC", "DESC", None):
         query = (("sortOrder", order), *extra) if order else ()
-        case, ex, items, meta = fetch_all(runner, sc, res, op, extra=query)
+        case, ex, items, meta = yield from fetch_all(sc, op, extra=query)
         if items is None or ex is None:
             continue
         if order is None:
             # No sortOrder: the order the server says it used, else the documented default.
             declared = meta.get("sortOrder") if isinstance(meta, dict) else None
-            order = declared if declared in ("ASC", "DESC") else _default_order(runner, op)
+            order = declared if declared in ("ASC", "DESC") else _default_order(sc.ctx, op)
             if order is None:
                 continue
-        stamps = [_instant(i.get("createdAt")) for i in items if isinstance(i, dict)]
+        stamps = [instant(i.get("createdAt")) for i in items if isinstance(i, dict)]
         values = [s for s in stamps if s is not None]
         ordered = sorted(values, reverse=order == "DESC")
         if values != ordered:
-            sc.fail(
+            yield sc.fail(
                 case,
                 ex,
                 "filters.sort-ignored",
@@ -604,7 +616,7 @@ def _sort(runner: Runner, sc: Scenario, res: Resource, op: Operation) -> None:
             )
             continue
         if query and meta is not None and "sortOrder" in meta and meta["sortOrder"] != order:
-            sc.fail(
+            yield sc.fail(
                 case,
                 ex,
                 "pagination.metadata",
@@ -614,4 +626,4 @@ def _sort(runner: Runner, sc: Scenario, res: Resource, op: Operation) -> None:
                 actual=truncate_value(meta["sortOrder"]),
             )
             continue
-        sc.ok(op)
+        yield sc.ok(op)
