@@ -114,13 +114,14 @@ def is_loopback_url(url: str) -> bool:
 def _display_url(url: str) -> str:
     """The URL without user:password and without the values of secret query parameters
     (``?access_token=``), so credentials never reach messages."""
-    from contracttest.redaction import Redactor
+    from contracttest.redaction import Redactor, url_without_credentials
 
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    if parts.port is not None:
-        host += f":{parts.port}"
-    plain = urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
+    try:
+        parts = urlsplit(url)
+        host = parts.netloc.rsplit("@", 1)[-1]
+        plain = urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
+    except ValueError:
+        return url_without_credentials(url)
     return Redactor().url(plain)
 
 

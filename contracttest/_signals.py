@@ -15,6 +15,7 @@ import signal
 import threading
 from collections.abc import Iterator
 from types import FrameType
+from typing import Any
 
 __all__ = ["deferred_interrupts", "handling_interrupts", "interrupt"]
 
@@ -57,15 +58,15 @@ def handling_interrupts() -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous: dict[int, object] = {}
+    previous: list[tuple[signal.Signals, Any]] = []
     try:
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            previous[sig] = signal.signal(sig, interrupt)
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            previous.append((signum, signal.signal(signum, interrupt)))
     except (ValueError, OSError):  # no signals here (an embedded interpreter)
         pass
     try:
         yield
     finally:
-        for sig, handler in previous.items():
+        for signum, handler in previous:
             with contextlib.suppress(ValueError, OSError, TypeError):
-                signal.signal(sig, handler)  # type: ignore[arg-type]
+                signal.signal(signum, handler)

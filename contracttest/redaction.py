@@ -229,7 +229,10 @@ def url_without_credentials(url: str) -> str:
 
     What may be stored (the journal) or shown; the credentials are asked for again when needed.
     """
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return _USERINFO.sub(r"\1", url.split("?", 1)[0])
     netloc = parts.netloc.rsplit("@", 1)[-1]
     query = "&".join(
         pair
@@ -406,7 +409,10 @@ class Redactor:
         return self._url(url)
 
     def _url(self, url: str) -> str:
-        parts = urlsplit(url)
+        try:
+            parts = urlsplit(url)
+        except ValueError:  # not a URL urllib accepts ("http://[REDACTED]@h"): hide the userinfo
+            return self._by_value(_USERINFO.sub(rf"\1{REDACTED}@", url))
         netloc = parts.netloc
         if "@" in netloc:
             netloc = f"{REDACTED}@{netloc.rsplit('@', 1)[1]}"
@@ -438,6 +444,7 @@ class Redactor:
         return self.text(text)
 
 
+_USERINFO = re.compile(r"(://)[^/?#@\s]*@")
 _URL_CREDENTIALS = re.compile(r"\bhttps?://[^\s\"'<>]*(?:@|[?&][^\s\"'<>=]*=)[^\s\"'<>]*")
 
 

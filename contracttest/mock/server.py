@@ -42,7 +42,7 @@ def _timed_protocol(timeout: float) -> type:
     import h11
     from uvicorn.protocols.http.h11_impl import H11Protocol
 
-    class TimedH11Protocol(H11Protocol):  # type: ignore[misc]
+    class TimedH11Protocol(H11Protocol):
         _read_timer: asyncio.TimerHandle | None = None
 
         def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]

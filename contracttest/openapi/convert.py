@@ -45,6 +45,9 @@ from contracttest.findings import Finding, Severity
 
 Direction = Literal["request", "response"]
 
+MAX_SCHEMA_DEPTH = 250
+"""Deepest JSON nesting of a translated bundle (jsonschema-rs refuses to compile past 255)."""
+
 DRAFT7 = "http://json-schema.org/draft-07/schema#"
 DRAFT2020 = "https://json-schema.org/draft/2020-12/schema"
 
@@ -391,7 +394,29 @@ class Translator:
         if defs:
             out["definitions"] = {k: defs[k] for k in sorted(defs)}
         out.setdefault("x-spec-pointer", pointer)
+        self._check_depth(out, pointer)
         return out
+
+    def _check_depth(self, schema: dict[str, Any], pointer: str) -> None:
+        """Refuse a bundle nested deeper than validators compile (`MAX_SCHEMA_DEPTH`).
+
+        The document cap bounds the spec, but translation can add levels (``nullable`` without a
+        ``type`` wraps every level in ``anyOf``); past the limit jsonschema-rs stops with "Recursion
+        limit reached", so the bundle is refused here, at its place, with what to do about it.
+        """
+        from contracttest._io import check_depth
+
+        inner = check_depth(schema, MAX_SCHEMA_DEPTH)
+        if inner is None:
+            return
+        shown = inner if len(inner) <= 80 else f"{inner[:60]}…{inner[-16:]}"
+        message = (
+            f"the schema at {pointer or '/'} nests more than {MAX_SCHEMA_DEPTH} levels deep once "
+            f"translated to JSON Schema (at {shown}); validators cannot compile it: flatten it "
+            "with $refs to named components"
+        )
+        self._diag("spec.schema-too-deep", pointer, message, Severity.ERROR)
+        raise self._refuse(TranslationError(message, pointer=pointer))
 
     def _reachable(self, key: str, direction: Direction, closed: bool) -> frozenset[str]:
         """``key`` and every definition it refers to, directly or not (memoised: a bundle needs
@@ -511,10 +536,11 @@ class Translator:
                 msg = f"$ref {ref!r} points at nothing in {_shown_uri(uri)}"
             else:
                 msg = f"$ref {ref!r} points at nothing"
-            self._diag("spec.ref-unresolvable", pointer, msg, Severity.ERROR)
+            rule = str(getattr(exc, "rule", "spec.ref-unresolvable"))  # refused or unresolvable
+            self._diag(rule, pointer, msg, Severity.ERROR)
             # An unresolved part is never "anything": whatever reaches it cannot be built.
             error = RefError(msg, pointer=pointer)
-            error.rule = getattr(exc, "rule", "spec.ref-unresolvable")  # type: ignore[attr-defined]
+            error.rule = rule  # type: ignore[attr-defined]
             raise self._refuse(error) from None
         key = self.def_key(uri, ptr)
         deps.add(key)

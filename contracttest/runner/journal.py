@@ -19,6 +19,7 @@ import json
 import os
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,7 @@ __all__ = [
     "JournalState",
     "compact",
     "damaged_path",
+    "iter_records",
     "read_journal",
     "read_pending",
 ]
@@ -255,6 +257,22 @@ def _parse_line(raw: bytes) -> tuple[dict[str, Any] | None, str]:
             return None, f"a '{event}' record without an entry"
         return record, ""
     return None, f"not a journal record (event {event!r})"
+
+
+def iter_records(path: str | os.PathLike[str]) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(line number, record) for each complete record of the journal; damaged lines are skipped
+    (`read_journal` reports them)."""
+    p = Path(path)
+    read_journal(p)  # a binary file or a directory is an error, as for every reader
+    try:
+        data = p.read_bytes()
+    except FileNotFoundError:
+        return
+    for i, raw in enumerate(data.split(b"\n"), start=1):
+        if raw.strip():
+            record, _ = _parse_line(raw)
+            if record is not None:
+                yield i, record
 
 
 def read_pending(path: str | os.PathLike[str]) -> list[JournalEntry]:

@@ -461,3 +461,15 @@ def test_tag_is_required_when_a_mapped_schema_requires_it() -> None:
     (table,) = spec.target("Pet").variant_tables
     assert not table.optional and table.keyword == "oneOf"
     assert not validator(spec, "Pet").is_valid({"meow": True})
+
+
+def test_a_bundle_deeper_than_validators_compile_is_refused_at_its_place() -> None:
+    # Within the document cap, but `nullable` without a type wraps every level in anyOf.
+    node: dict[str, Any] = {"type": "string"}
+    for _ in range(110):
+        node = {"nullable": True, "properties": {"a": node}}
+    spec = make_spec({"Deep": node})
+    with pytest.raises(SpecError, match="nests more than 250 levels deep once translated") as info:
+        spec.target("Deep").schema()
+    assert info.value.pointer == "/components/schemas/Deep"
+    assert any(d.rule == "spec.schema-too-deep" for d in spec.diagnostics)

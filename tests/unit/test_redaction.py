@@ -195,3 +195,12 @@ def test_scrub_text_hides_url_credentials_in_free_text() -> None:
         r.scrub(text)
         == f"could not reach http://{REDACTED}@127.0.0.1:9/x?api_key={REDACTED} (refused)"
     )
+
+
+def test_an_already_redacted_or_odd_url_is_handled_not_an_error() -> None:
+    # urllib refuses "[REDACTED]" as a host literal; redaction must not turn that into a crash
+    r = Redactor()
+    text = "http://[REDACTED]@127.0.0.1:5/api?api_key=[REDACTED] (live)"
+    assert r.text(text) == text
+    assert r.url("http://user:pw@[::1]:8/x") == f"http://{REDACTED}@[::1]:8/x"
+    assert url_without_credentials("http://[bad@h/x?api_key=1") == "http://h/x"
