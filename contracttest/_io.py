@@ -68,6 +68,7 @@ __all__ = [
     "is_loopback_url",
     "is_url",
     "load_document",
+    "loads_incremental",
     "parse_document",
     "parse_pointer",
     "read_bytes",
@@ -702,6 +703,58 @@ def _parse_json(text: str, source: str, *, max_depth: int = MAX_DEPTH) -> Any:
     if check_depth(data, max_depth) is not None:
         raise _json_too_deep(text, source, max_depth)
     return data
+
+
+_WS = re.compile(r"[ \t\n\r]*")
+
+
+def loads_incremental(text: str, decoder: json.JSONDecoder | None = None) -> Any:
+    """``decoder.decode(text)``, parsing the members of a top-level object or array one at a time.
+
+    ``json.loads`` of 10 MB is one C call that holds the GIL for seconds, so a worker thread parsing a
+    large request body would still stall the event loop; member by member, other threads run in
+    between. Errors are the decoder's `json.JSONDecodeError`, at the same positions.
+    """
+    dec = decoder or json.JSONDecoder()
+    i = _WS.match(text, 0).end()  # type: ignore[union-attr]
+    if i >= len(text) or text[i] not in "{[":
+        return dec.decode(text)
+    raw, closing = dec.raw_decode, "}" if text[i] == "{" else "]"
+    pairs: list[tuple[str, Any]] = []
+    items: list[Any] = []
+    i = _WS.match(text, i + 1).end()  # type: ignore[union-attr]
+    if text.startswith(closing, i):
+        i += 1
+    else:
+        while True:
+            if closing == "}":
+                if not text.startswith('"', i):
+                    raise json.JSONDecodeError(
+                        "Expecting property name enclosed in double quotes", text, i
+                    )
+                key, i = raw(text, i)
+                i = _WS.match(text, i).end()  # type: ignore[union-attr]
+                if not text.startswith(":", i):
+                    raise json.JSONDecodeError("Expecting ':' delimiter", text, i)
+                value, i = raw(text, _WS.match(text, i + 1).end())  # type: ignore[union-attr]
+                pairs.append((key, value))
+            else:
+                value, i = raw(text, i)
+                items.append(value)
+            i = _WS.match(text, i).end()  # type: ignore[union-attr]
+            if text.startswith(",", i):
+                i = _WS.match(text, i + 1).end()  # type: ignore[union-attr]
+                continue
+            if text.startswith(closing, i):
+                i += 1
+                break
+            raise json.JSONDecodeError("Expecting ',' delimiter", text, i)
+    if _WS.match(text, i).end() != len(text):  # type: ignore[union-attr]
+        raise json.JSONDecodeError("Extra data", text, _WS.match(text, i).end())  # type: ignore[union-attr]
+    if closing == "]":
+        return items
+    hook = dec.object_pairs_hook
+    return hook(pairs) if hook is not None else dict(pairs)
 
 
 def check_depth(value: Any, max_depth: int = MAX_DEPTH) -> str | None:

@@ -761,3 +761,22 @@ def test_url_connection_refused_and_credentials_hidden() -> None:
         read_text(f"http://user:hunter2@127.0.0.1:{port}/x.json", timeout=2)
     assert "hunter2" not in str(info.value)
     assert info.value.source == f"http://127.0.0.1:{port}/x.json"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["{}", "[]", ' { "a" : [1, 2], "b": {"c": null} } ', '[1, "x", {"y": 2}]', "5", '"s"'],
+)
+def test_loads_incremental_reads_what_json_reads(text: str) -> None:
+    assert _io.loads_incremental(text) == json.loads(text)
+
+
+@pytest.mark.parametrize(
+    "text", ['{"a": 1,}', "{a: 1}", "[1 2]", '{"a" 1}', '{"a": 1} x', "[1,]", "{", "["]
+)
+def test_loads_incremental_fails_where_json_fails(text: str) -> None:
+    with pytest.raises(json.JSONDecodeError) as ours:
+        _io.loads_incremental(text)
+    with pytest.raises(json.JSONDecodeError) as stdlib:
+        json.loads(text)
+    assert (ours.value.msg, ours.value.pos) == (stdlib.value.msg, stdlib.value.pos)
