@@ -108,7 +108,7 @@ _KEY_QUALIFIERS = frozenset(
 _TYPO_STEMS = ("token", "secret", "password", "passphrase", "credential")
 _NOT_TYPOS = frozenset(("tokens", "taken", "toke", "spoken", "secrete", "credentials"))
 _SECRET_HEADER_WORDS = frozenset(("auth", "authorization", "key", "token", "secret", "cookie"))
-_SECRET_PARAMS = frozenset(("key", "sig", "signature", "code", "auth", "jwt", "apikey"))
+_SECRET_PARAMS = frozenset(("key", "sig", "signature", "auth", "jwt", "apikey"))
 
 _WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
 
