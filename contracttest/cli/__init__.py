@@ -39,6 +39,7 @@ __all__ = [
     "make_console",
     "own_version",
     "ref_dirs_from_args",
+    "ref_urls_from_args",
     "resolve_spec_args",
     "run",
 ]
@@ -232,6 +233,16 @@ def add_spec_options(parser: argparse.ArgumentParser) -> None:
             "local files"
         ),
     )
+    group.add_argument(
+        "--allow-ref-url",
+        metavar="PREFIX",
+        action="append",
+        default=None,
+        help=(
+            "a URL prefix besides the spec's own origin that a spec read over http(s) may fetch "
+            "$refs from, repeatable (default: [tool.contracttest] allow-ref-urls)"
+        ),
+    )
 
 
 def _same_source(a: str, b: str) -> bool:
@@ -308,6 +319,25 @@ def ref_dirs_from_args(args: argparse.Namespace) -> list[str]:
     return dirs
 
 
+def ref_urls_from_args(args: argparse.Namespace) -> list[str]:
+    """URL prefixes a remote spec's ``$ref``s may fetch besides its own origin: ``--allow-ref-url``,
+    else ``[tool.contracttest] allow-ref-urls``.
+
+    Raises:
+        UsageError: a value is not an http(s) URL.
+    """
+    from contracttest.config import load_config
+
+    given: list[str] | None = getattr(args, "allow_ref_url", None)
+    urls = list(given) if given else load_config().get("allow-ref-urls", [])
+    if isinstance(urls, str):
+        urls = [urls]
+    for u in urls:
+        if not isinstance(u, str) or not u.lower().startswith(("http://", "https://")):
+            raise UsageError(f"--allow-ref-url {u!r}: expected an http(s) URL prefix")
+    return list(urls)
+
+
 def load_spec_from_args(args: argparse.Namespace) -> Spec:
     """Load the spec named by `add_spec_options`' options (see `resolve_spec_args`).
 
@@ -322,6 +352,7 @@ def load_spec_from_args(args: argparse.Namespace) -> Spec:
         overlays=overlays,
         strict=bool(getattr(args, "strict", False)),
         ref_dirs=ref_dirs_from_args(args),
+        ref_urls=ref_urls_from_args(args),
     )
 
 

@@ -81,6 +81,7 @@ def load_spec(
     strict: bool = False,
     cache: bool = True,
     ref_dirs: Sequence[str | os.PathLike[str]] = (),
+    ref_urls: Sequence[str] = (),
 ) -> Spec:
     """Load, overlay, validate and model an OpenAPI document.
 
@@ -91,6 +92,8 @@ def load_spec(
         cache: reuse the on-disk cache of an unchanged spec + overlays.
         ref_dirs: directories besides the spec's own that local ``$ref``s may read
             (see `contracttest.openapi.refs`).
+        ref_urls: URL prefixes besides the spec's own origin that a remote spec's ``$ref``s may
+            fetch.
 
     Returns:
         The `Spec`; its ``diagnostics`` list every defect found.
@@ -117,12 +120,12 @@ def load_spec(
         text = json.dumps(data, sort_keys=True, default=str)
         name = "<mapping>"
         positions: Any = None
-        resolver = RefResolver(RefPolicy.for_source(None, ref_dirs))
+        resolver = RefResolver(RefPolicy.for_source(None, ref_dirs, ref_urls))
     else:
         text, name = read_text(source)
         data = None
         positions = None
-        resolver = RefResolver(RefPolicy.for_source(source, ref_dirs))
+        resolver = RefResolver(RefPolicy.for_source(source, ref_dirs, ref_urls))
 
     overlay_texts = []
     for ov in overlays:

@@ -2,10 +2,12 @@
 
 The policy, as a security reviewer reads it:
 
-* **A remote spec stays remote.** A spec read over http(s) resolves relative refs against its own URL
-  (``common.json`` next to ``https://host/api/spec.json`` is ``https://host/api/common.json``, and
-  ``/etc/passwd`` is ``https://host/etc/passwd``). It may name http(s) documents only: a ``file:`` URL
-  is refused, and nothing it says ever opens a local file.
+* **A remote spec stays remote, on its own origin.** A spec read over http(s) resolves relative refs
+  against its own URL (``common.json`` next to ``https://host/api/spec.json`` is
+  ``https://host/api/common.json``, and ``/etc/passwd`` is ``https://host/etc/passwd``). It may name
+  http(s) documents only: a ``file:`` URL is refused, and nothing it says ever opens a local file. A
+  document on another origin (another host, port or scheme: a cloud metadata address, a service on
+  the reader's network) is refused unless the user allows its URL prefix (``--allow-ref-url``).
 * **A local spec stays in its directory.** Refs to files resolve against the referring document's
   directory; after following symlinks the file must sit under the spec's own directory, or under a
   directory the user allows (``--allow-ref-dir DIR``, repeatable). ``../../etc/passwd``, ``/etc/passwd``
@@ -75,12 +77,14 @@ class RefPolicy:
         spec_uri: the spec's URL, or the absolute path of a local spec ("" for an in-memory mapping,
             whose refs resolve against the current directory).
         roots: real (symlink-free) directories local files may be read from.
+        origins: URL prefixes a remote spec's refs may fetch (its own origin and those allowed).
         timeout: seconds for fetching one URL.
         max_bytes: size cap of one document.
     """
 
     spec_uri: str
     roots: tuple[str, ...]
+    origins: tuple[str, ...] = ()
     timeout: float = DEFAULT_TIMEOUT
     max_bytes: int = DEFAULT_MAX_BYTES
 
@@ -93,10 +97,13 @@ class RefPolicy:
         cls,
         source: str | os.PathLike[str] | None,
         allowed_dirs: Sequence[str | os.PathLike[str]] = (),
+        allowed_urls: Sequence[str] = (),
     ) -> RefPolicy:
         """The policy of a spec read from ``source`` (None: an in-memory mapping)."""
+        origins = [_origin(u) if not urlsplit(u).path.strip("/") else u for u in allowed_urls]
         if source is not None and is_url(os.fspath(source)):
             spec_uri, home = os.fspath(source), None
+            origins.insert(0, _origin(spec_uri))
         elif source is not None:
             spec_uri = os.path.abspath(os.fspath(source))
             home = os.path.dirname(os.path.realpath(spec_uri))
@@ -104,7 +111,7 @@ class RefPolicy:
             spec_uri, home = "", os.path.realpath(os.getcwd())
         roots = [home] if home is not None else []
         roots.extend(os.path.realpath(os.fspath(d)) for d in allowed_dirs)
-        return cls(spec_uri, tuple(dict.fromkeys(roots)))
+        return cls(spec_uri, tuple(dict.fromkeys(roots)), tuple(dict.fromkeys(origins)))
 
 
 @dataclass
@@ -132,7 +139,7 @@ class RefResolver:
         if len(scheme) == 1:  # a Windows drive letter, not a scheme
             scheme = ""
         if scheme in ("http", "https"):
-            return ref
+            return self._remote(ref, ref)
         if scheme == "file":
             if remote_base or self.policy.remote:
                 raise _error(
@@ -149,11 +156,25 @@ class RefResolver:
         if remote_base:
             joined = urljoin(base, ref)
             parts = urlsplit(joined)
-            return urlunsplit((parts.scheme, parts.netloc, parts.path, parts.query, ""))
+            return self._remote(
+                urlunsplit((parts.scheme, parts.netloc, parts.path, parts.query, "")), ref
+            )
         if self.policy.remote:  # never reached: remote specs have URL bases all the way down
             raise _error(REFUSED, f"$ref {ref!r}: a spec read over http(s) cannot read local files")
         anchor = os.path.dirname(base) if base else os.getcwd()
         return self._local(os.path.join(anchor, unquote(ref)), ref)
+
+    def _remote(self, url: str, ref: str) -> str:
+        """``url`` when the policy lets the spec fetch it: a local spec may fetch any http(s) URL, a
+        remote one its own origin and the URL prefixes the user allowed."""
+        if not self.policy.remote or any(_under(url, o) for o in self.policy.origins):
+            return url
+        raise _error(
+            REFUSED,
+            f"$ref {ref!r} leads to {shown(url)}, on another origin than the spec's "
+            f"({shown(self.policy.origins[0])}); a spec read over http(s) fetches only its own "
+            f"origin (allow another one with --allow-ref-url {shown(_origin(url))})",
+        )
 
     def _local(self, path: str, ref: str) -> str:
         real = os.path.realpath(path)
@@ -277,12 +298,33 @@ def _finding(exc: RefError, pointer: str, base: str, inner: str, source: str | N
         message=message,
         source=source,
         suggestion=(
-            "point the $ref at a document in the spec's directory (or allow its directory with "
-            "--allow-ref-dir), or inline the schema"
+            "point the $ref at a document next to the spec (or allow its directory with "
+            "--allow-ref-dir, its URL with --allow-ref-url), or inline the schema"
             if rule == REFUSED
             else "fix the reference, or make the document it names available"
         ),
     )
+
+
+def _origin(url: str) -> str:
+    """``scheme://host[:port]/`` of a URL (lower-case scheme and host, default ports dropped)."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower()
+    if ":" in host:
+        host = f"[{host}]"
+    port = parts.port
+    if port is not None and (scheme, port) not in (("http", 80), ("https", 443)):
+        host += f":{port}"
+    return f"{scheme}://{host}/"
+
+
+def _under(url: str, prefix: str) -> bool:
+    """Whether ``url`` is on ``prefix``'s origin and under its path."""
+    if _origin(url) != _origin(prefix):
+        return False
+    path = urlsplit(prefix).path or "/"
+    return (urlsplit(url).path or "/").startswith(path)
 
 
 def _inside(path: str, root: str) -> bool:

@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from hostile_kit import Observation, Workspace, dump, things_spec, variants
+from hostile_kit import Observation, StaticServer, Workspace, dump, things_spec, variants
 
 LOCAL_SECRET = "sk-live-LOCALFILE-9f8e7d6c5b4a"
 ENV_SECRET = "env-secret-DO-NOT-READ-31337"
@@ -135,6 +135,22 @@ def remote_spec_relative_ref_resolves_against_url(ws: Workspace, command: str) -
     result = ws.cli("validate", "--spec", url, "--target", "Thing", "ok.json", timeout=60)
     obs = Observation(result, exit=0, secrets=[LOCAL_SECRET], max_seconds=30)
     return obs
+
+
+@variants(1, {c: c for c in ("spec-lint", "generate")}, fast=("spec-lint",))
+def remote_spec_cross_origin_ref(ws: Workspace, command: str) -> Observation:
+    """A remote spec naming a document on another origin (here another port; in the wild a cloud
+    metadata address or an internal service): refused, and never fetched."""
+    other = StaticServer()
+    try:
+        secret = other.add("/internal.json", json.dumps({"X": {"enum": [LOCAL_SECRET]}}))
+        url = ws.serve("spec.json", dump(_spec_with_name(f"{secret}#/X")))
+        obs = _observe(ws, command, url, secrets=[LOCAL_SECRET])
+        if other.hits:
+            obs.leaked.append(f"the other origin was fetched {sum(other.hits.values())} time(s)")
+        return obs
+    finally:
+        other.close()
 
 
 LOCAL_TARGETS = {

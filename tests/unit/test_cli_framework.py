@@ -469,12 +469,18 @@ def test_load_spec_from_args_calls_load_spec(
     monkeypatch.setattr(
         contracttest.openapi,
         "load_spec",
-        lambda source, *, overlays, strict, ref_dirs: (
-            calls.append((source, overlays, strict, ref_dirs)) or "SPEC"
+        lambda source, *, overlays, strict, ref_dirs, ref_urls: (
+            calls.append((source, overlays, strict, ref_dirs, ref_urls)) or "SPEC"
         ),
     )
     (project / "shared").mkdir()
-    args = _spec_args("--strict", "--allow-ref-dir", str(project / "shared"))
+    args = _spec_args(
+        "--strict",
+        "--allow-ref-dir",
+        str(project / "shared"),
+        "--allow-ref-url",
+        "https://schemas.example.com/v1/",
+    )
     assert cli.load_spec_from_args(args) == "SPEC"
     assert calls == [
         (
@@ -482,8 +488,11 @@ def test_load_spec_from_args_calls_load_spec(
             [str(project / "api/fix.yaml")],
             True,
             [str(project / "shared")],
+            ["https://schemas.example.com/v1/"],
         )
     ]
+    with pytest.raises(UsageError, match="expected an http"):
+        cli.ref_urls_from_args(_spec_args("--allow-ref-url", "/etc"))
 
 
 def test_allowed_ref_dirs_come_from_the_config_and_must_exist(project: Path) -> None:

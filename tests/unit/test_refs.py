@@ -79,6 +79,35 @@ def test_remote_base_resolves_against_the_url_never_locally() -> None:
         r.locate("", "ftp://h/x")
 
 
+def test_a_remote_spec_fetches_only_its_own_origin_unless_allowed() -> None:
+    r = RefResolver(RefPolicy.for_source("https://api.example.com/v1/spec.json"))
+    assert r.locate("", "https://api.example.com/other/x.json") == (
+        "https://api.example.com/other/x.json"
+    )
+    assert (
+        r.locate("", "https://API.example.com:443/x.json") == "https://API.example.com:443/x.json"
+    )
+    for ref in [
+        "http://169.254.169.254/latest/meta-data#/x",  # a cloud metadata address
+        "http://api.example.com/x.json",  # another scheme is another origin
+        "https://api.example.com:8443/x.json",
+        "https://schemas.example.org/x.json",
+    ]:
+        with pytest.raises(RefError, match="another origin") as info:
+            r.locate("", ref.split("#")[0])
+        assert "--allow-ref-url" in info.value.message
+    allowed = RefResolver(
+        RefPolicy.for_source(
+            "https://api.example.com/v1/spec.json", allowed_urls=["https://schemas.example.org/v2/"]
+        )
+    )
+    assert allowed.locate("", "https://schemas.example.org/v2/a.json")
+    with pytest.raises(RefError, match="another origin"):
+        allowed.locate("", "https://schemas.example.org/v1/a.json")
+    # a local spec may fetch any http(s) document
+    assert RefResolver(RefPolicy.for_source("/tmp/spec.json")).locate("", "http://h/x")
+
+
 def test_local_refs_stay_in_the_spec_directory(tmp_path: Path) -> None:
     api = tmp_path / "api"
     (api / "sub").mkdir(parents=True)
