@@ -240,7 +240,7 @@ class RefResolver:
                 text, name = decode(raw, uri), uri
             doc = parse_document(text, name)
         except ContractTestError as exc:
-            raise _error(UNRESOLVABLE, f"external $ref {shown(uri)}: {exc}") from None
+            raise _error(UNRESOLVABLE, f"external $ref {exc}") from None
         if not isinstance(doc.data, dict):
             raise _error(
                 UNRESOLVABLE,
