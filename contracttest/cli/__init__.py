@@ -223,6 +223,15 @@ def add_spec_options(parser: argparse.ArgumentParser) -> None:
         help="refuse a spec with error-level diagnostics instead of warning about them",
     )
     group.add_argument(
+        "--closed-objects",
+        action="store_true",
+        default=None,
+        help=(
+            "the server rejects request properties the schema does not declare (default: "
+            "[tool.contracttest] closed-objects, else the spec's rule table, else open as in OpenAPI)"
+        ),
+    )
+    group.add_argument(
         "--allow-ref-dir",
         metavar="DIR",
         action="append",
@@ -347,13 +356,40 @@ def load_spec_from_args(args: argparse.Namespace) -> Spec:
     from contracttest.openapi import load_spec
 
     spec, overlays = resolve_spec_args(args)
-    return load_spec(
+    loaded = load_spec(
         spec,
         overlays=overlays,
         strict=bool(getattr(args, "strict", False)),
         ref_dirs=ref_dirs_from_args(args),
         ref_urls=ref_urls_from_args(args),
     )
+    closed = getattr(args, "closed_objects", None) or _configured_closed_objects(args)
+    if closed is not None:
+        loaded.closed_objects = closed
+    return loaded
+
+
+def _configured_closed_objects(args: argparse.Namespace) -> bool | None:
+    """``closed-objects`` of ``[tool.contracttest]``, for the configured spec only (like overlays)."""
+    from contracttest.config import load_config
+
+    config = load_config()
+    value = config.get("closed-objects")
+    if value is None:
+        return None
+    if not isinstance(value, bool):
+        raise UsageError(
+            f"[tool.contracttest] closed-objects must be true or false, got {value!r}",
+            source=str(config.path) if config.path else None,
+            pointer="/tool/contracttest/closed-objects",
+        )
+    explicit: str | None = getattr(args, "spec", None)
+    configured = config.get("spec")
+    if explicit and not (
+        isinstance(configured, str) and _same_source(explicit, config.resolve(configured))
+    ):
+        return None
+    return value
 
 
 # --------------------------------------------------------------------------------------------------

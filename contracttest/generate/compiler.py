@@ -57,6 +57,7 @@ from contracttest.generate.relations import (
     simple_ok,
     subsumes,
 )
+from contracttest.openapi.convert import NULL_DISPUTED
 
 if TYPE_CHECKING:
     from contracttest.openapi.model import Spec, Target
@@ -334,6 +335,8 @@ class Compiler:
             if "x-spec-pointer" not in schema
             else replace(ctx, pointer=schema["x-spec-pointer"])
         )
+        if schema.get(NULL_DISPUTED):
+            schema = _without_disputed_null(schema)
         if "$ref" in schema:
             rest = _strip(schema, "$ref")
             if not _constraining(rest):
@@ -918,3 +921,22 @@ def _number_empty(g: NumberGen) -> str | None:
         if k * step > hi or (k * step == hi and g.exclusive_maximum and not g.integer):
             return f"no multiple of {step} between {lo} and {hi}"
     return None
+
+
+def _without_disputed_null(schema: dict[str, Any]) -> dict[str, Any]:
+    """``schema`` without the ``null`` only a lenient reading of ``nullable`` allows (`NULL_DISPUTED`):
+    valid payloads hold what every reading accepts."""
+    out = {k: v for k, v in schema.items() if k != NULL_DISPUTED}
+    enum = out.get("enum")
+    if isinstance(enum, list) and any(v is not None for v in enum):
+        out["enum"] = [v for v in enum if v is not None]
+        t = out.get("type")
+        if isinstance(t, list) and "null" in t:
+            kept = [x for x in t if x != "null"]
+            out["type"] = kept[0] if len(kept) == 1 else kept
+    branches = out.get("anyOf")
+    if isinstance(branches, list):
+        kept_branches = [b for b in branches if b != {"type": "null"}]
+        if kept_branches and len(kept_branches) < len(branches):
+            out["anyOf"] = kept_branches
+    return out

@@ -30,8 +30,8 @@ class GenerationOptions:
 
     Attributes:
         max_depth: how often a recursive ``$ref`` may be followed along one path (default 2).
-        closed: close request objects (unknown properties are a violation); None: requests are
-            closed and responses open, as the validator does.
+        closed: close request objects (unknown properties are a violation); None: requests follow
+            the spec's policy (`Spec.closed_objects`) and responses are open, as the validator does.
         max_extra_items: items random arrays get beyond ``minItems``.
         max_optional: optional properties one object gets at most.
         optional_levels: nesting depth below which only required properties are generated.
@@ -89,7 +89,7 @@ class Generator:
     def closed_for(self, target: Target) -> bool:
         if self.options.closed is not None:
             return self.options.closed and target.direction == "request"
-        return target.direction == "request"
+        return target.direction == "request" and self.spec.closed_objects
 
     def compiler(self, target: Target) -> Compiler:
         key = (target.direction, self.closed_for(target))

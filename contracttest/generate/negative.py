@@ -82,6 +82,7 @@ E164_BREAKERS: tuple[tuple[str, str], ...] = (
     ("leading 0", "+04155550100"),
     ("16 digits", "+1415555010012345"),
     ("letters", "+1415555ABCD"),
+    ("too short", "+1"),
     ("spaces", "+1 415 555 0100"),
     ("dashes", "+1-415-555-0100"),
 )

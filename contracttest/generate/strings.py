@@ -158,6 +158,11 @@ class LastChooser(Chooser):
 def _bits(mask: int, upto: int) -> list[int]:
     """The set bits of ``mask`` that are ``<= upto``, ascending."""
     mask &= (1 << (upto + 1)) - 1
+    if mask.bit_count() > 64:
+        # one pass over the binary text: clearing bits one by one is quadratic on the 500000-bit
+        # masks of `^.*$` with a large maxLength
+        text = bin(mask)[:1:-1]
+        return [i for i, ch in enumerate(text) if ch == "1"]
     out = []
     while mask:
         low = mask & -mask
@@ -245,6 +250,18 @@ class _Repeat(_Node):
         powers = [1]
         top = hi if hi is not None else cap + 1
         top = min(top, cap + 1) if sub.mask != 1 else min(top, 1)
+        width = sub.mask.bit_length() - 1
+        if width > 0 and sub.mask == 1 << width:
+            # Fixed width (a character class, a literal run): k copies make exactly k * width, so
+            # the lengths are every multiple of width in [lo, top] -- computed at once, not copy by
+            # copy (`^.*$` with maxLength 500000 needed 500001 masks of 500001 bits, 31 GB).
+            self.powers = []
+            top = min(top, cap // width)
+            unit = (1 << width) - 1
+            count = top - lo + 1
+            self.mask = ((1 << (width * count)) - 1) // unit << (width * lo) if count > 0 else 0
+            self.mask &= full
+            return
         while len(powers) <= top:
             nxt = _sumset(powers[-1], sub.mask, full)
             if nxt == 0:
@@ -399,7 +416,7 @@ class PatternStrings:
     verify: bool
     """Whether generated strings must be re-checked (the pattern has lookarounds or \\b)."""
 
-    @property
+    @functools.cached_property
     def lengths(self) -> list[int]:
         if self.root is None:
             return []
@@ -442,6 +459,13 @@ class PatternStrings:
         from contracttest.validate.rules.lengths import count
 
         lo, hi = self.min_len, self.max_len
+        try:
+            re.compile(_expand_properties(self.pattern.python))
+        except (re.error, OverflowError, RecursionError) as exc:
+            raise PatternError(
+                f"pattern {self.pattern.source!r} is beyond what contracttest can generate strings "
+                f"for ({exc}); give the property an example or a simpler pattern"
+            ) from None
         return (
             st.from_regex(_expand_properties(self.pattern.python), fullmatch=False)
             .filter(lambda s: not any("\ud800" <= ch <= "\udfff" for ch in s))
@@ -495,6 +519,68 @@ def _length_choices(lengths: list[int]) -> Any:
     return st.one_of(st.sampled_from(short), st.sampled_from(longer))
 
 
+def _without_lookarounds(pattern: EcmaPattern) -> EcmaPattern | None:
+    """``pattern`` with its lookahead and lookbehind groups removed (they only narrow what matches),
+    or None when nothing changes or the rest does not compile."""
+    from contracttest.schema.ecma import compile_pattern
+
+    src = pattern.source
+    out: list[str] = []
+    i, n, removed = 0, len(src), False
+    in_class = False
+    while i < n:
+        ch = src[i]
+        if ch == "\\":
+            out.append(src[i : i + 2])
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+            out.append(ch)
+            i += 1
+            continue
+        if ch == "[":
+            in_class = True
+        elif ch == "(" and src.startswith(("(?=", "(?!", "(?<=", "(?<!"), i):
+            end = _group_end(src, i)
+            if end is None:
+                return None
+            i, removed = end + 1, True
+            continue
+        out.append(ch)
+        i += 1
+    if not removed:
+        return None
+    try:
+        lighter = compile_pattern(f"/{''.join(out)}/{pattern.flags}")
+        _parse(lighter.python)
+    except (re.error, PatternError, OverflowError, RecursionError):
+        return None
+    return lighter
+
+
+def _group_end(src: str, start: int) -> int | None:
+    """Index of the ``)`` closing the group opened at ``start`` (escapes and classes skipped)."""
+    depth, i, in_class = 0, start, False
+    while i < len(src):
+        ch = src[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    return None
+
+
 @functools.lru_cache(maxsize=2048)
 def _parse(python: str) -> Any:
     import importlib
@@ -518,6 +604,13 @@ def pattern_strings(
     try:
         parsed = _parse(pattern.python)
     except (re.error, PatternError, OverflowError, RecursionError):
+        # Python's parser cannot read the translation (a backreference inside a lookaround becomes
+        # regex-module syntax: `(?(1)...)`, `\g<1>`). Plan the pattern without its lookarounds and
+        # check every string against the real one (AWS's `^(?!.*?(.)\1{3})[-_a-zA-Z0-9]*$`).
+        lighter = _without_lookarounds(pattern)
+        if lighter is not None:
+            plan = pattern_strings(lighter, min_len, max_len)
+            return PatternStrings(pattern, plan.min_len, plan.max_len, plan.root, True)
         return PatternStrings(pattern, min_len, max_len or min_len + DEFAULT_SLACK, None, True)
     items = list(parsed)
     branches: list[list[tuple[Any, Any]]]

@@ -77,6 +77,19 @@ LINT_RULES: dict[str, RuleInfo] = {
             ),
         ),
         _r(
+            "yaml.number-value",
+            "An unquoted YAML number that YAML 1.1 tools read differently (0123, +00..., 1_000, "
+            "1:20, 0b101, 0o17, 1e3).",
+            Severity.WARNING,
+            help=(
+                "contracttest reads YAML with 1.2 semantics, as JSON would: 0123 is 123, "
+                "+001234567890 is a number, 1_000 and 1:20 are text. YAML 1.1 readers (PyYAML, Go "
+                "yaml.v2, yq 3, Ruby Psych) read 0123 as octal 83, +001234567890 as text, 1_000 as "
+                "1000 and 1:20 as 80 (base 60), so the payload they send differs. Quote it if text "
+                "is meant (a phone number), or write the number as a plain decimal."
+            ),
+        ),
+        _r(
             "lint.no-target",
             "No DTO or operation to check the file against could be found.",
             help=(

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from contracttest.findings import Finding, Severity
+from contracttest import _pointer
+from contracttest.findings import REDACTED, Finding, Severity, is_secret_key
 from contracttest.lint.reading import DEFAULT_MAX_BYTES, Payload, read_payload
 from contracttest.lint.targeting import Detector, Resolver, TargetSource
 
@@ -218,10 +221,13 @@ class Linter:
         payload = read
         result = FileResult(payload.source, fmt=payload.fmt)
         findings: list[Finding] = []
+        numbers: dict[str, str] = {}
         if payload.fmt == "yaml":
-            from contracttest.lint.yaml11 import find_bool_traps
+            from contracttest.lint.yaml11 import scan
 
-            findings.extend(find_bool_traps(payload.document.text, payload.source))
+            traps = scan(payload.document.text, payload.source, payload.document.data)
+            findings.extend(traps.findings)
+            numbers = traps.numbers
         resolution = self.resolver.resolve(path, payload)
         result.how = resolution.how
         result.target_source = resolution.source
@@ -232,12 +238,51 @@ class Linter:
         if target is not None:
             validator = self._validator(target)
             findings.extend(
-                self._place(payload, f, target) for f in validator.iter_findings(payload.data)
+                self._quote_hint(payload, self._place(payload, f, target), numbers)
+                for f in validator.iter_findings(payload.data)
             )
         from contracttest.redaction import scrub_findings
 
         result.findings = sorted(scrub_findings(payload.data, findings), key=Finding.sort_key)
         return result
+
+    def _quote_hint(self, payload: Payload, finding: Finding, numbers: dict[str, str]) -> Finding:
+        """A number where the schema wants a string: say to quote it, with the file's own text."""
+        if finding.rule != "schema.type" or not self._wants_string(finding):
+            return finding
+        value = _pointer.resolve(payload.data, finding.pointer, None)
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            return finding
+        fmt = "YAML" if payload.fmt == "yaml" else "JSON"
+        if finding.actual == REDACTED or any(
+            is_secret_key(str(part)) for part in _pointer.parts(finding.pointer)
+        ):
+            return replace(
+                finding,
+                message=f"{finding.message}: the value is unquoted, so {fmt} reads it as a "
+                "number; quote it",
+                suggestion="write the value in quotes",
+            )
+        text = numbers.get(finding.pointer) or _number_text(payload, finding) or json.dumps(value)
+        quoted = json.dumps(text)
+        return replace(
+            finding,
+            message=(
+                f"{finding.message}: {text} is unquoted, so {fmt} reads it as a number; "
+                f"quote it ({quoted})"
+            ),
+            suggestion=f"write {quoted}, with the quotes",
+        )
+
+    def _wants_string(self, finding: Finding) -> bool:
+        declared = (
+            self.spec.resolve(finding.schema_pointer, None) if finding.schema_pointer else None
+        )
+        if isinstance(declared, str):
+            return declared == "string"
+        if isinstance(declared, list):
+            return "string" in declared
+        return "string" in (finding.expected or "")
 
     def _place(self, payload: Payload, finding: Finding, target: Target | None) -> Finding:
         """Give a finding its file, line and column (and the target it was checked against)."""
@@ -247,3 +292,17 @@ class Linter:
         if finding.target is None and target is not None:
             finding = replace(finding, target=target.key)
         return finding
+
+
+_JSON_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
+
+
+def _number_text(payload: Payload, finding: Finding) -> str | None:
+    """The number as the file spells it (``1.50`` stays ``1.50``), from the finding's position."""
+    if finding.line is None or finding.column is None:
+        return None
+    lines = payload.document.text.splitlines()
+    if not 0 < finding.line <= len(lines):
+        return None
+    match = _JSON_NUMBER.match(lines[finding.line - 1], finding.column - 1)
+    return match.group(0) if match else None

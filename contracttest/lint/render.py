@@ -27,6 +27,7 @@ __all__ = [
     "render_github",
     "render_json",
     "render_text",
+    "sarif_log",
     "to_sarif",
 ]
 
@@ -177,6 +178,8 @@ def _rule_name(rule: str) -> str:
 def _artifact(path: str, root: Path) -> dict[str, Any]:
     if path.startswith("<"):
         return {"uri": quote(path.strip("<>"))}
+    if "://" in path:  # a spec read from a URL
+        return {"uri": path}
     absolute = Path(os.path.abspath(path))
     try:
         rel = absolute.relative_to(root)
@@ -197,31 +200,75 @@ def to_sarif(report: LintReport, *, root: str | os.PathLike[str] | None = None) 
     Rule ids are the stable finding rule ids; each result carries ``partialFingerprints`` built from
     the rule, file, JSON pointer, target and message (not the line, so reformatting a file keeps them).
     """
+    base = Path(os.path.abspath(root if root is not None else os.getcwd()))
+    notes = [
+        {
+            "level": "note",
+            "message": {"text": result.how},
+            "locations": [{"physicalLocation": {"artifactLocation": _artifact(result.path, base)}}],
+        }
+        for result in report.files
+        if result.how and result.target_source == "detected"
+    ]
+    return sarif_log(
+        report.findings,
+        describe=_lint_rule_text,
+        text=finding_text,
+        logical=lambda f: f.path,
+        root=base,
+        notes=notes,
+        properties={"spec": report.spec},
+    )
+
+
+def _lint_rule_text(rule: str) -> tuple[str, Severity | None, str]:
+    info = describe(rule)
+    return info.summary, info.default, info.help
+
+
+RuleText = Callable[[str], "tuple[str, Severity | None, str]"]
+"""``rule id -> (one-line summary, default severity or None, help text)`` for SARIF's rule table."""
+
+
+def sarif_log(
+    findings: list[Finding],
+    *,
+    describe: RuleText,
+    text: Callable[[Finding], str],
+    logical: Callable[[Finding], str],
+    root: Path,
+    notes: list[dict[str, Any]] | None = None,
+    properties: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """A SARIF 2.1.0 log of ``findings`` (one run), shared by ``lint`` and ``spec lint``.
+
+    ``describe`` fills the rule table, ``text`` each result's message, ``logical`` its logical
+    location (the payload path, or the pointer into the spec).
+    """
     from contracttest import __version__
 
-    base = Path(os.path.abspath(root if root is not None else os.getcwd()))
-    findings = report.findings
     rule_ids = sorted({f.rule for f in findings})
     index = {rule: i for i, rule in enumerate(rule_ids)}
     rules = []
     for rule in rule_ids:
-        info = describe(rule)
+        summary, default, help_text = describe(rule)
         entry: dict[str, Any] = {
             "id": rule,
             "name": _rule_name(rule),
-            "shortDescription": {"text": info.summary},
-            "defaultConfiguration": {"level": _SARIF_LEVEL[info.default]},
-            "properties": {"tags": [rule.split(".", 1)[0]]},
+            "shortDescription": {"text": summary},
         }
-        if info.help:
-            entry["fullDescription"] = {"text": info.help}
-            entry["help"] = {"text": info.help}
+        if default is not None:
+            entry["defaultConfiguration"] = {"level": _SARIF_LEVEL[default]}
+        entry["properties"] = {"tags": [rule.split(".", 1)[0]]}
+        if help_text:
+            entry["fullDescription"] = {"text": help_text}
+            entry["help"] = {"text": help_text}
         rules.append(entry)
 
     results = []
     seen: dict[str, int] = {}
     for f in findings:
-        artifact = _artifact(f.source or "", base)
+        artifact = _artifact(f.source or "", root)
         fp = _fingerprint(f, artifact["uri"])
         n = seen.get(fp, 0)
         seen[fp] = n + 1
@@ -240,11 +287,11 @@ def to_sarif(report: LintReport, *, root: str | os.PathLike[str] | None = None) 
                 "ruleId": f.rule,
                 "ruleIndex": index[f.rule],
                 "level": _SARIF_LEVEL[f.severity],
-                "message": {"text": finding_text(f)},
+                "message": {"text": text(f)},
                 "locations": [
                     {
                         "physicalLocation": {"artifactLocation": artifact, "region": region},
-                        "logicalLocations": [{"fullyQualifiedName": f.path}],
+                        "logicalLocations": [{"fullyQualifiedName": logical(f)}],
                     }
                 ],
                 "partialFingerprints": {FINGERPRINT_KEY: fp},
@@ -252,18 +299,6 @@ def to_sarif(report: LintReport, *, root: str | os.PathLike[str] | None = None) 
             }
         )
 
-    notes = []
-    for result in report.files:
-        if result.how and result.target_source == "detected":
-            notes.append(
-                {
-                    "level": "note",
-                    "message": {"text": result.how},
-                    "locations": [
-                        {"physicalLocation": {"artifactLocation": _artifact(result.path, base)}}
-                    ],
-                }
-            )
     invocation: dict[str, Any] = {"executionSuccessful": True}
     if notes:
         invocation["toolExecutionNotifications"] = notes
@@ -280,11 +315,11 @@ def to_sarif(report: LintReport, *, root: str | os.PathLike[str] | None = None) 
                         "rules": rules,
                     }
                 },
-                "originalUriBaseIds": {"%SRCROOT%": {"uri": base.as_uri() + "/"}},
+                "originalUriBaseIds": {"%SRCROOT%": {"uri": root.as_uri() + "/"}},
                 "invocations": [invocation],
                 "columnKind": "unicodeCodePoints",
                 "results": results,
-                "properties": {"spec": report.spec},
+                "properties": properties or {},
             }
         ],
     }

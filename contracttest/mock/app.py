@@ -1,4 +1,7 @@
-"""The mock as a Starlette ASGI app: HTTP in, `MockEngine` in the middle, NestJS-shaped JSON out.
+"""The mock as a Starlette ASGI app: HTTP in, `MockEngine` in the middle, JSON out.
+
+Error answers take the error schema the spec documents for the operation and status, else NestJS's
+envelope (`contracttest.mock.error_answers`).
 
 Order of the checks, as in a NestJS server: route (404 ``Cannot GET /x``), credentials (401), request
 body framing (413 over the cap, 415 for a media type the operation does not take, 400 for bytes that
@@ -21,6 +24,7 @@ from urllib.parse import quote
 from contracttest.errors import TargetError
 from contracttest.mock.auth import Authenticator
 from contracttest.mock.engine import MockEngine, MockRequest, Reply
+from contracttest.mock.error_answers import ErrorAnswers
 from contracttest.mock.errors import error_body
 from contracttest.mock.parsing import (
     HTTPProblem,
@@ -31,6 +35,7 @@ from contracttest.mock.parsing import (
 )
 from contracttest.mock.routing import Router
 from contracttest.mock.store import Store, open_store
+from contracttest.openapi.model import JSON_MEDIA
 
 if TYPE_CHECKING:
     from starlette.applications import Starlette
@@ -50,6 +55,8 @@ DEFAULT_MAX_DEPTH = 64
 """JSON nesting beyond 64 levels gets 400; no Vapi DTO comes close."""
 
 _JSON_HEADERS = [(b"content-type", b"application/json; charset=utf-8")]
+_NO_BODY = frozenset({204, 205, 304})
+
 OFFLOAD_BYTES = 64 * 1024
 """Bodies from this size on are parsed and validated in a worker thread, off the event loop."""
 
@@ -83,9 +90,10 @@ class MockASGI:
     ) -> None:
         self.engine = engine
         self.auth = auth
-        self.router = Router(engine.spec.operations)
+        self.router = Router(engine.spec.operations, engine.spec)
         self.max_body_bytes = max_body_bytes
         self.max_depth = max_depth
+        self.errors = ErrorAnswers(engine)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         from starlette.requests import ClientDisconnect, Request
@@ -96,17 +104,27 @@ class MockASGI:
         except ClientDisconnect:
             return  # the client left mid-request: nobody to answer, nothing went wrong
         except HTTPProblem as problem:
-            status, payload = problem.status, _dumps(problem.body)
-            headers = [
-                *_JSON_HEADERS,
-                *((k.encode(), v.encode()) for k, v in problem.headers.items()),
-            ]
+            status = problem.status
+            text = self.errors.text_media(problem.operation, status)
+            if text is not None:
+                payload = "; ".join(problem.messages).encode("utf-8", "backslashreplace")
+                kind = [(b"content-type", f"{text}; charset=utf-8".encode("latin-1", "replace"))]
+            else:
+                payload = _dumps(self.errors.body(problem.operation, problem))
+                kind = _json_headers(problem.operation, status)
+            headers = [*kind, *((k.encode(), v.encode()) for k, v in problem.headers.items())]
         except Exception:
             # Never expected: a 500 here is a mock bug. Log the traceback, not the request.
             log.exception("mock failed on %s %s", scope.get("method"), scope.get("path"))
             status, headers = 500, list(_JSON_HEADERS)
             payload = _dumps({"message": "Internal server error", "statusCode": 500})
-        headers.append((b"content-length", str(len(payload)).encode()))
+        if status in _NO_BODY:
+            # HTTP forbids a body here, even where the spec documents one (AWS's 204s with JSON);
+            # sending it made the server drop the connection.
+            payload = b""
+            headers = [h for h in headers if h[0] != b"content-type"]
+        else:
+            headers.append((b"content-length", str(len(payload)).encode()))
         if scope.get("method") == "HEAD":
             payload = b""
         await send({"type": "http.response.start", "status": status, "headers": headers})
@@ -118,17 +136,28 @@ class MockASGI:
         raw_path = scope.get("raw_path")
         path = raw_path.decode("latin-1") if isinstance(raw_path, bytes) else quote(scope["path"])
         path = path.split("?", 1)[0]
-        match = self.router.match(method, path)
+        match = self.router.match(method, path, request.headers, request.query_params)
         if match is None:
             raise HTTPProblem(404, f"Cannot {method} {scope['path']}")
+        try:
+            return await self.handle(match, request)
+        except HTTPProblem as problem:
+            problem.operation = match.operation
+            raise
+
+    async def handle(
+        self, match: Match, request: Request
+    ) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+        """Answer a routed request (problems become the operation's documented errors)."""
         op = match.operation
         query = request.query_params
         org = self.auth.org_for(op, request.headers, query, request.cookies)
         if org is None:
+            how, challenge = self.auth.hint(op)
             raise HTTPProblem(
                 401,
-                "Missing or invalid credentials: send 'Authorization: Bearer <token>'",
-                headers={"www-authenticate": 'Bearer realm="contracttest-mock"'},
+                f"Missing or invalid credentials: send {how}",
+                headers={"www-authenticate": challenge},
             )
         params = self.collect_params(op, match, request)
         body, kind = await self.read_body(op, request)
@@ -144,7 +173,7 @@ class MockASGI:
             reply = self.self_check(op, reply)
         if reply.body is None:
             return reply.status, [], b""
-        return reply.status, list(_JSON_HEADERS), _dumps(reply.body)
+        return reply.status, _json_headers(op, reply.status), _dumps(reply.body)
 
     def collect_params(
         self, op: Operation, match: Match, request: Request
@@ -233,6 +262,18 @@ class MockASGI:
         return Reply(500, error_body(500, [f"mock bug: {f}" for f in found[:20]]))
 
 
+def _json_headers(op: Operation | None, status: int) -> list[tuple[bytes, bytes]]:
+    """The Content-Type of a JSON answer: the JSON media type the operation documents for the
+    status when it names one (``application/vnd.amadeus+json``), else ``application/json``."""
+    resp = op.response_for(status) if op is not None else None
+    for media in resp.content if resp is not None else ():
+        if JSON_MEDIA.match(media) and "*" not in media:
+            if media.split(";")[0].strip().lower() == "application/json":
+                break
+            return [(b"content-type", media.encode("latin-1", "replace"))]
+    return list(_JSON_HEADERS)
+
+
 def _raw_schema(spec: Spec, node: Any) -> Any:
     seen = 0
     while isinstance(node, dict) and str(node.get("$ref", "")).startswith("#") and seen < 20:
@@ -272,7 +313,6 @@ def create_app(
         >>> client = TestClient(create_app(spec, tokens=["t1"]))  # doctest: +SKIP
     """
     from starlette.applications import Starlette
-    from starlette.routing import Route
 
     from contracttest.openapi.refs import ensure_resolvable
 
@@ -288,7 +328,10 @@ def create_app(
         if store is None:
             the_store.close()
 
-    app = Starlette(routes=[Route("/{path:path}", asgi)], lifespan=lifespan)
+    # Every request goes to the mock's own router: Starlette's path regex stops at a newline, which
+    # a decoded path parameter may hold (corpus class 5), and then answered a bare text/plain 404.
+    app = Starlette(routes=[], lifespan=lifespan)
+    app.router.default = asgi
     app.state.engine = engine
     app.state.store = the_store
     app.state.asgi = asgi

@@ -32,7 +32,10 @@ class Credential:
     name: str
     """Header (lower case), query or cookie name."""
     bearer: bool
-    """Whether the value is ``Bearer <token>``."""
+    """Whether the value is ``<Scheme> <token>`` (HTTP authentication) rather than the bare token."""
+    scheme: str = "bearer"
+    """The HTTP authentication scheme when ``bearer``: ``bearer``, or ``basic`` (the token itself,
+    or base64 of ``user:token``, ``token:`` or ``token``)."""
 
 
 def _org_id(salt: bytes, token: str) -> str:
@@ -78,8 +81,10 @@ class Authenticator:
                 where = str(scheme.get("in", "header")).lower()
                 key = str(scheme.get("name", ""))
                 out[name] = Credential(where, key.lower() if where == "header" else key, False)
+            elif kind == "http" and str(scheme.get("scheme", "")).lower() == "basic":
+                out[name] = Credential("header", "authorization", True, "basic")
             else:
-                # http bearer/basic-less specs, oauth2 and openIdConnect all send a bearer token.
+                # http bearer, oauth2 and openIdConnect all send a bearer token.
                 out[name] = Credential("header", "authorization", True)
         return out
 
@@ -123,9 +128,15 @@ class Authenticator:
                 continue
             if cred.bearer:
                 scheme, _, rest = value.strip().partition(" ")
-                if scheme.lower() != "bearer":
+                if scheme.lower() != cred.scheme:
                     continue
                 value = rest.strip()
+                if cred.scheme == "basic":
+                    org = org or self.match(value) or self.match_basic(value)
+                    continue
+            elif cred.name == "authorization" and " " in value.strip():
+                # an API key carried in Authorization is often written "<Scheme> <key>" (JWT, Bearer)
+                org = org or self.match(value.strip().partition(" ")[2].strip())
             org = org or self.match(value)
         if org is not None:
             return org
@@ -139,6 +150,33 @@ class Authenticator:
             if hmac.compare_digest(given, token) and org is None:
                 org = org_id
         return org
+
+    def hint(self, op: Operation) -> tuple[str, str]:
+        """(what to send, the WWW-Authenticate challenge) for a 401 on ``op``."""
+        ways = []
+        for c in self.credentials(op):
+            if c.bearer:
+                scheme = c.scheme.capitalize()
+                ways.append(
+                    f"'Authorization: {scheme} <{'credentials' if c.scheme == 'basic' else 'token'}>'"
+                )
+            else:
+                ways.append(f"the {c.location} {c.name!r}")
+        first = self.credentials(op)[0]
+        challenge = first.scheme.capitalize() if first.bearer else "ApiKey"
+        return " or ".join(ways), f'{challenge} realm="contracttest-mock"'
+
+    def match_basic(self, encoded: str) -> str | None:
+        """The org of a Basic credential: base64 of ``user:token``, ``token:`` or ``token``."""
+        import base64
+        import binascii
+
+        try:
+            decoded = base64.b64decode(encoded, validate=True).decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError, ValueError):
+            return None
+        user, sep, password = decoded.partition(":")
+        return self.match(password) or self.match(user) if sep else self.match(decoded)
 
     def credential_params(self, op: Operation) -> set[tuple[str, str]]:
         """(location, name) of parameters that carry credentials (not validated as data)."""

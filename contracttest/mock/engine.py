@@ -17,9 +17,11 @@ import uuid
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
+from contracttest import _pointer
 from contracttest.errors import ContractTestError, TargetError
 from contracttest.findings import Finding, Severity
 from contracttest.mock.errors import MAX_MESSAGES, messages_for
+from contracttest.mock.ids import IdMinter, IdShape, id_shape
 from contracttest.mock.listing import ListPlan
 from contracttest.mock.parsing import HTTPProblem
 from contracttest.mock.repair import has_loose_union, without
@@ -38,6 +40,7 @@ log = logging.getLogger("contracttest.mock")
 
 _UPDATED_KEYS = ("updatedAt", "updated_at")
 _MAX_REPAIRS = 20
+_MINT_TRIES = 20
 
 
 @dataclass
@@ -90,6 +93,8 @@ class MockEngine:
         self._fill_views: dict[str, list[SchemaView]] = {}
         self._loose: dict[int, bool] = {}
         self._repaired: set[tuple[str, str]] = set()
+        self._id_shapes: dict[str, IdShape] = {}
+        self.ids = IdMinter(spec, store.next_seq)
         self._lock = threading.RLock()
 
     # ------------------------------------------------------------------ validation (the one door)
@@ -243,28 +248,105 @@ class MockEngine:
         now = _now_us()
         id_name = self.id_name(res)
         key = res.collection_key(req.match.path_params)
-        named = body.get(id_name) if id_name != "id" else None
-        if isinstance(named, str) and named:
+        sent = body.get(id_name) if id_name != "id" else None
+        named = sent if isinstance(sent, str) and sent and "/" not in sent else None
+        if named is not None:
             # The client names the object: ``POST /kb/{id}/file {"fileId": f}`` attaches file f,
             # addressed as ``/kb/{id}/file/{fileId}`` from then on. Its key is echoed, never
-            # replaced; attaching the same one again replaces the earlier attachment.
+            # replaced; attaching the same one again replaces the earlier attachment. (A plain
+            # ``id`` in a create body stays the server's to set: Google's contacts sent the same
+            # one from two orgs, and a shared key made the second create a conflict.)
             rid = named.lower() if _looks_like_uuid(named) else named
             if self.store.get(key, req.org, rid) is not None:
                 self.store.delete(key, req.org, rid)
         else:
-            rid = str(uuid.uuid4())
+            rid = ""
+        refused: set[str] = set()
+        for _ in range(_MINT_TRIES):
+            if named is None:
+                rid = self.mint_id(res, key, req.org, refused)
+            record = self.build(res, req, body, rid, id_name, named, now)
+            try:
+                self.store.insert(key, record)
+            except KeyError:  # another org's object has that key
+                if named is not None:
+                    raise HTTPProblem(409, f"{_noun(res)} {named!r} already exists") from None
+                refused.add(rid)
+                continue
+            return self.answer(res.create, record)
+        raise HTTPProblem(409, f"{_noun(res)}: no free id left")
+
+    def build(
+        self,
+        res: Resource,
+        req: MockRequest,
+        body: dict[str, Any],
+        rid: str,
+        id_name: str,
+        named: str | None,
+        now: int,
+    ) -> Record:
+        """The record a create stores: the body with the server's fields, as the answers hold it."""
         server = ServerFields(rid, id_name, req.org, now, now)
         for view in self.fill_views(res):
             body = view.fill(view.root, body, server, minimal=view.minimal)
-        if isinstance(named, str) and named:
+        if res.listing is not None:
+            # What the list's items require too (EVE's contacts: the create answers ids, the list
+            # holds contact objects).
+            plan = self.plan(res.listing, res)
+            if plan.item_schema is not None and plan.view.root:
+                body = plan.view.fill(plan.item_schema, body, server, minimal=plan.view.minimal)
+        if named is not None:
             body[id_name] = named
+        body = self.conform(res, body, id_name)
         body = self.representable(res, body)
-        record = Record(server.id, req.org, self.store.next_seq(), now, now, body)
-        try:
-            self.store.insert(key, record)
-        except KeyError:  # another org's object has that key
-            raise HTTPProblem(409, f"{_noun(res)} {named!r} already exists") from None
-        return self.answer(res.create, record)
+        return Record(server.id, req.org, self.store.next_seq(), now, now, body)
+
+    def conform(self, res: Resource, body: dict[str, Any], id_name: str) -> dict[str, Any]:
+        """``body`` with each member the resource's answers cannot hold replaced by the server's
+        own value: a request schema may allow what the response schema does not (learnifier's
+        ``primaryEmail``: any string in, an email out), and the mock's answers must conform."""
+        for op in (res.create, res.get):
+            view = self.view(op) if op is not None else None
+            if op is None or view is None or not self.answers_object(view):
+                continue
+            target = f"{op.label}:response:{self.success_status(op)}"
+            props, _, _ = view.shape(view.root, body)
+            for _ in range(_MAX_REPAIRS):
+                found = self.answer_findings(target, view.project(view.root, body))
+                names = [_pointer.parts(f.pointer)[0] for f in found if f.pointer]
+                bad = next((n for n in names if n in body and n != id_name), None)
+                if bad is None:
+                    break
+                sub = (props or {}).get(bad)
+                body = dict(body)
+                if sub is None:
+                    del body[bad]
+                else:
+                    body[bad] = view.minimal(sub, 1, bad)
+        return body
+
+    def mint_id(self, res: Resource, key: str, org: str, refused: set[str]) -> str:
+        """A new id that fits the resource's id parameter (`contracttest.mock.ids`)."""
+        shape = self._id_shapes.get(res.name)
+        if shape is None:
+            # the id member as the create answer or the list's items declare it
+            members = []
+            id_name = self.id_name(res)
+            places = [(v, v.root) for v in self.fill_views(res)]
+            if res.listing is not None:
+                plan = self.plan(res.listing, res)
+                if plan.item_schema is not None:
+                    places.append((plan.view, plan.item_schema))
+            for view, node in places:
+                props, _, _ = view.shape(node, None)
+                member = (props or {}).get(id_name)
+                if member is not None:
+                    members.append(view.deref(member))
+            shape = self._id_shapes[res.name] = id_shape(self.spec, res, members)
+        return self.ids.mint(
+            res, shape, lambda v: v in refused or self.store.get(key, org, v) is not None
+        )
 
     def read(self, res: Resource, req: MockRequest, rid: str) -> Reply:
         record = self.store.get(res.collection_key(req.match.path_params), req.org, rid)
@@ -373,12 +455,29 @@ class MockEngine:
                 # PUT replaces what the client owns; server-owned members stay.
                 kept = {k: v for k, v in old.body.items() if k not in props}
                 merged = {**kept, **patch}
-            if props is not None:
+            if props is not None and self.same_members(create_view, req.match.operation, patch):
                 candidate = {k: v for k, v in merged.items() if k in props}
                 found = self.findings(f"{res.create.label}:request", candidate)
                 if found:
                     raise self.reject(found)
         return merged
+
+    def same_members(self, create_view: SchemaView, op: Operation, patch: dict[str, Any]) -> bool:
+        """Whether the members ``patch`` sets mean the same in ``op``'s body as in the create's (the
+        same JSON types): only then can the merged object be judged by the create's schema.
+        reverb.com's ``POST /conversations/{id}/offer`` sends ``price`` as a string, where the
+        conversation's create takes an object."""
+        own = self.request_view(op)
+        if own is None or own.root == create_view.root:
+            return True
+        mine, _, _ = own.shape(own.root, patch)
+        theirs, _, _ = create_view.shape(create_view.root, patch)
+        for key in patch:
+            a = own.deref((mine or {}).get(key))
+            b = create_view.deref((theirs or {}).get(key))
+            if isinstance(a, dict) and isinstance(b, dict) and a.get("type") != b.get("type"):
+                return False
+        return True
 
     def request_view(self, op: Operation) -> SchemaView | None:
         key = f"{op.label}:request"
@@ -401,6 +500,8 @@ class MockEngine:
     def list(self, res: Resource, req: MockRequest) -> Reply:
         op = req.match.operation
         plan = self.plan(op, res)
+        if not plan.lists_items:
+            return self.action(op)
         query = plan.query(req.params.get("query", {}), req.org, self.search_default(res))
         records, total = self.store.query(res.collection_key(req.match.path_params), query)
         items = [plan.project_item(r) for r in records]
@@ -419,19 +520,33 @@ class MockEngine:
         assert op is not None
         status = self.success_status(op)
         view = self.view(op, status)
+        if view is not None and not self.answers_object(view):
+            # The answer is not the object (EVE's create answers an array of ids, its mail send
+            # the new id): the id where the schema takes one, else a body built from the schema.
+            typed = _typed_scalar(view, record.id)
+            body = typed if typed is not None else self.generated(op, status)
+            return Reply(self.status_code(status, op.method), body)
         body = None if view is None else view.project(view.root, record.body)
         return Reply(self.status_code(status, op.method), body)
 
-    # ------------------------------------------------------------------ other operations
-    def action(self, op: Operation) -> Reply:
-        """A generated body conforming to the operation's success response (built once, validated)."""
-        status = self.success_status(op)
+    def answers_object(self, view: SchemaView) -> bool:
+        """Whether a response schema can hold an object (or says nothing of its type)."""
+        return _holds_object(view, view.root, 0)
+
+    def generated(self, op: Operation, status: str) -> Any:
+        """`generate`'s body for ``op`` and ``status``, built once."""
         key = (op.key, status)
         if key not in self._generated:
             with self._lock:
                 if key not in self._generated:
                     self._generated[key] = self.generate(op, status)
-        return Reply(self.status_code(status, op.method), self._generated[key])
+        return self._generated[key]
+
+    # ------------------------------------------------------------------ other operations
+    def action(self, op: Operation) -> Reply:
+        """A generated body conforming to the operation's success response (built once, validated)."""
+        status = self.success_status(op)
+        return Reply(self.status_code(status, op.method), self.generated(op, status))
 
     def generate(self, op: Operation, status: str) -> Any:
         view = self.view(op, status)
@@ -473,6 +588,37 @@ def _draw(spec: Spec, target: str, n: int) -> list[Any]:
     from contracttest.strategies import examples, valid
 
     return examples(valid(spec, target), n, seed=0)
+
+
+def _holds_object(view: SchemaView, node: Any, depth: int) -> bool:
+    node = view.deref(node)
+    if not isinstance(node, dict) or not node or depth > 8:
+        return True
+    if "properties" in node or "additionalProperties" in node or "required" in node:
+        return True
+    typ = node.get("type")
+    if typ is not None:
+        return "object" in typ if isinstance(typ, list) else typ == "object"
+    if "items" in node:
+        return False
+    subs = [*(node.get("allOf") or [])]
+    branches = node.get("oneOf") or node.get("anyOf") or []
+    if subs:
+        return all(_holds_object(view, sub, depth + 1) for sub in subs)
+    if branches:
+        return any(_holds_object(view, b, depth + 1) for b in branches)
+    return True
+
+
+def _typed_scalar(view: SchemaView, rid: str) -> Any:
+    """The id as the scalar a response schema takes (integer or string), or None."""
+    root = view.deref(view.root)
+    typ = root.get("type") if isinstance(root, dict) else None
+    if typ in ("integer", "number") and rid.lstrip("-").isdigit():
+        return int(rid)
+    if typ == "string" and not ({"enum", "const", "pattern", "format"} & set(root)):
+        return rid
+    return None
 
 
 def _looks_like_uuid(text: str) -> bool:

@@ -28,8 +28,17 @@ __all__ = ["ListPlan"]
 _RANGE = re.compile(r"^(?P<base>.+?)(?P<op>Gt|Lt|Ge|Le)$")
 _DEFAULT_NUMBER = re.compile(r"[Dd]efaults? to (\d+)")
 _DEFAULT_WORD = re.compile(r"[Dd]efaults? to '?\"?([A-Za-z_]+)")
-_LIMIT_NAMES = ("limit", "pageSize", "perPage", "take")
-_PAGE_NAMES = ("page", "pageNumber")
+_LIMIT_NAMES = (
+    "limit",
+    "pageSize",
+    "perPage",
+    "take",
+    "per_page",
+    "page_size",
+    "maxResults",
+    "max_results",
+)
+_PAGE_NAMES = ("page", "pageNumber", "page_number")
 _ORDER_NAMES = ("sortOrder", "order")
 _SORTBY_NAMES = ("sortBy", "orderBy")
 _SEARCH_NAMES = ("search", "q", "query")
@@ -142,6 +151,13 @@ class ListPlan:
                 self.meta_member = k
                 break
 
+    @property
+    def lists_items(self) -> bool:
+        """Whether the answer has a place for the items: an array, a page member, or no schema.
+        A "list" whose documented answer is an object without one (AWS's ListTagsForResource:
+        ``{Tags: {key: value}}``) is answered like any other operation."""
+        return self.array_member is not None or self.item_schema is not None or not self.view.root
+
     def _union_array_items(self, root: dict[str, Any]) -> Any:
         """Items of the bare-array branch of a union (``oneOf: [array, page object]``), which is
         what the mock answers: they are still cut to what the item schema declares (a create
@@ -227,7 +243,7 @@ class ListPlan:
         }
         body: dict[str, Any] = {self.array_member: items}
         if self.meta_member is None:
-            return body
+            return self._with_required(body, values)
         meta_schema = self.view.deref(
             (self.view.shape(self.view.root, None)[0] or {}).get(self.meta_member, {})
         )
@@ -244,9 +260,20 @@ class ListPlan:
         for key in meta_required - set(meta):
             meta[key] = self.view.minimal((meta_props or {}).get(key, {}))
         body[self.meta_member] = meta
+        return self._with_required(body, values)
+
+    def _with_required(self, body: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
+        """The page with the other members its schema requires (a ``count`` next to ``list``
+        takes the total, as other page counters do)."""
         root_props, root_required, _ = self.view.shape(self.view.root, None)
-        for key in root_required - set(body):
-            body[key] = self.view.minimal((root_props or {}).get(key, {}))
+        for key in sorted(root_required - set(body)):
+            sub = self.view.deref((root_props or {}).get(key, {}))
+            kind = _META_KEYS.get(key.lower())
+            typ = sub.get("type") if isinstance(sub, dict) else None
+            if kind is not None and typ in ("integer", "number"):
+                body[key] = values[kind]
+            else:
+                body[key] = self.view.minimal(sub)
         return body
 
     def project_item(self, record: Record) -> Any:

@@ -14,10 +14,13 @@ import json
 import math
 import re
 from collections.abc import AsyncIterator, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from contracttest._io import loads_incremental
 from contracttest.mock.errors import error_body
+
+if TYPE_CHECKING:
+    from contracttest.openapi.model import Operation
 
 __all__ = [
     "HTTPProblem",
@@ -45,8 +48,13 @@ class HTTPProblem(Exception):
     ) -> None:
         super().__init__(message if isinstance(message, str) else "; ".join(message))
         self.status = status
+        self.messages = [message] if isinstance(message, str) else list(message)
         self.body = error_body(status, message, error)
+        """NestJS's envelope; the app answers the operation's documented error schema instead when
+        there is one (`contracttest.mock.error_answers`)."""
         self.headers = headers or {}
+        self.operation: Operation | None = None
+        """The routed operation the problem arose on (set by the app), None before routing."""
 
 
 async def read_capped(stream: AsyncIterator[bytes], declared: str | None, cap: int) -> bytes:

@@ -303,14 +303,19 @@ class SchemaView:
             sub = self.deref(sub)
             present = name in out
             if name == server.id_name or (name == "id" and not present):
-                out[name] = server.id
+                out[name] = _typed_id(sub, server.id)
                 continue
-            if present:
+            if present and (not isinstance(sub, dict) or _type_fits(sub, out[name])):
                 continue
+            # Absent, or sent with a type the answer cannot carry (a request schema that leaves a
+            # member untyped, a response schema that types it): the server's own value.
             has_default = isinstance(sub, dict) and "default" in sub
             # A lifecycle ``status`` with an enum is the server's to set even when optional.
             is_status = name == "status" and isinstance(sub, dict) and bool(sub.get("enum"))
-            if name not in required and not has_default and not is_status:
+            if name not in required and not has_default and not is_status and not present:
+                continue
+            if present and name not in required and not has_default and not is_status:
+                del out[name]
                 continue
             out[name] = self._server_value(name, sub, server, make)
         for name in required - set(out):
@@ -404,6 +409,21 @@ class SchemaView:
         if typ == "boolean":
             return False
         return None
+
+
+def _typed_id(node: Any, rid: str) -> Any:
+    """The id as the member's schema types it: a number where it says integer (``"42"`` -> 42)."""
+    typ = _type_of(node)
+    types = typ if isinstance(typ, list) else [typ]
+    if "string" not in types and ("integer" in types or "number" in types):
+        try:
+            return int(rid)
+        except ValueError:
+            try:
+                return float(rid)
+            except ValueError:
+                return rid
+    return rid
 
 
 def _mask(node: Any) -> str:

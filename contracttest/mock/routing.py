@@ -4,29 +4,92 @@ Templates are matched segment by segment on the *raw* path (so ``%2F`` inside an
 id), literal segments beat parameters (``/chat/responses`` wins over ``/chat/{id}``), and a trailing
 slash is ignored, as Express (under NestJS) does. A path that matches a template but not with the
 request's method is "no route", like NestJS's ``Cannot PUT /phone-number``.
+
+Real specs use more than ``/a/{id}`` (corpus class 5): a segment that mixes a parameter with literal
+text (Google's ``/v1beta/{name}:query``, ``/files/{id}.json``), parameter values that are empty (the
+last segment of ``/providers/{ns}/{type}/{name}`` when ``name`` is ``""``), and values that carry
+unencoded slashes (Azure's ``{parentResourcePath}``, sent with ``x-ms-skip-url-encoding``). A mixed
+segment is matched with a regex over the decoded segment; when no template matches segment by segment,
+templates are tried over the whole path with parameters that may span slashes.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
-from contracttest.openapi.resources import template_params, template_segments
+from contracttest.openapi.resources import template_segments
 
 if TYPE_CHECKING:
-    from contracttest.openapi.model import Operation
+    from contracttest.openapi.model import Operation, Spec
 
 __all__ = ["Match", "Route", "Router", "split_path"]
 
+_PARAM = re.compile(r"^\{([^{}]+)\}$")
+_ANY_PARAM = re.compile(r"\{([^{}]+)\}")
 
-def split_path(raw_path: str) -> list[str]:
-    """Percent-decoded segments of a raw request path (one trailing slash ignored)."""
+
+def _params_of(template: str) -> tuple[str, ...]:
+    """Parameter names of a template, in order, also those inside mixed segments (``{name}:query``)."""
+    return tuple(_ANY_PARAM.findall(template))
+
+
+def _segment_regex(segment: str) -> re.Pattern[str] | None:
+    """A regex over one decoded segment for a segment mixing parameters and text, else None."""
+    if _PARAM.match(segment) or not _ANY_PARAM.search(segment):
+        return None
+    # over one decoded segment: an encoded slash (%2F) is part of the value
+    return re.compile(_pattern(segment, ".*?"), re.S)
+
+
+def _pattern(text: str, value: str, spans: frozenset[str] = frozenset()) -> str:
+    """``text`` as a regex: literal parts escaped, each ``{p}`` a group matching ``value`` (``.*?``
+    for the parameters in ``spans``, whose values may hold slashes)."""
+    out, pos, index = [], 0, 0
+    for m in _ANY_PARAM.finditer(text):
+        out.append(re.escape(text[pos : m.start()]))
+        out.append(f"(?P<p{index}>{'.*?' if m.group(1) in spans else value})")
+        pos, index = m.end(), index + 1
+    out.append(re.escape(text[pos:]))
+    return "".join(out)
+
+
+def _with_key_query(
+    op: Operation, values: dict[str, str], query: Mapping[str, str]
+) -> dict[str, str]:
+    """Path parameters a path key puts in its query part (``/pic?key={APIKEY}``), read from the
+    request's query string."""
+    extra = {param: query[name] for name, param in op.path_query.items() if name in query}
+    return {**values, **extra} if extra else values
+
+
+def slash_params(operation: Operation, spec: Spec | None) -> frozenset[str]:
+    """Path parameters whose values may carry unencoded slashes: marked
+    ``x-ms-skip-url-encoding`` (Azure), or with a ``pattern`` that has a slash in it."""
+    found = set()
+    for p in operation.path_params():
+        node = spec.resolve(p.pointer, {}) if spec is not None else {}
+        schema = p.schema_node if isinstance(p.schema_node, dict) else {}
+        pattern = schema.get("pattern")
+        if (isinstance(node, dict) and node.get("x-ms-skip-url-encoding") is True) or (
+            isinstance(pattern, str) and "/" in pattern.replace("[^/]", "")
+        ):
+            found.add(p.name)
+    return frozenset(found)
+
+
+def split_path(raw_path: str, *, trailing_slash: bool = False) -> list[str]:
+    """Percent-decoded segments of a raw request path (one trailing slash ignored, unless
+    ``trailing_slash``: then it ends an empty last segment)."""
     path = raw_path.split("?", 1)[0]
-    if len(path) > 1 and path.endswith("/"):
+    if len(path) > 1 and path.endswith("/") and not trailing_slash:
         path = path[:-1]
     stripped = path.strip("/")
-    if not stripped:
+    if not stripped and not (trailing_slash and len(path) > 1):
         return []
     return [unquote(seg, errors="strict") for seg in path[1:].split("/")]
 
@@ -39,21 +102,85 @@ class Route:
     segments: tuple[str | None, ...]
     params: tuple[str, ...]
     operations: dict[str, Operation] = field(default_factory=dict)
+    mixed: tuple[re.Pattern[str] | None, ...] = ()
+    """Per segment: the regex of a segment that mixes parameters and text."""
+    spans: frozenset[str] = frozenset()
+    """Parameters whose values may hold unencoded slashes (`slash_params`)."""
+    alternatives: dict[str, list[Operation]] = field(default_factory=dict)
+    """Per method, the operations that share this route (path keys that differ by a fragment)."""
+
+    def pick(
+        self, method: str, headers: Mapping[str, str], query: Mapping[str, str]
+    ) -> Operation | None:
+        """The operation serving ``method``: among alternatives, the one whose pinned header or
+        query value the request carries (else the first, whose validation then says what is
+        missing)."""
+        alternatives = self.alternatives.get(method)
+        if not alternatives:
+            return self.operations.get(method)
+        for op in alternatives:
+            sel = op.selector()
+            if sel is None:
+                continue
+            location, name, value = sel
+            got = headers.get(name.lower()) if location == "header" else query.get(name)
+            if got == value:
+                return op
+        # path keys with a query part (weatherbit's /current?city={city} and ?lat={lat}&lon={lon}):
+        # the one whose query names the request carries, the most specific first
+        keyed = [op for op in alternatives if op.path_query]
+        fits = [op for op in keyed if all(name in query for name in op.path_query)]
+        if fits:
+            return max(fits, key=lambda op: len(op.path_query))
+        plain = [op for op in alternatives if not op.path_query]
+        return plain[0] if plain else alternatives[0]
+
+    def __post_init__(self) -> None:
+        if not self.mixed:
+            self.mixed = tuple(_segment_regex(s) if s is not None else None for s in self.segments)
+
+    @cached_property
+    def spanning(self) -> re.Pattern[str] | None:
+        """The whole template, the parameters in ``spans`` matching across slashes (built on first
+        use, once the router has collected ``spans``)."""
+        if not self.spans:
+            return None
+        path = self.template.rstrip("/") or "/"
+        return re.compile(_pattern(path, "[^/]*?", self.spans), re.S)
 
     @property
     def specificity(self) -> tuple[int, ...]:
-        # Literal segments first, left to right: ``/a/b/{x}`` beats ``/a/{y}/c``.
-        return tuple(0 if s is not None else 1 for s in self.segments)
+        # Literal segments first, then mixed ones, left to right: ``/a/b/{x}`` beats ``/a/{y}/c``.
+        return tuple(
+            2 if s is None else 0 if r is None else 1
+            for s, r in zip(self.segments, self.mixed, strict=True)
+        )
 
     def bind(self, segments: list[str]) -> dict[str, str] | None:
         values: dict[str, str] = {}
         names = iter(self.params)
-        for want, got in zip(self.segments, segments, strict=True):
+        for want, regex, got in zip(self.segments, self.mixed, segments, strict=True):
             if want is None:
                 values[next(names)] = got
+            elif regex is not None:
+                m = regex.fullmatch(got)
+                if m is None:
+                    return None
+                for i in range(len(m.groups())):
+                    values[next(names)] = m.group(f"p{i}")
             elif want != got:
                 return None
         return values
+
+    def bind_spanning(self, decoded_path: str) -> dict[str, str] | None:
+        """Bind over the whole decoded path, the ``spans`` parameters' values taking slashes."""
+        spanning = self.spanning
+        if spanning is None:
+            return None
+        m = spanning.fullmatch(decoded_path)
+        if m is None:
+            return None
+        return {name: m.group(f"p{i}") for i, name in enumerate(self.params)}
 
 
 @dataclass(frozen=True)
@@ -68,34 +195,70 @@ class Match:
 class Router:
     """Find the operation for ``METHOD raw_path``."""
 
-    def __init__(self, operations: list[Operation]) -> None:
+    def __init__(self, operations: list[Operation], spec: Spec | None = None) -> None:
         by_template: dict[str, Route] = {}
         for op in operations:
-            route = by_template.get(op.path)
+            template = op.wire_path
+            route = by_template.get(op.route_key)
             if route is None:
-                route = Route(op.path, template_segments(op.path), template_params(op.path))
-                by_template[op.path] = route
-            route.operations[op.method.upper()] = op
+                route = Route(template, template_segments(template), _params_of(template))
+                by_template[op.route_key] = route
+            method = op.method.upper()
+            if method in route.operations:
+                # Path keys that differ only by a #fragment (AWS's /#X-Amz-Target=...): the
+                # operations share the route, told apart by their pinned header or query value.
+                route.alternatives.setdefault(method, [route.operations[method]]).append(op)
+            else:
+                route.operations[method] = op
+            route.spans |= slash_params(op, spec)
         self.routes = list(by_template.values())
         self._by_length: dict[int, list[Route]] = {}
         for route in sorted(self.routes, key=lambda r: r.specificity):
             self._by_length.setdefault(len(route.segments), []).append(route)
+        # Most literal text first, so that a parameter spans as little as it can.
+        self._spanning = sorted(
+            (r for r in self.routes if r.spans),
+            key=lambda r: (-len(_ANY_PARAM.sub("", r.template)), r.template),
+        )
 
-    def match(self, method: str, raw_path: str) -> Match | None:
-        """The operation serving the request, or None (NestJS answers 404 for both cases)."""
+    def match(
+        self,
+        method: str,
+        raw_path: str,
+        headers: Mapping[str, str] | None = None,
+        query: Mapping[str, str] | None = None,
+    ) -> Match | None:
+        """The operation serving the request, or None (NestJS answers 404 for both cases).
+
+        ``headers`` (lower-case names) and ``query`` choose among operations that share a method and
+        path (`Route.pick`)."""
+        headers = headers or {}
+        query = query or {}
         try:
             segments = split_path(raw_path)
+            exact = split_path(raw_path, trailing_slash=True)
         except UnicodeDecodeError:
             return None
         method = method.upper()
         lookup = "GET" if method == "HEAD" else method
-        for route in self._by_length.get(len(segments), ()):
-            op = route.operations.get(lookup)
+        tries = [segments] if exact == segments else [segments, exact]
+        for segs in tries:
+            for route in self._by_length.get(len(segs), ()):
+                op = route.pick(lookup, headers, query)
+                if op is None:
+                    continue
+                values = route.bind(segs)
+                if values is not None:
+                    return Match(op, route, _with_key_query(op, values, query))
+        # Last resort: parameter values with unencoded slashes.
+        decoded = "/" + "/".join(segments)
+        for route in self._spanning:
+            op = route.pick(lookup, headers, query)
             if op is None:
                 continue
-            values = route.bind(segments)
+            values = route.bind_spanning(decoded)
             if values is not None:
-                return Match(op, route, values)
+                return Match(op, route, _with_key_query(op, values, query))
         return None
 
     def allowed(self, raw_path: str) -> list[str]:

@@ -56,6 +56,11 @@ SCHEMA_MAP_KEYWORDS = frozenset(
     {"properties", "patternProperties", "definitions", "$defs", "dependentSchemas"}
 )
 SCHEMA_LIST_KEYWORDS = frozenset({"allOf", "anyOf", "oneOf", "prefixItems"})
+NULL_DISPUTED = "x-null-disputed"
+"""Marks a ``null`` that ``nullable: true`` allows only on the lenient reading (OpenAPI 3.0.3: nullable adds
+null to ``type`` where ``type`` is given; ``enum`` and a ``$ref`` still apply). Validators accept it (real
+specs mean it); generators leave it out of valid payloads, so a server reading the spec strictly does not
+reject them (corpus: apideck's nullable enums, gsmtasks' nullable $refs)."""
 SCHEMA_KEYWORDS = frozenset(
     {
         "items",
@@ -558,7 +563,7 @@ class Translator:
             if self.dialect == "3.0":
                 # OAS 3.0: siblings of $ref are ignored, except the nullable idiom many specs rely on.
                 if node.get("nullable") is True:
-                    return {"anyOf": [ref, {"type": "null"}]}
+                    return {"anyOf": [ref, {"type": "null"}], NULL_DISPUTED: True}
                 return ref
             rest = {k: v for k, v in node.items() if k != "$ref"}
             if not any(
@@ -722,12 +727,13 @@ class Translator:
                 out["type"] = [*t, "null"]
         else:
             spec_ptr = out.pop("x-spec-pointer", None)
-            wrapped: dict[str, Any] = {"anyOf": [out, {"type": "null"}]}
+            wrapped: dict[str, Any] = {"anyOf": [out, {"type": "null"}], NULL_DISPUTED: True}
             if spec_ptr:
                 wrapped["x-spec-pointer"] = spec_ptr
             return wrapped
         if isinstance(out.get("enum"), list) and None not in out["enum"]:
             out["enum"] = [*out["enum"], None]
+            out[NULL_DISPUTED] = True
         return out
 
     # ------------------------------------------------------------------ closing objects

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "HTTP_METHODS",
+    "OBJECT_POLICIES",
     "MediaType",
     "Operation",
     "Parameter",
@@ -26,12 +27,29 @@ __all__ = [
     "Spec",
     "Target",
     "TargetKind",
+    "register_object_policy",
 ]
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 PARAM_LOCATIONS = ("path", "query", "header", "cookie")
 TargetKind = Literal["dto", "request", "response", "parameters", "schema"]
+DTO_PREFIX = "#/components/schemas/"
+"""A target that starts with this names a component schema, even one an operationId shares."""
 JSON_MEDIA = re.compile(r"^application/(?:[\w.+-]+\+)?json\b|^\*/\*$", re.I)
+
+
+ObjectPolicy = Callable[["Spec"], bool | None]
+"""Says whether the server behind a spec rejects undeclared properties of request objects
+(True), ignores them (False), or has no say (None)."""
+OBJECT_POLICIES: list[ObjectPolicy] = []
+"""The registered policies, asked in order; the last one that has a say wins. The semantic rules
+register the rule tables' ``unknown_properties`` (`contracttest.validate.rules`)."""
+
+
+def register_object_policy(policy: ObjectPolicy) -> None:
+    """Add a policy (once) that `Spec.closed_objects` consults."""
+    if policy not in OBJECT_POLICIES:
+        OBJECT_POLICIES.append(policy)
 
 
 @dataclass(frozen=True)
@@ -92,6 +110,48 @@ class Operation:
         return self.operation_id or self.key
 
     @property
+    def wire_path(self) -> str:
+        """The path template a request travels with: the path key without a ``#fragment``, which
+        no client sends (AWS's ``/#X-Amz-Target=...``, Box's ``/files/{file_id}#add_shared_link``),
+        and without a ``?query`` part, which travels as the query (``/users/{id}/pic?key={KEY}``)."""
+        return self.path.split("#", 1)[0].split("?", 1)[0] or "/"
+
+    @property
+    def route_key(self) -> str:
+        """`wire_path` with every parameter written ``{}``: the paths a router cannot tell apart."""
+        return re.sub(r"\{[^{}]*\}", "{}", self.wire_path)
+
+    @property
+    def path_query(self) -> dict[str, str]:
+        """The ``?name={param}`` pairs of the path key's query part: query name -> parameter."""
+        query = self.path.split("#", 1)[0].partition("?")[2]
+        out = {}
+        for pair in query.split("&") if query else []:
+            name, _, value = pair.partition("=")
+            if value.startswith("{") and value.endswith("}") and name:
+                out[name] = value[1:-1]
+        return out
+
+    @property
+    def fragment(self) -> str:
+        """The ``#fragment`` of the path key (without ``#``), or ``""``."""
+        return self.path.partition("#")[2]
+
+    def selector(self) -> tuple[str, str, str] | None:
+        """``(location, name, value)`` of a required header or query parameter pinned to one value
+        (``enum`` of one, or ``const``): what tells operations that share a wire path apart."""
+        for p in self.parameters:
+            if not p.required or p.location not in ("header", "query"):
+                continue
+            node = p.schema_node if isinstance(p.schema_node, dict) else {}
+            enum = node.get("enum")
+            if isinstance(enum, list) and len(enum) == 1 and isinstance(enum[0], str):
+                return p.location, p.name, enum[0]
+            if isinstance(node.get("const"), str):
+                return p.location, p.name, node["const"]
+        return None
+
+    @property
     def secured(self) -> bool:
         """Whether a request needs credentials (an empty requirement ``{}`` makes auth optional)."""
         return bool(self.security) and all(req for req in self.security)
@@ -140,9 +200,10 @@ class Target:
         return self.key
 
     def schema(self, closed: bool | None = None) -> dict[str, Any]:
-        """Standalone JSON Schema (cached). ``closed`` defaults to True for requests."""
+        """Standalone JSON Schema (cached). ``closed`` defaults to the spec's policy for requests
+        (`Spec.closed_objects`); responses are open."""
         if closed is None:
-            closed = self.direction == "request"
+            closed = self.direction == "request" and self.spec.closed_objects
         got = self._schemas.get(closed)
         if got is None:
             with self.spec._lock:
@@ -208,6 +269,7 @@ class Spec:
         self._diagnostics = list(diagnostics or [])
         self.translator = translator or Translator(document, self.dialect)
         self._lock = threading.RLock()
+        self._closed_objects: bool | None = None
         self._targets: dict[str, Target] = {}
         self.operations: list[Operation] = []
         self._by_id: dict[str, Operation] = {}
@@ -226,6 +288,27 @@ class Spec:
         if not isinstance(servers, list):
             return []
         return [str(s.get("url")) for s in servers if isinstance(s, dict) and s.get("url")]
+
+    @property
+    def closed_objects(self) -> bool:
+        """Whether request objects that declare ``properties`` reject any other property.
+
+        OpenAPI's default is open (False). A registered policy (the rule table of a server that
+        forbids unknown properties, as Vapi's does) or an explicit setting (``--closed-objects``,
+        ``closed-objects`` in ``[tool.contracttest]``, ``spec.closed_objects = True``) closes them.
+        Set it before validators and generators are built: they are cached per spec.
+        """
+        if self._closed_objects is not None:
+            return self._closed_objects
+        verdicts = [v for policy in OBJECT_POLICIES if (v := policy(self)) is not None]
+        value = verdicts[-1] if verdicts else False
+        if OBJECT_POLICIES:  # nothing registered yet: ask again next time
+            self._closed_objects = value
+        return value
+
+    @closed_objects.setter
+    def closed_objects(self, value: bool) -> None:
+        self._closed_objects = bool(value)
 
     @property
     def diagnostics(self) -> list[Finding]:
@@ -250,7 +333,9 @@ class Spec:
 
     def _locate(self, pointer: str) -> tuple[int, int] | None:
         assert self.positions is not None
-        ptr = pointer.split("#", 1)[0]
+        # an external document's pointer ("other.yaml#/x") has no place here; a '#' inside a
+        # path key ("/paths/~1#X-Amz-Target=...") is part of the pointer
+        ptr = pointer.split("#/", 1)[0] if "#/" in pointer else pointer
         while True:
             try:
                 pos = self.positions.locate(ptr)
@@ -262,9 +347,13 @@ class Spec:
 
     @property
     def dto_names(self) -> list[str]:
+        return list(self._schemas())
+
+    def _schemas(self) -> dict[str, Any]:
+        """``components/schemas`` (a dict lookup: a name test must not copy every name)."""
         comps = self.raw.get("components")
         schemas = comps.get("schemas") if isinstance(comps, dict) else None
-        return list(schemas) if isinstance(schemas, dict) else []
+        return schemas if isinstance(schemas, dict) else {}
 
     def resolve(self, pointer: str, default: Any = _pointer.MISSING) -> Any:
         return _pointer.resolve(self.raw, pointer, default)
@@ -308,6 +397,80 @@ class Spec:
                 if not isinstance(op, dict):
                     continue
                 self._add_operation(path, method, op, _pointer.join(ipath, method), shared)
+        self._diagnostics.extend(self._fragment_findings())
+
+    def _fragment_findings(self) -> list[Finding]:
+        """A path key with a ``#fragment`` documents a URL no client sends: the request goes to the
+        path without it. Operations that then share a method and path are reachable only where a
+        required header or query parameter pinned to one value tells them apart (AWS's
+        ``X-Amz-Target``); otherwise the spec documents operations no request can select."""
+        groups: dict[tuple[str, str], list[Operation]] = {}
+        for op in self.operations:
+            groups.setdefault((op.method, op.route_key), []).append(op)
+        out: list[Finding] = []
+        for (method, _), ops in groups.items():
+            keys = sorted({op.wire_path for op in ops})
+            if len(keys) > 1 and not any(op.fragment or op.path_query for op in ops):
+                # /conversations/{conversation_id}/offer and /conversations/{id}/offer
+                for op in ops[1:]:
+                    out.append(
+                        _diag(
+                            "spec.path-ambiguous",
+                            _pointer.join("/paths", op.path),
+                            f"{method} {op.path} and {method} {ops[0].path} are one template (only "
+                            "the parameter names differ, which OpenAPI forbids): a request to it "
+                            f"cannot tell {op.label} from {ops[0].label}; its checks cannot run as "
+                            "documented",
+                        )
+                    )
+        for op in self.operations:
+            if "?" in op.path.split("#", 1)[0]:
+                out.append(
+                    _diag(
+                        "spec.path-query",
+                        _pointer.join("/paths", op.path),
+                        f"path {op.path!r} carries a query string; a path key holds only the "
+                        f"path, so {op.label} is {op.method} {op.wire_path} with "
+                        f"{', '.join(op.path_query) or 'that query'} in the query",
+                        Severity.WARNING,
+                    )
+                )
+        for (method, _), ops in groups.items():
+            wire = ops[0].wire_path
+            with_fragment = [op for op in ops if op.fragment]
+            if not with_fragment:
+                continue
+            selectors = [op.selector() for op in ops]
+            told_apart = len(ops) == 1 or (
+                None not in selectors and len(set(selectors)) == len(selectors)
+            )
+            for op in with_fragment:
+                ptr = _pointer.join("/paths", op.path)
+                if told_apart:
+                    sel = op.selector()
+                    how = f" with {sel[1]}: {sel[2]}" if sel and len(ops) > 1 else ""
+                    out.append(
+                        _diag(
+                            "spec.path-fragment",
+                            ptr,
+                            f"path {op.path!r} carries a fragment ('#{op.fragment}'), which HTTP "
+                            f"never sends: {op.label} is reached as {method} {wire}{how}",
+                            Severity.WARNING,
+                        )
+                    )
+                else:
+                    others = ", ".join(o.label for o in ops if o is not op)
+                    out.append(
+                        _diag(
+                            "spec.path-fragment",
+                            ptr,
+                            f"path {op.path!r} carries a fragment ('#{op.fragment}'), which HTTP "
+                            f"never sends: {op.label} is {method} {wire}, as {others} is, and no "
+                            "required header or query parameter tells them apart, so no request "
+                            "can select it; its checks cannot run as documented",
+                        )
+                    )
+        return out
 
     def _params(self, raw: Any, pointer: str) -> dict[tuple[str, str], Parameter]:
         out: dict[tuple[str, str], Parameter] = {}
@@ -438,7 +601,8 @@ class Spec:
 
         Forms: ``DtoName`` (request direction), ``DtoName:response``, ``opId`` or ``METHOD /path``
         (request body), ``...:request``, ``...:response`` (first 2xx), ``...:response:201``,
-        ``...:parameters``.
+        ``...:parameters``. ``#/components/schemas/Name`` names a DTO even where an operationId
+        is spelled the same (see `dto_key`).
         """
         cached = self._targets.get(key)
         if cached is not None:
@@ -454,11 +618,12 @@ class Spec:
         )
         if m:
             base, suffix, status = m["base"], m["suffix"], m["st"]
-        if base in self.dto_names and base not in self._by_id:
+        dto = self._dto_name(base, suffix)
+        if dto is not None:
             if suffix == "parameters":
-                raise TargetError(f"{base!r} is a DTO, it has no parameters")
+                raise TargetError(f"{dto!r} is a DTO, it has no parameters")
             direction: Direction = "response" if suffix == "response" else "request"
-            ptr = _pointer.join("/components/schemas", base)
+            ptr = _pointer.join("/components/schemas", dto)
             return Target(self, key, "dto", direction, ptr, _node={"$ref": "#" + ptr})
         try:
             op = self.operation(base)
@@ -498,7 +663,8 @@ class Spec:
         media = op.json_body()
         if media is None:
             raise TargetError(
-                f"{op.label} has no JSON request body; try {op.label}:parameters or {op.label}:response"
+                f"{op.label} has no JSON request body; try {op.label}:parameters or "
+                f"{op.label}:response"
             )
         return Target(
             self,
@@ -511,20 +677,45 @@ class Spec:
             _node=media.schema_node,
         )
 
+    def _dto_name(self, base: str, suffix: str) -> str | None:
+        """The component schema ``base`` names, or None when it names an operation instead.
+
+        ``#/components/schemas/Name`` always names the component. A bare name that is both a
+        component and an operationId names the operation when a suffix asks for its parameters or
+        responses, or when it has a JSON request body; else the component.
+        """
+        if base.startswith(DTO_PREFIX):
+            name = _pointer.unescape(base[len(DTO_PREFIX) :])
+            if name not in self._schemas():
+                raise TargetError(f"no DTO {name!r}{_suggest(name, self.dto_names)}")
+            return name
+        if base not in self._schemas():
+            return None
+        op = self._by_id.get(base)
+        if op is not None and (suffix in ("parameters", "response") or op.json_body() is not None):
+            return None
+        return base
+
+    def dto_key(self, name: str) -> str:
+        """The target string of component schema ``name``: the bare name, or its pointer form
+        (``#/components/schemas/Name``) when an operationId takes the bare name."""
+        return name if name not in self._by_id else DTO_PREFIX + _pointer.escape(name)
+
     def schema_target(self, schema: dict[str, Any], name: str) -> Target:
         """A target for a standalone JSON Schema whose ``$ref``s point into this spec (seed 002)."""
         node = {k: v for k, v in schema.items() if k not in ("$id", "$schema")}
         return Target(self, name, "schema", "request", "", _node=node)
 
     def dto(self, name: str, direction: Direction = "request") -> Target:
-        if name not in self.dto_names:
+        if name not in self._schemas():
             raise TargetError(f"no DTO {name!r}{_suggest(name, self.dto_names)}")
-        return self.target(name if direction == "request" else f"{name}:response")
+        key = self.dto_key(name)
+        return self.target(key if direction == "request" else f"{key}:response")
 
     def iter_targets(self) -> Iterator[Target]:
         """Every DTO (request direction) and every operation's body, parameters and responses."""
         for name in self.dto_names:
-            yield self.target(name)
+            yield self.dto(name)
         for op in self.operations:
             if op.json_body() is not None:
                 yield self.target(f"{op.label}:request")

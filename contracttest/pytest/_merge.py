@@ -33,7 +33,7 @@ __all__ = ["FORMAT_VERSION", "dump_runtime", "merge"]
 
 FORMAT_VERSION = 1
 MAX_FAILURES_PER_CHECK = 50
-_STATUS_RANK = {"skipped": 0, "passed": 1, "errored": 2, "failed": 3}
+_STATUS_RANK = {"skipped": 0, "passed": 1, "advisory": 2, "errored": 3, "failed": 4}
 
 
 # ------------------------------------------------------------------------------------- records
@@ -117,6 +117,7 @@ def failure_to_dict(f: Failure) -> dict[str, Any]:
         "case": f.case,
         "payload": f.payload,
         "steps": list(f.steps),
+        "level": f.level,
     }
 
 
@@ -132,6 +133,7 @@ def failure_from_dict(d: dict[str, Any]) -> Failure:
         case=d.get("case", ""),
         payload=d.get("payload"),
         steps=tuple(d.get("steps", ())),
+        level=d.get("level", "contract"),
     )
 
 
@@ -223,6 +225,7 @@ def _dump_endpoint(ep: Endpoint, runtime: Runtime) -> dict[str, Any] | None:
         "seed": runtime.seed,
         "max_examples": runtime.settings.max_examples,
         "allow_writes": runtime.settings.allow_writes,
+        "fail_on": runtime.settings.fail_on,
         "read_only": plan.read_only,
         "credentials": len(plan.credentials),
         "started_at": ep.started_at,
@@ -391,6 +394,7 @@ def _merge_group(parts: list[dict[str, Any]], notes: list[str]) -> RunResult:
         seed=int(first["seed"]),
         max_examples=int(first["max_examples"]),
         allow_writes=bool(first["allow_writes"]),
+        fail_on=str(first.get("fail_on", "contract")),
         read_only=bool(first["read_only"]),
         credentials=int(first["credentials"]),
         versions=dict(first["versions"]),

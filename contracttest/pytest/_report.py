@@ -20,12 +20,14 @@ __all__ = ["finish_session", "summary_line"]
 def summary_line(result: RunResult) -> tuple[str, str]:
     """``(markup, text)``: one line per spec for the terminal summary."""
     counts = result.counts()
-    failing = len(result.failures())
+    failing = len(result.failures("contract"))
+    advisory = len(result.failures("advisory"))
     name = result.metadata.spec_title or result.metadata.spec_source
     text = (
         f"{name}: {len(result.operations)} operation(s) x {len(result.checks)} check(s): "
         f"{counts['passed']} passed, {counts['failed']} failed, {counts['errored']} errored, "
-        f"{counts['skipped']} skipped; {failing} failing case(s); "
+        f"{counts['skipped']} skipped; {failing} failing case(s)"
+        f"{f', {advisory} advisory finding(s)' if advisory else ''}; "
         f"{result.metadata.requests} requests to {result.metadata.base_url}; "
         f"seed {result.metadata.seed}"
     )

@@ -263,6 +263,7 @@ class Runtime:
             max_examples=s.max_examples,
             seed=self.seed,
             allow_writes=s.allow_writes,
+            fail_on=s.fail_on,
             overlays=list(overlays),
             spec_source=source,
             target=target,  # type: ignore[arg-type]

@@ -45,6 +45,8 @@ class Settings:
     report_dir: Path | None = None
     report_formats: tuple[str, ...] = DEFAULT_REPORT_FORMATS
     allow_writes: bool = False
+    fail_on: str = "contract"
+    """``contract``: advisory findings are recorded, never raised; ``advisory``: raised too."""
 
     @property
     def configured(self) -> bool:
@@ -160,6 +162,12 @@ def read_settings(config: pytest.Config) -> Settings:
         bool(allow) if allow is not None else bool(config.getini("contract_allow_writes"))
     )
 
+    fail_on = config.getoption("contract_fail_on", None) or (
+        str(config.getini("contract_fail_on") or "").strip() or "contract"
+    )
+    if fail_on not in ("contract", "advisory"):
+        raise _ini_error("contract_fail_on", "contract or advisory", fail_on, config)
+
     return Settings(
         spec=spec,
         overlays=overlays,
@@ -170,6 +178,7 @@ def read_settings(config: pytest.Config) -> Settings:
         report_dir=report_dir,
         report_formats=formats,
         allow_writes=allow_writes,
+        fail_on=fail_on,
     )
 
 

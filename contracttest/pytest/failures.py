@@ -114,8 +114,14 @@ class ContractCheckFailed(AssertionError):
 
     def render(self) -> str:
         n = len(self.checks)
+        advisory = all(f.level == "advisory" for f in self.failures)
+        what = (
+            "has advisory findings (--contract-fail-on advisory)"
+            if advisory
+            else "broke the contract"
+        )
         head = (
-            f"{self.operation} broke the contract: {n} failing check{'s' if n != 1 else ''} "
+            f"{self.operation} {what}: {n} failing check{'s' if n != 1 else ''} "
             f"({', '.join(self.checks)})"
         )
         distinct = self._distinct()

@@ -18,18 +18,30 @@ if TYPE_CHECKING:
 
 __all__ = ["ConsoleReporter", "verdict_line"]
 
-STYLE = {"passed": "green", "failed": "bold red", "errored": "yellow", "skipped": "dim"}
+STYLE = {
+    "passed": "green",
+    "failed": "bold red",
+    "advisory": "magenta",
+    "errored": "yellow",
+    "skipped": "dim",
+}
 
 
 def verdict_line(result: RunResult) -> str:
     counts = result.counts()
     m = result.metadata
     word = {"passed": "PASSED", "failed": "FAILED", "error": "ERROR"}[result.verdict]
+    advisory = (
+        f", {counts['advisory']} advisory ({len(result.failures('advisory'))} advisory findings"
+        f"{', failing the run: --fail-on advisory' if m.fail_on == 'advisory' else ''})"
+        if counts.get("advisory")
+        else ""
+    )
     text = (
         f"{word}: {len(result.operations)} operations x {len(result.checks)} checks — "
-        f"{counts['passed']} passed, {counts['failed']} failed, {counts['errored']} errored, "
-        f"{counts['skipped']} skipped ({len(result.failures())} failing cases, {m.requests} requests, "
-        f"{m.duration_s:.1f} s)"
+        f"{counts['passed']} passed, {counts['failed']} failed{advisory}, {counts['errored']} "
+        f"errored, {counts['skipped']} skipped ({len(result.failures('contract'))} failing cases, "
+        f"{m.requests} requests, {m.duration_s:.1f} s)"
     )
     if m.aborted:
         text += f" — aborted: {m.aborted}"
@@ -155,15 +167,21 @@ class ConsoleReporter:
             result.verdict
         ]
         if self.quiet:
+            if result.coverage_short:
+                from contracttest.report._coverage import gate_line
+
+                self.console.print(Text(gate_line(result) or "", style="bold red"), soft_wrap=True)
             self.console.print(Text(verdict_line(result), style=style), soft_wrap=True)
             return
+        from contracttest.runner.results import STATUSES
+
         table = Table(title="Checks", title_justify="left", show_lines=False)
         table.add_column("check")
-        for col in ("passed", "failed", "errored", "skipped"):
+        for col in STATUSES:
             table.add_column(col, justify="right", style=STYLE[col])
         table.add_column("failing cases", justify="right")
         for cid in result.checks:
-            per = {"passed": 0, "failed": 0, "errored": 0, "skipped": 0}
+            per = dict.fromkeys(STATUSES, 0)
             fails = 0
             for op in result.operations:
                 r = result.result(op.label, cid)
@@ -172,18 +190,16 @@ class ConsoleReporter:
                     fails += len(r.failures)
             table.add_row(
                 Text(cid),
-                *(
-                    str(per[c]) if per[c] else ""
-                    for c in ("passed", "failed", "errored", "skipped")
-                ),
+                *(str(per[c]) if per[c] else "" for c in STATUSES),
                 str(fails) if fails else "",
             )
         self.console.print(table)
-        failures = result.failures()
+        failures = result.failures("contract") + result.failures("advisory")
         for f in failures[: self.max_failures]:
+            mark = ("✗ ", "bold red") if f.level == "contract" else ("⚠ advisory ", "magenta")
             self.console.print(
                 Text.assemble(
-                    ("✗ ", "bold red"),
+                    mark,
                     (f"{f.check} ", "bold"),
                     f"{f.operation}: ",
                     result.scrub(f.finding.message),
@@ -215,4 +231,10 @@ class ConsoleReporter:
                     style="dim",
                 )
             )
+        from contracttest.report._coverage import coverage_line, gate_line
+
+        for line in (coverage_line(result), gate_line(result)):
+            if line:
+                short = result.coverage_short and line is not None and "fail-under" in line
+                self.console.print(Text(line, style="bold red" if short else ""), soft_wrap=True)
         self.console.print(Text(verdict_line(result), style=style), soft_wrap=True)

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from contracttest.report._atomic import atomic_write
+from contracttest.runner.results import STATUSES
 
 if TYPE_CHECKING:
     from contracttest.runner.results import CheckResult, Failure, RunResult
@@ -21,8 +22,14 @@ if TYPE_CHECKING:
 __all__ = ["FILENAME", "render", "write"]
 
 FILENAME = "report.html"
-COLORS = {"passed": "#2e7d32", "failed": "#c62828", "errored": "#ef6c00", "skipped": "#9e9e9e"}
-ICONS = {"passed": "✓", "failed": "✗", "errored": "!", "skipped": "–"}
+COLORS = {
+    "passed": "#2e7d32",
+    "failed": "#c62828",
+    "advisory": "#8e24aa",
+    "errored": "#ef6c00",
+    "skipped": "#9e9e9e",
+}
+ICONS = {"passed": "✓", "failed": "✗", "advisory": "⚠", "errored": "!", "skipped": "–"}
 
 _CSS = """
 :root { --pass:#2e7d32; --fail:#c62828; --err:#ef6c00; --skip:#9e9e9e; --bg:#fafafa; --fg:#212121; }
@@ -120,7 +127,7 @@ def _donut(counts: dict[str, int]) -> str:
         f'<circle cx="75" cy="75" r="{r}" fill="none" stroke="#eeeeee" stroke-width="{stroke}"/>'
     )
     offset = 0.0
-    for status in ("passed", "failed", "errored", "skipped"):
+    for status in STATUSES:
         n = counts.get(status, 0)
         if not n or not total:
             continue
@@ -143,7 +150,7 @@ def _bars(result: RunResult) -> str:
     """One stacked bar per check: how many operations passed / failed / errored / were skipped."""
     rows = []
     for cid in result.checks:
-        counts = {"passed": 0, "failed": 0, "errored": 0, "skipped": 0}
+        counts = dict.fromkeys(STATUSES, 0)
         for op in result.operations:
             r = result.result(op.label, cid)
             if r is not None:
@@ -163,7 +170,7 @@ def _bars(result: RunResult) -> str:
             f"{_e(result.short_of(cid))}</text>"
         )
         x = float(label_w)
-        for status in ("passed", "failed", "errored", "skipped"):
+        for status in STATUSES:
             n = counts[status]
             if not n:
                 continue
@@ -234,6 +241,8 @@ def _cell(r: CheckResult | None, anchors: dict[int, str]) -> str:
 def _failure(n: int, anchor: str, f: Failure) -> str:
     fi = f.finding
     rows = [("rule", f"<code>{_e(fi.rule)}</code>"), ("where", f"<code>{_e(fi.path)}</code>")]
+    if f.level != "contract":
+        rows.append(("level", "advisory: beyond what the contract says"))
     if fi.expected is not None:
         rows.append(("expected", _e(fi.expected)))
     if fi.actual is not None:
@@ -247,8 +256,9 @@ def _failure(n: int, anchor: str, f: Failure) -> str:
     dl = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in rows)
     parts = [
         f'<details class="failure" id="{anchor}" data-check="{_e(f.check)}" '
-        f'data-operation="{_e(f.operation)}">',
-        f"<summary>#{n} <code>{_e(f.check)}</code> · {_e(f.operation)} — {_e(fi.message)}"
+        f'data-operation="{_e(f.operation)}" data-level="{_e(f.level)}">',
+        f"<summary>#{n} {'⚠ advisory · ' if f.level != 'contract' else ''}"
+        f"<code>{_e(f.check)}</code> · {_e(f.operation)} — {_e(fi.message)}"
         + (f' <span class="times">×{f.occurrences}</span>' if f.occurrences > 1 else "")
         + "</summary>",
         f'<dl class="finding">{dl}</dl>',
@@ -282,6 +292,55 @@ def _failure(n: int, anchor: str, f: Failure) -> str:
         parts.append(f'<pre class="response">{_e(head)}\n{_e(body)}</pre>')
     parts.append("</details>")
     return "\n".join(parts)
+
+
+def _coverage(result: RunResult) -> str:
+    """The coverage section: totals, per operation and rule family, and what was not exercised."""
+    from contracttest.report._coverage import coverage_line, gate_line
+    from contracttest.runner.results import percent
+
+    line = coverage_line(result)
+    if line is None:
+        return ""
+    gate = gate_line(result)
+    families = sorted({f for c in result.coverage for f in c.families})
+    head = "".join(f"<th>{_e(f)}</th>" for f in families)
+    rows = []
+    for c in result.coverage:
+        cells = "".join(
+            f"<td>{c.families[f][0]}/{c.families[f][1]}</td>" if f in c.families else "<td>·</td>"
+            for f in families
+        )
+        short = "row-bad" if c.negative[0] < c.negative[1] else "row-ok"
+        rows.append(
+            f'<tr class="{short}"><td class="op">{_e(c.operation)}</td>'
+            f"<td>{c.negative[0]}/{c.negative[1]} ({percent(c.negative):.0f}%)</td>"
+            f"<td>{c.edges[0]}/{c.edges[1]}</td>{cells}</tr>"
+        )
+    missed = [(c.operation, m) for c in result.coverage for m in c.missed]
+    total = sum(c.missed_total for c in result.coverage)
+    items = "".join(
+        f"<li>{_e(op)}: <code>{_e(m['rule'])}</code> at <code>{_e(m['part'])}{_e(m['location'] or '/')}</code>"
+        f"{' [' + _e(m['variant']) + ']' if m.get('variant') else ''} ({_e(m['way'])}): "
+        f"{_e(m.get('reason', ''))}</li>"
+        for op, m in missed[:300]
+    )
+    more = f"<p>… and {total - 300} more (see the JSON report).</p>" if total > 300 else ""
+    missed_html = (
+        f"<details><summary>{total} unit(s) not exercised</summary><ul>{items}</ul>{more}</details>"
+        if total
+        else ""
+    )
+    gate_html = (
+        f'<p class="{"verdict failed" if result.coverage_short else ""}">{_e(gate)}</p>'
+        if gate
+        else ""
+    )
+    return (
+        f'<section id="coverage"><h2>Coverage</h2><p id="coverage-line">{_e(line)}</p>{gate_html}'
+        f'<table class="matrix"><thead><tr><th>operation</th><th>negative</th><th>edges</th>{head}'
+        f"</tr></thead><tbody>{''.join(rows)}</tbody></table>{missed_html}</section>"
+    )
 
 
 def render(result: RunResult) -> str:
@@ -335,7 +394,7 @@ def render(result: RunResult) -> str:
     )
     legend = "".join(
         f'<span style="color:{COLORS[s]}">{ICONS[s]} {s} ({counts.get(s, 0)})</span>'
-        for s in ("passed", "failed", "errored", "skipped")
+        for s in STATUSES
     )
     fail_html = (
         "\n".join(_failure(i, anchors[id(f)], f) for i, f in enumerate(failures, start=1))
@@ -389,6 +448,7 @@ def render(result: RunResult) -> str:
 <div class="toolbar"><label><input type="checkbox" id="only-failing"> only operations with problems</label></div>
 {matrix}
 </section>
+{_coverage(result)}
 <section id="failures">
 <h2>Failures ({len(failures)})</h2>
 {fail_html}

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from contracttest.report._atomic import atomic_write
+from contracttest.runner.results import STATUSES
 
 if TYPE_CHECKING:
     from contracttest.runner.results import RunResult
@@ -18,8 +19,18 @@ if TYPE_CHECKING:
 __all__ = ["FILENAME", "REPORT_SCHEMA", "SCHEMA_VERSION", "render", "to_document", "write"]
 
 FILENAME = "contracttest-report.json"
-SCHEMA_VERSION = "1.0"
-SCHEMA_ID = "https://contracttest.dev/schemas/run-report/1.0.json"
+SCHEMA_VERSION = "1.1"
+SCHEMA_ID = "https://contracttest.dev/schemas/run-report/1.1.json"
+
+_PAIR: dict[str, Any] = {
+    "type": "object",
+    "required": ["exercised", "enumerated"],
+    "properties": {
+        "exercised": {"type": "integer", "minimum": 0},
+        "enumerated": {"type": "integer", "minimum": 0},
+        "percent": {"type": "number", "minimum": 0, "maximum": 100},
+    },
+}
 
 _FINDING: dict[str, Any] = {
     "type": "object",
@@ -59,6 +70,7 @@ REPORT_SCHEMA: dict[str, Any] = {
     ],
     "definitions": {
         "finding": _FINDING,
+        "pair": _PAIR,
         "request": {
             "type": "object",
             "required": ["method", "url", "headers", "curl"],
@@ -95,6 +107,7 @@ REPORT_SCHEMA: dict[str, Any] = {
                 "response": {"$ref": "#/definitions/response"},
                 "steps": {"type": "array", "items": {"type": "string"}},
                 "occurrences": {"type": "integer", "minimum": 2},
+                "level": {"enum": ["contract", "advisory"]},
             },
         },
     },
@@ -173,11 +186,9 @@ REPORT_SCHEMA: dict[str, Any] = {
                 for k in (
                     "operations",
                     "checks",
-                    "passed",
-                    "failed",
-                    "errored",
-                    "skipped",
+                    *STATUSES,
                     "failures",
+                    "advisory_findings",
                 )
             },
         },
@@ -202,7 +213,7 @@ REPORT_SCHEMA: dict[str, Any] = {
                     "operation_id": {"type": "string"},
                     "method": {"type": "string"},
                     "path": {"type": "string"},
-                    "status": {"enum": ["passed", "failed", "errored", "skipped"]},
+                    "status": {"enum": list(STATUSES)},
                     "checks": {
                         "type": "array",
                         "items": {
@@ -210,7 +221,7 @@ REPORT_SCHEMA: dict[str, Any] = {
                             "required": ["check", "status", "cases", "failures"],
                             "properties": {
                                 "check": {"type": "string"},
-                                "status": {"enum": ["passed", "failed", "errored", "skipped"]},
+                                "status": {"enum": list(STATUSES)},
                                 "cases": {"type": "integer", "minimum": 0},
                                 "failures": {
                                     "type": "array",
@@ -238,12 +249,55 @@ REPORT_SCHEMA: dict[str, Any] = {
             },
         },
         "notes": {"type": "array", "items": {"type": "string"}},
+        "coverage": {
+            "type": "object",
+            "required": ["negative", "edges", "operations"],
+            "properties": {
+                "negative": {"$ref": "#/definitions/pair"},
+                "edges": {"$ref": "#/definitions/pair"},
+                "fail_under": {"type": ["number", "null"]},
+                "operations": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": ["operation", "negative", "edges", "families"],
+                        "properties": {
+                            "operation": {"type": "string"},
+                            "negative": {"$ref": "#/definitions/pair"},
+                            "edges": {"$ref": "#/definitions/pair"},
+                            "families": {
+                                "type": "object",
+                                "additionalProperties": {"$ref": "#/definitions/pair"},
+                            },
+                            "not_exercised": {
+                                "type": "array",
+                                "items": {
+                                    "type": "object",
+                                    "required": ["kind", "part", "location", "rule", "way"],
+                                    "properties": {
+                                        "kind": {"enum": ["negative", "edge"]},
+                                        "part": {"type": "string"},
+                                        "variant": {"type": "string"},
+                                        "location": {"type": "string"},
+                                        "rule": {"type": "string"},
+                                        "way": {"type": "string"},
+                                        "reason": {"type": "string"},
+                                    },
+                                },
+                            },
+                            "not_exercised_total": {"type": "integer", "minimum": 0},
+                            "places_left_out": {"type": "integer", "minimum": 0},
+                        },
+                    },
+                },
+            },
+        },
     },
 }
 
 
 def _operation_status(statuses: list[str]) -> str:
-    for s in ("failed", "errored", "passed"):
+    for s in ("failed", "errored", "advisory", "passed"):
         if s in statuses:
             return s
     return "skipped"
@@ -295,7 +349,9 @@ def to_document(result: RunResult) -> dict[str, Any]:
             "failed": counts["failed"],
             "errored": counts["errored"],
             "skipped": counts["skipped"],
-            "failures": len(result.failures()),
+            "advisory": counts["advisory"],
+            "failures": len(result.failures("contract")),
+            "advisory_findings": len(result.failures("advisory")),
         },
         "checks": [
             {
@@ -314,6 +370,31 @@ def to_document(result: RunResult) -> dict[str, Any]:
             for p in result.phases
         ],
         "notes": list(result.notes),
+        "coverage": coverage_document(result),
+    }
+
+
+def _pair(pair: tuple[int, int] | list[int]) -> dict[str, Any]:
+    from contracttest.runner.results import percent
+
+    return {"exercised": pair[0], "enumerated": pair[1], "percent": round(percent(pair), 1)}
+
+
+def coverage_document(result: RunResult) -> dict[str, Any]:
+    """The coverage section: totals, the gate, and per operation the units by rule family and
+    those not exercised with why."""
+    operations = []
+    for cov in result.coverage:
+        d = cov.to_dict()
+        d["negative"] = _pair(cov.negative)
+        d["edges"] = _pair(cov.edges)
+        d["families"] = {k: _pair(v) for k, v in sorted(cov.families.items())}
+        operations.append(d)
+    return {
+        "negative": _pair(result.coverage_total("negative")),
+        "edges": _pair(result.coverage_total("edges")),
+        "fail_under": result.metadata.coverage_fail_under,
+        "operations": operations,
     }
 
 

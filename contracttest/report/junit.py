@@ -76,7 +76,10 @@ def _case(result: RunResult, op_label: str, r: CheckResult, suite: ET.Element) -
             "time": "0",
         },
     )
-    if r.status is Status.FAILED:
+    failing = r.status is Status.FAILED or (
+        r.status is Status.ADVISORY and result.metadata.fail_on == "advisory"
+    )
+    if failing:
         first = r.failures[0].finding.message if r.failures else "failed"
         el = ET.SubElement(
             tc,
@@ -95,7 +98,36 @@ def _case(result: RunResult, op_label: str, r: CheckResult, suite: ET.Element) -
     elif r.status is Status.SKIPPED:
         ET.SubElement(tc, "skipped", {"message": _clean(r.reason or "skipped")})
     out = ET.SubElement(tc, "system-out")
-    out.text = _clean(f"{result.title_of(r.check)}: {r.cases} case(s)")
+    text = f"{result.title_of(r.check)}: {r.cases} case(s)"
+    advisories = [f for f in r.failures if f.level != "contract"]
+    if advisories and not failing:
+        # beyond the contract: reported with the passing testcase, not as a failure
+        text += f"\n{len(advisories)} advisory finding(s):\n\n" + "\n\n".join(
+            failure_text(f) for f in advisories
+        )
+    out.text = _clean(text)
+
+
+def _coverage_properties(result: RunResult, op_label: str) -> list[tuple[str, str]]:
+    """coverage.* properties of an operation's suite: its own units and the run's totals."""
+    from contracttest.runner.results import percent
+
+    out: list[tuple[str, str]] = []
+    cov = next((c for c in result.coverage if c.operation == op_label), None)
+    if cov is not None:
+        for kind, pair in (("negative", cov.negative), ("edges", cov.edges)):
+            out += [
+                (f"coverage.{kind}.exercised", str(pair[0])),
+                (f"coverage.{kind}.enumerated", str(pair[1])),
+            ]
+        for family, pair in sorted(cov.families.items()):
+            out.append((f"coverage.family.{family}", f"{pair[0]}/{pair[1]}"))
+    if result.coverage:
+        total = result.coverage_total("negative")
+        out.append(("coverage.run.negative", f"{total[0]}/{total[1]} ({percent(total):.1f}%)"))
+        if result.metadata.coverage_fail_under is not None:
+            out.append(("coverage.fail_under", f"{result.metadata.coverage_fail_under:g}"))
+    return out
 
 
 def render(result: RunResult) -> str:
@@ -110,7 +142,11 @@ def render(result: RunResult) -> str:
             continue
         counts = {
             "tests": len(checks),
-            "failures": sum(r.status is Status.FAILED for r in checks),
+            "failures": sum(
+                r.status is Status.FAILED
+                or (r.status is Status.ADVISORY and m.fail_on == "advisory")
+                for r in checks
+            ),
             "errors": sum(r.status is Status.ERRORED for r in checks),
             "skipped": sum(r.status is Status.SKIPPED for r in checks),
         }
@@ -133,6 +169,7 @@ def render(result: RunResult) -> str:
             ("base_url", m.base_url),
             ("seed", str(m.seed)),
             ("max_examples", str(m.max_examples)),
+            *_coverage_properties(result, op.label),
         ):
             ET.SubElement(props, "property", {"name": name, "value": _clean(value)})
         for r in checks:

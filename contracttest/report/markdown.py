@@ -21,7 +21,7 @@ __all__ = ["FILENAME", "MAX_BYTES", "render", "write", "write_step_summary"]
 FILENAME = "report.md"
 MAX_BYTES = 1024 * 1024
 _BUDGET = MAX_BYTES - 32 * 1024  # headroom for the closing notes
-ICON = {"passed": "✅", "failed": "❌", "errored": "⚠️", "skipped": "➖"}
+ICON = {"passed": "✅", "failed": "❌", "advisory": "🔶", "errored": "⚠️", "skipped": "➖"}
 VERDICT = {"passed": "✅ PASSED", "failed": "❌ FAILED", "error": "⚠️ ERROR"}
 
 
@@ -55,8 +55,8 @@ def _cell(r: CheckResult | None) -> str:
 def _failure(n: int, f: Failure) -> str:
     fi = f.finding
     lines = [
-        f"<details><summary><b>#{n}</b> <code>{_html(f.check)}</code> · {_html(f.operation)} — "
-        f"{_html(fi.message)}</summary>",
+        f"<details><summary><b>#{n}</b> {'🔶 advisory · ' if f.level != 'contract' else ''}"
+        f"<code>{_html(f.check)}</code> · {_html(f.operation)} — {_html(fi.message)}</summary>",
         "",
         f"- rule: `{fi.rule}` at `{fi.path}`",
     ]
@@ -86,6 +86,50 @@ def _failure(n: int, f: Failure) -> str:
     return "\n".join(lines)
 
 
+def _coverage(result: RunResult) -> list[str]:
+    from contracttest.report._coverage import coverage_line, gate_line
+    from contracttest.runner.results import percent
+
+    line = coverage_line(result)
+    if line is None:
+        return []
+    out = ["### Coverage", "", _md(line) + ".", ""]
+    gate = gate_line(result)
+    if gate:
+        out += [
+            f"> {'**' if result.coverage_short else ''}{_md(gate)}"
+            f"{'**' if result.coverage_short else ''}",
+            "",
+        ]
+    families = sorted({f for c in result.coverage for f in c.families})
+    out += ["| operation | negative | edges | " + " | ".join(families) + " |"]
+    out += ["|" + " --- |" * (len(families) + 3)]
+    for c in result.coverage:
+        cells = [
+            f"{c.families[f][0]}/{c.families[f][1]}" if f in c.families else "·" for f in families
+        ]
+        out.append(
+            f"| {_md(c.operation)} | {c.negative[0]}/{c.negative[1]} ({percent(c.negative):.0f}%) "
+            f"| {c.edges[0]}/{c.edges[1]} | " + " | ".join(cells) + " |"
+        )
+    out.append("")
+    missed = [(c.operation, m) for c in result.coverage for m in c.missed]
+    if missed:
+        total = sum(c.missed_total for c in result.coverage)
+        out += [f"<details><summary>{total} unit(s) not exercised</summary>", ""]
+        for op, m in missed[:100]:
+            where = f"{m['part']}{m['location'] or '/'}"
+            variant = f" [{m['variant']}]" if m.get("variant") else ""
+            out.append(
+                f"- {_md(op)}: `{m['rule']}` at `{where}`{_md(variant)} ({_md(m['way'])}): "
+                f"{_md(m.get('reason', ''))}"
+            )
+        if total > 100:
+            out.append(f"- … {total - 100} more (see the JSON report)")
+        out += ["", "</details>", ""]
+    return out
+
+
 def _html(text: str) -> str:
     from html import escape
 
@@ -102,7 +146,9 @@ def render(result: RunResult, *, max_bytes: int = MAX_BYTES) -> str:
         f"**{_md(m.spec_title)} {_md(m.spec_version)}** against `{m.base_url}` ({m.target}"
         f"{', read-only' if m.read_only else ''}) — {len(result.operations)} operations × "
         f"{len(result.checks)} checks: {counts['passed']} passed, {counts['failed']} failed, "
-        f"{counts['errored']} errored, {counts['skipped']} skipped; {len(failures)} failing case(s); "
+        f"{counts['advisory']} advisory, {counts['errored']} errored, {counts['skipped']} skipped; "
+        f"{len(result.failures('contract'))} failing case(s), "
+        f"{len(result.failures('advisory'))} advisory finding(s); "
         f"{m.requests} requests in {m.duration_s:.1f} s.",
         "",
         f"Spec sha256 `{m.spec_sha256[:16]}…` · seed `{m.seed}` · max examples {m.max_examples} · "
@@ -133,6 +179,7 @@ def render(result: RunResult, *, max_bytes: int = MAX_BYTES) -> str:
         out += [f"- `{r.check}` on {_md(op)}: {_md('; '.join(r.errors[:2]))}" for op, r in errored]
         out.append("")
 
+    out += _coverage(result)
     if failures:
         out += [f"### Failures ({len(failures)})", ""]
     text = "\n".join(out)

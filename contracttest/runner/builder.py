@@ -22,11 +22,19 @@ from contracttest.runner.generation import draw_examples, field_names
 if TYPE_CHECKING:
     from contracttest.openapi.model import Operation, Spec
     from contracttest.openapi.resources import Resource
+    from contracttest.runner.enumeration import Enumeration, Planned
     from contracttest.runner.fixtures import Fixtures, Instance
     from contracttest.runner.generation import Generation
     from contracttest.runner.scope import Scope
 
-__all__ = ["CaseBuilder", "params_of", "path_text", "routable_path", "stable_hash"]
+__all__ = [
+    "CaseBuilder",
+    "headers_of",
+    "params_of",
+    "path_text",
+    "routable_path",
+    "stable_hash",
+]
 
 
 def routable_path(path: dict[str, Any]) -> bool:
@@ -53,6 +61,16 @@ def params_of(draw: Any) -> tuple[dict[str, Any], list[tuple[str, Any]]]:
     return path, query
 
 
+def headers_of(draw: Any) -> tuple[tuple[str, str], ...]:
+    """Header parameters of a generated parameter set, as wire strings."""
+    from contracttest.runner.http import _wire_scalar
+
+    h = draw.get("header") if isinstance(draw, dict) else None
+    if not isinstance(h, dict):
+        return ()
+    return tuple((str(k), _wire_scalar(v)) for k, v in h.items())
+
+
 def path_text(pointer: str) -> str:
     from contracttest.findings import pointer_to_path
 
@@ -72,6 +90,8 @@ class CaseBuilder:
         self.fixtures = fixtures
         self._params: dict[str, dict[str, Any]] = {}
         self._examples: dict[str, list[Any]] = {}
+        self._coverage: dict[str, list[Enumeration]] = {}
+        self._shares: dict[str, dict[str, int]] = {}
 
     # ---------------------------------------------------------------------------- samples
     def seed_for(self, op: Operation, salt: int) -> int:
@@ -150,6 +170,10 @@ class CaseBuilder:
         if role == "update" and isinstance(body, dict):
             prop = discriminator_property(self.spec, op)
             tag = body.get(prop) if prop else None
+            if tag is None and prop:
+                # An untagged PATCH is judged against the stored variant: send it to a resource
+                # of a variant that declares every member it carries.
+                tag = self._variant_declaring(op, prop, body)
             if tag is not None and tag not in self.fixtures.tags(res):
                 # Never a resource of another variant: a PATCH naming another provider would
                 # provoke the very change the discriminator check is there to catch.
@@ -161,6 +185,17 @@ class CaseBuilder:
         if inst is None:
             return None, self.fixtures.why_not(res, tag, credential), tag
         return inst, None, tag
+
+    def _variant_declaring(self, op: Operation, prop: str, body: dict[str, Any]) -> Any:
+        res = self.scope.resource_of(op)
+        if res is None:
+            return None
+        target = f"{op.label}:request"
+        for tag in self.fixtures.tags(res):
+            declared = declared_properties(self.spec, target, {prop: tag})
+            if all(k in declared for k in body):
+                return tag
+        return None
 
     def item_path(
         self, op: Operation, body: Any, path: dict[str, Any], missing_id: str | None = None
@@ -322,6 +357,10 @@ class CaseBuilder:
         path, query = params_of(labelled.payload)
         if any(p.name not in path for p in op.path_params()):
             return None  # a request without a path segment is another URL, not this operation
+        # A path value the template has no segment for never reaches the wire: the request would
+        # be the valid one (no case can break "no extra path parameter").
+        names = {p.name for p in op.path_params()}
+        path = {k: v for k, v in path.items() if k in names}
         wire_path, wire_query = self.generation.wire_params(op, path, query)
         findings = self.generation.wire_findings(op, wire_path, wire_query)
         if not findings:
@@ -357,6 +396,137 @@ class CaseBuilder:
             violation=violation,
             description=f"invalid parameter: {f.rule} at {path_text(f.pointer)}",
             provoked=provoked_for("reject", path_violation=path_violation),
+        )
+
+    # ---------------------------------------------------------------------- coverage units
+    def coverage(self, op: Operation) -> list[Enumeration]:
+        """The coverage units of ``op`` (its body and its parameters), enumerated once per run."""
+        got = self._coverage.get(op.label)
+        if got is not None:
+            return got
+        from contracttest.generate._gen import Gen
+        from contracttest.runner.enumeration import Enumeration
+        from contracttest.validate._report import blames_spec
+
+        gen = self.generation
+        table = gen.rule_table()
+        out: list[Enumeration] = []
+        if op.json_body() is not None:
+            target = f"{op.label}:request"
+            root = gen.plan(target).root
+            if isinstance(root, Gen):  # else no valid body exists: the sources say so already
+                out.append(
+                    Enumeration(
+                        op.label,
+                        "body",
+                        root,
+                        gen.validator(target),
+                        table,
+                        blames_spec=blames_spec,
+                    )
+                )
+        if op.parameters:
+            target = f"{op.label}:parameters"
+            root = gen.plan(target).root
+            if isinstance(root, Gen):
+                out.append(
+                    Enumeration(
+                        op.label,
+                        "parameters",
+                        root,
+                        gen.validator(target),
+                        table,
+                        split=_split_parameter,
+                        wire=lambda params, op=op: gen.params_wire_findings(op, params),  # type: ignore[misc]
+                        blames_spec=blames_spec,
+                    )
+                )
+        self._coverage[op.label] = out
+        return out
+
+    def unit_share(self, op: Operation, kind: str) -> int:
+        """How many units of ``kind`` ``op`` may send: the run's budget (``--max-units`` per kind)
+        shared out so that small operations get every unit and the big ones split the rest."""
+        shares = self._shares.get(kind)
+        if shares is None:
+            counts = {
+                o.label: sum(1 for e in self.coverage(o) for u in e.units if u.kind == kind)
+                for o in self.scope.operations
+            }
+            shares = self._shares[kind] = _water_fill(counts, self.scope.max_units)
+        return shares.get(op.label, 0)
+
+    def unit_case(self, op: Operation, planned: Planned) -> Case | str:
+        """The case that exercises a planned unit, or why it is not sent (a valid edge that needs
+        a resource the run cannot create, or whose merge into the resource would break a
+        cross-field rule: the server would store a state its own responses cannot show)."""
+        unit = planned.unit
+        if unit.part == "body":
+            body = planned.payload
+            path, query = params_of(self.sample_params(op))
+            headers = headers_of(self.sample_params(op))
+        else:
+            body = self.sample_body(op)
+            path, query = params_of(planned.payload)
+            headers = headers_of(planned.payload)
+        res, role = self.scope.item_role(op)
+        if unit.kind == "edge":
+            expect, description = "success", unit.describe()
+            known = False
+            if res is not None and unit.part == "path" and unit.location == f"/{res.id_param}":
+                expect = "not-found"  # a well-formed id that names nothing
+            elif res is not None and res.id_param:
+                if self.scope.read_only:
+                    return "read-only run: no resource to send it to"
+                inst, why, _tag = self.known_id(op, body)
+                if inst is None:
+                    return f"no resource to send it to: {why}"
+                path = {**path, res.id_param: inst.id}
+                known = True
+                if (
+                    role == "update"
+                    and isinstance(body, dict)
+                    and not self.merge_valid(res, inst, body)
+                ):
+                    return (
+                        "merged into the resource it patches, it would break a cross-field "
+                        "rule of the resource"
+                    )
+            if not self.scope.may_send(op):
+                return "read-only run: a write not sent"
+            return Case(
+                operation=op,
+                kind="edge",
+                expect=expect,  # type: ignore[arg-type]
+                path_params=path,
+                query=tuple(query),
+                headers=headers,
+                body=body,
+                credential=self.scope.credential(),
+                description=description,
+                provoked=provoked_for(expect),  # type: ignore[arg-type]
+                known_resource=known,
+                unit=unit,
+            )
+        violation = planned.violation
+        assert violation is not None
+        path_violation = unit.part == "path"
+        if res is not None and res.id_param and not path_violation:
+            path = self.item_path(op, body, path)
+        return Case(
+            operation=op,
+            kind="invalid",
+            expect="reject",
+            path_params=path,
+            query=tuple(query),
+            headers=headers,
+            body=body,
+            credential=self.scope.credential(),
+            violation=violation,
+            description=f"invalid {unit.part}: {unit.rule} at {path_text(violation.pointer)} "
+            f"({unit.way})",
+            provoked=provoked_for("reject", path_violation=path_violation),
+            unit=unit,
         )
 
     # ------------------------------------------------------------------------- auth cases
@@ -395,6 +565,31 @@ class CaseBuilder:
                 )
             )
         return out
+
+
+def _water_fill(counts: dict[str, int], budget: int | None) -> dict[str, int]:
+    """Share ``budget`` out: each gets its count when it fits, the biggest split what is left."""
+    if budget is None:
+        return dict(counts)
+    out: dict[str, int] = {}
+    left = budget
+    pending = sorted(counts.items(), key=lambda kv: kv[1])
+    while pending:
+        fair = left // len(pending)
+        name, n = pending.pop(0)
+        out[name] = min(n, fair)
+        left -= out[name]
+    return out
+
+
+def _split_parameter(pointer: str) -> tuple[str, str]:
+    """``/query/limit`` -> (``query``, ``/limit``): a parameter pointer's part and place in it."""
+    from contracttest import _pointer
+
+    parts = _pointer.parts(pointer)
+    if not parts:
+        return "parameters", ""
+    return parts[0], _pointer.join("", *parts[1:]) if len(parts) > 1 else ""
 
 
 def _near(violation: Violation, findings: list[Any]) -> bool:

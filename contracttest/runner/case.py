@@ -15,13 +15,14 @@ from typing import TYPE_CHECKING, Any, Literal
 if TYPE_CHECKING:
     from contracttest.openapi.model import Operation
 
-__all__ = ["NO_BODY", "Case", "Expect", "Violation", "provoked_for"]
+__all__ = ["NO_BODY", "Case", "CoverageUnit", "Expect", "UnitKind", "Violation", "provoked_for"]
 
 Expect = Literal["success", "reject", "not-found", "unauthorized", "hidden", "any"]
 """``success``: a documented 2xx; ``reject``: a 4xx; ``not-found``: 404/410; ``unauthorized``:
 401/403; ``hidden``: 403/404 (another org's resource); ``any``: only the response checks apply."""
 
 Credential = int | None | Literal["invalid"]
+UnitKind = Literal["negative", "edge"]
 
 
 class _NoBody:
@@ -64,6 +65,48 @@ class Violation:
 
 
 @dataclass(frozen=True)
+class CoverageUnit:
+    """One thing to exercise: a place, a rule, a way (``edge``: a valid value at a limit)."""
+
+    operation: str
+    part: str
+    """``body``, ``query``, ``path`` or ``header``."""
+    variant: str
+    """The top-level variant (``provider='twilio'``), or ``""``."""
+    location: str
+    """JSON pointer of the place in the part, array items as ``*`` (``/hooks/*/on``)."""
+    rule: str
+    way: str
+    kind: UnitKind = "negative"
+    schema: str = ""
+    """The spec pointer of the schema node the place is (its identity, with the variant)."""
+
+    @property
+    def family(self) -> str:
+        """``schema``, ``discriminator``, ``phone``, ``length``, ``hooks``... or ``edge``."""
+        return "edge" if self.kind == "edge" else self.rule.split(".", 1)[0]
+
+    @property
+    def key(self) -> tuple[str, ...]:
+        return (
+            self.operation,
+            self.part,
+            self.variant,
+            self.schema or self.location,
+            self.rule,
+            self.way,
+            self.kind,
+        )
+
+    def describe(self) -> str:
+        where = f"{self.part}{self.location or '/'}"
+        variant = f" [{self.variant}]" if self.variant else ""
+        if self.kind == "edge":
+            return f"valid edge at {where}{variant}: {self.way}"
+        return f"{self.rule} at {where}{variant}: {self.way}"
+
+
+@dataclass(frozen=True)
 class Case:
     """One request and its expectation."""
 
@@ -92,6 +135,11 @@ class Case:
     the response checks apply to it."""
     steps: tuple[str, ...] = ()
     """For a scenario step: the requests that led up to it (shown with a failure)."""
+    unit: CoverageUnit | None = None
+    """The coverage unit this case exercises (`contracttest.runner.enumeration`)."""
+    method: str | None = None
+    """A method the operation does not have (the undocumented-method probe); None: the
+    operation's. Such a request is outside the contract: no check judges it, its scenario does."""
 
     def with_(self, **changes: Any) -> Case:
         return replace(self, **changes)

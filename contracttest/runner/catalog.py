@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 import contracttest.runner.checks
 import contracttest.runner.sources.lifecycle
 import contracttest.runner.sources.listing
-import contracttest.runner.sources.isolation  # noqa: F401
+import contracttest.runner.sources.isolation
+import contracttest.runner.sources.semantics  # noqa: F401
 
 # isort: on
 from contracttest.errors import UsageError
@@ -78,6 +79,8 @@ def applicable(
 ) -> list[CheckInfo]:
     """The selected response and expectation checks that judge ``case``'s response (a scenario's
     step gets the response checks only: the scenario judges what it achieved)."""
+    if case.method is not None:
+        return []  # a method the contract does not have: its scenario judges the answer
     selected = set(checks)
     chosen = set(only) if only is not None else None
     out = []

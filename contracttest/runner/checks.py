@@ -79,13 +79,16 @@ class CheckContext:
         self.notes = notes
         self.sent_secrets: dict[str, str] = {}
         """Secret values the runner sent -> the name they were sent under."""
+        self.credential_values: set[str] = set()
+        """The run's own credentials (tokens): never to come back, documented member or not."""
 
     # -- secrets ---------------------------------------------------------------------------
     def learn_sent(self, payload: Any) -> None:
         """Remember secret values the runner sends, to spot them echoed back."""
         for _where, key, value in _iter_secret_members(payload, ""):
-            # Only markers the runner planted: generated values ("0000") could match anything.
-            if isinstance(value, str) and value.startswith(MARKER_PREFIX):
+            # Markers the runner planted, and values distinctive enough not to turn up by
+            # chance (a generated "0000" could match anything).
+            if isinstance(value, str) and (value.startswith(MARKER_PREFIX) or _distinctive(value)):
                 self.sent_secrets.setdefault(value, key)
         self.redactor.learn(payload)
 
@@ -94,6 +97,7 @@ class CheckContext:
         token = value.split(" ", 1)[1] if " " in value else value
         if len(token) >= MIN_LEAK_VALUE:
             self.sent_secrets.setdefault(token, name)
+            self.credential_values.add(token)
         self.redactor.add(value, min_length=4)
         self.redactor.add(token, min_length=4)
 
@@ -256,6 +260,7 @@ def check_invalid_rejected(
     applies=lambda case: (
         case.expect == "reject" and case.violation is not None and bool(case.violation.names)
     ),
+    level="advisory",
 )
 def check_error_names_field(
     ctx: CheckContext, case: Case, response: HttpResponse
@@ -270,6 +275,8 @@ def check_error_names_field(
     low = said.lower()
     if any(_mentions(low, n) for n in v.names):
         return
+    if _names_the_only_parameter(ctx, case, low):
+        return  # "Validation failed (uuid is expected)" on a path with one id
     if any(_mentions(low, n) for n in _other_broken_fields(ctx, case)):
         return  # the payload breaks several fields and the server named another one of them
     yield _finding(
@@ -281,6 +288,32 @@ def check_error_names_field(
         expected=f"a message naming {v.names[0]!r}",
         actual=truncate_value(ctx.redactor.text(said), 160),
     )
+
+
+def _names_the_only_parameter(ctx: CheckContext, case: Case, said: str) -> bool:
+    """Whether a message about a broken path parameter names what that parameter must be (its
+    format or type), and it is the only path parameter that could be wrong: NestJS's
+    ``ParseUUIDPipe`` answers ``Validation failed (uuid is expected)`` without a name."""
+    v = case.violation
+    if v is None or not v.pointer.startswith("/path/"):
+        return False
+    params = case.operation.path_params()
+    if len(params) != 1:
+        return False
+    try:
+        schema = ctx.spec.target(f"{case.operation.label}:parameters").schema()
+    except Exception:  # no parameter schema to read the format from
+        return False
+    node = schema.get("properties", {}).get("path", {}).get("properties", {}).get(params[0].name)
+    defs = schema.get("definitions", {})
+    while isinstance(node, dict) and isinstance(node.get("$ref"), str):
+        node = defs.get(node["$ref"].rsplit("/", 1)[-1])
+    if not isinstance(node, dict):
+        return False
+    words = [w for w in (node.get("format"), node.get("type")) if isinstance(w, str)]
+    if node.get("type") == "integer":
+        words.append("number")  # ParseIntPipe: "numeric string is expected"
+    return any(_mentions(said, w) for w in words if w != "string")
 
 
 def _other_broken_fields(ctx: CheckContext, case: Case) -> set[str]:
@@ -352,7 +385,7 @@ def check_status(ctx: CheckContext, case: Case, response: HttpResponse) -> Itera
             # Nothing documented to compare with; the expectation checks judge this 4xx.
             return
     documented = ", ".join(op.responses) or "none"
-    yield _finding(
+    finding = _finding(
         "response.status-undocumented",
         case,
         f"{op.method} {op.path} answered {status}, which the spec does not document "
@@ -360,6 +393,13 @@ def check_status(ctx: CheckContext, case: Case, response: HttpResponse) -> Itera
         expected=f"one of {documented}",
         actual=str(status),
     )
+    if 400 <= status < 500:
+        # An error the spec does not list: the request was refused either way, and the contract
+        # only lacks the detail: advisory.
+        from dataclasses import replace
+
+        finding = replace(finding, severity=Severity.WARNING)
+    yield finding
 
 
 def _gap_reason(case: Case) -> str:
@@ -384,6 +424,8 @@ def check_content_type(ctx: CheckContext, case: Case, response: HttpResponse) ->
     resp = op.response_for(response.status)
     if resp is None or not resp.content or response.status >= 500 or not response.body:
         return
+    if op.method == "HEAD":
+        return  # the Content-Type of a HEAD answer describes the GET's body, which is not there
     got = response.media_type
     documented = list(resp.content)
     if got is None:
@@ -419,8 +461,8 @@ def check_content_type(ctx: CheckContext, case: Case, response: HttpResponse) ->
 )
 def check_schema(ctx: CheckContext, case: Case, response: HttpResponse) -> Iterator[Finding]:
     op = case.operation
-    if response.status >= 500:
-        return
+    if response.status >= 500 or op.method == "HEAD":
+        return  # a HEAD answer has no body, whatever the GET it mirrors documents
     doc = documented_json(op, response.status)
     if doc is None:
         return
@@ -463,25 +505,35 @@ def check_schema(ctx: CheckContext, case: Case, response: HttpResponse) -> Itera
     "response.no-secrets",
     title="Responses never expose secrets",
     short="secrets",
-    description="No response carries a credential: a member named like a token or secret "
-    "(twilioAuthToken, twilioApiSecret) with a readable value, or a secret value the runner sent.",
+    description="No response carries a credential the contract does not: a member named like a "
+    "token or secret (twilioAuthToken, twilioApiSecret) with a readable value that the response "
+    "schema does not document, or a secret value the run sent, coming back. A credential the "
+    "response schema documents is one spec finding per schema, not a failure.",
     scope="response",
     phases=REQUEST_PHASES,
 )
 def check_secrets(ctx: CheckContext, case: Case, response: HttpResponse) -> Iterator[Finding]:
     body = response.json_or_none() if response.body else None
-    seen: set[str] = set()
+    exposed: set[str] = set()
+    documented: set[str] = set()
     if body is not None:
         for pointer, key, value in _iter_secret_members(body, ""):
             if not LEAK_KEY.search(key) or not isinstance(value, str) or not value.strip():
                 continue
-            if MASKED.match(value.strip()):
+            if MASKED.match(value.strip()) or value in ctx.credential_values:
+                continue  # the run's own credential: an echo, reported below
+            schema = _documenting_schema(ctx, case, response, body, pointer)
+            if schema is not None:
+                # the contract itself puts a credential in this response: the spec's defect
+                ctx.notes.documented_secret(schema, key, case.operation.label)
+                documented.add(pointer)
                 continue
-            seen.add(pointer)
+            exposed.add(pointer)
             yield _finding(
                 "response.secret-exposed",
                 case,
-                f"the response exposes the secret {key!r} in clear text",
+                f"the response exposes the secret {key!r}, which its schema does not document, "
+                "in clear text",
                 pointer,
                 expected="secrets omitted or masked",
                 actual="[REDACTED]",
@@ -490,6 +542,7 @@ def check_secrets(ctx: CheckContext, case: Case, response: HttpResponse) -> Iter
         return
     text = response.text
     for value, name in list(ctx.sent_secrets.items()):
+        credential = value in ctx.credential_values
         header = next((k for k, v in response.headers if value in v), None)
         if header is not None:
             yield _finding(
@@ -502,17 +555,26 @@ def check_secrets(ctx: CheckContext, case: Case, response: HttpResponse) -> Iter
             )
         if not text or value not in text:
             continue
-        where = _find_value(body, value) if body is not None else None
-        if where is not None and where in seen:
-            continue
-        yield _finding(
-            "response.secret-echoed",
-            case,
-            f"the response echoes the value the runner sent as {name!r}",
-            where or "",
-            expected="secrets never returned",
-            actual="[REDACTED]",
-        )
+        places = _find_values(body, value) if body is not None else [""]
+        for where in places or [""]:
+            if where in exposed or (where in documented and not credential):
+                continue  # reported above, or a member the contract documents carrying it
+            if not credential and where and body is not None:
+                schema = _documenting_schema(ctx, case, response, body, where)
+                if schema is not None:
+                    # the stored secret comes back in a member the response schema documents:
+                    # the contract's choice, its finding
+                    ctx.notes.documented_secret(schema, _pointer.parts(where)[-1], case.label)
+                    continue
+            yield _finding(
+                "response.secret-echoed",
+                case,
+                f"the response echoes the value the runner sent as {name!r}",
+                where,
+                expected="secrets never returned",
+                actual="[REDACTED]",
+            )
+            break
 
 
 @check(
@@ -574,17 +636,55 @@ def _iter_secret_members(value: Any, pointer: str) -> Iterator[tuple[str, str, A
             yield from _iter_secret_members(v, _pointer.join(pointer, i))
 
 
-def _find_value(value: Any, needle: str, pointer: str = "") -> str | None:
+def _distinctive(value: str) -> bool:
+    """A secret value long and varied enough that finding it again is no coincidence."""
+    return len(value) >= 12 and len(set(value)) >= 6
+
+
+def _documenting_schema(
+    ctx: CheckContext, case: Case, response: HttpResponse, body: Any, pointer: str
+) -> str | None:
+    """The spec pointer of the object schema of the documented response that declares the member
+    at ``pointer`` (``/components/schemas/TwilioPhoneNumber``), or None when the response
+    schema does not document it."""
+    from contracttest.runner.undeclared import undeclared_members
+
+    doc = documented_json(case.operation, response.status)
+    if doc is None:
+        return None
+    try:
+        schema = ctx.spec.target(doc[0]).schema()
+    except Exception:  # an unusual response schema: documented nowhere we can tell
+        return None
+    if any(pointer == u or pointer.startswith(u + "/") for u in undeclared_members(schema, body)):
+        return None
+    parts = _pointer.parts(pointer)
+    member = parts[-1] if parts else ""
+    parent = _pointer.resolve(body, _pointer.join("", *parts[:-1]) if len(parts) > 1 else "", None)
+    keys = set(parent) if isinstance(parent, dict) else set()
+    best: tuple[int, str] | None = None
+    nodes = [schema, *(schema.get("definitions") or {}).values()]
+    for node in nodes:
+        props = node.get("properties") if isinstance(node, dict) else None
+        where = node.get("x-spec-pointer") if isinstance(node, dict) else None
+        if isinstance(props, dict) and member in props and isinstance(where, str):
+            score = len(keys & set(props))
+            if best is None or score > best[0]:
+                best = (score, where)
+    return best[1] if best is not None else None
+
+
+def _find_values(value: Any, needle: str, pointer: str = "") -> list[str]:
+    """Every place (pointer) whose text contains ``needle``, in document order."""
     if isinstance(value, str):
-        return pointer if needle in value else None
+        return [pointer] if needle in value else []
+    out: list[str] = []
     if isinstance(value, dict):
         for k, v in value.items():
-            got = _find_value(v, needle, _pointer.join(pointer, str(k)))
-            if got is not None:
-                return got
+            if isinstance(k, str) and needle in k:
+                out.append(_pointer.join(pointer, k))
+            out.extend(_find_values(v, needle, _pointer.join(pointer, str(k))))
     elif isinstance(value, list):
         for i, v in enumerate(value):
-            got = _find_value(v, needle, _pointer.join(pointer, i))
-            if got is not None:
-                return got
-    return None
+            out.extend(_find_values(v, needle, _pointer.join(pointer, i)))
+    return out

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from contracttest._signals import deferred_interrupts
 from contracttest.errors import ContractTestError, TransportError
 from contracttest.runner import events as ev
-from contracttest.runner.builder import CaseBuilder
+from contracttest.runner.builder import CaseBuilder, params_of
 from contracttest.runner.case import NO_BODY, Case
 from contracttest.runner.catalog import checks_info, phases_of, run_checks
 from contracttest.runner.checks import CheckContext
@@ -48,6 +48,8 @@ __all__ = ["SOURCES", "Engine"]
 SOURCES = (positive, negative, auth, stateful)
 """The case sources, in the order their phases run."""
 CLEANUP_TITLE = "cleanup"
+INTERRUPTED_CLEANUP_SECONDS = 7.0
+"""How long cleanup may take after an interrupt (GitHub Actions allows 7.5 s before SIGKILL)."""
 
 
 class Engine:
@@ -84,6 +86,7 @@ class Engine:
         for name, value in plan.credentials:
             self.check_context.learn_credential(name, value)
         self.recorder = Recorder(self.redactor)
+        self.recorder.levels = {c.id: c.level for c in checks_info()}
         self.client = client or HttpClient(
             plan.base_url, timeout=cfg.timeout, rate_limit=cfg.rate_limit, retries=cfg.retries
         )
@@ -96,12 +99,17 @@ class Engine:
         self.ledger.journal = journal
         self.fixtures = Fixtures(plan.spec, self.scope, self.generation, self.ledger, self.send)
         self.builder = CaseBuilder(plan.spec, self.scope, self.generation, self.fixtures)
+        self.fixtures.path_sample = lambda op: params_of(self.builder.sample_params(op))[0]
         self.budget = Budget()
         self.context = SourceContext(
             plan.spec, self.scope, self.fixtures, self.ledger, self.budget, self.builder
         )
         self.phases: list[PhaseTiming] = []
         self.notes: list[str] = []
+        for op in plan.operations:
+            why = self.scope.unroutable.get(op.key)
+            if why is not None:
+                self.spec_notes.unroutable[op.path] = why
 
     @property
     def journal(self) -> Journal | None:
@@ -143,6 +151,7 @@ class Engine:
             response = self.transport.send(request)
             self.ledger.track(case, response)
             self.ledger.retire(case, response)
+            self.ledger.patched(case, response)
         return case, Exchange(request, response)
 
     def send(self, case: Case, *, only: Iterable[str] | None = None) -> Exchange | None:
@@ -153,9 +162,15 @@ class Engine:
         except TransportError as exc:
             for info in self._applicable(case, only):
                 self.recorder.error(case.operation, info, str(exc))
+            if case.unit is not None:
+                self.recorder.coverage.unexercised(case.unit, f"not sent: {exc}")
             return None
         if ex is not None:
             self.judge(sent, ex.request, ex.response, only=only)
+            if sent.unit is not None:
+                self.recorder.coverage.exercise(sent.unit)
+        elif case.unit is not None:
+            self.recorder.coverage.unexercised(case.unit, "read-only run: a write not sent")
         return ex
 
     def _applicable(self, case: Case, only: Iterable[str] | None) -> list[str]:
@@ -236,7 +251,9 @@ class Engine:
             self.note(f"the run could not be carried out: {exc}", "error")
         finally:
             try:
-                self._cleanup()
+                # After Ctrl-C or SIGTERM the process may be killed soon (docker stop gives 10 s):
+                # cleanup gets a deadline, and the journal keeps what it did not reach.
+                self._cleanup(INTERRUPTED_CLEANUP_SECONDS if interrupted else None)
             except KeyboardInterrupt:
                 interrupted = True
                 self.note(
@@ -259,13 +276,12 @@ class Engine:
 
     def _preflight(self) -> None:
         """Make sure the endpoint answers at all (else the run cannot be carried out: exit 2)."""
-        op = next(
-            (o for o in self.plan.operations if o.method == "GET" and not o.path_params()), None
-        )
-        op = op or next(
-            (o for o in self.plan.spec.operations if o.method == "GET" and not o.path_params()),
-            None,
-        )
+
+        def plain(o: Any) -> bool:
+            return o.method == "GET" and not o.path_params() and o.key not in self.scope.unroutable
+
+        op = next((o for o in self.plan.operations if plain(o)), None)
+        op = op or next((o for o in self.plan.spec.operations if plain(o)), None)
         path = op.path if op is not None else "/"
         request = self.client.build("GET", path, headers=[("accept", "application/json")])
         try:
@@ -287,20 +303,25 @@ class Engine:
             if self.budget.exceeded():
                 self.note(f"time limit reached during phase {phase!r}", "warning")
                 break
-            self.drive(unit)
+            why = self.scope.unroutable.get(unit.operation.key)
+            if why is not None:
+                self.recorder.skip(unit.operation, unit.check, why)
+            else:
+                self.drive(unit)
             self.emit(ev.CaseDone(phase, unit.label))
         seconds = time.monotonic() - t0
         requests = self.requests - r0
         self.phases.append(PhaseTiming(phase, seconds, requests))
         self.emit(ev.PhaseDone(phase, seconds, requests))
 
-    def _cleanup(self) -> None:
+    def _cleanup(self, seconds: float | None = None) -> None:
         if not self.ledger.live():
             return
         self.emit(ev.PhaseStarted("cleanup", CLEANUP_TITLE, 1))
         t0 = time.monotonic()
         r0 = self.requests
-        problems = self.transport.cleanup(self.ledger)
+        deadline = t0 + seconds if seconds is not None else None
+        problems = self.transport.cleanup(self.ledger, deadline=deadline)
         for p in problems[:10]:
             self.note(p, "warning")
         left = self.ledger.live()
@@ -367,6 +388,8 @@ class Engine:
             include=list(cfg.include),
             rate_limit=cfg.rate_limit,
             timeout=cfg.timeout,
+            coverage_fail_under=cfg.coverage_fail_under,
+            fail_on=cfg.fail_on,
         )
 
     def result(self, meta: RunMetadata) -> RunResult:
@@ -404,6 +427,7 @@ class Engine:
                 if cid in infos
             },
             redactor=self.redactor,
+            coverage=self.recorder.coverage.summary([op.label for op in self.plan.operations]),
         )
 
 

@@ -119,6 +119,18 @@ class Ledger:
         if inst is not None:
             self.mark_deleted(inst)
 
+    def patched(self, case: Case, response: HttpResponse) -> None:
+        """A 2xx PATCH of a resource the run created changes what it holds: merge the body into
+        what the run knows of it (a later patch is judged against that)."""
+        if not case.known_resource or not 200 <= response.status < 300:
+            return
+        res, role = self.scope.item_role(case.operation)
+        if res is None or role != "update" or not res.id_param or not isinstance(case.body, dict):
+            return
+        inst = self.instance(res, str(case.path_params.get(res.id_param, "")))
+        if inst is not None:
+            inst.sent = {**inst.sent, **case.body}
+
     def instance(self, res: Resource, rid: str) -> Instance | None:
         with self._lock:
             for inst in reversed(self.created):
@@ -218,6 +230,9 @@ class Fixtures:
         self.ledger = ledger
         self.send = send
         self.seed = scope.seed
+        self.path_sample: Callable[[Operation], dict[str, Any]] | None = None
+        """Valid path values of an operation (drawn from its parameters' schemas), for the
+        segments no created parent fills (a parent the spec gives no create operation)."""
         self._bodies: dict[str, dict[Any, list[dict[str, Any]]]] = {}
         self._pool: dict[tuple[str, Any, int], Instance] = {}
         self._failures: dict[tuple[str, Any, int], str] = {}
@@ -396,6 +411,7 @@ class Fixtures:
     def address(self, case: Case) -> Case:
         """Address a nested resource under parents that exist (``/kb/{id}/file`` under a real
         knowledge base); without them, a valid request can only be expected to get 404."""
+        case = self._fill_path(case)
         cred = case.credential if isinstance(case.credential, int) else 0
         scope = self.parents(case.operation, cred)
         if scope:
@@ -415,6 +431,18 @@ class Fixtures:
                 description=f"{case.description} (under a parent that could not be created)",
             )
         return case
+
+    def _fill_path(self, case: Case) -> Case:
+        """Give every path segment of the template a value: those the case leaves out come from
+        the parameters' schemas (``/accounts/{accountId}/messages`` when no operation creates an
+        account)."""
+        names = template_params(case.operation.path)
+        missing = [n for n in names if n not in case.path_params]
+        if not missing or self.path_sample is None:
+            return case
+        sample = self.path_sample(case.operation)
+        filled = {n: sample[n] for n in missing if n in sample}
+        return case.with_(path_params={**case.path_params, **filled}) if filled else case
 
     def why_not(self, res: Resource, tag: Any = None, credential: int = 0) -> str:
         if self.scope.read_only:

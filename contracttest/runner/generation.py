@@ -233,6 +233,7 @@ class Generation:
         path: dict[str, str],
         query: list[tuple[str, str]],
         *,
+        headers: dict[str, str] | None = None,
         disputed: list[Finding] | None = None,
     ) -> list[Finding]:
         """What is wrong with parameters as the server reads them back from their strings."""
@@ -256,7 +257,44 @@ class Generation:
                 q[name] = _coerce(value, node, defs)
         if q or "query" in schema.get("required", []):
             params["query"] = q
+        if headers or "header" in schema.get("required", []):
+            params["header"] = {
+                k: _coerce(v, _prop(groups, "header", k), defs) for k, v in (headers or {}).items()
+            }
         return self.findings(target, params, disputed=disputed)
+
+    def params_wire_findings(self, op: Operation, params: Any) -> list[Finding]:
+        """`wire_findings` of a generated parameter set ``{"path": .., "query": .., "header": ..}``."""
+        from contracttest.runner.http import _wire_scalar
+
+        groups: dict[str, Any] = params if isinstance(params, dict) else {}
+
+        def group(name: str) -> dict[str, Any]:
+            got = groups.get(name)
+            return got if isinstance(got, dict) else {}
+
+        path, query, header = group("path"), group("query"), group("header")
+        wire_path, wire_query = self.wire_params(op, path, list(query.items()))
+        wire_headers = {k: _wire_scalar(v) for k, v in header.items()}
+        return self.wire_findings(op, wire_path, wire_query, headers=wire_headers)
+
+    def plan(self, target: str) -> Any:
+        """The generator's plan of ``target`` (`contracttest.generate.compiler.Plan`)."""
+        from contracttest import strategies
+
+        return strategies.plan(self.spec, target)
+
+    def rule_table(self) -> Any:
+        """The spec's rule table (None without one)."""
+        from contracttest.generate.core import generator_for
+
+        semantic = generator_for(self.spec).semantic
+        return semantic.table if semantic is not None else None
+
+    def validator(self, target: str) -> Any:
+        from contracttest.validate import get_validator
+
+        return get_validator(self.spec, target)
 
 
 def _unpack(item: Any) -> tuple[Any, Violation]:

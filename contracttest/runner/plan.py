@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from contracttest.errors import UsageError
 from contracttest.runner.http import is_loopback
-from contracttest.runner.scope import Scope
+from contracttest.runner.scope import Scope, unroutable_reason
 
 if TYPE_CHECKING:
     from contracttest.openapi.model import Operation, Spec
@@ -24,6 +24,10 @@ if TYPE_CHECKING:
 __all__ = ["AuthScheme", "Plan", "RunConfig", "build_plan", "parse_header"]
 
 DEFAULT_MAX_EXAMPLES = 20
+DEFAULT_MAX_UNITS = 4_000
+"""Coverage units of each kind (negative, valid edge) a run sends at most: every unit of a spec
+like the seed (about 3,000 negative units), a fair share of each operation's on a spec as big
+as Vapi's full one (about 50,000)."""
 
 
 def parse_header(text: str) -> tuple[str, str]:
@@ -60,6 +64,12 @@ class RunConfig:
     """Set by the caller that started the mock itself."""
     deadline: float | None = None
     """Seconds after which the run stops starting new work (it still cleans up and reports)."""
+    coverage_fail_under: float | None = None
+    """Fail the run when fewer than this percentage of the negative coverage units are exercised."""
+    max_units: int | None = DEFAULT_MAX_UNITS
+    """Coverage units of each kind the run sends at most (0: none; None: no limit)."""
+    fail_on: str = "contract"
+    """``contract``: only contract failures fail the run; ``advisory``: advisory findings too."""
 
 
 @dataclass(frozen=True)
@@ -112,6 +122,12 @@ class Plan:
             read_only=self.read_only,
             credentials=len(self.credentials),
             loopback=is_loopback(self.base_url),
+            max_units=self.config.max_units,
+            unroutable={
+                op.key: why
+                for op in self.operations
+                if (why := unroutable_reason(op.path)) is not None
+            },
         )
 
 
@@ -183,6 +199,13 @@ def build_plan(config: RunConfig, base_url: str, target_kind: Literal["mock", "l
     spec = config.spec
     if config.max_examples < 0:
         raise UsageError(f"--max-examples must be 0 or more, got {config.max_examples}")
+    if config.fail_on not in ("contract", "advisory"):
+        raise UsageError(f"--fail-on must be contract or advisory, got {config.fail_on!r}")
+    if config.max_units is not None and config.max_units < 0:
+        raise UsageError(f"--max-units must be 0 or more, got {config.max_units}")
+    gate = config.coverage_fail_under
+    if gate is not None and not 0 <= gate <= 100:
+        raise UsageError(f"--coverage-fail-under must be a percentage from 0 to 100, got {gate}")
     operations = select_operations(spec, config.include)
     checks = resolve_checks(config.checks)
     seed = config.seed if config.seed is not None else random.SystemRandom().randrange(2**31)

@@ -18,21 +18,31 @@ from typing import TYPE_CHECKING, Any
 from contracttest import _pointer
 from contracttest.findings import Finding, Severity
 from contracttest.runner.results import (
+    MISSED_LIMIT,
     CheckResult,
     Failure,
+    OperationCoverage,
     RequestSnapshot,
     ResponseSnapshot,
     Status,
 )
-from contracttest.runner.verdicts import Errored, Failed, Passed, Skipped, Verdict
+from contracttest.runner.verdicts import (
+    Enumerated,
+    Errored,
+    Failed,
+    Passed,
+    Skipped,
+    Unexercised,
+    Verdict,
+)
 
 if TYPE_CHECKING:
     from contracttest.openapi.model import Operation, Spec
-    from contracttest.runner.case import Case
+    from contracttest.runner.case import Case, CoverageUnit
     from contracttest.runner.http import HttpRequest, HttpResponse
     from contracttest.runner.redaction import Redactor
 
-__all__ = ["MAX_FAILURES_PER_CHECK", "Recorder", "SpecNotes"]
+__all__ = ["MAX_FAILURES_PER_CHECK", "Coverage", "Recorder", "SpecNotes"]
 
 MAX_FAILURES_PER_CHECK = 50
 
@@ -63,6 +73,9 @@ class Recorder:
     def __init__(self, redactor: Redactor) -> None:
         self.redactor = redactor
         self.results: dict[tuple[str, str], _Slot] = {}
+        self.coverage = Coverage()
+        self.levels: dict[str, str] = {}
+        """Check id -> its level (``advisory`` checks' failures are all advisory)."""
         self.listeners: list[Callable[[Failure], None]] = []
         self._lock = threading.RLock()
 
@@ -85,6 +98,10 @@ class Recorder:
             self.skip(verdict.operation, verdict.check, verdict.reason)
         elif isinstance(verdict, Errored):
             self.error(verdict.operation, verdict.check, verdict.message)
+        elif isinstance(verdict, Enumerated):
+            self.coverage.enumerate(verdict.units, verdict.left_out)
+        elif isinstance(verdict, Unexercised):
+            self.coverage.unexercised(verdict.unit, verdict.reason)
 
     def slot(self, op: Operation, check_id: str) -> _Slot:
         key = (op.label, check_id)
@@ -117,7 +134,10 @@ class Recorder:
         size = _size(failure.payload)
         with self._lock:
             slot = self.slot(op, check_id)
-            slot.result.status = Status.FAILED
+            if failure.level == "contract":
+                slot.result.status = Status.FAILED
+            elif slot.result.status in (Status.PASSED, Status.SKIPPED):
+                slot.result.status = Status.ADVISORY
             slot.counts[sig] = slot.counts.get(sig, 0) + 1
             idx = slot.signatures.get(sig)
             if idx is None:
@@ -152,10 +172,12 @@ class Recorder:
             expected=red.text(finding.expected) if finding.expected is not None else None,
             target=finding.target or op.label,
         )
+        advisory = self.levels.get(check_id) == "advisory" or finding.severity < Severity.ERROR
         return Failure(
             check=check_id,
             operation=op.label,
             finding=finding,
+            level="advisory" if advisory else "contract",
             request=RequestSnapshot.capture(
                 request,
                 red,
@@ -188,7 +210,7 @@ class Recorder:
             if text not in slot.result.errors and len(slot.result.errors) < 20:
                 slot.result.errors.append(text)
             if slot.result.status is not Status.FAILED:
-                slot.result.status = Status.ERRORED
+                slot.result.status = Status.ERRORED  # not finishing outweighs an advisory
 
     def skip(self, op: Operation, check_id: str, reason: str) -> None:
         with self._lock:
@@ -203,6 +225,73 @@ class Recorder:
         return slot.result if slot is not None else None
 
 
+class Coverage:
+    """Coverage units: enumerated, exercised, and why the others were not."""
+
+    def __init__(self) -> None:
+        self.units: dict[tuple[str, ...], CoverageUnit] = {}
+        self.exercised: set[tuple[str, ...]] = set()
+        self.reasons: dict[tuple[str, ...], str] = {}
+        self.left_out: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    def enumerate(self, units: tuple[CoverageUnit, ...], left_out: int = 0) -> None:
+        with self._lock:
+            for u in units:
+                self.units.setdefault(u.key, u)
+                if left_out:
+                    self.left_out[u.operation] = max(self.left_out.get(u.operation, 0), left_out)
+
+    def exercise(self, unit: CoverageUnit) -> None:
+        with self._lock:
+            self.units.setdefault(unit.key, unit)
+            self.exercised.add(unit.key)
+            self.reasons.pop(unit.key, None)
+
+    def unexercised(self, unit: CoverageUnit, reason: str) -> None:
+        with self._lock:
+            self.units.setdefault(unit.key, unit)
+            if unit.key not in self.exercised:
+                self.reasons.setdefault(unit.key, reason)
+
+    def summary(self, operations: list[str]) -> list[OperationCoverage]:
+        """Per operation (in ``operations`` order), what was exercised of what was enumerated."""
+        by_op: dict[str, OperationCoverage] = {}
+        with self._lock:
+            for key, unit in self.units.items():
+                cov = by_op.get(unit.operation)
+                if cov is None:
+                    cov = by_op[unit.operation] = OperationCoverage(
+                        unit.operation, left_out=self.left_out.get(unit.operation, 0)
+                    )
+                done = key in self.exercised
+                pair = cov.negative if unit.kind == "negative" else cov.edges
+                fam = cov.families.setdefault(unit.family, [0, 0])
+                pair[1] += 1
+                fam[1] += 1
+                if done:
+                    pair[0] += 1
+                    fam[0] += 1
+                    continue
+                cov.missed_total += 1
+                if len(cov.missed) < MISSED_LIMIT:
+                    cov.missed.append(
+                        {
+                            "kind": unit.kind,
+                            "part": unit.part,
+                            "variant": unit.variant,
+                            "location": unit.location,
+                            "rule": unit.rule,
+                            "way": unit.way,
+                            "reason": self.reasons.get(
+                                key, "not reached: the run stopped first (time budget)"
+                            ),
+                        }
+                    )
+        order = {op: i for i, op in enumerate(operations)}
+        return sorted(by_op.values(), key=lambda c: order.get(c.operation, len(order)))
+
+
 class SpecNotes:
     """What the run learnt about the spec itself: error statuses it does not document, and
     findings the validator blames on the spec (each once)."""
@@ -211,6 +300,10 @@ class SpecNotes:
         self.spec = spec
         self.gaps: dict[str, dict[int, set[str]]] = {}
         self.faults: dict[tuple[str, str], Finding] = {}
+        self.unroutable: dict[str, str] = {}
+        """Path key -> why no request can reach its operations."""
+        self.secrets: dict[tuple[str, str], set[str]] = {}
+        """(schema, member) the spec documents a credential in -> operations that returned one."""
         self._lock = threading.Lock()
 
     def gap(self, op: Operation, status: int, why: str) -> None:
@@ -238,10 +331,52 @@ class SpecNotes:
                 target=finding.target,
             )
 
+    def documented_secret(self, schema: str, member: str, operation: str) -> None:
+        """A response carried a credential its schema (at spec pointer ``schema``) documents:
+        the contract exposes it."""
+        with self._lock:
+            self.secrets.setdefault((schema, member), set()).add(operation)
+
     def findings(self) -> list[Finding]:
-        """One finding per operation whose provoked error responses are undocumented, and one per
-        spec defect a payload ran into."""
+        """One finding per operation whose provoked error responses are undocumented, one per
+        spec defect a payload ran into, and one per response schema that documents a secret."""
         out = list(self.faults.values())
+        for (schema, member), returned in sorted(self.secrets.items()):
+            ops = sorted(returned)
+            name = _pointer.parts(schema)[-1] if schema.startswith("/components/") else schema
+            out.append(
+                Finding(
+                    rule="spec.documented-secret",
+                    severity=Severity.ERROR,
+                    pointer=_pointer.join(schema, "properties", member),
+                    message=(
+                        f"the response schema {name} documents {member!r}, a credential, so a "
+                        f"server that returns it conforms; {len(ops)} operation(s) did "
+                        f"({', '.join(ops[:4])}{', ...' if len(ops) > 4 else ''}): "
+                        "a security defect of the contract, not counted as failures"
+                    ),
+                    expected="credentials kept out of response schemas (writeOnly)",
+                    actual=member,
+                    suggestion=f"mark {member} writeOnly, or drop it from {name} (an overlay "
+                    "can do either)",
+                    target=ops[0],
+                )
+            )
+        for path, why in sorted(self.unroutable.items()):
+            labels = [o.label for o in self.spec.operations if o.path == path]
+            out.append(
+                Finding(
+                    rule="spec.unroutable-path",
+                    severity=Severity.WARNING,
+                    pointer=_pointer.join("/paths", path),
+                    message=f"{why}; its {len(labels)} operation(s) were skipped, not failed",
+                    expected="a path a request can reach",
+                    actual=path,
+                    suggestion="name the action in the path itself (an operation per path), or "
+                    "document the header it is routed by as a parameter",
+                    target=labels[0] if labels else None,
+                )
+            )
         for op in self.spec.operations:
             gaps = self.gaps.get(op.label)
             if not gaps:

@@ -47,8 +47,9 @@ class CheckInfo:
     ``scenario``: ``(source_ctx, resource[, operation]) -> steps`` (a case source)."""
     applies: Callable[[Case], bool] | None = None
     """``expectation`` checks: the cases they judge."""
-    over: Literal["resource", "list"] | None = None
-    """``scenario`` checks: one run per inferred resource, or per list operation of one."""
+    over: Literal["resource", "list", "path"] | None = None
+    """``scenario`` checks: one run per inferred resource, per list operation of one, or per path
+    of the selected operations."""
     level: Level = "contract"
     """``contract``: a failure breaks the contract (fails the run); ``advisory``: goes beyond what
     the contract says (reported apart; fails the run only with ``--fail-on advisory``)."""
@@ -92,7 +93,7 @@ def scenario_check(
     title: str,
     short: str,
     description: str,
-    over: Literal["resource", "list"],
+    over: Literal["resource", "list", "path"],
     phases: tuple[str, ...] = ("stateful",),
     level: Level = "contract",
 ) -> Callable[[F], F]:

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 __all__ = [
     "CheckResult",
     "Failure",
+    "OperationCoverage",
     "OperationInfo",
     "PhaseTiming",
     "RequestSnapshot",
@@ -34,19 +35,31 @@ __all__ = [
 ]
 
 BODY_LIMIT = 16 * 1024
+MISSED_LIMIT = 200
+"""Units not exercised listed per operation (all are counted)."""
 TOKEN_ENV = ("CONTRACTTEST_TOKEN", "CONTRACTTEST_TOKEN_2")
 
 
 class Status(enum.StrEnum):
-    """Outcome of one check on one operation."""
+    """Outcome of one check on one operation, in display order."""
 
     PASSED = "passed"
     FAILED = "failed"
+    """A failing case broke the contract."""
+    ADVISORY = "advisory"
+    """Only advisory findings: beyond what the contract says (how helpful a 400 is, an error
+    status the spec does not list); they fail the run only with ``--fail-on advisory``."""
     ERRORED = "errored"
     SKIPPED = "skipped"
 
     def __str__(self) -> str:
         return self.value
+
+
+STATUSES: tuple[str, ...] = tuple(s.value for s in Status)
+"""Every status, in display order (the one list writers use)."""
+FAIL_ON = ("contract", "advisory")
+"""What fails a run: ``contract`` failures only (default), or ``advisory`` findings too."""
 
 
 @dataclass(frozen=True)
@@ -187,6 +200,9 @@ class Failure:
     occurrences: int = 1
     """How many cases failed the same way (same check, rule, place and status class); this one is
     the smallest of them."""
+    level: str = "contract"
+    """``contract``: the case broke the contract; ``advisory``: it goes beyond what the contract
+    says (reported, counted apart, fails the run only with ``--fail-on advisory``)."""
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -205,6 +221,8 @@ class Failure:
             out["steps"] = list(self.steps)
         if self.occurrences != 1:
             out["occurrences"] = self.occurrences
+        if self.level != "contract":
+            out["level"] = self.level
         return out
 
     @property
@@ -238,6 +256,59 @@ class CheckResult:
         if self.reason:
             out["reason"] = self.reason
         return out
+
+
+@dataclass
+class OperationCoverage:
+    """Coverage units of one operation: exercised / enumerated, per kind and per rule family, and
+    the units not exercised with why (listed up to `MISSED_LIMIT`)."""
+
+    operation: str
+    negative: list[int] = field(default_factory=lambda: [0, 0])
+    """[exercised, enumerated] negative units (a request breaking one rule one way at one place)."""
+    edges: list[int] = field(default_factory=lambda: [0, 0])
+    """[exercised, enumerated] valid edges (every enum value, each bound, empty arrays...)."""
+    families: dict[str, list[int]] = field(default_factory=dict)
+    """Rule family (``schema``, ``phone``, ``hooks``, ``discriminator``, ``length``, ``edge``) ->
+    [exercised, enumerated]."""
+    missed: list[dict[str, Any]] = field(default_factory=list)
+    missed_total: int = 0
+    left_out: int = 0
+    """Places beyond the enumeration's limit: not enumerated, so not in the counts."""
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "operation": self.operation,
+            "negative": {"exercised": self.negative[0], "enumerated": self.negative[1]},
+            "edges": {"exercised": self.edges[0], "enumerated": self.edges[1]},
+            "families": {
+                k: {"exercised": v[0], "enumerated": v[1]} for k, v in sorted(self.families.items())
+            },
+            "not_exercised": list(self.missed),
+        }
+        if self.missed_total > len(self.missed):
+            out["not_exercised_total"] = self.missed_total
+        if self.left_out:
+            out["places_left_out"] = self.left_out
+        return out
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> OperationCoverage:
+        return cls(
+            operation=d["operation"],
+            negative=[d["negative"]["exercised"], d["negative"]["enumerated"]],
+            edges=[d["edges"]["exercised"], d["edges"]["enumerated"]],
+            families={k: [v["exercised"], v["enumerated"]] for k, v in d["families"].items()},
+            missed=list(d.get("not_exercised", ())),
+            missed_total=int(d.get("not_exercised_total", len(d.get("not_exercised", ())))),
+            left_out=int(d.get("places_left_out", 0)),
+        )
+
+
+def percent(pair: list[int] | tuple[int, int]) -> float:
+    """Exercised as a percentage of enumerated (100 when nothing was enumerated)."""
+    done, total = pair
+    return 100.0 if total == 0 else 100.0 * done / total
 
 
 @dataclass(frozen=True)
@@ -283,6 +354,10 @@ class RunMetadata:
     timeout: float = 10.0
     interrupted: bool = False
     aborted: str | None = None
+    coverage_fail_under: float | None = None
+    """``--coverage-fail-under``: the run fails when negative coverage is below this percentage."""
+    fail_on: str = "contract"
+    """``--fail-on``: ``contract`` (advisory findings are reported only) or ``advisory``."""
     """Why the run stopped before the end (the run could not be carried out)."""
     requests: int = 0
 
@@ -305,6 +380,19 @@ class RunResult:
     """Check id -> ``{"title", "short", "description"}`` (so writers need no registry)."""
     redactor: Redactor | None = field(default=None, repr=False, compare=False)
     """A last line of defence for writers (``scrub``); never serialised."""
+    coverage: list[OperationCoverage] = field(default_factory=list)
+    """Coverage units per operation (negative units and valid edges)."""
+
+    def coverage_total(self, kind: str = "negative") -> tuple[int, int]:
+        """(exercised, enumerated) over every operation, of ``negative`` units or ``edges``."""
+        pairs = [c.negative if kind == "negative" else c.edges for c in self.coverage]
+        return sum(p[0] for p in pairs), sum(p[1] for p in pairs)
+
+    @property
+    def coverage_short(self) -> bool:
+        """Negative coverage is below ``--coverage-fail-under``."""
+        gate = self.metadata.coverage_fail_under
+        return gate is not None and percent(self.coverage_total()) < gate
 
     def title_of(self, check: str) -> str:
         return self.check_meta.get(check, {}).get("title", check)
@@ -322,13 +410,14 @@ class RunResult:
     def for_operation(self, operation: str) -> list[CheckResult]:
         return [r for (op, _), r in self.results.items() if op == operation]
 
-    def failures(self) -> list[Failure]:
+    def failures(self, level: str | None = None) -> list[Failure]:
+        """Every failing case (of one ``level``, when given), operations and checks in order."""
         out: list[Failure] = []
         for op in self.operations:
             for check in self.checks:
                 r = self.results.get((op.label, check))
                 if r is not None:
-                    out.extend(r.failures)
+                    out.extend(f for f in r.failures if level is None or f.level == level)
         return out
 
     def counts(self) -> dict[str, int]:
@@ -342,7 +431,10 @@ class RunResult:
         """``passed``, ``failed`` or ``error`` (the run could not be carried out)."""
         if self.metadata.aborted or self.metadata.interrupted:
             return "error"
-        if any(r.status is Status.FAILED for r in self.results.values()):
+        statuses = {r.status for r in self.results.values()}
+        if Status.FAILED in statuses or self.coverage_short:
+            return "failed"
+        if Status.ADVISORY in statuses and self.metadata.fail_on == "advisory":
             return "failed"
         if any(r.status is Status.ERRORED for r in self.results.values()):
             return "error"

@@ -8,14 +8,15 @@ what it may send (a write on a read-only run, an operation without credentials) 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from contracttest.openapi.model import Operation, Spec
     from contracttest.openapi.resources import Resource, ResourceMap
 
-__all__ = ["READ_METHODS", "Budget", "Scope"]
+__all__ = ["READ_METHODS", "Budget", "Scope", "unroutable_reason"]
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -37,6 +38,10 @@ class Scope:
     """How many credentials (orgs) the run has."""
     loopback: bool = False
     """The endpoint is on this machine (oversized bodies may be sent)."""
+    max_units: int | None = None
+    """Coverage units of each kind the run sends at most (None: every one)."""
+    unroutable: Mapping[str, str] = field(default_factory=dict)
+    """Operation key -> why no request can reach it (a path key with a fragment)."""
 
     def enabled(self, check_id: str) -> bool:
         return check_id in self.checks
@@ -72,6 +77,25 @@ class Scope:
 
     def missing_credentials(self, op: Operation) -> bool:
         return op.secured and not self.credentials
+
+
+def unroutable_reason(path: str) -> str | None:
+    """Why a path template can never be requested as written, or None.
+
+    A ``#`` starts the URL's fragment, which a client never sends (``/#X-Amz-Target=...``, the
+    way some specs name RPC actions); a ``?`` starts the query: the part after it is no path.
+    """
+    if "#" in path:
+        return (
+            f"the path {path!r} carries a URL fragment ('#...'), which clients never send: no "
+            "request can reach this operation as the spec writes it"
+        )
+    if "?" in path:
+        return (
+            f"the path {path!r} carries a query ('?...') in its key: the spec cannot say which "
+            "route it means"
+        )
+    return None
 
 
 @dataclass

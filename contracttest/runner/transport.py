@@ -66,7 +66,9 @@ class Transport:
             )
             if ctype:
                 headers.append(("content-type", ctype))
-        return self.client.build(op.method, path, query=query, headers=headers, body=body)
+        return self.client.build(
+            case.method or op.method, path, query=query, headers=headers, body=body
+        )
 
     def send(self, request: HttpRequest) -> HttpResponse:
         """Send one request (raises `TransportError` when it cannot be)."""

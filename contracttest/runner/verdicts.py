@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from contracttest.findings import Finding
     from contracttest.openapi.model import Operation
-    from contracttest.runner.case import Case
+    from contracttest.runner.case import Case, CoverageUnit
     from contracttest.runner.http import Exchange
 
-__all__ = ["Errored", "Failed", "Passed", "Skipped", "Verdict"]
+__all__ = ["Enumerated", "Errored", "Failed", "Passed", "Skipped", "Unexercised", "Verdict"]
 
 
 @dataclass(frozen=True)
@@ -54,4 +54,21 @@ class Errored:
     message: str
 
 
-Verdict = Passed | Failed | Skipped | Errored
+@dataclass(frozen=True)
+class Enumerated:
+    """The coverage units of an operation a source will try (each a case of its own)."""
+
+    units: tuple[CoverageUnit, ...]
+    left_out: int = 0
+    """Places beyond the enumeration's limit (counted, not enumerated)."""
+
+
+@dataclass(frozen=True)
+class Unexercised:
+    """A coverage unit no case exercises, and why."""
+
+    unit: CoverageUnit
+    reason: str
+
+
+Verdict = Passed | Failed | Skipped | Errored | Enumerated | Unexercised

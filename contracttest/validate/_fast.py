@@ -92,7 +92,7 @@ def _length_guard(keyword: str, limit: Any, method: str) -> dict[str, Any]:
     agrees on ASCII. jsonschema-rs tries A first, so ordinary strings never reach Python.
     """
     exact = {"x-ct-" + keyword: limit}
-    implies_exact = (keyword == "maxLength" and method == "validatorjs") or (
+    implies_exact = (keyword == "maxLength" and method in _keywords.VALIDATORJS_METHODS) or (
         keyword == "minLength" and method == "utf16"
     )
     native: dict[str, Any] = {keyword: limit}

@@ -14,13 +14,14 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from contracttest.errors import PatternError
-from contracttest.validate.rules.lengths import LENGTH_METHODS, LengthMethod
+from contracttest.validate.rules.lengths import LENGTH_METHODS, VALIDATORJS_METHODS, LengthMethod
 from contracttest.validate.rules.lengths import count as _server_count
 
 __all__ = [
     "LENGTH_METHODS",
     "PATTERN_TIMEOUT",
     "PORTABLE_FLAGS",
+    "VALIDATORJS_METHODS",
     "count",
     "length_counts",
     "matcher",
@@ -87,7 +88,7 @@ PORTABLE_FLAGS = "u"
 
 
 def count(text: str, method: str) -> int:
-    """Length of ``text`` counted by ``method`` (``codepoints``, ``utf16`` or ``validatorjs``)."""
+    """Length of ``text`` counted by ``method`` (one of `LENGTH_METHODS`)."""
     if method == "codepoints":
         return len(text)
     lm: LengthMethod = method  # type: ignore[assignment]
@@ -95,7 +96,7 @@ def count(text: str, method: str) -> int:
 
 
 def length_counts(text: str) -> dict[str, int]:
-    """Every count of ``text``: ``{"codepoints": .., "utf16": .., "validatorjs": ..}``."""
+    """Every count of ``text``: ``{"codepoints": .., "utf16": .., "validatorjs": .., ...}``."""
     return {m: count(text, m) for m in LENGTH_METHODS}
 
 
@@ -103,7 +104,7 @@ def too_long(text: str, limit: int, method: str) -> bool:
     """``maxLength`` under ``method``; counts only when the cheap bounds cannot decide."""
     n = len(text)
     if n > limit:
-        if method != "validatorjs" or text.isascii():
+        if method not in VALIDATORJS_METHODS or text.isascii():
             return True  # UTF-16 never counts fewer than the code points
         return count(text, method) > limit
     if method != "utf16" or text.isascii():
@@ -118,7 +119,7 @@ def too_short(text: str, limit: int, method: str) -> bool:
         if method != "utf16" or text.isascii():
             return True
         return count(text, method) < limit
-    if method != "validatorjs" or text.isascii():
+    if method not in VALIDATORJS_METHODS or text.isascii():
         return False
     return count(text, method) < limit
 

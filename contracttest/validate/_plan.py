@@ -84,6 +84,8 @@ class _Node:
     same: list[_Node] = field(default_factory=list)
     """allOf members and ``$ref`` targets: they describe the same value."""
     dispatch: tuple[dict[str, Any], dict[int, _Node]] | None = None
+    branch_schemas: dict[int, Any] = field(default_factory=dict)
+    """Every branch of the discriminated union, by index (live or not), for an untagged value."""
     alternatives: list[tuple[frozenset[str] | None, _Node, Any]] = field(default_factory=list)
     partition: tuple[str, list[frozenset[Any]]] | None = None
     by_tag: tuple[str, dict[str, _Node]] | None = None
@@ -205,6 +207,7 @@ class _Compiler:
             if isinstance(xd, dict):
                 compiled = {i: self.compile(b) for i, b in enumerate(branches)}
                 out.dispatch = (xd, {i: n for i, n in compiled.items() if n is not None})
+                out.branch_schemas = dict(enumerate(branches))
             else:
                 for b in branches:
                     sub = self.compile(b) or _Node()
@@ -491,20 +494,7 @@ class _Walk:
                     if chosen is not None:
                         self.node(chosen, value)
                 elif node.dispatch is not None and node.dispatch[0].get("optional"):
-                    # An optional tag left out (a PATCH body): the rules of every variant apply to
-                    # the members they share; report each finding once.
-                    seen = {(f.rule, f.pointer, f.message) for f in self.out}
-                    for branch in node.dispatch[1].values():
-                        before = len(self.out)
-                        self.node(branch, value)
-                        fresh = []
-                        for f in self.out[before:]:
-                            key = (f.rule, f.pointer, f.message)
-                            if key not in seen:
-                                seen.add(key)
-                                fresh.append(f)
-                        del self.out[before:]
-                        self.out.extend(fresh)
+                    self.untagged(node, value)
         elif type(value) is list:
             start = 0
             if node.tuple_items:
@@ -524,6 +514,40 @@ class _Walk:
             self.node(child, value)
         if node.alternatives:
             self.alternatives(node, value)
+
+    def untagged(self, node: _Node, value: dict[str, Any]) -> None:
+        """An optional tag left out (a PATCH body: the server knows the stored variant).
+
+        The value is fine when one variant takes it, its schema and its rules: a twilio number may
+        be patched to ``{"number": "abc"}`` although a BYO number may not. The rules are asked of
+        the variants whose schema takes the value (of every variant when none does); when each of
+        them reports an error, their findings are reported, each once.
+        """
+        assert node.dispatch is not None
+        _, branches = node.dispatch
+        schemas = node.branch_schemas
+        fitting = [i for i, s in schemas.items() if self.plan.schema_valid(s, value)]
+        if any(i not in branches for i in fitting):
+            return  # a variant without rules takes it
+        outs: list[list[Finding]] = []
+        for i in fitting or list(branches):
+            sub = _Walk(self.plan, self.least, stop=False)
+            sub.path = list(self.path)
+            sub.settings = self.settings
+            sub.node(branches[i], value)
+            if not any(f.severity >= Severity.ERROR for f in sub.out):
+                self.out.extend(sub.out)  # this variant takes it: its warnings only
+                return
+            outs.append(sub.out)
+        seen = {(f.rule, f.pointer, f.message) for f in self.out}
+        for found in outs:
+            for f in found:
+                key = (f.rule, f.pointer, f.message)
+                if key not in seen:
+                    seen.add(key)
+                    if self.stop and f.severity >= Severity.ERROR:
+                        raise _Stop
+                    self.out.append(f)
 
     def extras(self, node: _Node, value: dict[str, Any]) -> None:
         for name, item in value.items():

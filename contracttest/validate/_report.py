@@ -46,6 +46,12 @@ _TYPE_WORDS = {
     "array": "an array",
     "null": "null",
 }
+# class-validator's own wording where one type is expected (@IsNumber, @IsInt, @IsBoolean).
+_SINGLE_TYPE_WORDS = {
+    "number": "a number conforming to the specified constraints",
+    "integer": "an integer number",
+    "boolean": "a boolean value",
+}
 _FORMAT_WORDS = {
     "date-time": "an RFC 3339 date-time (2024-01-31T12:00:00Z)",
     "uuid": "a UUID",
@@ -208,8 +214,12 @@ def _message(err: Any, rule: str, label: str, method: str) -> tuple[str, str | N
             f"one of {allowed}",
         )
     if kw == "type":
-        words = " or ".join(_TYPE_WORDS.get(t, t) for t in _types(val))
-        return f"{label} must be {words}", f"type {'/'.join(_types(val))}"
+        types = _types(val)
+        if len(types) == 1 and types[0] in _SINGLE_TYPE_WORDS:
+            words = _SINGLE_TYPE_WORDS[types[0]]
+        else:
+            words = " or ".join(_TYPE_WORDS.get(t, t) for t in types)
+        return f"{label} must be {words}", f"type {'/'.join(types)}"
     if kw == "required":
         return f"{label} is required", f"required property {info.get('missing', '')}"
     if kw == "additionalProperties":
@@ -234,7 +244,8 @@ def _message(err: Any, rule: str, label: str, method: str) -> tuple[str, str | N
             text += ")"
         return text, f"{kw} {val} ({used} count)"
     if kw == "pattern":
-        return f"{label} must match the pattern {val}", f"pattern {val}"
+        # class-validator's @Matches wording: the pattern as a JavaScript regex literal
+        return f"{label} must match /{val}/ regular expression", f"pattern {val}"
     if kw == "format":
         return f"{label} must be {_FORMAT_WORDS.get(val, val)}", f"format {val}"
     if kw == "minimum":

@@ -246,8 +246,96 @@ BUGS: dict[str, tuple[str, frozenset[str]]] = {
         ),
         ("crash-search-regex", "search builds a regex: '(' or '[' gets 500", {"server.no-5xx"}),
         ("crash-sql-quote", "a name with an apostrophe breaks the SQL: 500", {"server.no-5xx"}),
+        # -- one wrong way of each semantic rule (every other way of it is enforced) ------------
+        (
+            "e164-country-code-0",
+            "an E.164 number with country code 0 (+0415...) is accepted",
+            {"request.invalid-rejected"},
+        ),
+        (
+            "alphanumeric-symbols",
+            "with numberE164CheckEnabled false, a number with '#' is accepted",
+            {"request.invalid-rejected"},
+        ),
+        (
+            "prefix-with-plus",
+            "a ringing filter prefix written with '+' is accepted",
+            {"request.invalid-rejected"},
+        ),
+        (
+            "prefix-count-unchecked",
+            "a ringing filter with 21 prefixes is accepted",
+            {"request.invalid-rejected"},
+        ),
+        (
+            "ending-reason-unchecked",
+            "an ending filter reason outside the six assistant-request ones is accepted",
+            {"request.invalid-rejected"},
+        ),
+        (
+            "hook-on-unchecked",
+            "a hook whose 'on' does not fit its shape is accepted",
+            {"request.invalid-rejected"},
+        ),
+        (
+            "ringing-do-object",
+            "a ringing hook's do given as one object instead of an array is accepted",
+            {"request.invalid-rejected"},
+        ),
+        (
+            "length-code-points",
+            "lengths are counted in code points: a 40-character name with a variation selector "
+            "(40 as the contract counts) is rejected",
+            {"request.valid-accepted"},
+        ),
+        # -- a constraint three unions deep -----------------------------------------------------
+        (
+            "hook-destination-unchecked",
+            "the destination of a hook's transfer action (hooks[] -> do[] -> destination, three "
+            "unions deep) is not validated",
+            {"request.invalid-rejected"},
+        ),
+        # -- HTTP semantics oracles -------------------------------------------------------------
+        (
+            "rejected-create-persists",
+            "a create rejected with 400 is stored anyway",
+            {"stateful.rejected-writes"},
+        ),
+        (
+            "rejected-patch-applies",
+            "a PATCH rejected with 400 still applies its valid members",
+            {"stateful.rejected-writes"},
+        ),
+        (
+            "patch-appends-arrays",
+            "PATCH appends array members to the stored ones: the same PATCH twice differs",
+            {"stateful.idempotent-patch"},
+        ),
+        (
+            "location-wrong",
+            "the 201 of a create has a Location header that names another resource",
+            {"stateful.location"},
+        ),
+        (
+            "undocumented-method-200",
+            "PUT /phone-number/{id}, which the spec does not document, answers 200",
+            {"request.undocumented-method"},
+        ),
     )
 }
+
+BEYOND_CONTRACT = frozenset({"vague-errors", "misnamed-field-errors", "location-wrong"})
+"""Bugs the contract does not forbid, reported as advisory findings: how helpful a 400's message
+is (the spec documents no error body), and a Location header the spec does not document. Every
+other bug breaks the contract and must fail a contract-level check, except:"""
+IN_THE_SPEC = {
+    "leak-auth-token": "spec.documented-secret",
+    "leak-api-secret": "spec.documented-secret",
+    "leak-in-list": "spec.documented-secret",
+}
+"""Bugs the contract itself commits: the TwilioPhoneNumber response schema documents
+twilioAuthToken and twilioApiSecret, so a server returning them conforms; the check reports the
+spec's defect (a spec finding, this rule), never a failure of the server."""
 
 CREATE = "PhoneNumberController_create"
 LIST = "PhoneNumberController_findAll"
@@ -294,6 +382,26 @@ def _message(finding: Any) -> str:
     if not label or last in finding.message:
         return str(finding.message)
     return f"{label}: {finding.message}"
+
+
+def _code_point_lengths(spec: Any, target: str, payload: Any) -> list[Any]:
+    """``name`` longer than its maxLength in code points (a server counting them, not as
+    class-validator does: variation selectors count)."""
+    from contracttest.findings import Finding, Severity
+
+    if not isinstance(payload, dict) or not isinstance(payload.get("name"), str):
+        return []
+    if len(payload["name"]) <= 40:
+        return []
+    return [
+        Finding(
+            rule="length.maxLength",
+            severity=Severity.ERROR,
+            pointer="/name",
+            message="name must be shorter than or equal to 40 characters",
+            target=target,
+        )
+    ]
 
 
 def _iso(dt: datetime) -> str:
@@ -390,6 +498,83 @@ class PhoneNumberServer:
                 f
                 for f in found
                 if not (f.pointer.endswith("/limit") and f.rule == "schema.maximum")
+            ]
+        found = self.waive(found, payload)
+        if self.bug == "length-code-points":
+            found += _code_point_lengths(self.spec, target, payload)
+        return found
+
+    def waive(self, found: list[Any], payload: Any) -> list[Any]:
+        """What this server's one wrong way of a semantic rule lets through: every finding about
+        the value (the schema's constraint and the rule say the same thing; the server's check
+        of it is the one that is wrong)."""
+        bug = self.bug
+
+        def value(f: Any) -> Any:
+            return _at(payload, f.pointer)
+
+        def hook(f: Any) -> str | None:
+            m = re.match(r"^/hooks/\d+", f.pointer)
+            return m.group(0) if m else None
+
+        if bug == "e164-country-code-0":
+            return [
+                f
+                for f in found
+                if not (
+                    f.rule == "phone.e164"
+                    and isinstance(value(f), str)
+                    and value(f).startswith("+0")
+                )
+            ]
+        if bug == "alphanumeric-symbols":
+            return [
+                f
+                for f in found
+                if not (
+                    f.rule == "phone.alphanumeric" and isinstance(value(f), str) and "#" in value(f)
+                )
+            ]
+        if bug == "prefix-with-plus":
+            return [
+                f
+                for f in found
+                if not (
+                    "/startsWith/" in f.pointer
+                    and isinstance(value(f), str)
+                    and value(f).startswith("+")
+                    and value(f)[1:].isdigit()
+                )
+            ]
+        if bug == "prefix-count-unchecked":
+            return [
+                f
+                for f in found
+                if not (
+                    f.pointer.endswith("/startsWith")
+                    and f.rule in ("schema.maxItems", "hooks.filter.count")
+                )
+            ]
+        if bug == "ending-reason-unchecked":
+            return [f for f in found if re.search(r"/filters/\d+/oneOf/\d+$", f.pointer) is None]
+        if bug == "hook-on-unchecked":
+            # the hook's kind is taken from its do, never checked against its on
+            loose = {hook(f) for f in found if f.rule == "hooks.on"}
+            return [f for f in found if hook(f) not in loose]
+        if bug == "ringing-do-object":
+            loose = {
+                hook(f)
+                for f in found
+                if hook(f) is not None
+                and isinstance(_at(payload, f"{hook(f)}/do"), dict)
+                and _at(payload, f"{hook(f)}/on") == "call.ringing"
+            }
+            return [f for f in found if hook(f) not in loose]
+        if bug == "hook-destination-unchecked":
+            return [
+                f
+                for f in found
+                if re.search(r"^/hooks/\d+/do(?:/\d+)?/destination(?:/|$)", f.pointer) is None
             ]
         return found
 
@@ -539,7 +724,16 @@ class PhoneNumberServer:
 
     def create(self, org: str, body: Any) -> tuple[int, Any]:
         self.crashes(body)
-        self.validate(f"{CREATE}:request", body)
+        try:
+            self.validate(f"{CREATE}:request", body)
+        except Problem:
+            if self.bug == "rejected-create-persists" and isinstance(body, dict):
+                # stored before validation, then refused: a half-done create
+                stamp = self.now()
+                rec = {**body, "id": str(uuid.uuid4()), "orgId": org}
+                rec.update(createdAt=stamp, updatedAt=stamp, status="active")
+                self.records[rec["id"]] = rec
+            raise
         if self.bug == "crash-unicode" and any(ord(c) > 127 for c in str(body.get("name", ""))):
             raise UnicodeEncodeError("ascii", "", 0, 1, "legacy column")
         body = self.stored_name(body)
@@ -572,7 +766,12 @@ class PhoneNumberServer:
         rec = self.find(org, rid, authorization, write=True)
         self.crashes(body, patch=True)
         if self.bug != "patch-no-validation":
-            self.validate(f"{UPDATE}:request", body)
+            try:
+                self.validate(f"{UPDATE}:request", body)
+            except Problem:
+                if self.bug == "rejected-patch-applies" and isinstance(body.get("name"), str):
+                    rec["name"] = body["name"]  # applied member by member, then refused
+                raise
         body = self.stored_name(body)
         if (
             "provider" in body
@@ -586,6 +785,10 @@ class PhoneNumberServer:
             if k not in ("id", "orgId", "createdAt", "updatedAt", "status")
         }
         merged = {**client, **body}
+        if self.bug == "patch-appends-arrays":
+            for key, value in body.items():
+                if isinstance(value, list) and isinstance(client.get(key), list):
+                    merged[key] = [*client[key], *value]
         if self.bug not in ("patch-changes-provider", "patch-no-validation"):
             self.validate(f"{CREATE}:request", merged)
         server = {k: rec[k] for k in ("id", "orgId", "createdAt", "status")}
@@ -800,6 +1003,13 @@ def make_app(
             response = respond(status, body, ctype=None if bare else json_type)
             if bug == "echo-token-header" and request.headers.get("authorization"):
                 response.headers["x-debug-caller"] = request.headers["authorization"]
+            if request.method == "POST" and status == 201 and isinstance(body, dict):
+                rid = body.get("id") if bug != "location-wrong" else str(uuid.uuid4())
+                response.headers["location"] = f"/phone-number/{rid}"
+            if status == 405 and isinstance(body, dict) and "allow" in body:
+                response.headers["allow"] = body.pop("allow")
+                response.body = json.dumps(body).encode()
+                response.headers["content-length"] = str(len(response.body))
             return response
 
         return endpoint
@@ -853,8 +1063,26 @@ def make_app(
         server.params(DELETE, request.query_params, {"id": rid})
         return server.delete(org, rid, request.headers.get("authorization"))
 
+    async def put(request: Request) -> tuple[int, Any]:
+        org = auth(request)
+        rid = request.path_params["id"]
+        if bug == "undocumented-method-200":
+            body = await read_body(request)
+            return server.update(org, rid, body, request.headers.get("authorization"))
+        raise _Answer(
+            405,
+            {"message": "Method Not Allowed", "statusCode": 405, "allow": "GET, PATCH, DELETE"},
+        )
+
+    async def not_allowed(request: Request) -> tuple[int, Any]:
+        raise _Answer(
+            405, {"message": "Method Not Allowed", "statusCode": 405, "allow": "GET, POST"}
+        )
+
     routes = [
         Route("/phone-number", handler(create), methods=["POST"]),
+        Route("/phone-number", handler(not_allowed), methods=["PUT", "PATCH", "DELETE"]),
+        Route("/phone-number/{id:path}", handler(put), methods=["PUT", "POST"]),
         Route("/phone-number", handler(find_all), methods=["GET"]),
         Route("/v2/phone-number", handler(find_paginated), methods=["GET"]),
         Route("/phone-number/{id:path}", handler(find_one), methods=["GET"]),

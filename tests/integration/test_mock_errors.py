@@ -86,7 +86,9 @@ def test_malformed_requests_are_4xx(
     r = client.post("/phone-number", content=content, headers=headers)
     assert r.status_code == status, r.text[:300]
     body = r.json()
-    assert body["statusCode"] == status and body["error"] and body["message"]
+    assert body["statusCode"] == status and body["message"]
+    # NestJS's envelope; body-parser's 413 comes without "error" (@nestjs/platform-express 12.6.3)
+    assert ("error" in body) is (status != 413)
 
 
 def test_empty_bodies(client: httpx.Client) -> None:
@@ -111,7 +113,7 @@ def test_body_cap_is_configurable(
         "/phone-number",
         json={**CREATE_BODIES["vapi"], "server": {"url": "https://e.com/" + "x" * 200}},
     )
-    assert r.status_code == 413 and r.json()["error"] == "Payload Too Large"
+    assert r.status_code == 413 and set(r.json()) == {"statusCode", "message"}
 
 
 @pytest.mark.parametrize(

@@ -14,6 +14,7 @@ from _runner_support import TOKENS
 from buggy_servers import TWILIO_MARK, make_app, serve
 
 from contracttest.cli import run as cli
+from contracttest.runner.markers import MARKER_PREFIX
 
 pytestmark = pytest.mark.network
 
@@ -91,7 +92,7 @@ def test_tokens_from_the_environment_and_exit_1_with_reports(
     monkeypatch.setenv("CONTRACTTEST_TOKEN", TOKENS[0])
     monkeypatch.setenv("CONTRACTTEST_TOKEN_2", TOKENS[1])
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
-    with serve(make_app(fixed_spec, TOKENS, "leak-auth-token")) as url:
+    with serve(make_app(fixed_spec, TOKENS, "echo-secret-in-400")) as url:
         code, out, err = _run(
             [
                 "-v",
@@ -100,6 +101,8 @@ def test_tokens_from_the_environment_and_exit_1_with_reports(
                 url,
                 "--max-examples",
                 "2",
+                "--max-units",
+                "200",
                 "--seed",
                 "3",
                 "--report-dir",
@@ -125,6 +128,7 @@ def test_tokens_from_the_environment_and_exit_1_with_reports(
     for text in texts:
         assert TOKENS[0] not in text and TOKENS[1] not in text
         assert TWILIO_MARK not in text
+        assert MARKER_PREFIX + "-" not in text  # the planted twilioAuthToken the 400s quote
     assert summary.read_text().startswith("## contracttest: ❌ FAILED")
 
 

@@ -1,36 +1,32 @@
 """The HTML report in a real headless browser (Chromium): the matrix renders, the report's script
 runs, and a failure's details open from a link with its payload, response, finding and curl line.
 
-Skipped when no Chromium is installed (Debian: ``apt-get install chromium``)."""
+Skipped when no Chromium is installed (Debian: ``apt-get install chromium``), and failed instead under
+``CONTRACTTEST_REQUIRE_COMPONENTS=1`` (``.ci/run`` sets it and installs Chromium)."""
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 import pytest
+from _components import find_chromium, missing
 from _runner_support import TOKENS, run_runner
 from buggy_servers import make_app, serve
 
 from contracttest.report import html
 
-BROWSER = next(
-    (
-        p
-        for p in map(shutil.which, ("chromium", "chromium-browser", "google-chrome", "chrome"))
-        if p
-    ),
-    None,
-)
-pytestmark = [
-    pytest.mark.network,
-    pytest.mark.skipif(
-        BROWSER is None, reason="no Chromium found (Debian: apt-get install chromium)"
-    ),
-]
+pytestmark = pytest.mark.network
+
+
+@pytest.fixture(scope="module")
+def browser() -> str:
+    found = find_chromium()
+    if found is None:
+        missing("Chromium", "no chromium on PATH (Debian: apt-get install chromium)")
+    return found
 
 
 class _Dom(HTMLParser):
@@ -58,10 +54,9 @@ class _Dom(HTMLParser):
             self.details_text[self._open[-1]].append(data)
 
 
-def _dump_dom(page: Path, fragment: str, profile: Path) -> str:
-    assert BROWSER is not None
+def _dump_dom(browser: str, page: Path, fragment: str, profile: Path) -> str:
     cmd = [
-        BROWSER,
+        browser,
         "--headless",
         "--no-sandbox",
         "--disable-gpu",
@@ -76,7 +71,7 @@ def _dump_dom(page: Path, fragment: str, profile: Path) -> str:
     return done.stdout
 
 
-def test_report_renders_in_chromium(fixed_spec: Any, tmp_path: Path) -> None:
+def test_report_renders_in_chromium(browser: str, fixed_spec: Any, tmp_path: Path) -> None:
     # Given a report of a run that found a bug (an undeclared member in every response)
     with serve(make_app(fixed_spec, TOKENS, "extra-field")) as url:
         result = run_runner(fixed_spec, url, checks=["response.schema", "server.no-5xx"])
@@ -85,7 +80,7 @@ def test_report_renders_in_chromium(fixed_spec: Any, tmp_path: Path) -> None:
     assert failures
     # When Chromium opens it at the first failure's anchor
     dom = _Dom()
-    dom.feed(_dump_dom(page, "#failure-1", tmp_path / "profile"))
+    dom.feed(_dump_dom(browser, page, "#failure-1", tmp_path / "profile"))
     # Then the matrix is there, one cell per operation x check, and the report's script ran
     cells = [a for t, a in dom.elements if t == "td" and "cell" in (a.get("class") or "")]
     assert len(cells) == len(result.operations) * len(result.checks)

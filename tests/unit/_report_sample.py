@@ -11,6 +11,7 @@ from contracttest.runner.redaction import Redactor
 from contracttest.runner.results import (
     CheckResult,
     Failure,
+    OperationCoverage,
     OperationInfo,
     PhaseTiming,
     RequestSnapshot,
@@ -77,7 +78,33 @@ def _failure(redactor: Redactor, n: int, *, payload_size: int = 0) -> Failure:
     )
 
 
-def sample_result(*, failures: int = 2, payload_size: int = 0) -> RunResult:
+def sample_coverage() -> list[OperationCoverage]:
+    """Coverage of the create: 9 of 10 negative units (one left with its reason), 4 edges."""
+    return [
+        OperationCoverage(
+            "PhoneNumberController_create",
+            negative=[9, 10],
+            edges=[4, 4],
+            families={"schema": [6, 7], "phone": [3, 3], "edge": [4, 4]},
+            missed=[
+                {
+                    "kind": "negative",
+                    "part": "body",
+                    "variant": "provider='byo-phone-number'",
+                    "location": "/number",
+                    "rule": "schema.maxLength",
+                    "way": "41 characters",
+                    "reason": "no payload breaks only this: it also breaks phone.e164 at /number",
+                }
+            ],
+            missed_total=1,
+        )
+    ]
+
+
+def sample_result(
+    *, failures: int = 2, payload_size: int = 0, gate: float | None = None
+) -> RunResult:
     """Two operations, four checks: passed, failed (with failures), errored, skipped."""
     redactor = Redactor([TOKEN])
     ops = [
@@ -127,6 +154,7 @@ def sample_result(*, failures: int = 2, payload_size: int = 0) -> RunResult:
         credentials=1,
         versions={"contracttest": "0.1.0", "python": "3.11"},
         requests=93,
+        coverage_fail_under=gate,
     )
     return RunResult(
         metadata=meta,
@@ -149,6 +177,7 @@ def sample_result(*, failures: int = 2, payload_size: int = 0) -> RunResult:
             for cid, (title, short) in CHECKS.items()
         },
         redactor=redactor,
+        coverage=sample_coverage(),
     )
 
 

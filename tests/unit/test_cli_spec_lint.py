@@ -50,8 +50,10 @@ def test_text_output_locates_every_finding_and_ends_with_a_summary() -> None:
         lines[lines.index(unsat) + 1]
         == "  fix: set `type: string` to match the enum (or fix the enum)"
     )
-    assert lines[-1] == f"{SEED}: 12 finding(s): 8 errors, 4 warnings, 0 info"
-    assert lines[-2].startswith("by rule: discriminator.property-undeclared 5, ")
+    assert lines[-1] == f"{SEED}: 13 finding(s): 9 errors, 4 warnings, 0 info"
+    assert lines[-2].startswith(
+        "by rule: discriminator.oneOf-overlap 1, discriminator.property-undeclared 5, "
+    )
     assert r.err == ""
 
 
@@ -81,7 +83,7 @@ def test_json_output() -> None:
     assert set(doc) == {"spec", "sha256", "findings", "summary"}
     assert doc["spec"] == str(SEED)
     assert len(doc["sha256"]) == 64
-    assert doc["summary"]["total"] == len(doc["findings"]) == 12
+    assert doc["summary"]["total"] == len(doc["findings"]) == 13
     assert doc["summary"]["rules"]["discriminator.property-undeclared"] == 5
     first = doc["findings"][0]
     assert {
@@ -119,9 +121,9 @@ def test_quiet_prints_only_the_counts() -> None:
     r = lint(str(SPECS / "discriminators.yaml"), "-q")
     assert r.code == ExitCode.FINDINGS
     assert r.out.splitlines() == [
-        "by rule: discriminator.property-undeclared 1, discriminator.tag-mismatch 1, "
-        "discriminator.target-missing 1",
-        f"{SPECS / 'discriminators.yaml'}: 3 finding(s): 3 errors, 0 warnings, 0 info",
+        "by rule: discriminator.oneOf-overlap 1, discriminator.property-undeclared 1, "
+        "discriminator.tag-mismatch 1, discriminator.target-missing 1",
+        f"{SPECS / 'discriminators.yaml'}: 4 finding(s): 4 errors, 0 warnings, 0 info",
     ]
 
 
@@ -165,4 +167,79 @@ def test_subprocess_end_to_end(tmp_path: Path) -> None:
         check=False,
     )
     assert proc.returncode == ExitCode.FINDINGS, proc.stderr
-    assert json.loads(proc.stdout)["summary"]["error"] == 8
+    assert json.loads(proc.stdout)["summary"]["error"] == 9
+
+
+# ------------------------------------------------------------------------------------ sarif, config
+
+SARIF_SCHEMA = REPO / "tests" / "data" / "sarif-2.1.0.schema.json"
+
+
+def test_sarif_output_is_valid_sarif_with_a_located_result_per_finding() -> None:
+    import jsonschema
+
+    r = lint(str(SEED), "--format", "sarif")
+    assert r.code == ExitCode.FINDINGS, r
+    log = json.loads(r.out)
+    schema = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
+    cls = jsonschema.validators.validator_for(schema)
+    errors = list(cls(schema, format_checker=cls.FORMAT_CHECKER).iter_errors(log))
+    assert not errors, errors[0].message
+    (run_,) = log["runs"]
+    results = run_["results"]
+    assert len(results) == 13
+    overlap = next(x for x in results if x["ruleId"] == "discriminator.oneOf-overlap")
+    assert overlap["level"] == "error"
+    assert overlap["locations"][0]["physicalLocation"]["region"]["startLine"] == 348
+    assert overlap["locations"][0]["logicalLocations"][0]["fullyQualifiedName"].endswith("/oneOf")
+    rules = {rule["id"] for rule in run_["tool"]["driver"]["rules"]}
+    assert rules == {x["ruleId"] for x in results}
+
+
+def _project(tmp_path: Path, table: str) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        f'[tool.contracttest]\nspec = "{SEED}"\noverlay = ["{FIXES}"]\n\n'
+        f"[tool.contracttest.spec-lint]\n{table}\n",
+        encoding="utf-8",
+    )
+
+
+def test_the_security_family_runs_when_the_project_asks(tmp_path: Path) -> None:
+    # Given a project that turns the security rules on and lowers the unbounded-input ones
+    _project(tmp_path, 'security = true\nseverity = { "security.unbounded-input" = "info" }')
+    r = lint("--format", "json")
+    doc = json.loads(r.out)
+    rules = doc["summary"]["rules"]
+    # Then they run (as warnings), the lowered rule reports as info, and warnings fail the run
+    assert {"security.ssrf-url", "security.auth-responses"} <= set(rules)
+    levels = {f["rule"]: f["severity"] for f in doc["findings"]}
+    assert levels["security.ssrf-url"] == "warning"
+    assert levels["security.unbounded-input"] == "info"
+    assert r.code == ExitCode.FINDINGS
+    # and the options win over the table
+    r = lint("--severity", "security.=info", "--fail-on", "warning")
+    assert r.code == ExitCode.OK, r
+
+
+def test_naming_a_security_rule_runs_it(tmp_path: Path) -> None:
+    r = lint(str(SEED), "--overlay", str(FIXES), "--rule", "security.auth-responses")
+    assert r.code == ExitCode.FINDINGS
+    assert r.out.splitlines()[-2] == "by rule: security.auth-responses 6"
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        ('severity = { "schema.unsatisfiabel" = "off" }', "did you mean 'schema.unsatisfiable'"),
+        ('severity = { "security." = "loud" }', "error, warning, info or off"),
+        ('security = "yes"', "security must be true or false"),
+        ('fail-on = "never"', "fail-on must be error, warning or info"),
+    ],
+)
+def test_a_bad_spec_lint_table_is_a_usage_error_naming_the_file(
+    tmp_path: Path, table: str, message: str
+) -> None:
+    _project(tmp_path, table)
+    r = lint()
+    assert r.code == ExitCode.ERROR, r
+    assert message in r.err and "pyproject.toml" in r.err and "Traceback" not in r.err

@@ -22,7 +22,10 @@ def make_spec(schemas: dict[str, Any], **paths: Any) -> Spec:
         "paths": paths or {},
         "components": {"schemas": schemas},
     }
-    return load_spec(doc, cache=False)
+    spec = load_spec(doc, cache=False)
+    # Closed request objects (a server that forbids unknown properties): what these tests exercise.
+    spec.closed_objects = True
+    return spec
 
 
 def assert_all_valid(spec: Spec, target: str, n: int = 25, **opts: Any) -> list[Any]:
@@ -340,3 +343,27 @@ def test_valid_examples_shrink_to_the_simplest_payload(seed_spec: Spec) -> None:
         settings=hsettings(database=None, max_examples=300),
     )
     assert found == {"provider": "twilio", "number": "", "twilioAccountSid": ""}
+
+
+def test_valid_payloads_leave_out_a_null_only_lenient_nullable_allows() -> None:
+    # OpenAPI 3.0.3: nullable adds null to `type`; an enum without null, or a $ref, still applies.
+    # The validator accepts the null (specs mean it), valid payloads do without it, so a server
+    # reading the spec strictly accepts them (corpus: apideck.com, gsmtasks.com).
+    spec = make_spec(
+        {
+            "Kind": {"type": "string", "enum": ["a", "b"]},
+            "T": {
+                "type": "object",
+                "required": ["status", "kind", "note"],
+                "properties": {
+                    "status": {"type": "string", "enum": ["on", "off"], "nullable": True},
+                    "kind": {"$ref": "#/components/schemas/Kind", "nullable": True},
+                    "note": {"type": "string", "nullable": True, "maxLength": 3},
+                },
+            },
+        }
+    )
+    values = assert_all_valid(spec, "T", n=60)
+    assert all(v["status"] is not None and v["kind"] is not None for v in values)
+    assert any(v["note"] is None for v in values)  # undisputed: nullable with a type
+    assert validate(spec, "T", {"status": None, "kind": None, "note": None}) == []

@@ -133,3 +133,74 @@ def test_infer_resources_collection_item_views_and_parents() -> None:
     assert [r.name for r in rmap.parents["GET /thing/{id}/logs"]] == ["/thing"]
     # A resource's own item operations do not count it as their parent.
     assert "GET /thing/{id}" not in rmap.parents
+
+
+def test_templates_that_mix_parameters_and_text_in_a_segment() -> None:
+    spec = make_spec(
+        {
+            "/v1/{name}:query": ops("post"),
+            "/v1/{name}": ops("get"),
+            "/files/{id}.{ext}": ops("get"),
+        }
+    )
+    router = Router(spec.operations, spec)
+    m = router.match("POST", "/v1/projects%2Fp%2Fd:query")
+    assert m is not None and m.route.template == "/v1/{name}:query"
+    assert m.path_params == {"name": "projects/p/d"}
+    m = router.match("GET", "/v1/x:query")  # GET is served by /v1/{name} only
+    assert m is not None and m.path_params == {"name": "x:query"}
+    m = router.match("GET", "/files/report.json")
+    assert m is not None and m.path_params == {"id": "report", "ext": "json"}
+
+
+def test_an_empty_last_parameter_is_a_value() -> None:
+    spec = make_spec({"/a/{x}/{y}": ops("get"), "/b/{x}": ops("get")})
+    router = Router(spec.operations, spec)
+    m = router.match("GET", "/b/1/")
+    assert m is not None and m.path_params == {"x": "1"}, "a trailing slash is still ignored first"
+    m = router.match("GET", "/a/1/")
+    assert (
+        m is not None and m.route.template == "/a/{x}/{y}" and m.path_params == {"x": "1", "y": ""}
+    )
+
+
+def test_only_parameters_marked_for_it_take_unencoded_slashes() -> None:
+    skip = {"name": "p", "in": "path", "required": True, "x-ms-skip-url-encoding": True}
+    spec = make_spec(
+        {
+            "/r/{ns}/{p}/{name}": {
+                "get": {
+                    "parameters": [
+                        skip,
+                        {**skip, "name": "ns"} | {"x-ms-skip-url-encoding": False},
+                    ],
+                    "responses": OK,
+                }
+            },
+            "/g/{name}": {
+                "get": {
+                    "parameters": [
+                        {
+                            "name": "name",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string", "pattern": "^projects/[^/]+$"},
+                        }
+                    ],
+                    "responses": OK,
+                }
+            },
+            "/chat/{id}": ops("get"),
+        }
+    )
+    router = Router(spec.operations, spec)
+    m = router.match("GET", "/r/Microsoft.Web/sites/s1/slots/x")
+    assert m is not None and m.path_params == {
+        "ns": "Microsoft.Web",
+        "p": "sites/s1/slots",
+        "name": "x",
+    }
+    m = router.match("GET", "/g/projects/p1")
+    assert m is not None and m.path_params == {"name": "projects/p1"}
+    assert router.match("GET", "/chat/1/2") is None
+    assert router.match("GET", "/r/a/b") is None

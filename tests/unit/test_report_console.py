@@ -39,3 +39,24 @@ def test_summary_table_failures_and_verdict() -> None:
     assert "curl " in text
     assert text.rstrip().splitlines()[-1].startswith("FAILED")
     assert_no_secret(text)
+
+
+def test_the_coverage_line() -> None:
+    text = _render(quiet=False)
+    assert "negative coverage 9/10 (90.0%), valid edges 4/4" in text
+
+
+def test_a_coverage_gate_below_fails_the_run_and_says_so() -> None:
+    from contracttest.report._coverage import gate_line
+
+    passing = sample_result(failures=0)
+    passing.results = {k: r for k, r in passing.results.items() if r.status.value != "failed"}
+    passing.results = {k: r for k, r in passing.results.items() if r.status.value != "errored"}
+    assert passing.verdict == "passed"
+    gated = sample_result(failures=0, gate=95)
+    gated.results = passing.results
+    assert gated.verdict == "failed" and gated.exit_code == 1
+    assert gate_line(gated) == "negative coverage 90.0% below --coverage-fail-under 95%"
+    met = sample_result(failures=0, gate=90)
+    met.results = passing.results
+    assert met.verdict == "passed"

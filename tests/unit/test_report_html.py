@@ -32,7 +32,7 @@ def test_matrix_and_failures_are_rendered() -> None:
     assert len(cells) == len(result.operations) * len(result.checks)
     failed = [a for a in cells if "failed" in (a.get("class") or "")]
     assert len(failed) == 1
-    details = [a for t, a in parser.tags if t == "details"]
+    details = [a for t, a in parser.tags if t == "details" and a.get("id")]
     assert [d.get("id") for d in details] == ["failure-1", "failure-2"]
     assert 'href="#failure-1"' in page
     assert "<svg" in page  # charts are inline
@@ -48,3 +48,10 @@ def test_self_contained_and_escaped() -> None:
     assert not re.search(r'(?:src|href)="(?:https?:)?//', page)
     assert "Content-Security-Policy" in page
     assert_no_secret(page)
+
+
+def test_coverage_section() -> None:
+    page = html.render(sample_result())
+    assert 'id="coverage"' in page
+    assert "negative coverage 9/10 (90.0%), valid edges 4/4" in page
+    assert "1 unit(s) not exercised" in page

@@ -141,3 +141,14 @@ def test_repeated_failures_say_how_often() -> None:
     assert "×7" in html.render(result)
     assert "7 cases failed this way" in junit.render(result)
     assert "7 cases failed this way" in markdown.render(result)
+
+
+def test_coverage_section_per_operation_and_family() -> None:
+    doc = json_.to_document(sample_result())
+    cov = doc["coverage"]
+    assert cov["negative"] == {"exercised": 9, "enumerated": 10, "percent": 90.0}
+    assert cov["edges"]["enumerated"] == 4
+    (op,) = cov["operations"]
+    assert op["families"]["phone"] == {"exercised": 3, "enumerated": 3, "percent": 100.0}
+    assert op["not_exercised"][0]["reason"].startswith("no payload breaks only this")
+    jsonschema.validate(doc, json_.REPORT_SCHEMA)

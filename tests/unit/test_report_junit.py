@@ -50,3 +50,17 @@ def test_no_secret_and_no_control_characters() -> None:
     text = junit.render(result)
     assert_no_secret(text)
     ET.fromstring(text)  # still well-formed XML
+
+
+def test_coverage_properties() -> None:
+    root = ET.fromstring(junit.render(sample_result()))
+    props = {
+        p.get("name"): p.get("value")
+        for suite in root.iter("testsuite")
+        if "create" in (suite.get("name") or "")
+        for p in suite.iter("property")
+    }
+    assert props["coverage.negative.exercised"] == "9"
+    assert props["coverage.negative.enumerated"] == "10"
+    assert props["coverage.family.phone"] == "3/3"
+    assert props["coverage.run.negative"] == "9/10 (90.0%)"

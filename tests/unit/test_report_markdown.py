@@ -15,7 +15,7 @@ def test_summary_has_verdict_matrix_and_failures() -> None:
     assert text.startswith("## contracttest: ❌ FAILED")
     assert "| operation | schema | no 5xx | auth | pagination |" in text
     assert "| `POST /phone-number` | ❌ 2 | ✅ | ⚠️ | · |" in text
-    assert text.count("<details><summary>") == 2
+    assert text.count("<details><summary><b>#") == 2
     assert "```sh\ncurl " in text
     assert_no_secret(text)
 
@@ -39,3 +39,10 @@ def test_step_summary_is_appended(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
 def test_no_step_summary_without_the_variable(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
     assert markdown.write_step_summary(sample_result()) is None
+
+
+def test_coverage_section() -> None:
+    text = markdown.render(sample_result())
+    assert "### Coverage" in text
+    assert "negative coverage 9/10 (90.0%), valid edges 4/4" in text
+    assert "1 unit(s) not exercised" in text and "41 characters" in text

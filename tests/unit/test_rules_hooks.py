@@ -177,7 +177,8 @@ def test_on_missing_or_unknown() -> None:
     hook = ringing()
     del hook["on"]
     [issue] = check_hook(hook)
-    assert (issue.pointer, issue.rule) == ("", "hooks.on")
+    # the missing member itself, as class-validator names it ("hooks.0.on must be one of ...")
+    assert (issue.pointer, issue.rule) == ("/on", "hooks.on")
     assert issue.message.startswith("missing 'on'; the hook is shaped like a 'call.ringing' hook")
     [issue] = check_hook(ringing(on="call.started"))
     assert (issue.pointer, issue.rule) == ("/on", "hooks.on")

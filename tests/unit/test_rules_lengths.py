@@ -11,35 +11,46 @@ import pytest
 from contracttest.validate.rules import RuleContext, run_rule
 from contracttest.validate.rules.lengths import count, counts, describe_counts
 
-# (text, code points, UTF-16 units, validator.js)
-TABLE: list[tuple[str, int, int, int]] = [
-    ("", 0, 0, 0),
-    ("hello", 5, 5, 5),
-    ("café", 4, 4, 4),  # precomposed é
-    ("cafe\u0301", 5, 5, 5),  # e + COMBINING ACUTE: no one merges graphemes
-    ("😀", 1, 2, 1),  # astral: one surrogate pair
-    ("😀😀x", 3, 5, 3),
-    ("❤️", 2, 2, 1),  # U+2764 + VARIATION SELECTOR-16
-    ("❤︎", 2, 2, 1),  # U+2764 + VARIATION SELECTOR-15
-    ("👍🏽", 2, 4, 2),  # thumbs up + skin tone modifier: two astral code points
-    ("👨‍👩‍👧", 5, 8, 5),  # ZWJ sequence: 3 astral + 2 ZWJ
-    ("🏳️‍🌈", 4, 6, 3),  # flag + VS16 + ZWJ + rainbow
-    ("日本語", 3, 3, 3),
-    ("\ud83d", 1, 1, 1),  # lone high surrogate (JSON allows it)
-    ("\ude00", 1, 1, 1),  # lone low surrogate
-    ("\ud83d\ude00", 2, 2, 1),  # a surrogate pair held as two code points: JS sees one pair
-    ("\ude00\ud83d", 2, 2, 2),  # reversed: no pair
-    ("\ufe0f", 1, 1, 0),  # a lone variation selector counts 0 for validator.js
-    ("𝔘𝔫𝔦𝔠𝔬𝔡𝔢", 7, 14, 7),
+# (text, code points, UTF-16 units, validator.js 13.15.22+, validator.js before 13.15.22)
+TABLE: list[tuple[str, int, int, int, int]] = [
+    ("", 0, 0, 0, 0),
+    ("hello", 5, 5, 5, 5),
+    ("café", 4, 4, 4, 4),  # precomposed é
+    ("cafe\u0301", 5, 5, 5, 5),  # e + COMBINING ACUTE: no one merges graphemes
+    ("😀", 1, 2, 1, 1),  # astral: one surrogate pair
+    ("😀😀x", 3, 5, 3, 3),
+    ("❤️", 2, 2, 1, 1),  # U+2764 + VARIATION SELECTOR-16
+    ("❤︎", 2, 2, 1, 1),  # U+2764 + VARIATION SELECTOR-15
+    ("👍🏽", 2, 4, 2, 2),  # thumbs up + skin tone modifier: two astral code points
+    ("👨‍👩‍👧", 5, 8, 5, 5),  # ZWJ sequence: 3 astral + 2 ZWJ
+    ("🏳️‍🌈", 4, 6, 3, 3),  # flag + VS16 + ZWJ + rainbow: the selector follows a low surrogate
+    ("日本語", 3, 3, 3, 3),
+    ("\ud83d", 1, 1, 1, 1),  # lone high surrogate (JSON allows it)
+    ("\ude00", 1, 1, 1, 1),  # lone low surrogate
+    ("\ud83d\ude00", 2, 2, 1, 1),  # a surrogate pair held as two code points: JS sees one pair
+    ("\ude00\ud83d", 2, 2, 2, 2),  # reversed: no pair
+    ("\ufe0f", 1, 1, 1, 0),  # a lone selector follows nothing: 13.15.22 counts it
+    ("\ufe0f\ufe0f", 2, 2, 2, 0),
+    ("\ufe0fa", 2, 2, 2, 1),  # a leading selector counts
+    ("a\ufe0f\ufe0f", 3, 3, 2, 1),  # one character excuses one selector
+    ("a\ufe0e\ufe0f", 3, 3, 2, 1),
+    ("a\ufe0fb\ufe0f", 4, 4, 2, 2),
+    ("𝔘𝔫𝔦𝔠𝔬𝔡𝔢", 7, 14, 7, 7),
 ]
 
 
-@pytest.mark.parametrize(("text", "codepoints", "utf16", "validatorjs"), TABLE)
-def test_counts(text: str, codepoints: int, utf16: int, validatorjs: int) -> None:
+@pytest.mark.parametrize(("text", "codepoints", "utf16", "validatorjs", "legacy"), TABLE)
+def test_counts(text: str, codepoints: int, utf16: int, validatorjs: int, legacy: int) -> None:
     assert count(text, "codepoints") == codepoints
     assert count(text, "utf16") == utf16
     assert count(text, "validatorjs") == validatorjs
-    assert counts(text) == {"codepoints": codepoints, "utf16": utf16, "validatorjs": validatorjs}
+    assert count(text, "validatorjs-legacy") == legacy
+    assert counts(text) == {
+        "codepoints": codepoints,
+        "utf16": utf16,
+        "validatorjs": validatorjs,
+        "validatorjs-legacy": legacy,
+    }
 
 
 def test_default_method_is_codepoints() -> None:
@@ -54,25 +65,33 @@ def test_unknown_method() -> None:
 def test_describe_counts() -> None:
     assert describe_counts("plain") is None
     assert describe_counts("❤️") == "code points 2, UTF-16 units 2, validator.js 1"
+    # the count that changed in validator.js 13.15.22 is named with its version
+    assert describe_counts("\ufe0f\ufe0f") == (
+        "code points 2, UTF-16 units 2, validator.js 2, validator.js < 13.15.22 0"
+    )
 
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
 def test_agrees_with_validatorjs_code_in_node() -> None:
-    # validator.js src/lib/isLength.js, the three lines that count.
+    # validator.js src/lib/isLength.js, the lines that count: 13.15.22+ and before. (The installed
+    # package itself is compared in tests/reference/test_nestjs_ground_truth.py.)
     script = r"""
     const texts = JSON.parse(require("fs").readFileSync(0, "utf8"));
     process.stdout.write(JSON.stringify(texts.map((str) => {
-      const presentationSequences = str.match(/(\uFE0F|\uFE0E)/g) || [];
+      const current = str.match(/[^\uFE0F\uFE0E][\uFE0F\uFE0E]/g) || [];
+      const legacy = str.match(/(\uFE0F|\uFE0E)/g) || [];
       const surrogatePairs = str.match(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g) || [];
-      return [str.length, str.length - presentationSequences.length - surrogatePairs.length];
+      const base = str.length - surrogatePairs.length;
+      return [str.length, base - current.length, base - legacy.length];
     })));
     """
     texts = [row[0] for row in TABLE]
     done = subprocess.run(
         ["node", "-e", script], input=json.dumps(texts).encode(), capture_output=True, check=True
     )
-    for text, (js_length, js_is_length) in zip(texts, json.loads(done.stdout), strict=True):
-        assert (count(text, "utf16"), count(text, "validatorjs")) == (js_length, js_is_length), text
+    for text, js in zip(texts, json.loads(done.stdout), strict=True):
+        ours = [count(text, m) for m in ("utf16", "validatorjs", "validatorjs-legacy")]
+        assert ours == js, text
 
 
 def _ctx(rule_id: str, method: str = "validatorjs", **schema: int) -> RuleContext:

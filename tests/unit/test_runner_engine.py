@@ -185,3 +185,43 @@ def test_a_successful_delete_of_a_created_resource_retires_it(spec: Any) -> None
     )
     assert engine.send(delete) is not None
     assert inst.deleted and engine.ledger.live() == []
+
+
+def test_cleanup_after_an_interrupt_has_a_deadline(
+    spec: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    from contracttest.runner import engine as engine_module
+    from contracttest.runner import events
+
+    # Given a server whose DELETEs are slow, and a run interrupted once resources exist
+    monkeypatch.setattr(engine_module, "INTERRUPTED_CLEANUP_SECONDS", 0.5)
+    server = ItemsServer()
+
+    def slow(request: httpx.Request) -> httpx.Response:
+        if request.method == "DELETE":
+            time.sleep(0.3)
+        return server(request)
+
+    class Interrupt:
+        def start(self, plan: Any) -> None:
+            pass
+
+        def handle_event(self, event: Any) -> None:
+            if isinstance(event, events.PhaseStarted) and event.phase == "auth":
+                raise KeyboardInterrupt
+
+        def shutdown(self) -> None:
+            pass
+
+    engine = engine_for(spec, slow)
+    engine.handlers.append(Interrupt())
+    started = time.monotonic()
+    result = engine.run()
+    # Then cleanup stops at its deadline, and says what is left to `contracttest cleanup`
+    assert result.metadata.interrupted
+    assert time.monotonic() - started < 30
+    left = engine.ledger.live()
+    assert left, "the slow deletes did not all fit in the deadline"
+    assert any("time limit" in n or "could not be deleted" in n for n in result.notes), result.notes

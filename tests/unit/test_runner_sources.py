@@ -14,7 +14,7 @@ from contracttest.runner.case import NO_BODY, Case
 from contracttest.runner.engine import SOURCES
 from contracttest.runner.generation import Labelled
 from contracttest.runner.sources import auth, negative, positive, stateful
-from contracttest.runner.verdicts import Skipped
+from contracttest.runner.verdicts import Enumerated, Skipped, Unexercised
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +44,7 @@ def test_every_check_names_phases_a_source_runs() -> None:
         if info.scope == "expectation":
             assert info.applies is not None, info.id
         if info.scope == "scenario":
-            assert info.over in ("resource", "list"), info.id
+            assert info.over in ("resource", "list", "path"), info.id
     assert catalog.phases_of(["auth.required"]) == {"auth"}
     assert catalog.phases_of(["response.schema"]) == {"positive", "negative"}
     assert catalog.phases_of(["stateful.filters"]) == {"stateful"}
@@ -73,10 +73,15 @@ def test_scenarios_run_once_per_resource_or_list_operation(spec: Any) -> None:
     engine = engine_for(spec, ItemsServer())
     labels = [u.label for u in stateful.units(engine.context)]
     assert labels == [
+        "/items undocumented_methods",
+        "/items/{id} undocumented_methods",
         "/items lifecycle",
         "listItems pagination",
         "listItems filters",
         "/items isolation",
+        "/items rejected_writes",
+        "/items idempotent_patch",
+        "/items location",
     ]
     # The discriminator alone still needs the lifecycle, which then runs once
     engine = engine_for(spec, ItemsServer(), checks=["stateful.discriminator"])
@@ -91,9 +96,14 @@ def test_positive_yields_valid_cases_and_query_values_at_their_limits(spec: Any)
     op = spec.operation("listItems")
     steps = collect(engine, positive.positive(engine.context, op))
     cases = [s for s in steps if isinstance(s, Case)]
-    assert cases and all(c.expect == "success" and c.kind in ("valid", "boundary") for c in cases)
-    limits = {dict(c.query).get("limit") for c in cases if c.kind == "boundary"}
+    assert cases and all(
+        c.expect == "success" and c.kind in ("valid", "boundary", "edge") for c in cases
+    )
+    limits = {dict(c.query).get("limit") for c in cases if c.kind in ("boundary", "edge")}
     assert {1, 50} <= limits
+    # every valid edge of the parameters went out once, as a unit
+    edges = [c for c in cases if c.kind == "edge"]
+    assert edges and all(c.unit is not None and c.unit.kind == "edge" for c in edges)
     # Item operations get the id of a resource the run created (or expect 404 for another one)
     get = spec.operation("getItem")
     cases = [
@@ -145,8 +155,12 @@ def test_a_source_skips_what_a_read_only_run_may_not_send(spec: Any) -> None:
     engine = engine_for(spec, ItemsServer(), allow_writes=False, base_url="http://api.example.test")
     op = spec.operation("createItem")
     steps = list(positive.positive(engine.context, op))
-    assert [type(s) for s in steps] == [Skipped]
-    assert "read-only" in steps[0].reason
+    assert type(steps[0]) is Skipped and "read-only" in steps[0].reason
+    # no case, and every valid edge of the operation is reported as not sent, with the reason
+    assert not any(isinstance(s, Case) for s in steps)
+    assert isinstance(steps[1], Enumerated)
+    assert {type(s) for s in steps[2:]} == {Unexercised}
+    assert len(steps[2:]) == len(steps[1].units)
 
 
 # ---------------------------------------------------------------------------------- builder

@@ -867,3 +867,334 @@ def test_every_openapi_spec_validator_error_has_a_finding_nearby(vapi_doc: dict[
         if not where or not any(_related(w, p) for w in where for p in pointers):
             unmatched.append(f"{where or '?'}: {message[:200]}")
     assert unmatched == [], "\n".join(unmatched)
+
+
+# ------------------------------------------------------------------------------------ oneOf overlap
+
+
+def _pets(cat: dict[str, Any], dog: dict[str, Any], comb: str = "oneOf") -> Spec:
+    body = {
+        comb: [{"$ref": "#/components/schemas/Cat"}, {"$ref": "#/components/schemas/Dog"}],
+        "discriminator": {"propertyName": "kind"},
+    }
+    return make_spec({"Cat": cat, "Dog": dog}, paths=body_op(body))
+
+
+CAT = {"type": "object", "required": ["kind"], "properties": {"kind": {"enum": ["Cat"]}}}
+OVERLAP_PTR = "/paths/~1x/post/requestBody/content/application~1json/schema/oneOf"
+
+
+def test_a_branch_that_does_not_declare_the_tag_overlaps_the_tagged_ones() -> None:
+    dog = {"type": "object", "properties": {"name": {"type": "string"}}}
+    spec = _pets(CAT, dog)
+    (f,) = run_rule(spec, "discriminator.oneOf-overlap")
+    assert (f.pointer, f.severity) == (OVERLAP_PTR, Severity.ERROR)
+    assert "picks Cat" in f.message and "Dog accepts it too" in f.message
+    assert "openapi-core" in f.message and "Prism" in f.message
+    # The witness is accepted by both branches: checked with jsonschema on each translated branch.
+    witness = json.loads(str(f.actual))
+    for name in ("Cat", "Dog"):
+        schema = spec.target(name).schema(closed=False)
+        assert jsonschema.Draft7Validator(schema).is_valid(witness), name
+
+
+def test_branches_that_pin_their_tags_do_not_overlap() -> None:
+    dog = {"type": "object", "required": ["kind"], "properties": {"kind": {"enum": ["Dog"]}}}
+    assert run_rule(_pets(CAT, dog), "discriminator.oneOf-overlap") == []
+
+
+def test_an_optional_tag_overlaps_when_payloads_leave_it_out() -> None:
+    cat = {"type": "object", "properties": {"kind": {"enum": ["Cat"]}, "name": {"type": "string"}}}
+    dog = {"type": "object", "properties": {"kind": {"enum": ["Dog"]}, "name": {"type": "string"}}}
+    (f,) = run_rule(_pets(cat, dog), "discriminator.oneOf-overlap")
+    assert f.severity is Severity.WARNING
+    assert "may leave it out" in f.message and "matches 2 branches (Cat and Dog)" in f.message
+    assert f.suggestion is not None and "anyOf" in f.suggestion
+    # anyOf says what the server does with an untagged body: no finding
+    assert run_rule(_pets(cat, dog, "anyOf"), "discriminator.oneOf-overlap") == []
+
+
+def test_the_seed_patch_body_overlaps_until_the_overlay_fixes_it() -> None:
+    ptr = "/paths/~1phone-number~1{id}/patch/requestBody/content/application~1json/schema/oneOf"
+    (f,) = [f for f in lint_spec(load(SEED)) if f.rule == "discriminator.oneOf-overlap"]
+    assert (f.pointer, f.severity, f.line) == (ptr, Severity.ERROR, 348)
+    assert "UpdateTwilioPhoneNumberDTO" in f.message
+    fixed = lint_spec(load(SEED, (FIXES,)))
+    assert not [f for f in fixed if f.rule == "discriminator.oneOf-overlap"]
+
+
+# ------------------------------------------------------------------------------------ required
+
+
+def _required(schemas: dict[str, Any]) -> dict[str, Finding]:
+    return by_pointer(run_rule(make_spec(schemas), "schema.required-undeclared"))
+
+
+def test_a_required_name_nobody_declares_is_reported_with_the_likely_typo() -> None:
+    got = _required(
+        {"A": {"type": "object", "properties": {"credentialId": {}}, "required": ["credentialID"]}}
+    )
+    f = got["/components/schemas/A/required/0"]
+    assert f.severity is Severity.WARNING and "'credentialID'" in f.message
+    assert f.suggestion is not None and "did you mean 'credentialId'" in f.suggestion
+
+
+def test_a_required_name_a_closed_object_forbids_is_an_error() -> None:
+    closed = {"type": "object", "properties": {"a": {}}, "additionalProperties": False}
+    got = _required({"B": {**closed, "required": ["b"]}})
+    f = got["/components/schemas/B/required/0"]
+    assert f.severity is Severity.ERROR and "no payload can satisfy" in f.message
+
+
+def test_names_declared_elsewhere_for_the_same_instance_are_fine() -> None:
+    base = {"type": "object", "properties": {"id": {}, "a": {}, "b": {}}}
+    got = _required(
+        {
+            "Base": base,
+            "Child": {"allOf": [{"$ref": "#/components/schemas/Base"}, {"required": ["id"]}]},
+            "Either": {**base, "oneOf": [{"required": ["a"]}, {"required": ["b"]}]},
+            "Branches": {"required": ["x"], "oneOf": [{"properties": {"x": {}}}]},
+            "Patterned": {
+                "type": "object",
+                "properties": {"a": {}},
+                "patternProperties": {"^x-": {}},
+                "required": ["x-trace"],
+            },
+            "Free": {"type": "object", "required": ["anything"]},
+            "Missing": {**base, "oneOf": [{"required": ["a"]}, {"required": ["c"]}]},
+        }
+    )
+    assert list(got) == ["/components/schemas/Missing/oneOf/1/required/0"]
+
+
+# ------------------------------------------------------------------------------------ no finite value
+
+
+def _pet(child: dict[str, Any], required: bool = True) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "required": ["child"] if required else [],
+        "properties": {"name": {"type": "string"}, "child": child},
+    }
+
+
+PET_REF = {"$ref": "#/components/schemas/Pet"}
+
+
+def test_a_pet_that_requires_a_pet_has_no_finite_value() -> None:
+    owner = {"type": "object", "required": ["pet"], "properties": {"pet": PET_REF}}
+    spec = make_spec({"Pet": _pet(PET_REF), "Owner": owner}, paths=body_op(PET_REF))
+    (f,) = run_rule(spec, "schema.no-finite-value")
+    assert (f.pointer, f.severity) == ("/components/schemas/Pet", Severity.ERROR)
+    assert "Pet.child -> Pet" in f.message
+    assert "Owner or the request body of POST /x" in f.message
+    # The generator knows the same: it has no plan for a Pet.
+    from contracttest.generate.compiler import Compiler
+
+    assert not Compiler(spec).plan(spec.target("Pet")).satisfiable
+
+
+def test_mutual_recursion_names_the_cycle() -> None:
+    a = {
+        "type": "object",
+        "required": ["b"],
+        "properties": {"b": {"$ref": "#/components/schemas/B"}},
+    }
+    b = {
+        "type": "object",
+        "required": ["a"],
+        "properties": {"a": {"$ref": "#/components/schemas/A"}},
+    }
+    got = by_pointer(run_rule(make_spec({"A": a, "B": b}), "schema.no-finite-value"))
+    assert "A.b -> B.a -> A" in got["/components/schemas/A"].message
+    assert "B.a -> A.b -> B" in got["/components/schemas/B"].message
+
+
+@pytest.mark.parametrize(
+    "pet",
+    [
+        _pet(PET_REF, required=False),  # the link is optional
+        _pet({**PET_REF, "nullable": True}),  # null ends the chain
+        _pet({"type": "array", "items": PET_REF}),  # an empty list ends it
+        _pet({"oneOf": [PET_REF, {"type": "string"}]}),  # a base case
+        _pet({"allOf": [PET_REF]}, required=False),
+    ],
+)
+def test_recursion_with_a_way_out_is_fine(pet: dict[str, Any]) -> None:
+    assert run_rule(make_spec({"Pet": pet}), "schema.no-finite-value") == []
+
+
+def test_a_non_empty_list_of_itself_has_no_finite_value() -> None:
+    pet = _pet({"type": "array", "minItems": 1, "items": PET_REF})
+    (f,) = run_rule(make_spec({"Pet": pet}), "schema.no-finite-value")
+    assert "Pet.child.[] -> Pet" in f.message
+
+
+def test_pure_ref_cycles_are_left_to_the_ref_cycle_diagnostic() -> None:
+    spec = make_spec(
+        {"A": {"$ref": "#/components/schemas/B"}, "B": {"$ref": "#/components/schemas/A"}}
+    )
+    assert run_rule(spec, "schema.no-finite-value") == []
+    assert "spec.ref-cycle" in {f.rule for f in lint_spec(spec)}
+
+
+# ------------------------------------------------------------------------------------ broken refs
+
+
+def test_external_refs_that_cannot_be_resolved_are_reported_where_they_are(tmp_path: Path) -> None:
+    (tmp_path / "other.yaml").write_text("Thing: {type: string}\n")
+    (tmp_path / "spec.yaml").write_text(
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n"
+        "    Ok: {properties: {x: {$ref: 'other.yaml#/Thing'}}}\n"
+        "    NoPointer: {properties: {x: {$ref: 'other.yaml#/Nope'}}}\n"
+        "    NoFile: {properties: {x: {$ref: 'gone.yaml#/Thing'}}}\n"
+    )
+    got = by_pointer(run_rule(load(tmp_path / "spec.yaml"), "components.missing"))
+    assert sorted(got) == [
+        "/components/schemas/NoFile/properties/x",
+        "/components/schemas/NoPointer/properties/x",
+    ]
+    assert "gone.yaml" in got["/components/schemas/NoFile/properties/x"].message
+    assert got["/components/schemas/NoPointer/properties/x"].line == 7
+
+
+# ------------------------------------------------------------------------------------ security
+
+
+def _secured(responses: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "/things": {
+            "post": {
+                "operationId": "create",
+                "security": [{"bearer": []}],
+                "requestBody": {"content": {"application/json": {"schema": schema}}},
+                "responses": responses,
+            }
+        }
+    }
+
+
+THING = {"$ref": "#/components/schemas/Thing"}
+OK = {"200": {"description": "ok", "content": {"application/json": {"schema": THING}}}}
+
+
+def _security(rule: str, thing: dict[str, Any], responses: dict[str, Any] = OK) -> list[Finding]:
+    spec = make_spec({"Thing": thing}, paths=_secured(responses, THING))
+    return run_rule(spec, rule)
+
+
+def test_security_rules_are_opt_in() -> None:
+    spec = make_spec({"Thing": {"type": "object"}}, paths=_secured(OK, THING))
+    assert not [f for f in lint_spec(spec) if f.rule.startswith("security.")]
+    enabled = {f.rule for f in lint_spec(spec, enable=["security."])}
+    assert "security.auth-responses" in enabled
+    assert all(RULES[r].opt_in for r in RULES if r.startswith("security."))
+
+
+def test_credentials_returned_by_a_response_are_reported() -> None:
+    thing = {
+        "type": "object",
+        "properties": {
+            "twilioAuthToken": {"type": "string", "maxLength": 64},
+            "password": {"type": "string", "writeOnly": True, "maxLength": 64},
+            "credentialId": {"type": "string", "maxLength": 64},
+            "nextPageToken": {"type": "string", "maxLength": 64},
+        },
+    }
+    (f,) = _security("security.credential-in-response", thing)
+    assert f.pointer == "/components/schemas/Thing/properties/twilioAuthToken"
+    assert f.severity is Severity.WARNING and "create response 200" in f.message
+    assert f.suggestion is not None and "writeOnly" in f.suggestion
+
+
+def test_url_fields_the_server_calls_are_ssrf_candidates() -> None:
+    thing = {
+        "type": "object",
+        "properties": {
+            "serverUrl": {"type": "string", "maxLength": 2000},
+            "link": {"type": "string", "format": "uri", "maxLength": 2000},
+            "region": {"type": "string", "enum": ["https://a.example", "https://b.example"]},
+            "name": {"type": "string", "maxLength": 40},
+            "readonlyUrl": {"type": "string", "readOnly": True},
+        },
+    }
+    got = by_pointer(_security("security.ssrf-url", thing))
+    assert sorted(got) == [
+        "/components/schemas/Thing/properties/link",
+        "/components/schemas/Thing/properties/serverUrl",
+    ]
+    assert "API7:2023" in got["/components/schemas/Thing/properties/serverUrl"].message
+
+
+def test_secured_operations_must_document_401_or_403() -> None:
+    (f,) = _security("security.auth-responses", {"type": "object"})
+    assert f.pointer == "/paths/~1things/post/responses" and "bearer" in f.message
+    for status in ("401", "403", "4XX", "default"):
+        documented = {**OK, status: {"description": "no"}}
+        assert _security("security.auth-responses", {"type": "object"}, documented) == []
+
+
+def test_unbounded_request_strings_and_arrays_are_reported_per_schema() -> None:
+    thing = {
+        "type": "object",
+        "properties": {
+            "name": {"type": "string"},
+            "tags": {"type": "array", "items": {"type": "string", "maxLength": 10}},
+            "id": {"type": "string", "format": "uuid"},
+            "code": {"type": "string", "pattern": "^[0-9]{4}$"},
+            "kind": {"type": "string", "enum": ["a"]},
+            "note": {"type": "string", "maxLength": 100},
+            "server": {"type": "string", "readOnly": True},
+        },
+    }
+    (f,) = _security("security.unbounded-input", thing)
+    assert f.pointer == "/components/schemas/Thing"
+    assert "1 string has no maxLength (name)" in f.message
+    assert "1 array has no maxItems (tags)" in f.message
+
+
+def test_the_security_family_on_the_seed_names_what_is_true_of_the_api() -> None:
+    # Not contract defects (the overlay does not touch them): what Vapi's API itself exposes.
+    found = lint_spec(load(SEED, (FIXES,)), enable=["security."])
+    creds = {
+        f.pointer.rsplit("/", 1)[1] for f in found if f.rule == "security.credential-in-response"
+    }
+    assert {"twilioAuthToken", "twilioApiSecret"} <= creds and "credentialId" not in creds
+    auth = [f for f in found if f.rule == "security.auth-responses"]
+    assert len(auth) == len(load(SEED).operations)
+    assert all(f.severity is Severity.WARNING for f in found if f.rule.startswith("security."))
+
+
+# ------------------------------------------------------------------------------------ severities
+
+
+def test_severity_overrides_raise_lower_and_drop() -> None:
+    from contracttest.openapi.speclint import parse_severities
+
+    spec = spec_file("discriminators.yaml")
+    overrides = parse_severities(
+        {
+            "discriminator.": "info",
+            "discriminator.tag-mismatch": "warning",
+            "discriminator.target-missing": "off",
+        }
+    )
+    got = {f.rule: f.severity for f in lint_spec(spec, severities=overrides)}
+    assert got["discriminator.tag-mismatch"] is Severity.WARNING  # the most specific key wins
+    assert got["discriminator.property-undeclared"] is Severity.INFO
+    assert "discriminator.target-missing" not in got
+
+
+def test_unknown_rules_and_levels_are_refused_with_the_place() -> None:
+    from contracttest.errors import UsageError
+    from contracttest.openapi.speclint import parse_severities
+
+    with pytest.raises(UsageError, match=r"did you mean 'security\.ssrf-url'") as bad_rule:
+        parse_severities({"security.ssrf-urls": "info"}, source="pyproject.toml", base="/x")
+    assert bad_rule.value.pointer == "/x/security.ssrf-urls"
+    with pytest.raises(UsageError, match="error, warning, info or off"):
+        parse_severities({"security.": "loud"})
+    assert parse_severities({"oas.structure": "off", "spec.": "info"}) == {
+        "oas.structure": None,
+        "spec.": Severity.INFO,
+    }

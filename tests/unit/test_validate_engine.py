@@ -55,6 +55,21 @@ def test_selected_branch_errors_only(fixed_spec: Any) -> None:
     assert found[0].schema_pointer == "/components/schemas/CreateTwilioPhoneNumberDTO/required"
 
 
+def test_untagged_patch_body_is_valid_when_one_variant_takes_it(fixed_spec: Any) -> None:
+    # A PATCH body may leave the tag out (the server knows the stored variant). {"number": "abc"}
+    # patches a Twilio number fine; only BYO numbers must be E.164, so it is not a finding.
+    patch = get_validator(fixed_spec, "PATCH /phone-number/{id}")
+    assert patch.is_valid({"number": "abc"})
+    assert validate(fixed_spec, "PATCH /phone-number/{id}", {"number": "abc"}) == []
+    # Members only a BYO number has select it: then its E.164 rule applies.
+    byo_only = {"number": "abc", "numberE164CheckEnabled": True}
+    assert not patch.is_valid(byo_only)
+    [f] = validate(fixed_spec, "PATCH /phone-number/{id}", byo_only)
+    assert (f.rule, f.pointer) == ("phone.e164", "/number")
+    # And so does the tag, when it is sent.
+    assert not patch.is_valid({"number": "abc", "provider": "byo-phone-number"})
+
+
 def test_unknown_properties_one_finding_each_in_nestjs_words(fixed_spec: Any) -> None:
     body = {**TWILIO, "nmae": "x", "extra": 1}
     found = validate(fixed_spec, "CreateTwilioPhoneNumberDTO", body)

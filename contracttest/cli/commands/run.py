@@ -41,8 +41,22 @@ requests expected to be rejected are sent unless --allow-writes is given; everyt
 creates is recorded in the journal ({DEFAULT_JOURNAL}) before the run moves on,
 and deleted at the end or on Ctrl-C; `contracttest cleanup` removes what a crashed run left behind.
 
+Coverage: every place a constraint applies, every rule there and every way of breaking it is a
+coverage unit, sent once as a request that breaks only it; valid edges (each enum value, each bound,
+empty arrays) too. Reports show how many were exercised (`negative coverage N/M`);
+--coverage-fail-under N fails the run below N percent. --max-units N bounds the units of each kind
+a run sends (default 4000: all of them on a spec like the seed, a fair share of each operation's
+on a huge one); the rest are reported as not exercised for that reason.
+
 Defaults come from [tool.contracttest.run] in pyproject.toml (keys: base-url, max-examples, seed,
-include, checks, report, report-dir, rate-limit, timeout, retries, allow-writes, journal, max-time).
+include, checks, report, report-dir, rate-limit, timeout, retries, allow-writes, journal, max-time,
+max-units, coverage-fail-under, fail-on).
+
+Findings have a level: a failure breaks the contract (what the spec, its overlays and rule table
+say the server must do) and fails the run; an advisory finding goes beyond the contract (how
+helpful a 400 message is, an error status the spec does not list, an undocumented Location) and
+is reported and counted apart, failing the run only with --fail-on advisory. A credential the
+response schema itself documents is a spec finding (a security defect of the contract).
 
 Exit status: 0 every check passed, 1 a check failed, 2 the run could not be carried out.
 """
@@ -131,6 +145,25 @@ def register(subparsers: Any) -> None:
     what.add_argument(
         "--max-time", type=float, metavar="S", help="stop starting new work after S seconds"
     )
+    what.add_argument(
+        "--fail-on",
+        choices=("contract", "advisory"),
+        default=None,
+        help="what fails the run: contract failures only (default), or advisory findings too "
+        "(how helpful a 400 is, undocumented error statuses, an undocumented Location...)",
+    )
+    what.add_argument(
+        "--max-units",
+        type=int,
+        metavar="N",
+        help="coverage units of each kind the run sends at most (default 4000)",
+    )
+    what.add_argument(
+        "--coverage-fail-under",
+        type=float,
+        metavar="N",
+        help="fail (exit 1) when fewer than N%% of the negative coverage units are exercised",
+    )
 
     out = parser.add_argument_group("reports")
     out.add_argument(
@@ -195,7 +228,12 @@ def execute(args: argparse.Namespace, console: Console, err_console: Console) ->
     from contracttest.report.console import ConsoleReporter
     from contracttest.report.markdown import write_step_summary
     from contracttest.runner.http import parse_rate
-    from contracttest.runner.plan import DEFAULT_MAX_EXAMPLES, RunConfig, parse_header
+    from contracttest.runner.plan import (
+        DEFAULT_MAX_EXAMPLES,
+        DEFAULT_MAX_UNITS,
+        RunConfig,
+        parse_header,
+    )
 
     config = load_config()
     section = config.section("run")
@@ -227,6 +265,11 @@ def execute(args: argparse.Namespace, console: Console, err_console: Console) ->
         raise UsageError(f"--retries must be 0 or more, got {retries}")
     allow_writes = bool(_setting(args, section, "allow-writes", False))
     max_time = _typed(_setting(args, section, "max-time"), float, "max-time")
+    max_units = _typed(_setting(args, section, "max-units", DEFAULT_MAX_UNITS), int, "max-units")
+    fail_on = _typed(_setting(args, section, "fail-on", "contract"), str, "fail-on")
+    coverage_gate = _typed(
+        _setting(args, section, "coverage-fail-under"), float, "coverage-fail-under"
+    )
     formats = parse_formats(_setting(args, section, "report", DEFAULT_REPORTS))
     report_dir = Path(_setting(args, section, "report-dir", DEFAULT_REPORT_DIR))
     if (
@@ -253,6 +296,9 @@ def execute(args: argparse.Namespace, console: Console, err_console: Console) ->
         overlays=[str(o) for o in overlays],
         spec_source=str(spec_source),
         deadline=max_time,
+        coverage_fail_under=coverage_gate,
+        max_units=max_units,
+        fail_on=fail_on,
     )
     quiet = getattr(args, "verbosity", 0) < 0
     reporter = ConsoleReporter(console, quiet=quiet, verbose=max(0, getattr(args, "verbosity", 0)))

@@ -11,6 +11,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from contracttest.validate.rules.lengths import LENGTH_METHODS
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -72,9 +74,10 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument(
         "--length-method",
-        choices=("codepoints", "utf16", "validatorjs"),
+        choices=LENGTH_METHODS,
         default=None,
-        help="how string lengths are counted (default: the server's, from the rule table)",
+        help="how string lengths are counted (default: the server's, from the rule table); "
+        "validatorjs is validator.js 13.15.22+, validatorjs-legacy before 13.15.22",
     )
     parser.add_argument(
         "--fail-on",

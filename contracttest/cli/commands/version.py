@@ -18,7 +18,6 @@ DEPENDENCIES = (
     "jsonschema-rs",
     "openapi-spec-validator",
     "hypothesis",
-    "hypothesis-jsonschema",
     "PyYAML",
     "httpx",
     "starlette",

@@ -24,7 +24,8 @@ diagnostic.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+import dataclasses
+from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
 from contracttest.errors import ContractTestError, SpecError
@@ -32,7 +33,7 @@ from contracttest.findings import Finding, Severity
 from contracttest.openapi.model import Spec
 
 # The rule modules register their rules on import.
-from contracttest.openapi.speclint import _references, _schemas, _unions  # noqa: F401
+from contracttest.openapi.speclint import _references, _schemas, _security, _unions  # noqa: F401
 from contracttest.openapi.speclint._context import LintContext, SchemaSite, _finding
 from contracttest.openapi.speclint._registry import RULES, SpecRule, spec_rule
 
@@ -42,6 +43,7 @@ __all__ = [
     "SchemaSite",
     "SpecRule",
     "lint_spec",
+    "parse_severities",
     "run_rule",
     "spec_rule",
     "summarize",
@@ -65,8 +67,10 @@ def _translate_all(spec: Spec) -> list[Finding]:
             if isinstance(exc, SpecError) and _already_reported(spec, exc.pointer):
                 continue  # an unresolved $ref / cycle: reported once, at its place
             why, ptr = exc.message, exc.pointer or target.pointer
+            fix = "fix what the message names (an overlay can patch a vendored spec)"
         except RecursionError:
             why, ptr = "translation recursed without end (a $ref/allOf cycle)", target.pointer
+            fix = "break the cycle, or report the spec to the contracttest maintainers"
         else:
             continue
         out.append(
@@ -75,7 +79,7 @@ def _translate_all(spec: Spec) -> list[Finding]:
                 Severity.ERROR,
                 ptr,
                 f"{target.key}: {why}; checks against it are skipped",
-                "break the cycle, or report the spec to the contracttest maintainers",
+                fix,
             )
         )
     return out
@@ -95,12 +99,21 @@ def run_rule(spec: Spec, rule_id: str, ctx: LintContext | None = None) -> list[F
     return sorted(spec.locate(list(RULES[rule_id].func(ctx))), key=Finding.sort_key)
 
 
-def lint_spec(spec: Spec, *, rules: Collection[str] | None = None) -> list[Finding]:
+def lint_spec(
+    spec: Spec,
+    *,
+    rules: Collection[str] | None = None,
+    enable: Collection[str] = (),
+    severities: Mapping[str, Severity | None] | None = None,
+) -> list[Finding]:
     """Every contract defect of ``spec``: lint rules plus the loader's diagnostics.
 
     Args:
         spec: a loaded spec (`contracttest.openapi.load_spec`).
-        rules: only these rule ids (loader diagnostics are then left out); default all.
+        rules: only these rule ids (loader diagnostics are then left out); default every rule that
+            is not opt-in.
+        enable: opt-in rules to run as well (ids or family prefixes such as ``security.``).
+        severities: per-rule severity overrides (`parse_severities`); None drops the rule's findings.
 
     Returns:
         Findings sorted by file position, deduplicated, each located (file, line, column).
@@ -117,7 +130,11 @@ def lint_spec(spec: Spec, *, rules: Collection[str] | None = None) -> list[Findi
     found = _translate_all(spec)
     ctx = LintContext(spec)
     for rule in RULES.values():
-        if rules is None or rule.id in rules:
+        if rules is not None:
+            wanted = rule.id in rules
+        else:
+            wanted = not rule.opt_in or _matches(rule.id, enable)
+        if wanted:
             found.extend(rule.func(ctx))
     if rules is None:
         by_rule_ptr = {(f.rule, f.pointer) for f in found}
@@ -132,7 +149,67 @@ def lint_spec(spec: Spec, *, rules: Collection[str] | None = None) -> list[Findi
     unique: dict[tuple[str, str, str], Finding] = {}
     for f in found:
         unique.setdefault((f.rule, f.pointer, f.message), f)
-    return sorted(spec.locate(list(unique.values())), key=Finding.sort_key)
+    kept = _override(list(unique.values()), severities or {})
+    return sorted(spec.locate(kept), key=Finding.sort_key)
+
+
+def _matches(rule_id: str, keys: Iterable[str]) -> bool:
+    return any(rule_id == k or (k.endswith(".") and rule_id.startswith(k)) for k in keys)
+
+
+def _override(findings: list[Finding], severities: Mapping[str, Severity | None]) -> list[Finding]:
+    """Each finding at the severity its most specific override gives (none: dropped)."""
+    if not severities:
+        return findings
+    out = []
+    for f in findings:
+        keys = [k for k in severities if _matches(f.rule, [k])]
+        if not keys:
+            out.append(f)
+            continue
+        level = severities[max(keys, key=len)]
+        if level is not None:
+            out.append(f if f.severity is level else dataclasses.replace(f, severity=level))
+    return out
+
+
+# Loader diagnostics have rule ids of their own families; overrides may name them too.
+_DIAGNOSTIC_FAMILIES = ("oas.", "spec.", "overlay.")
+
+
+def parse_severities(
+    table: Mapping[str, Any], *, source: str | None = None, base: str = ""
+) -> dict[str, Severity | None]:
+    """Validate a ``{rule or family prefix: "error" | "warning" | "info" | "off"}`` table.
+
+    Keys are rule ids (``security.ssrf-url``), family prefixes ending in a dot (``security.``), or
+    loader diagnostic ids (``oas.*``, ``spec.*``, ``overlay.*``).
+
+    Raises:
+        UsageError: an unknown rule or level, naming ``source`` and the JSON pointer ``base/<key>``.
+    """
+    from contracttest.errors import UsageError
+    from contracttest.openapi.speclint._context import _did_you_mean
+
+    families = {r.split(".", 1)[0] + "." for r in RULES}
+    out: dict[str, Severity | None] = {}
+    for key, value in table.items():
+        pointer = f"{base}/{key}"
+        known = key in RULES or key in families or key.startswith(_DIAGNOSTIC_FAMILIES)
+        if not known:
+            raise UsageError(
+                f"no spec lint rule or family {key!r}{_did_you_mean(key, sorted(RULES))}",
+                source=source,
+                pointer=pointer,
+            )
+        if not isinstance(value, str) or value.lower() not in ("error", "warning", "info", "off"):
+            raise UsageError(
+                f"the severity of {key!r} must be error, warning, info or off, got {value!r}",
+                source=source,
+                pointer=pointer,
+            )
+        out[key] = None if value.lower() == "off" else Severity.parse(value)
+    return out
 
 
 def summarize(findings: Iterable[Finding]) -> dict[str, Any]:

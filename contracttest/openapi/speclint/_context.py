@@ -193,6 +193,8 @@ class LintContext:
         self._validators: dict[tuple[str, str], Any] = {}
         self._pins: dict[str, frozenset[Any] | None] = {}
         self.witnesses: dict[tuple[str, str, str], Any] = {}
+        self.memo: dict[str, Any] = {}
+        """What a rule family computes once and shares between its rules (by a key it owns)."""
         self._collect()
 
     # ---------------------------------------------------------------- walking

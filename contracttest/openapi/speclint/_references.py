@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from contracttest import _pointer
+from contracttest.errors import ContractTestError
 from contracttest.findings import Finding, Severity
 from contracttest.openapi.speclint._context import LintContext, _did_you_mean, _finding, _section
 from contracttest.openapi.speclint._registry import spec_rule
@@ -79,10 +80,25 @@ def components_unused(ctx: LintContext) -> Iterator[Finding]:
 
 @spec_rule("components.missing")
 def components_missing(ctx: LintContext) -> Iterator[Finding]:
-    """``$ref``s to components (or any local pointer) that do not exist."""
+    """``$ref``s that point at nothing: a missing component or local pointer, an external
+    document that cannot be read (or that the resolver refuses), a pointer missing in it."""
+    external: dict[str, str | None] = {}
     for ptr, ref in ctx.refs:
-        if ref.startswith("mapping:") or not ref.startswith("#"):
-            # mappings: discriminator.target-missing; external refs: the translator loads them
+        if ref.startswith("mapping:"):
+            continue  # discriminator.target-missing
+        if not ref.startswith("#"):
+            if ref not in external:
+                external[ref] = _external_error(ctx, ref)
+            why = external[ref]
+            if why is not None:
+                yield _finding(
+                    "components.missing",
+                    Severity.ERROR,
+                    ptr,
+                    (why if repr(ref) in why else f"$ref {ref!r} cannot be resolved: {why}")
+                    + "; validation, generation and the mock cannot use what it names",
+                    "fix the reference, or bundle the external document into the spec",
+                )
             continue
         if ctx.resolve_ref(ref) is not None:
             continue
@@ -97,3 +113,14 @@ def components_missing(ctx: LintContext) -> Iterator[Finding]:
             f"$ref {ref!r} points at nothing",
             f"define the component, or fix the reference{hint}",
         )
+
+
+def _external_error(ctx: LintContext, ref: str) -> str | None:
+    """Why the spec's resolver cannot follow an external ``$ref`` (None: it can)."""
+    try:
+        ctx.spec.translator.resolve_node({"$ref": ref}, "")
+    except ContractTestError as exc:
+        return exc.message
+    except (KeyError, ValueError, OSError) as exc:
+        return str(exc) or type(exc).__name__
+    return None

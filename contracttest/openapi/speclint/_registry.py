@@ -21,14 +21,19 @@ class SpecRule:
     id: str
     func: RuleFunc
     summary: str
+    opt_in: bool = False
+    """Runs only when asked for (the ``security.*`` family, like Spectral's and vacuum's OWASP
+    rulesets): it judges the API's design, beyond what the contract must say."""
 
 
 RULES: dict[str, SpecRule] = {}
 """Every lint rule by id, in registration order."""
 
 
-def spec_rule(rule_id: str) -> Callable[[RuleFunc], RuleFunc]:
+def spec_rule(rule_id: str, *, opt_in: bool = False) -> Callable[[RuleFunc], RuleFunc]:
     """Register a lint rule: a function ``(ctx) -> Iterable[Finding]``.
+
+    ``opt_in`` rules run only when `lint_spec` is asked for them (``enable``).
 
     Example:
         >>> @spec_rule("example.rule")  # doctest: +SKIP
@@ -40,7 +45,7 @@ def spec_rule(rule_id: str) -> Callable[[RuleFunc], RuleFunc]:
         if rule_id in RULES:
             raise ValueError(f"spec lint rule {rule_id!r} is registered twice")
         doc = (func.__doc__ or "").strip().splitlines()
-        RULES[rule_id] = SpecRule(rule_id, func, doc[0] if doc else rule_id)
+        RULES[rule_id] = SpecRule(rule_id, func, doc[0] if doc else rule_id, opt_in)
         return func
 
     return register

@@ -18,8 +18,11 @@ from contracttest.openapi.speclint._context import (
     KEYWORD_KINDS,
     LintContext,
     SchemaSite,
+    _as_dict,
     _as_list,
     _best,
+    _compiled_pattern,
+    _did_you_mean,
     _enum_values,
     _error_text,
     _finding,
@@ -85,6 +88,224 @@ def unsatisfiable(ctx: LintContext) -> Iterator[Finding]:
             _unsat_fix(ctx, site.node),
             target=site.component,
         )
+
+
+_SCHEMAS = "/components/schemas/"
+
+
+@spec_rule("schema.no-finite-value")
+def no_finite_value(ctx: LintContext) -> Iterator[Finding]:
+    """Recursive schemas only an infinite value could satisfy (a Pet that requires a Pet child)."""
+    finite = _Finite(ctx)
+    infinite = finite.infinite()
+    if not infinite:
+        return
+    users: dict[str, list[str]] = {}  # an infinite component -> who needs it (components, bodies)
+    for name in infinite:
+        for dep in finite.needs(name):
+            if dep in infinite and dep != name:
+                users.setdefault(dep, []).append(name)
+    for op in ctx.spec.operations:
+        media = op.json_body()
+        if media is not None and not finite.holds(media.schema_node, media.pointer):
+            for dep in finite.mentions(media.schema_node, media.pointer):
+                if dep in infinite:
+                    users.setdefault(dep, []).append(f"the request body of {op.key}")
+    for name in sorted(infinite):
+        cycle = finite.cycle(name, infinite)
+        if cycle is None:
+            continue  # infinite only because it needs an infinite component: reported there
+        ptr = _pointer.join("/components/schemas", name)
+        path = " -> ".join(f"{a}.{prop}" for a, prop in cycle) + f" -> {cycle[0][0]}"
+        victims = [u for u in users.get(name, []) if u not in {a for a, _p in cycle}]
+        shown = ", ".join(victims[:8]) + (
+            f" and {len(victims) - 8} more" if len(victims) > 8 else ""
+        )
+        if 1 < len(victims) <= 8:
+            shown = ", ".join(victims[:-1]) + f" or {victims[-1]}"
+        yield _finding(
+            "schema.no-finite-value",
+            Severity.ERROR,
+            ptr,
+            f"{name} requires itself without end ({path}): every valid {name} must contain "
+            f"another one, so no finite payload satisfies it"
+            + (f"; no valid payload exists for {shown} either" if victims else ""),
+            "make one link of the cycle optional (drop it from `required`), nullable, or an "
+            "array that may be empty",
+            target=name,
+        )
+
+
+class _Finite:
+    """Which component schemas some finite value satisfies: the least fixed point, worked out with
+    a worklist (a component is re-read only when a component it needs turns out satisfiable).
+
+    Only references between components take part; everything else is read optimistically (a
+    keyword we do not model, a local contradiction `schema.unsatisfiable` reports, an external or
+    deeper ``$ref``, counts as satisfiable), so a finding is never a guess.
+    """
+
+    def __init__(self, ctx: LintContext) -> None:
+        self.ctx = ctx
+        comps = ctx.doc.get("components")
+        schemas = comps.get("schemas") if isinstance(comps, dict) else None
+        self.schemas: dict[str, Any] = schemas if isinstance(schemas, dict) else {}
+        self.sat: set[str] = set()
+        self._needs: dict[str, set[str]] = {}
+
+    def infinite(self) -> set[str]:
+        users: dict[str, set[str]] = {}
+        # A $ref chain that loops or breaks has no schema of its own: spec.ref-cycle and
+        # components.missing report it, and translators read it as "anything".
+        self.sat = {
+            n for n, node in self.schemas.items() if self.ctx.deref(node, _SCHEMAS + n) is None
+        }
+        todo = list(self.schemas)
+        queued = set(todo)
+        while todo:
+            name = todo.pop()
+            queued.discard(name)
+            if name in self.sat:
+                continue
+            ptr = _pointer.join("/components/schemas", name)
+            needs: set[str] = set()
+            if self._holds(self.schemas[name], ptr, needs, 0):
+                self.sat.add(name)
+                for user in users.get(name, ()):
+                    if user not in self.sat and user not in queued:
+                        todo.append(user)
+                        queued.add(user)
+            else:
+                self._needs[name] = needs
+                for dep in needs:
+                    users.setdefault(dep, set()).add(name)
+        # What is left unsatisfied because of a local contradiction is schema.unsatisfiable's.
+        return {
+            n
+            for n in self.schemas
+            if n not in self.sat and not self.ctx.causes(self.schemas[n], _SCHEMAS + n)
+        }
+
+    def needs(self, name: str) -> set[str]:
+        return self._needs.get(name, set())
+
+    def holds(self, node: Any, ptr: str) -> bool:
+        return self._holds(node, ptr, set(), 0)
+
+    def mentions(self, node: Any, ptr: str) -> set[str]:
+        needs: set[str] = set()
+        self._holds(node, ptr, needs, 0)
+        return needs
+
+    def cycle(self, name: str, infinite: set[str]) -> list[tuple[str, str]] | None:
+        """A shortest path of required links from ``name`` back to itself: [(component, link)]."""
+        start = [(name, [])]  # type: list[tuple[str, list[tuple[str, str]]]]
+        seen = {name}
+        while start:
+            nxt: list[tuple[str, list[tuple[str, str]]]] = []
+            for cur, path in start:
+                for link, dep in self._links(cur):
+                    if dep not in infinite:
+                        continue
+                    step = [*path, (cur, link)]
+                    if dep == name:
+                        return step
+                    if dep not in seen:
+                        seen.add(dep)
+                        nxt.append((dep, step))
+            start = nxt
+        return None
+
+    def _links(self, name: str) -> Iterator[tuple[str, str]]:
+        """(property path, component) for each component ``name``'s value must contain."""
+        for dep in sorted(self.needs(name)):
+            yield self._link_name(self.schemas[name], dep), dep
+
+    def _link_name(self, node: Any, dep: str) -> str:
+        ref = "#" + _SCHEMAS + _pointer.escape(dep)
+        stack: list[tuple[Any, list[str]]] = [(node, [])]
+        while stack:
+            cur, path = stack.pop()
+            if isinstance(cur, dict):
+                if cur.get("$ref") == ref:
+                    return ".".join(path) or "(itself)"
+                for key, value in cur.items():
+                    if key == "properties" and isinstance(value, dict):
+                        stack.extend((v, [*path, str(k)]) for k, v in value.items())
+                    elif key in ("allOf", "oneOf", "anyOf") and isinstance(value, list):
+                        stack.extend((v, path) for v in value)
+                    elif key in ("items", "additionalProperties") and isinstance(value, dict):
+                        stack.append((value, [*path, "[]" if key == "items" else "*"]))
+        return "?"
+
+    def _holds(self, node: Any, ptr: str, needs: set[str], depth: int) -> bool:
+        """Whether a finite value may satisfy ``node``, given the components known satisfiable;
+        the components it waits on go into ``needs``."""
+        ctx = self.ctx
+        if not isinstance(node, dict) or depth > 64:
+            return node is not False
+        ref = node.get("$ref")
+        if isinstance(ref, str):
+            if ctx.dialect == "3.0" and node.get("nullable") is True:
+                return True
+            if ref.startswith("#" + _SCHEMAS):
+                from urllib.parse import unquote
+
+                toks = _pointer.parts(unquote(ref[1:]))
+                if len(toks) == 3 and toks[2] in self.schemas:
+                    if toks[2] in self.sat:
+                        return True
+                    needs.add(toks[2])
+                    if ctx.dialect == "3.0" or set(node) <= {"$ref", *_ANNOTATION_KEYS}:
+                        return False
+                    ref_ok = False
+                else:
+                    ref_ok = True
+            else:
+                ref_ok = True  # external or deeper refs: optimistic
+            if ctx.dialect == "3.0":
+                return ref_ok
+            if not ref_ok:
+                return False
+        kinds = ctx.declared_kinds(node)
+        if ctx.nullable(node) or (kinds is not None and "null" in kinds):
+            return True
+        for i, member in enumerate(_as_list(node.get("allOf"))):
+            if not self._holds(member, _pointer.join(ptr, "allOf", i), needs, depth + 1):
+                return False
+        for comb in ("oneOf", "anyOf"):
+            branches = _as_list(node.get(comb))
+            if branches and not any(
+                self._holds(b, _pointer.join(ptr, comb, i), needs, depth + 1)
+                for i, b in enumerate(branches)
+            ):
+                return False
+        shape_kinds = ctx.shape(node, ptr).kinds
+        if shape_kinds is None:
+            return True  # some value of another type satisfies it
+        if shape_kinds <= {"object"}:
+            props = _as_dict(node.get("properties"))
+            extra = node.get("additionalProperties")
+            for name in _as_list(node.get("required")):
+                if not isinstance(name, str):
+                    continue
+                if name in props:
+                    sub, sptr = props[name], _pointer.join(ptr, "properties", name)
+                elif isinstance(extra, dict):
+                    sub, sptr = extra, _pointer.join(ptr, "additionalProperties")
+                else:
+                    continue
+                if not self._holds(sub, sptr, needs, depth + 1):
+                    return False
+            return True
+        if shape_kinds <= {"array"}:
+            lo, items = node.get("minItems"), node.get("items")
+            if isinstance(lo, int) and lo >= 1 and isinstance(items, dict):
+                return self._holds(items, _pointer.join(ptr, "items"), needs, depth + 1)
+        return True
+
+
+_ANNOTATION_KEYS = frozenset({"description", "title", "example", "examples", "deprecated"})
 
 
 def _optional_note(ctx: LintContext, site: SchemaSite) -> str:
@@ -155,6 +376,87 @@ def default_invalid(ctx: LintContext) -> Iterator[Finding]:
 def example_invalid(ctx: LintContext) -> Iterator[Finding]:
     """``example``/``examples`` values that violate their schema."""
     yield from _value_rule(ctx, "example", "schema.example-invalid")
+
+
+# A subschema under one of these keywords describes the same instance as its parent.
+_SAME_INSTANCE = frozenset({"allOf", "oneOf", "anyOf", "not", "if", "then", "else"})
+
+
+@spec_rule("schema.required-undeclared")
+def required_undeclared(ctx: LintContext) -> Iterator[Finding]:
+    """``required`` names a property that ``properties`` does not declare (a typo, or a property
+    lost in a refactoring): nothing checks its value, and a closed object can never be satisfied."""
+    for site in ctx.sites:
+        node = ctx.keywords(site)
+        required = node.get("required") if node is not None else None
+        if not isinstance(required, list) or not required:
+            continue
+        declared, patterns, closed = _declared(ctx, site)
+        if not declared and not closed:
+            continue  # a free-form object: no declared list to hold the name against
+        for i, name in enumerate(required):
+            if not isinstance(name, str) or name in declared:
+                continue
+            if any(p is not None and p.search(name) for p in patterns):
+                continue
+            hint = _did_you_mean(name, sorted(declared))
+            if closed:
+                severity = Severity.ERROR
+                why = (
+                    "and `additionalProperties: false` forbids any other property, so no payload "
+                    "can satisfy the object"
+                )
+            else:
+                severity = Severity.WARNING
+                why = (
+                    "so its value is never checked (any type passes) and generators invent one; "
+                    "closed-object validators reject the very property the schema requires"
+                )
+            yield _finding(
+                "schema.required-undeclared",
+                severity,
+                _pointer.join(site.pointer, "required", i),
+                f"{site.label}: `required` names {name!r}, which `properties` does not declare, "
+                + why,
+                f"declare {name!r} in `properties`, or remove it from `required`{hint}",
+                target=site.component,
+            )
+
+
+def _declared(ctx: LintContext, site: SchemaSite) -> tuple[set[str], list[Any], bool]:
+    """Property names the instance of ``site`` declares (the site with its refs, ``allOf``s and
+    branches, and the schemas above it that describe the same instance), the compiled
+    ``patternProperties`` that also declare names, and whether the site itself is closed."""
+    names: set[str] = set()
+    patterns: list[Any] = []
+
+    def add(node: Any, ptr: str) -> None:
+        shape = ctx.shape(node, ptr)
+        names.update(shape.properties)
+        target = ctx.deref(node, ptr)
+        if target is not None and isinstance(target[0], dict):
+            own, own_ptr = target
+            for regex in _as_dict(own.get("patternProperties")):
+                patterns.append(_compiled_pattern(regex))
+            for comb in ("oneOf", "anyOf"):
+                for j, branch in enumerate(_as_list(own.get(comb))):
+                    names.update(ctx.shape(branch, _pointer.join(own_ptr, comb, j)).properties)
+
+    add(site.node, site.pointer)
+    closed = ctx.shape(site.node, site.pointer).closed
+    toks = _pointer.parts(site.pointer)
+    while toks:
+        if len(toks) >= 2 and toks[-2] in _SAME_INSTANCE and toks[-1].isdigit():
+            toks = toks[:-2]
+        elif toks[-1] in _SAME_INSTANCE and toks[-1] not in ("allOf", "oneOf", "anyOf"):
+            toks = toks[:-1]
+        else:
+            break
+        parent = ctx.site_by_pointer.get(_pointer.from_parts(toks))
+        if parent is None:
+            break
+        add(parent.node, parent.pointer)
+    return names, patterns, closed
 
 
 _ITEMS_FIX = "use `{0}` for the number of items, or move `{1}` into `items`"

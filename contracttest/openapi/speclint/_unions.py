@@ -203,6 +203,158 @@ def oneof_ambiguous(ctx: LintContext) -> Iterator[Finding]:
             )
 
 
+PLAIN_VALIDATORS = (
+    "plain JSON Schema validators (jsonschema, ajv without its discriminator option) and the "
+    "OpenAPI tools built on them (openapi-core, Schemathesis's response checks, Prism)"
+)
+"""Who applies ``oneOf`` as JSON Schema says and ignores ``discriminator``."""
+
+
+@spec_rule("discriminator.oneOf-overlap")
+def discriminator_oneof_overlap(ctx: LintContext) -> Iterator[Finding]:
+    """Discriminated ``oneOf`` branches that overlap under plain JSON Schema (which ignores the
+    discriminator), so tools that apply ``oneOf`` reject valid payloads."""
+    for site, comb, prop, entries in _discriminators(ctx):
+        if comb != "oneOf":
+            continue  # anyOf accepts a payload several branches match
+        node = ctx.keywords(site)
+        assert node is not None
+        optr = _pointer.join(site.pointer, "oneOf")
+        direction: Direction = site.direction or "request"
+        branches: list[tuple[str, Any, str]] = []  # (tag, branch node, pointer) per mapped branch
+        index = {
+            b["$ref"]: i
+            for i, b in enumerate(node["oneOf"])
+            if isinstance(b, dict) and isinstance(b.get("$ref"), str)
+        }
+        for tag, ref, _ptr in entries:
+            i = index.get(ref)
+            if i is not None and ctx.resolve_ref(ref) is not None:
+                branches.append((tag, node["oneOf"][i], _pointer.join(optr, i)))
+        if len(branches) < 2:
+            continue
+        validators = [ctx.validator(b, p, direction) for _t, b, p in branches]
+        if any(v is None for v in validators):
+            continue
+        names = [b["$ref"].rsplit("/", 1)[-1] for _t, b, _p in branches]
+        tagged = _tagged_overlaps(ctx, prop, branches, validators)
+        if tagged:
+            tag, payload, hits = tagged[0]
+            shown = truncate_value(redact(payload), 100)
+            others = _listed([names[j] for j in hits[1:]])
+            more = (
+                f" ({len(tagged)} of the {len(branches)} tags are ambiguous like this)"
+                if len(tagged) > 1
+                else ""
+            )
+            yield _finding(
+                "discriminator.oneOf-overlap",
+                Severity.ERROR,
+                optr,
+                f"{site.label}: the discriminator {prop!r} picks {names[hits[0]]} for {shown}, "
+                f"but under plain JSON Schema, which ignores `discriminator`, {others} "
+                f"accept{'s' if len(hits) == 2 else ''} it too, so `oneOf` rejects it as 'valid under more than one'{more}; this breaks "
+                f"{PLAIN_VALIDATORS}",
+                f"declare `{prop}` in every mapped schema with its tag as the only enum value "
+                "(required where the tag is), so each branch rejects the others' tags",
+                actual=shown,
+                target=site.component,
+            )
+            continue
+        if not _tag_optional(ctx, prop, branches):
+            continue
+        untagged = _untagged_overlap(ctx, prop, branches, validators)
+        if untagged is None:
+            continue
+        payload, hits = untagged
+        shown = truncate_value(redact(payload), 100)
+        yield _finding(
+            "discriminator.oneOf-overlap",
+            Severity.WARNING,
+            optr,
+            f"{site.label}: no mapped schema requires the discriminator {prop!r}, so a payload may "
+            f"leave it out, and then {shown} matches {len(hits)} branches "
+            f"({_listed([names[j] for j in hits])}): contracttest and discriminator-aware tools "
+            f"read it as anyOf, but `oneOf` rejects it as 'valid under more than one' in "
+            f"{PLAIN_VALIDATORS}",
+            f"use `anyOf` (keep the discriminator) if a payload may omit {prop!r}, or require "
+            f"`{prop}` in every mapped schema",
+            actual=shown,
+            target=site.component,
+        )
+
+
+def _branch_sample(ctx: LintContext, validator: Any) -> dict[str, Any] | None:
+    """A small object the branch accepts (its required members synthesised), or None."""
+    sample = _synth(validator.schema)
+    return sample if isinstance(sample, dict) else None
+
+
+def _tagged_overlaps(
+    ctx: LintContext,
+    prop: str,
+    branches: list[tuple[str, Any, str]],
+    validators: list[Any],
+) -> list[tuple[str, dict[str, Any], list[int]]]:
+    """Per tag: a payload its branch accepts, carrying the tag, that other branches accept too."""
+    out: list[tuple[str, dict[str, Any], list[int]]] = []
+    # A branch that pins the tag property to other values rejects the tag without a validator run
+    # (unions of a hundred branches would otherwise cost a hundred squared validations).
+    pins: list[frozenset[Any] | None] = []
+    for _tag, branch, ptr in branches:
+        target = ctx.deref(branch, ptr)
+        shape = ctx.shape(*target) if target is not None else None
+        pins.append(ctx.pinned(shape.properties.get(prop)) if shape is not None else None)
+    for i, (tag, _b, _p) in enumerate(branches):
+        base = _branch_sample(ctx, validators[i])
+        rivals = [j for j, pin in enumerate(pins) if j != i and (pin is None or tag in pin)]
+        if not rivals:
+            continue
+        for cand in ({**(base or {}), prop: tag}, {prop: tag}):
+            try:
+                if not validators[i].is_valid(cand):
+                    continue
+                hits = [j for j in rivals if validators[j].is_valid(cand)]
+            except RecursionError:
+                break
+            if hits:
+                out.append((tag, cand, [i, *hits]))
+            break
+    return out
+
+
+def _tag_optional(ctx: LintContext, prop: str, branches: list[tuple[str, Any, str]]) -> bool:
+    """Whether no mapped schema requires the discriminator property."""
+    for _tag, branch, ptr in branches:
+        target = ctx.deref(branch, ptr)
+        if target is None or prop in ctx.shape(*target).required:
+            return False
+    return True
+
+
+def _untagged_overlap(
+    ctx: LintContext,
+    prop: str,
+    branches: list[tuple[str, Any, str]],
+    validators: list[Any],
+) -> tuple[dict[str, Any], list[int]] | None:
+    """A payload without the tag that several branches accept, and which ones."""
+    candidates: list[dict[str, Any]] = [{}]
+    for v in validators:
+        sample = _branch_sample(ctx, v)
+        if sample is not None:
+            sample.pop(prop, None)
+            candidates.append(sample)
+    for cand in candidates:
+        try:
+            hits = [j for j, v in enumerate(validators) if v.is_valid(cand)]
+        except RecursionError:
+            return None
+        if len(hits) > 1:
+            return cand, hits
+    return None
+
+
 def _tagged(ctx: LintContext, shapes: list[_Shape]) -> bool:
     """Whether every branch is an object pinning one common required property to its own values."""
     if not all(s.kinds is not None and s.kinds <= {"object"} for s in shapes):
@@ -372,3 +524,10 @@ def _synth(schema: Any, root: Any = None, depth: int = 0) -> Any:
     if kind == "boolean":
         return True
     return None
+
+
+def _listed(names: list[str], most: int = 6) -> str:
+    """``A, B and C`` (``A, B, ... and 4 more`` past ``most``)."""
+    if len(names) > most:
+        return ", ".join(names[:most]) + f" and {len(names) - most} more"
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" and {names[-1]}"

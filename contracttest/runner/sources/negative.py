@@ -28,6 +28,7 @@ from contracttest.runner.sources.bounds import (
     pattern,
     query_boundaries,
 )
+from contracttest.runner.sources.units import unit_cases, units_not_sent
 from contracttest.runner.verdicts import Errored, Skipped
 
 if TYPE_CHECKING:
@@ -79,11 +80,16 @@ def units(ctx: SourceContext) -> list[Unit]:
 def negative(ctx: SourceContext, op: Operation) -> Steps:
     scope = ctx.scope
     if scope.missing_credentials(op):
-        yield Skipped(op, CHECK, "no credentials (pass --token or set CONTRACTTEST_TOKEN)")
+        reason = "no credentials (pass --token or set CONTRACTTEST_TOKEN)"
+        yield Skipped(op, CHECK, reason)
+        yield from units_not_sent(ctx, op, "negative", reason)
         return
     if not scope.may_send(op, expect_rejection=True):
         yield Skipped(op, CHECK, "read-only run")
+        yield from units_not_sent(ctx, op, "negative", "read-only run")
         return
+    # Every enumerated unit once, then Hypothesis and the probes explore.
+    yield from unit_cases(ctx, op, "negative")
     if op.json_body() is not None:
         yield from _invalid_bodies(ctx, op)
         yield from _probes(ctx, op)

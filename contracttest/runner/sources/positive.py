@@ -17,6 +17,7 @@ from contracttest.runner.context import Unit
 from contracttest.runner.fixtures import discriminator_property
 from contracttest.runner.generation import draws
 from contracttest.runner.sources.bounds import body_boundaries, query_boundaries
+from contracttest.runner.sources.units import unit_cases, units_not_sent
 from contracttest.runner.verdicts import Errored, Skipped
 
 if TYPE_CHECKING:
@@ -44,10 +45,14 @@ def positive(ctx: SourceContext, op: Operation) -> Steps:
 
     scope, gen = ctx.scope, ctx.generation
     if not scope.may_send(op):
-        yield Skipped(op, CHECK, "read-only run: writes need --allow-writes or a loopback URL")
+        reason = "read-only run: writes need --allow-writes or a loopback URL"
+        yield Skipped(op, CHECK, reason)
+        yield from units_not_sent(ctx, op, "edge", reason)
         return
     if scope.missing_credentials(op):
-        yield Skipped(op, CHECK, "no credentials (pass --token or set CONTRACTTEST_TOKEN)")
+        reason = "no credentials (pass --token or set CONTRACTTEST_TOKEN)"
+        yield Skipped(op, CHECK, reason)
+        yield from units_not_sent(ctx, op, "edge", reason)
         return
     res, _role = scope.item_role(op)
     try:
@@ -74,6 +79,8 @@ def positive(ctx: SourceContext, op: Operation) -> Steps:
             yield case
     if note:
         yield Errored(op, CHECK, note)
+    # Every valid edge once (each enum value, each bound, empty arrays), then the boundary bodies.
+    yield from unit_cases(ctx, op, "edge")
     if op.json_body() is not None:
         yield from body_boundaries(ctx, op, valid=True)
     if op.parameters:

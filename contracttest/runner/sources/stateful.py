@@ -1,5 +1,5 @@
 """The stateful phase: every selected scenario check, once per inferred resource (or per list
-operation of one), in registry order. Scenarios that serve several checks run once."""
+operation of one, or per path), in registry order. Scenarios that serve several checks run once."""
 
 from __future__ import annotations
 
@@ -27,11 +27,21 @@ def units(ctx: SourceContext) -> list[Unit]:
         if all(fn is not info.fn for _id, fn, _over in scenarios):
             scenarios.append((info.id, info.fn, info.over))
     out: list[Unit] = []
+    paths: dict[str, list[Any]] = {}
+    for op in scope.operations:
+        paths.setdefault(op.path, []).append(op)
+    for check_id, fn, over in scenarios:
+        if over == "path":
+            for path, ops in paths.items():
+                label = f"{path} {fn.__name__}"
+                out.append(Unit(label, ops[0], check_id, functools.partial(fn, ctx, path, ops)))
     for res in scope.resources.resources:
         if not any(scope.selected(op) for op in res.operations):
             continue
         lists = [op for op in (res.listing, *res.views) if op is not None and scope.selected(op)]
         for check_id, fn, over in scenarios:
+            if over == "path":
+                continue
             if over == "resource":
                 label = f"{res.name} {fn.__name__}"
                 out.append(Unit(label, res.create, check_id, functools.partial(fn, ctx, res)))

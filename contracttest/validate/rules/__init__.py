@@ -25,15 +25,18 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from contracttest._pointer import MISSING, escape
 from contracttest.errors import SourceError, UsageError
 from contracttest.findings import Finding, Severity
+from contracttest.openapi.model import register_object_policy
 from contracttest.validate.rules.lengths import LENGTH_METHODS, LengthMethod
 
 if TYPE_CHECKING:
     import yaml
+
+    from contracttest.openapi.model import Spec
 
 __all__ = [
     "Condition",
@@ -360,6 +363,11 @@ class RuleTable:
     entries: tuple[RuleEntry, ...] = ()
     match: TableMatch = TableMatch()
     length_method: LengthMethod | None = None
+    unknown_properties: Literal["reject", "ignore"] | None = None
+    """Whether the server rejects request properties the schema does not declare (None: no say)."""
+    error_body: Literal["nestjs", "documented"] | None = None
+    """What the server's error answers look like: NestJS's envelope whatever the spec documents, or
+    the error schema the spec documents for the operation and status (None: no say)."""
     sources: tuple[str, ...] = ()
     _cache: dict[tuple[str, str | None], tuple[RuleEntry, ...]] = field(
         default_factory=dict, init=False, repr=False, compare=False
@@ -389,11 +397,15 @@ class RuleTable:
             entries=self.entries + other.entries,
             match=self.match,
             length_method=other.length_method or self.length_method,
+            unknown_properties=other.unknown_properties or self.unknown_properties,
+            error_body=other.error_body or self.error_body,
             sources=self.sources + other.sources,
         )
 
 
-_TOP_KEYS = frozenset({"name", "description", "match", "length", "rules"})
+_TOP_KEYS = frozenset(
+    {"name", "description", "match", "length", "unknown_properties", "error_body", "rules"}
+)
 _ENTRY_KEYS = frozenset({"rule", "severity", "options", "when", "note"})
 _WHEN_KEYS = frozenset({"property", "equals", "not_equals", "default"})
 
@@ -448,6 +460,10 @@ class _TableReader:
             entries=self._entries(data.get("rules")),
             match=self._match(data.get("match")),
             length_method=self._length(data.get("length")),
+            unknown_properties=self._choice(
+                data.get("unknown_properties"), "unknown_properties", ("reject", "ignore")
+            ),
+            error_body=self._choice(data.get("error_body"), "error_body", ("nestjs", "documented")),
             sources=(self.source,),
         )
 
@@ -501,6 +517,12 @@ class _TableReader:
             )
         result: LengthMethod = method
         return result
+
+    def _choice(self, raw: Any, key: str, choices: tuple[str, ...]) -> Any:
+        if raw is None or raw in choices:
+            return raw
+        allowed = " or ".join(repr(c) for c in choices)
+        raise self.fail(f"{key!r} must be {allowed}, not {raw!r}", key)
 
     def _entries(self, raw: Any) -> tuple[RuleEntry, ...]:
         if raw is None:
@@ -671,3 +693,12 @@ def _register_builtin_rules() -> None:
 
 
 _register_builtin_rules()
+
+
+def _object_policy(spec: Spec) -> bool | None:
+    """`Spec.closed_objects` from the rule tables that match the spec (``unknown_properties``)."""
+    said = load_rule_table(spec.title, spec.servers).unknown_properties
+    return None if said is None else said == "reject"
+
+
+register_object_policy(_object_policy)

@@ -120,7 +120,7 @@ def check_hook(hook: object, pointer: str = "") -> Iterator[HookIssue]:
         if shape is not None:
             message += f"; the hook is shaped like a {shape!r} hook"
         yield HookIssue(
-            f"{pointer}/on" if "on" in hook else pointer,
+            f"{pointer}/on",  # the member at fault, present or missing
             "hooks.on",
             Severity.ERROR,
             f"{message}: on must be {kinds}",

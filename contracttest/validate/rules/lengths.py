@@ -2,8 +2,18 @@
 
 JSON Schema counts ``maxLength`` in code points, JavaScript's ``String.length`` in UTF-16 code units,
 and NestJS's class-validator ``@MaxLength``/``@MinLength`` call validator.js ``isLength``, which
-counts UTF-16 units minus surrogate pairs minus the variation selectors U+FE0E/U+FE0F. The three
-disagree on emoji: ``"❤️"`` is 2, 2 and 1; ``"😀"`` is 1, 2 and 1; ``"👍🏽"`` is 2, 4 and 2.
+counts UTF-16 units minus surrogate pairs minus the variation selectors U+FE0E/U+FE0F that follow
+another character. The three disagree on emoji: ``"❤️"`` is 2, 2 and 1; ``"😀"`` is 1, 2 and 1;
+``"👍🏽"`` is 2, 4 and 2.
+
+validator.js changed that count in 13.15.22 (class-validator 0.15.x requires ``^13.15.22``):
+
+* ``validatorjs`` (13.15.22 and later, checked against 13.15.35): a selector is not counted when it
+  follows a character other than a selector, and that character does not excuse a second one:
+  ``str.match(/[^\ufe0f\ufe0e][\ufe0f\ufe0e]/g)``. A lone ``"\ufe0f"`` is 1, ``"a\ufe0f\ufe0f"``
+  is 2.
+* ``validatorjs-legacy`` (13.15.21 and earlier): no selector is counted,
+  ``str.match(/(\ufe0f|\ufe0e)/g)``. A lone ``"\ufe0f"`` is 0, ``"a\ufe0f\ufe0f"`` is 1.
 """
 
 from __future__ import annotations
@@ -20,6 +30,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "LENGTH_METHODS",
+    "VALIDATORJS_METHODS",
     "LengthMethod",
     "count",
     "counts",
@@ -28,10 +39,14 @@ __all__ = [
     "min_length_rule",
 ]
 
-LengthMethod = Literal["codepoints", "utf16", "validatorjs"]
+LengthMethod = Literal["codepoints", "utf16", "validatorjs", "validatorjs-legacy"]
 LENGTH_METHODS: tuple[LengthMethod, ...] = get_args(LengthMethod)
 
-# validator.js isLength: str.match(/(\uFE0F|\uFE0E)/g) and str.match(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g)
+VALIDATORJS_METHODS: frozenset[str] = frozenset({"validatorjs", "validatorjs-legacy"})
+"""The methods that count like validator.js: never more than the code points."""
+
+_SELECTORS = frozenset("\ufe0e\ufe0f")
+# validator.js isLength: str.match(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g), and the selectors (above)
 _PRESENTATION = re.compile("[\ufe0e\ufe0f]")
 _SURROGATE_PAIR = re.compile("[\ud800-\udbff][\udc00-\udfff]")
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
@@ -41,33 +56,59 @@ def _utf16_length(text: str) -> int:
     return len(text) + len(_ASTRAL.findall(text))
 
 
+def _uncounted_selectors(text: str) -> int:
+    """``str.match(/[^\ufe0f\ufe0e][\ufe0f\ufe0e]/g).length`` (validator.js 13.15.22+).
+
+    The regex scans UTF-16 units left to right without overlap: a selector is matched with the unit
+    before it when that unit is not a selector and no earlier match took it. An astral character
+    ends with a low surrogate, which is not a selector, so it excuses a selector like any other.
+    """
+    matched = 0
+    free = False  # the previous unit exists, is not a selector and is not taken by a match
+    for ch in text:
+        if ch in _SELECTORS:
+            if free:
+                matched += 1
+            free = False
+        else:
+            free = True
+    return matched
+
+
 def count(text: str, method: LengthMethod = "codepoints") -> int:
     """The length of ``text`` as ``method`` counts it.
 
     Args:
         text: the string (may hold lone surrogates, as JSON allows).
         method: ``codepoints`` (JSON Schema, Python ``len``), ``utf16`` (JavaScript
-            ``String.length``: astral characters count 2), or ``validatorjs`` (class-validator's
-            ``MaxLength``/``MinLength``: UTF-16 length minus surrogate pairs minus U+FE0E/U+FE0F).
+            ``String.length``: astral characters count 2), ``validatorjs`` (class-validator's
+            ``MaxLength``/``MinLength`` with validator.js 13.15.22+: UTF-16 length minus surrogate
+            pairs minus each U+FE0E/U+FE0F that follows another character) or
+            ``validatorjs-legacy`` (validator.js up to 13.15.21: minus every U+FE0E/U+FE0F).
 
     Raises:
         ValueError: unknown method.
 
     Example:
-        >>> count("❤️", "validatorjs"), count("👍🏽", "utf16")
-        (1, 4)
+        >>> count("❤️", "validatorjs"), count("👍🏽", "utf16"), count("\ufe0f", "validatorjs")
+        (1, 4, 1)
     """
     if method == "codepoints":
         return len(text)
     if method == "utf16":
         return _utf16_length(text)
-    if method == "validatorjs":
+    if method in VALIDATORJS_METHODS:
         if text.isascii():
             return len(text)
         # Exactly validator.js, on the UTF-16 view: an astral code point is one surrogate pair,
         # and a Python str may also hold a high+low pair as two code points.
         pairs = len(_ASTRAL.findall(text)) + len(_SURROGATE_PAIR.findall(text))
-        return _utf16_length(text) - len(_PRESENTATION.findall(text)) - pairs
+        selectors = (
+            _uncounted_selectors(text)
+            if method == "validatorjs"
+            else len(_PRESENTATION.findall(text))
+        )
+        return _utf16_length(text) - selectors - pairs
     raise ValueError(
         f"unknown length method {method!r}; expected one of {', '.join(LENGTH_METHODS)}"
     )
@@ -79,14 +120,22 @@ def counts(text: str) -> dict[str, int]:
 
 
 def describe_counts(text: str) -> str | None:
-    """``"code points 2, UTF-16 units 2, validator.js 1"`` when the methods disagree, else None."""
+    """``"code points 2, UTF-16 units 2, validator.js 1"`` when the methods disagree, else None.
+
+    validator.js before 13.15.22 is named only where it counts otherwise than the current one
+    (``"code points 1, UTF-16 units 1, validator.js 1, validator.js < 13.15.22 0"`` for a lone
+    variation selector).
+    """
     found = counts(text)
     if len(set(found.values())) == 1:
         return None
-    return (
+    text_out = (
         f"code points {found['codepoints']}, UTF-16 units {found['utf16']},"
         f" validator.js {found['validatorjs']}"
     )
+    if found["validatorjs-legacy"] != found["validatorjs"]:
+        text_out += f", validator.js < 13.15.22 {found['validatorjs-legacy']}"
+    return text_out
 
 
 def _length_findings(

@@ -1,0 +1,45 @@
+"""Which kind of id a resource's id parameter takes, and the integer range it allows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from contracttest.mock.ids import _bounds, _kind_of
+
+
+@pytest.mark.parametrize(
+    ("schema", "kind"),
+    [
+        ({"type": "string"}, None),
+        ({"type": "string", "description": "the id", "example": "x"}, None),
+        ({"type": "integer", "format": "int64"}, "integer"),
+        ({"type": "number"}, "integer"),
+        ({"type": "integer", "enum": [1, 2]}, "drawn"),
+        ({"type": "string", "format": "uuid"}, "uuid"),
+        ({"type": "string", "pattern": "^T-\\d+$"}, "drawn"),
+        ({"type": "string", "enum": ["a"]}, "drawn"),
+        ({"type": "string", "maxLength": 8}, "drawn"),
+        ({"type": ["string", "integer"]}, "drawn"),
+        (None, None),
+    ],
+)
+def test_kind_of(schema: Any, kind: str | None) -> None:
+    assert _kind_of(schema) == kind
+
+
+@pytest.mark.parametrize(
+    ("schema", "bounds"),
+    [
+        ({}, (1, None)),
+        ({"minimum": 0}, (0, None)),
+        ({"minimum": 100, "maximum": 200}, (100, 200)),
+        ({"minimum": 1, "exclusiveMinimum": True, "maximum": 9, "exclusiveMaximum": True}, (2, 8)),
+        ({"exclusiveMinimum": 5, "exclusiveMaximum": 10}, (6, 9)),
+        ({"minimum": 1.5}, (2, None)),
+        ({"minimum": 5, "maximum": 3}, (5, 5)),
+    ],
+)
+def test_bounds(schema: dict[str, Any], bounds: tuple[int, int | None]) -> None:
+    assert _bounds(schema) == bounds
