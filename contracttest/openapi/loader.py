@@ -250,8 +250,26 @@ def _cache_key(text: str, overlays: list[str], strict: bool) -> str:
     for o in overlays:
         h.update(b"\0overlay\0")
         h.update(o.encode("utf-8", "surrogatepass"))
-    h.update(f"\0{strict}\0{__version__}\0{CACHE_FORMAT}".encode())
+    h.update(f"\0{strict}\0{__version__}\0{CACHE_FORMAT}\0{_diagnostic_libraries()}".encode())
     return spec_sha + "-" + h.hexdigest()[:32]
+
+
+_DIAGNOSTIC_LIBRARIES = ("jsonschema-rs", "openapi-spec-validator", "jsonschema", "PyYAML")
+
+
+@functools.lru_cache(maxsize=1)
+def _diagnostic_libraries() -> str:
+    """The versions of the libraries the cached data and diagnostics come from: an entry written
+    under jsonschema-rs 0.61 must not be served to a venv with 0.44 (different oas.structure)."""
+    from importlib import metadata
+
+    versions = []
+    for name in _DIAGNOSTIC_LIBRARIES:
+        try:
+            versions.append(f"{name}={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{name}=-")
+    return ",".join(versions)
 
 
 _Cached = tuple[dict[str, Any], list[Finding], bool]

@@ -242,3 +242,14 @@ def test_ref_findings_are_not_taken_from_the_cache(
     (tmp_path / "api" / "common.json").write_text(json.dumps({"N": {"type": "string"}}))
     second = load_spec(path)  # a cache hit, but the document now exists
     assert not [d for d in second.diagnostics if d.rule.startswith("spec.ref")]
+
+
+def test_the_cache_key_names_the_libraries_that_computed_the_diagnostics(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from contracttest.openapi import loader
+
+    before = loader._cache_key("text", [], False)
+    assert "jsonschema-rs=" in loader._diagnostic_libraries()
+    monkeypatch.setattr(loader, "_diagnostic_libraries", lambda: "jsonschema-rs=0.0.1")
+    assert loader._cache_key("text", [], False) != before

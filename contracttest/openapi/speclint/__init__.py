@@ -54,6 +54,7 @@ _SUPERSEDED = {
     "spec.pattern-untranslatable": "pattern.untranslatable",
     "spec.discriminator-target-missing": "discriminator.target-missing",
     "spec.ref-unresolvable": "components.missing",
+    "spec.ref-refused": "components.missing",  # same place, the message says why it was refused
 }
 
 
