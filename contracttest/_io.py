@@ -17,10 +17,19 @@ Design choices (see ARCHITECTURE.md, "_io"):
   shared references, and later layers may edit documents), and the number of nodes produced through
   aliases is capped at `MAX_ALIAS_NODES`, so a "billion laughs" document fails in milliseconds instead
   of eating memory. Recursive aliases are rejected.
-* **Nesting is capped at `MAX_DEPTH`**: libyaml's scanner slows down quadratically with nesting depth
-  (and its composer recurses on the C stack), so the event loop stops as soon as the cap is passed.
-* **JSON uses the stdlib parser** (the 3 MB Vapi spec parses in ~30 ms). Duplicate keys keep the last
-  value, as every JSON parser does by default; ``NaN`` and ``Infinity`` are rejected.
+* **Nesting is capped at `MAX_DEPTH`, for JSON and YAML alike**, before anything recursive sees the data
+  (the spec cache's pickling, translation, validator compilation, redaction): libyaml's scanner slows
+  down quadratically with nesting depth (and its composer recurses on the C stack), so the event loop
+  stops as soon as the cap is passed; parsed JSON is measured by an iterative walk (`check_depth`).
+* **JSON uses the stdlib parser** (the 3 MB Vapi spec parses in ~30 ms). A key given twice is an error,
+  as in YAML; ``NaN`` and ``Infinity`` are rejected, and so are numbers JSON text can write but no
+  reader can hold (``1e400`` overflows to infinity; integers of more than 4300 digits), with their place.
+* **What is JSON**: ``.json`` files are; so is any sniffed text (no suffix, standard input) that starts
+  with ``{`` or ``[`` and holds a double quote. Invalid JSON is reported as such and never re-read as
+  YAML; only quote-less flow YAML (``{a: 1}``) falls back to YAML.
+* **Bytes**: UTF-8 (a BOM is dropped), or UTF-16/UTF-32 marked by their BOM; a NUL byte means binary.
+  Files are opened without blocking, so a FIFO without a writer or a device never hangs a read, and
+  everything is read under the size cap, standard input included (`read_bytes`, `read_stream`).
 * **Positions are lazy**: `Document.positions` costs nothing until ``locate()`` is first called. Then
   YAML is composed again (nodes carry marks) and JSON is tokenized once by a small scanner. Lines and
   columns are 1-based and count characters (code points), not bytes.
@@ -32,8 +41,10 @@ import bisect
 import codecs
 import hashlib
 import json
+import math
 import os
 import re
+import stat
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -50,11 +61,18 @@ __all__ = [
     "MAX_DEPTH",
     "Document",
     "Positions",
+    "ReadError",
+    "check_depth",
+    "decode",
     "escape_pointer_segment",
+    "is_loopback_url",
     "is_url",
     "load_document",
+    "loads_incremental",
     "parse_document",
     "parse_pointer",
+    "read_bytes",
+    "read_stream",
     "read_text",
 ]
 
@@ -65,7 +83,7 @@ DEFAULT_TIMEOUT = 10.0
 MAX_ALIAS_NODES = 100_000
 """Most nodes a YAML document may produce through aliases (the "billion laughs" guard)."""
 MAX_DEPTH = 256
-"""Deepest nesting of collections a YAML document may have."""
+"""Deepest nesting of collections a JSON or YAML document (spec, overlay, payload) may have."""
 
 Format = Literal["json", "yaml"]
 
@@ -77,15 +95,35 @@ def is_url(source: str | os.PathLike[str]) -> bool:
     return isinstance(source, str) and _SCHEME_RE.match(source) is not None
 
 
+def is_loopback_url(url: str) -> bool:
+    """Whether ``url``'s host is this machine (``localhost``, 127.0.0.0/8, ``::1``).
+
+    HTTP clients must not route such requests through ``HTTP_PROXY``: a proxy would carry them, and
+    whatever they hold, off the machine.
+    """
+    import ipaddress
+
+    host = (urlsplit(url).hostname or "").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def _display_url(url: str) -> str:
-    """The URL without user:password, so credentials never reach messages."""
-    parts = urlsplit(url)
-    if parts.username is None and parts.password is None:
-        return url
-    host = parts.hostname or ""
-    if parts.port is not None:
-        host += f":{parts.port}"
-    return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
+    """The URL without user:password and without the values of secret query parameters
+    (``?access_token=``), so credentials never reach messages."""
+    from contracttest.redaction import Redactor, url_without_credentials
+
+    try:
+        parts = urlsplit(url)
+        host = parts.netloc.rsplit("@", 1)[-1]
+        plain = urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
+    except ValueError:
+        return url_without_credentials(url)
+    return Redactor().url(plain)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -106,12 +144,12 @@ def read_text(
         timeout: seconds allowed to connect, for each read, and for the whole download.
 
     Returns:
-        ``(text, display_name)``: the decoded text (a leading BOM removed) and the name to show in
-        messages (the path as given, or the URL without credentials).
+        ``(text, display_name)``: the decoded text (a leading BOM removed, see `decode`) and the name to
+        show in messages (the path as given, or the URL without credentials).
 
     Raises:
-        SourceError: missing file, directory, unreadable, not UTF-8, too large, HTTP error status,
-            timeout, connection failure or unsupported URL scheme.
+        ReadError: missing file, directory, unreadable, not UTF-8, binary, too large, HTTP error
+            status, timeout, connection failure; SourceError: unsupported URL scheme.
 
     Example:
         >>> text, name = read_text("spec/vapi-phone-numbers.yaml")  # doctest: +SKIP
@@ -128,32 +166,170 @@ def read_text(
         data = _fetch(source, name, max_bytes=max_bytes, timeout=timeout)
     else:
         name = os.fspath(source)
-        data = _read_file(Path(source), name, max_bytes=max_bytes)
-    return _decode(data, name), name
+        data = read_bytes(source, name, max_bytes=max_bytes, timeout=timeout)
+    return decode(data, name), name
 
 
-def _too_large(name: str, max_bytes: int, size: int | None = None) -> SourceError:
+class ReadError(SourceError):
+    """A document's bytes could not be read or decoded; ``rule`` names the kind (``file.unreadable``,
+    ``file.too-large``, ``file.binary``, ``file.encoding``), for layers that report it as a finding."""
+
+    def __init__(self, rule: str, message: str, **where: Any) -> None:
+        super().__init__(message, **where)
+        self.rule = rule
+
+
+def _too_large(name: str, max_bytes: int, size: int | None = None) -> ReadError:
     got = f"{size} bytes" if size is not None else f"more than {max_bytes} bytes"
-    return SourceError(
-        f"document is too large ({got}); the limit is {max_bytes} bytes", source=name
+    return ReadError(
+        "file.too-large",
+        f"document is too large ({got}); the limit is {max_bytes} bytes",
+        source=name,
     )
 
 
-def _read_file(path: Path, name: str, *, max_bytes: int) -> bytes:
+_FILE_KINDS = (
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def file_kind(mode: int) -> str | None:
+    """What a non-regular file is (``"a named pipe (FIFO)"``...), None for a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    return next((kind for test, kind in _FILE_KINDS if test(mode)), "not a regular file")
+
+
+def read_bytes(
+    path: str | os.PathLike[str],
+    name: str | None = None,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    timeout: float = DEFAULT_TIMEOUT,
+    regular_only: bool = False,
+) -> bytes:
+    """The bytes of a file, read under a size cap without ever blocking for good.
+
+    The file is opened non-blocking, so a FIFO with no writer or a terminal cannot hang the read; a
+    pipe or device (``<(cmd)``, ``/dev/stdin``) is read until end of file for at most ``timeout``
+    seconds, under the same size cap as a file (``/dev/zero`` is "too large", not 64 MiB of RAM).
+
+    Args:
+        path: the file.
+        name: how messages name it (default: ``path`` as given).
+        max_bytes: refuse more than this many bytes (checked while reading).
+        timeout: seconds a pipe or device may take to deliver its data.
+        regular_only: refuse anything but a regular file (``$ref`` targets: no device files).
+
+    Raises:
+        ReadError: missing, a directory, unreadable, not a regular file (``regular_only``), too
+            large, or a pipe that delivered nothing in time.
+    """
+    shown = os.fspath(path) if name is None else name
     try:
-        with path.open("rb") as fh:
-            data = fh.read(max_bytes + 1)
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
-        raise SourceError("no such file", source=name) from None
+        raise ReadError("file.unreadable", "no such file", source=shown) from None
     except IsADirectoryError:
-        raise SourceError("is a directory, expected a file", source=name) from None
+        raise ReadError(
+            "file.unreadable", "is a directory, expected a file", source=shown
+        ) from None
     except PermissionError:
-        raise SourceError("permission denied", source=name) from None
+        raise ReadError("file.unreadable", "permission denied", source=shown) from None
     except OSError as exc:
-        raise SourceError(f"cannot read: {exc.strerror or exc}", source=name) from exc
+        raise ReadError(
+            "file.unreadable", f"cannot read: {exc.strerror or exc}", source=shown
+        ) from None
+    try:
+        mode = os.fstat(fd).st_mode
+        kind = file_kind(mode)
+        if kind == "a directory":
+            raise ReadError("file.unreadable", "is a directory, expected a file", source=shown)
+        if kind is not None and regular_only:
+            raise ReadError(
+                "file.unreadable",
+                f"is {kind}, not a regular file; refusing to read it",
+                source=shown,
+            )
+        if kind is None:
+            os.set_blocking(fd, True)
+            with os.fdopen(fd, "rb", closefd=False) as fh:
+                data = fh.read(max_bytes + 1)
+        else:
+            data = _read_stream_fd(fd, shown, max_bytes=max_bytes, timeout=timeout, kind=kind)
+    except OSError as exc:
+        raise ReadError(
+            "file.unreadable", f"cannot read: {exc.strerror or exc}", source=shown
+        ) from None
+    finally:
+        os.close(fd)
     if len(data) > max_bytes:
-        raise _too_large(name, max_bytes)
+        raise _too_large(shown, max_bytes)
     return data
+
+
+def _read_stream_fd(fd: int, name: str, *, max_bytes: int, timeout: float, kind: str) -> bytes:
+    """Read a non-blocking pipe or device until end of file, the size cap or the deadline."""
+    import select
+
+    deadline = time.monotonic() + timeout
+    chunks: list[bytes] = []
+    size = 0
+    # A FIFO nobody has opened for writing reads as end of file at once; a writer that is just
+    # connecting gets a moment to show up before that counts as "no writer".
+    empty_until = time.monotonic() + 0.25
+    while size <= max_bytes:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise ReadError(
+                "file.unreadable",
+                f"is {kind} that delivered no end of file within {timeout:g} s",
+                source=name,
+            )
+        try:
+            chunk = os.read(fd, min(1 << 20, max_bytes + 1 - size))
+        except BlockingIOError:  # a writer, but no data yet
+            select.select([fd], [], [], min(left, 0.5))
+            continue
+        if not chunk:
+            if not chunks and time.monotonic() < empty_until:
+                time.sleep(0.02)
+                continue
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    if not chunks:
+        raise ReadError(
+            "file.unreadable",
+            f"is {kind} with nothing to read (no writer); expected a file",
+            source=name,
+        )
+    return b"".join(chunks)
+
+
+def read_stream(stream: Any, *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """Read a binary (or text) stream, such as standard input, under the same size cap as files.
+
+    Reading stops one byte past ``max_bytes`` (1 GB on stdin costs nothing), so a result longer than
+    ``max_bytes`` means "over the cap": the caller reports it the way it reports a file that is.
+    """
+    raw = getattr(stream, "buffer", stream)
+    chunks: list[bytes] = []
+    size = 0
+    while size <= max_bytes:
+        chunk = raw.read(min(1 << 20, max_bytes + 1 - size))
+        if not chunk:
+            break
+        if isinstance(chunk, str):
+            chunk = chunk.encode("utf-8", "surrogateescape")
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
 
 
 def _fetch(url: str, name: str, *, max_bytes: int, timeout: float) -> bytes:
@@ -163,13 +339,21 @@ def _fetch(url: str, name: str, *, max_bytes: int, timeout: float) -> bytes:
     headers = {"Accept": "application/json, application/yaml;q=0.9, */*;q=0.5"}
     try:
         with (
-            httpx.Client(follow_redirects=True, timeout=timeout, headers=headers) as client,
+            httpx.Client(
+                follow_redirects=True,
+                timeout=timeout,
+                headers=headers,
+                # A proxy must never carry a request for this machine off it.
+                trust_env=not is_loopback_url(url),
+            ) as client,
             client.stream("GET", url) as response,
         ):
             if not response.is_success:
                 reason = f" {response.reason_phrase}" if response.reason_phrase else ""
-                raise SourceError(
-                    f"HTTP {response.status_code}{reason}; expected a 2xx response", source=name
+                raise ReadError(
+                    "file.unreadable",
+                    f"HTTP {response.status_code}{reason}; expected a 2xx response",
+                    source=name,
                 )
             declared = response.headers.get("content-length")
             if declared is not None and declared.isdigit() and int(declared) > max_bytes:
@@ -184,31 +368,72 @@ def _fetch(url: str, name: str, *, max_bytes: int, timeout: float) -> bytes:
                 if time.monotonic() > deadline:
                     raise httpx.ReadTimeout("the whole download took too long")
     except httpx.TimeoutException:
-        raise SourceError(f"timed out after {timeout:g} s", source=name) from None
+        raise ReadError("file.unreadable", f"timed out after {timeout:g} s", source=name) from None
     except httpx.TooManyRedirects:
-        raise SourceError("too many redirects", source=name) from None
+        raise ReadError("file.unreadable", "too many redirects", source=name) from None
     except httpx.HTTPError as exc:
-        raise SourceError(f"cannot fetch: {type(exc).__name__}: {exc}", source=name) from None
+        detail = str(exc).replace(url, name)
+        raise ReadError(
+            "file.unreadable", f"cannot fetch: {type(exc).__name__}: {detail}", source=name
+        ) from None
     return b"".join(chunks)
 
 
-def _decode(data: bytes, name: str) -> str:
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+def _line_col_of_byte(data: bytes, offset: int) -> tuple[int, int]:
+    line = data.count(b"\n", 0, offset) + 1
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    return line, len(data[line_start:offset].decode("utf-8", "replace")) + 1
+
+
+def decode(data: bytes, name: str) -> str:
+    """The text of a document: UTF-8 (BOM dropped), or UTF-16/32 announced by a BOM.
+
+    Raises:
+        ReadError: ``file.binary`` for a NUL byte in text that has no UTF-16/32 BOM, ``file.encoding``
+            for bytes that are not UTF-8 (or damaged UTF-16/32), each with line and column.
+    """
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data[len(bom) :].decode(codec)
+            except UnicodeDecodeError as exc:
+                raise ReadError(
+                    "file.encoding",
+                    f"the {codec.upper()} text is damaged at byte offset {exc.start + len(bom)} "
+                    f"({exc.reason})",
+                    source=name,
+                ) from None
+    nul = data.find(b"\0")
+    if nul != -1:
+        line, column = _line_col_of_byte(data, nul)
+        raise ReadError(
+            "file.binary",
+            f"binary data (NUL byte at offset {nul}), not a JSON or YAML text",
+            source=name,
+            line=line,
+            column=column,
+        )
     try:
-        text = data.decode("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        offset = exc.start
-        line = data.count(b"\n", 0, offset) + 1
-        line_start = data.rfind(b"\n", 0, offset) + 1
-        column = len(data[line_start:offset].decode("utf-8", "replace")) + 1
-        raise SourceError(
-            f"not valid UTF-8 at byte offset {offset} ({exc.reason}); documents must be UTF-8",
+        line, column = _line_col_of_byte(data, exc.start)
+        raise ReadError(
+            "file.encoding",
+            f"not valid UTF-8 at byte offset {exc.start} (byte 0x{data[exc.start]:02x}: "
+            f"{exc.reason}); documents must be UTF-8, or UTF-16/32 with a BOM",
             source=name,
             line=line,
             column=column,
         ) from None
-    if text.startswith(codecs.BOM_UTF8.decode("utf-8")):
-        text = text[1:]
-    return text
 
 
 # --------------------------------------------------------------------------------------------------
@@ -276,10 +501,12 @@ def parse_document(text: str, source: str, *, fmt: str | None = None) -> Documen
         text: the document.
         source: name used in messages (and to guess the format from its extension).
         fmt: ``"json"`` or ``"yaml"`` (``"yml"`` too); guessed when None: by extension, else text
-            starting with ``{`` or ``[`` is tried as JSON first and then as YAML.
+            starting with ``{`` or ``[`` is JSON when it holds a double quote (invalid JSON is an
+            error, not YAML); quote-less flow YAML (``{a: 1}``) is read as YAML.
 
     Raises:
-        SourceError: syntax error, unsupported YAML feature, alias bomb, several YAML documents.
+        SourceError: syntax error, unsupported YAML feature, alias bomb, several YAML documents,
+            nesting deeper than `MAX_DEPTH`, a number no reader can hold.
         UsageError: unknown ``fmt``.
     """
     if text.startswith("\ufeff"):
@@ -301,8 +528,11 @@ def parse_document(text: str, source: str, *, fmt: str | None = None) -> Documen
             try:
                 chosen, data = "json", _parse_json(text, source)
             except SourceError as json_error:
-                # Flow-style YAML also starts with a bracket; if YAML cannot read it either, the
-                # JSON message is the useful one.
+                # Text with a double quote that opens like JSON is meant as JSON: re-reading broken
+                # JSON as YAML would accept a trailing comma or a comment. Only quote-less flow YAML
+                # (`{a: 1}`) is YAML; if YAML cannot read it either, the JSON message is the useful one.
+                if '"' in text:
+                    raise _json_meant(json_error) from None
                 try:
                     chosen, data = "yaml", _parse_yaml(text, source)
                 except SourceError:
@@ -380,9 +610,65 @@ def _duplicate_key_error(text: str, source: str) -> SourceError:
     return SourceError("invalid JSON: a member key appears twice in one object", source=source)
 
 
-def _parse_json(text: str, source: str) -> Any:
+def _json_meant(error: SourceError) -> SourceError:
+    if "(name the file" in error.message:
+        return error
+    return SourceError(
+        f"{error.message} (text that opens with a bracket and uses double quotes is read as JSON; "
+        "name the file .yaml to have it read as YAML)",
+        source=error.source,
+        line=error.line,
+        column=error.column,
+        pointer=error.pointer,
+    )
+
+
+class _NumberError(ValueError):
+    def __init__(self, literal: str, why: str) -> None:
+        super().__init__(literal)
+        self.literal = literal
+        self.why = why
+
+
+def _json_float(literal: str) -> float:
+    value = float(literal)
+    if math.isinf(value):
+        raise _NumberError(literal, "is too large for a 64-bit float (it would become Infinity)")
+    return value
+
+
+def _json_int(literal: str) -> int:
     try:
-        return json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_unique_object)
+        return int(literal)
+    except ValueError:  # more digits than int() accepts (sys.get_int_max_str_digits)
+        raise _NumberError(literal, _too_many_digits(literal)) from None
+
+
+_MAX_INT_BITS = 14_000
+"""Integers are read exactly up to about 4200 decimal digits (what Python converts to text by default)."""
+
+
+def _too_many_digits(literal: str) -> str:
+    digits = len(literal.lstrip("+-"))
+    return (
+        f"has {digits} digits, more than any JSON reader holds exactly (JavaScript reads it as "
+        "Infinity or rounds it)"
+    )
+
+
+def _shown_number(literal: str) -> str:
+    return literal if len(literal) <= 24 else f"{literal[:12]}…{literal[-6:]}"
+
+
+def _parse_json(text: str, source: str, *, max_depth: int = MAX_DEPTH) -> Any:
+    try:
+        data = json.loads(
+            text,
+            parse_constant=_reject_constant,
+            parse_float=_json_float,
+            parse_int=_json_int,
+            object_pairs_hook=_unique_object,
+        )
     except _DuplicateKeyError:
         raise _duplicate_key_error(text, source) from None
     except json.JSONDecodeError as exc:
@@ -398,10 +684,117 @@ def _parse_json(text: str, source: str) -> Any:
         raise SourceError(
             f"invalid JSON: {exc} is not a JSON number", source=source, line=line, column=column
         ) from None
+    except _NumberError as exc:
+        line = column = None
+        for offset, token in _json_literals(text):
+            if token == exc.literal:
+                line, column = _LineIndex(text).line_col(offset)
+                break
+        raise SourceError(
+            f"the number {_shown_number(exc.literal)} {exc.why}",
+            source=source,
+            line=line,
+            column=column,
+        ) from None
     except RecursionError:
-        raise SourceError("invalid JSON: nested too deeply", source=source) from None
-    except ValueError as exc:  # e.g. an integer with more digits than Python allows
+        raise _json_too_deep(text, source, max_depth) from None
+    except ValueError as exc:
         raise SourceError(f"invalid JSON: {exc}", source=source) from None
+    if check_depth(data, max_depth) is not None:
+        raise _json_too_deep(text, source, max_depth)
+    return data
+
+
+_WS = re.compile(r"[ \t\n\r]*")
+
+
+def loads_incremental(text: str, decoder: json.JSONDecoder | None = None) -> Any:
+    """``decoder.decode(text)``, parsing the members of a top-level object or array one at a time.
+
+    ``json.loads`` of 10 MB is one C call that holds the GIL for seconds, so a worker thread parsing a
+    large request body would still stall the event loop; member by member, other threads run in
+    between. Errors are the decoder's `json.JSONDecodeError`, at the same positions.
+    """
+    dec = decoder or json.JSONDecoder()
+    i = _WS.match(text, 0).end()  # type: ignore[union-attr]
+    if i >= len(text) or text[i] not in "{[":
+        return dec.decode(text)
+    raw, closing = dec.raw_decode, "}" if text[i] == "{" else "]"
+    pairs: list[tuple[str, Any]] = []
+    items: list[Any] = []
+    i = _WS.match(text, i + 1).end()  # type: ignore[union-attr]
+    if text.startswith(closing, i):
+        i += 1
+    else:
+        while True:
+            if closing == "}":
+                if not text.startswith('"', i):
+                    raise json.JSONDecodeError(
+                        "Expecting property name enclosed in double quotes", text, i
+                    )
+                key, i = raw(text, i)
+                i = _WS.match(text, i).end()  # type: ignore[union-attr]
+                if not text.startswith(":", i):
+                    raise json.JSONDecodeError("Expecting ':' delimiter", text, i)
+                value, i = raw(text, _WS.match(text, i + 1).end())  # type: ignore[union-attr]
+                pairs.append((key, value))
+            else:
+                value, i = raw(text, i)
+                items.append(value)
+            i = _WS.match(text, i).end()  # type: ignore[union-attr]
+            if text.startswith(",", i):
+                i = _WS.match(text, i + 1).end()  # type: ignore[union-attr]
+                continue
+            if text.startswith(closing, i):
+                i += 1
+                break
+            raise json.JSONDecodeError("Expecting ',' delimiter", text, i)
+    if _WS.match(text, i).end() != len(text):  # type: ignore[union-attr]
+        raise json.JSONDecodeError("Extra data", text, _WS.match(text, i).end())  # type: ignore[union-attr]
+    if closing == "]":
+        return items
+    hook = dec.object_pairs_hook
+    return hook(pairs) if hook is not None else dict(pairs)
+
+
+def check_depth(value: Any, max_depth: int = MAX_DEPTH) -> str | None:
+    """None when ``value`` nests collections at most ``max_depth`` deep, else the JSON pointer of the
+    first collection past the cap. Iterative: any depth is measured without recursion."""
+    stack: list[tuple[Any, int, str]] = [(value, 1, "")]
+    pop, push = stack.pop, stack.append
+    while stack:
+        node, depth, pointer = pop()
+        if depth > max_depth:
+            return pointer
+        if type(node) is dict:
+            for k, v in node.items():
+                if type(v) is dict or type(v) is list:
+                    push((v, depth + 1, f"{pointer}/{escape_pointer_segment(k)}"))
+        elif type(node) is list:
+            for i, v in enumerate(node):
+                if type(v) is dict or type(v) is list:
+                    push((v, depth + 1, f"{pointer}/{i}"))
+    return None
+
+
+def _json_too_deep(text: str, source: str, max_depth: int) -> SourceError:
+    """Where JSON text first opens a container past ``max_depth`` (the text parsed, or nearly)."""
+    depth = 0
+    for m in _JSON_TOKEN.finditer(text):
+        punct = m.group(2)
+        if punct == "{" or punct == "[":
+            depth += 1
+            if depth > max_depth:
+                line, column = _LineIndex(text).line_col(m.start(2))
+                return SourceError(
+                    f"nested more than {max_depth} levels deep",
+                    source=source,
+                    line=line,
+                    column=column,
+                )
+        elif punct == "}" or punct == "]":
+            depth -= 1
+    return SourceError(f"nested more than {max_depth} levels deep", source=source)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -463,13 +856,13 @@ class _YamlBuilder:
         if tag == "!" or tag == _CORE + "str":
             return value
         if tag == _CORE + "int":
-            number = self.as_int(value)
+            number = self.as_int(value, event)
             if number is None:
                 raise self.error(f"{value!r} is not an integer (tag !!int)", event.start_mark)
             return number
         if tag == _CORE + "float":
             if _FLOAT.match(value) or _INT_DEC.match(value):
-                return float(value)
+                return self.as_float(value, event)
             if _INF_NAN.match(value):
                 raise self.not_json(value, event)
             raise self.error(f"{value!r} is not a number (tag !!float)", event.start_mark)
@@ -494,26 +887,42 @@ class _YamlBuilder:
             return True
         if value in _FALSES:
             return False
-        number = self.as_int(value)
+        number = self.as_int(value, event)
         if number is not None:
             return number
         if _FLOAT.match(value):
-            return float(value)
+            return self.as_float(value, event)
         if _INF_NAN.match(value):
             raise self.not_json(value, event)
         return value
 
-    def as_int(self, value: str) -> int | None:
+    def as_int(self, value: str, event: Any) -> int | None:
         try:
             if _INT_DEC.match(value):
-                return int(value)
-            if _INT_OCT.match(value):
-                return int(value[2:], 8)
-            if _INT_HEX.match(value):
-                return int(value[2:], 16)
-        except ValueError:  # more digits than int() accepts
-            return None
-        return None
+                number = int(value)
+            elif _INT_OCT.match(value):
+                number = int(value[2:], 8)
+            elif _INT_HEX.match(value):
+                number = int(value[2:], 16)
+            else:
+                return None
+        except ValueError:  # more digits than int() accepts: never silently a float (Infinity)
+            number = None
+        if number is None or number.bit_length() > _MAX_INT_BITS:
+            raise self.error(
+                f"the number {_shown_number(value)} {_too_many_digits(value)}", event.start_mark
+            )
+        return number
+
+    def as_float(self, value: str, event: Any) -> float:
+        number = float(value)
+        if math.isinf(number):
+            raise self.error(
+                f"the number {_shown_number(value)} is too large for a 64-bit float (it would "
+                "become Infinity); quote it if it is meant as a string",
+                event.start_mark,
+            )
+        return number
 
     def not_json(self, value: str, event: Any) -> SourceError:
         return self.error(

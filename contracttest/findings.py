@@ -11,7 +11,21 @@ import json
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-__all__ = ["Finding", "Severity", "pointer_to_path", "redact", "truncate_value"]
+# Redaction lives in `contracttest.redaction` (the one layer every output goes through); these names
+# stay importable from here, where every layer already imports its records from.
+from contracttest.redaction import REDACTED, SECRET_KEYS, is_secret_key, redact
+
+__all__ = [
+    "REDACTED",
+    "SECRET_KEYS",
+    "Finding",
+    "Severity",
+    "is_secret_key",
+    "pointer_to_path",
+    "printable",
+    "redact",
+    "truncate_value",
+]
 
 
 class Severity(enum.IntEnum):
@@ -36,58 +50,33 @@ class Severity(enum.IntEnum):
             ) from None
 
 
-# Names whose values are secrets wherever they appear (case-insensitive).
-SECRET_KEYS = frozenset(
-    k.lower()
-    for k in (
-        "authorization",
-        "token",
-        "apiKey",
-        "api_key",
-        "twilioAuthToken",
-        "twilioApiSecret",
-        "twilioApiKey",
-        "password",
-        "secret",
-        "serverUrlSecret",
-        "credentialId",
-        "bearer",
-        "x-api-key",
-        "cookie",
-        "set-cookie",
-    )
-)
-REDACTED = "[REDACTED]"
-
-
-def is_secret_key(key: str) -> bool:
-    """Whether a property or header name holds a secret."""
-    low = key.lower()
-    return low in SECRET_KEYS or low.endswith(("secret", "password", "token"))
-
-
-def redact(value: Any) -> Any:
-    """A deep copy of ``value`` with every secret-named member replaced by ``[REDACTED]``."""
-    if isinstance(value, dict):
-        return {
-            k: (
-                REDACTED if isinstance(k, str) and is_secret_key(k) and v is not None else redact(v)
-            )
-            for k, v in value.items()
-        }
-    if isinstance(value, list):
-        return [redact(v) for v in value]
-    return value
-
-
 def truncate_value(value: Any, limit: int = 120) -> str:
-    """A short JSON rendering of ``value`` for messages (secrets already redacted by the caller)."""
+    """A short JSON rendering of ``value`` for messages (secrets already redacted by the caller).
+
+    Values nested past the depth cap are cut first, so rendering never recurses without bound.
+    """
+    if isinstance(value, dict | list):
+        from contracttest._io import MAX_DEPTH, check_depth
+
+        if check_depth(value, MAX_DEPTH) is not None:
+            value = redact(value)
     try:
         text = json.dumps(value, ensure_ascii=False, sort_keys=True)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, RecursionError):
         text = repr(value)
+    text = printable(text)
     if len(text) > limit:
         text = text[: limit - 1] + "…"
+    return text
+
+
+def printable(text: str) -> str:
+    """``text`` that any UTF-8 stream can write: lone surrogates (valid in JSON, ``"\ud83d"``) become
+    the escape ``\ud83d`` instead of crashing the writer."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
     return text
 
 

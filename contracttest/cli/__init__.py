@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, NoReturn
 
+from contracttest._signals import handling_interrupts
 from contracttest.errors import ContractTestError, UsageError
 from contracttest.exitcodes import ExitCode
 
@@ -37,6 +38,8 @@ __all__ = [
     "main",
     "make_console",
     "own_version",
+    "ref_dirs_from_args",
+    "ref_urls_from_args",
     "resolve_spec_args",
     "run",
 ]
@@ -228,6 +231,27 @@ def add_spec_options(parser: argparse.ArgumentParser) -> None:
             "[tool.contracttest] closed-objects, else the spec's rule table, else open as in OpenAPI)"
         ),
     )
+    group.add_argument(
+        "--allow-ref-dir",
+        metavar="DIR",
+        action="append",
+        default=None,
+        help=(
+            "a directory besides the spec's own that its local $refs may read, repeatable "
+            "(default: [tool.contracttest] allow-ref-dirs); a spec read over http(s) never reads "
+            "local files"
+        ),
+    )
+    group.add_argument(
+        "--allow-ref-url",
+        metavar="PREFIX",
+        action="append",
+        default=None,
+        help=(
+            "a URL prefix besides the spec's own origin that a spec read over http(s) may fetch "
+            "$refs from, repeatable (default: [tool.contracttest] allow-ref-urls)"
+        ),
+    )
 
 
 def _same_source(a: str, b: str) -> bool:
@@ -287,6 +311,42 @@ def resolve_spec_args(args: argparse.Namespace) -> tuple[str, list[str]]:
     return spec, [str(p) for p in config.path_list("overlay")]
 
 
+def ref_dirs_from_args(args: argparse.Namespace) -> list[str]:
+    """Directories local ``$ref``s may read besides the spec's: ``--allow-ref-dir``, else
+    ``[tool.contracttest] allow-ref-dirs`` (resolved against the pyproject's directory).
+
+    Raises:
+        UsageError: a named directory does not exist, or the setting is not a path list.
+    """
+    from contracttest.config import load_config
+
+    given: list[str] | None = getattr(args, "allow_ref_dir", None)
+    dirs = list(given) if given else [str(p) for p in load_config().path_list("allow-ref-dirs")]
+    for d in dirs:
+        if not Path(d).is_dir():
+            raise UsageError(f"--allow-ref-dir {d}: no such directory")
+    return dirs
+
+
+def ref_urls_from_args(args: argparse.Namespace) -> list[str]:
+    """URL prefixes a remote spec's ``$ref``s may fetch besides its own origin: ``--allow-ref-url``,
+    else ``[tool.contracttest] allow-ref-urls``.
+
+    Raises:
+        UsageError: a value is not an http(s) URL.
+    """
+    from contracttest.config import load_config
+
+    given: list[str] | None = getattr(args, "allow_ref_url", None)
+    urls = list(given) if given else load_config().get("allow-ref-urls", [])
+    if isinstance(urls, str):
+        urls = [urls]
+    for u in urls:
+        if not isinstance(u, str) or not u.lower().startswith(("http://", "https://")):
+            raise UsageError(f"--allow-ref-url {u!r}: expected an http(s) URL prefix")
+    return list(urls)
+
+
 def load_spec_from_args(args: argparse.Namespace) -> Spec:
     """Load the spec named by `add_spec_options`' options (see `resolve_spec_args`).
 
@@ -296,7 +356,13 @@ def load_spec_from_args(args: argparse.Namespace) -> Spec:
     from contracttest.openapi import load_spec
 
     spec, overlays = resolve_spec_args(args)
-    loaded = load_spec(spec, overlays=overlays, strict=bool(getattr(args, "strict", False)))
+    loaded = load_spec(
+        spec,
+        overlays=overlays,
+        strict=bool(getattr(args, "strict", False)),
+        ref_dirs=ref_dirs_from_args(args),
+        ref_urls=ref_urls_from_args(args),
+    )
     closed = getattr(args, "closed_objects", None) or _configured_closed_objects(args)
     if closed is not None:
         loaded.closed_objects = closed
@@ -368,7 +434,9 @@ def run(
     err = sys.stderr if stderr is None else stderr
     token = _STREAMS.set((out, err))
     try:
-        return _run(args_list, out, err)
+        # SIGTERM does what Ctrl-C does (see contracttest._signals)
+        with handling_interrupts():
+            return _run(args_list, out, err)
     finally:
         _STREAMS.reset(token)
 

@@ -195,8 +195,11 @@ class Linter:
         results = []
         for path in expand_paths(paths):
             if path == STDIN:
+                from contracttest._io import read_stream
+
                 stream = stdin if stdin is not None else sys.stdin.buffer
-                results.append(self.lint_bytes(stream.read(), "<stdin>"))
+                raw = read_stream(stream, max_bytes=self.max_bytes)  # at most one byte over the cap
+                results.append(self.lint_bytes(raw, "<stdin>"))
             else:
                 results.append(self.lint_file(path))
         return LintReport(results, self.spec.source, self.fail_on)
@@ -238,7 +241,9 @@ class Linter:
                 self._quote_hint(payload, self._place(payload, f, target), numbers)
                 for f in validator.iter_findings(payload.data)
             )
-        result.findings = sorted(findings, key=Finding.sort_key)
+        from contracttest.redaction import scrub_findings
+
+        result.findings = sorted(scrub_findings(payload.data, findings), key=Finding.sort_key)
         return result
 
     def _quote_hint(self, payload: Payload, finding: Finding, numbers: dict[str, str]) -> Finding:

@@ -7,7 +7,6 @@ and encoding detection with the offending byte's position, empty documents, and 
 
 from __future__ import annotations
 
-import codecs
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,12 +23,6 @@ __all__ = ["CONTRACT_KEY", "DEFAULT_MAX_BYTES", "Payload", "fmt_for", "read_payl
 CONTRACT_KEY = "$contract"
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 _SUFFIX_FMT = {".json": "json", ".yaml": "yaml", ".yml": "yaml"}
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32-le"),
-    (codecs.BOM_UTF32_BE, "utf-32-be"),
-    (codecs.BOM_UTF16_LE, "utf-16-le"),
-    (codecs.BOM_UTF16_BE, "utf-16-be"),
-)
 
 
 @dataclass
@@ -90,46 +83,15 @@ def _file_finding(rule: str, source: str, message: str, line: int = 1, column: i
     )
 
 
-def _line_col(data: bytes, offset: int) -> tuple[int, int]:
-    """1-based line and column (in characters of the valid prefix) of byte ``offset``."""
-    before = data[:offset]
-    line = before.count(b"\n") + 1
-    last = before.rfind(b"\n")
-    tail = before[last + 1 :]
-    return line, len(tail.decode("utf-8", "replace")) + 1
-
-
 def decode(raw: bytes, source: str) -> str | Finding:
-    """The text of a payload file, or the finding that says why there is none."""
-    for bom, codec in _BOMS:
-        if raw.startswith(bom):
-            try:
-                return raw[len(bom) :].decode(codec)
-            except UnicodeDecodeError as exc:
-                return _file_finding(
-                    "file.encoding", source, f"the {codec} text is damaged: {exc.reason}"
-                )
-    nul = raw.find(b"\0")
-    if nul != -1:
-        line, col = _line_col(raw, nul)
-        return _file_finding(
-            "file.binary",
-            source,
-            f"binary file (NUL byte at offset {nul}), not a JSON or YAML text",
-            line,
-            col,
-        )
+    """The text of a payload file, or the finding that says why there is none (`contracttest._io.decode`)."""
+    from contracttest._io import ReadError
+    from contracttest._io import decode as decode_text
+
     try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line, col = _line_col(raw, exc.start)
-        return _file_finding(
-            "file.encoding",
-            source,
-            f"not UTF-8: byte 0x{raw[exc.start]:02x} at offset {exc.start} cannot be decoded",
-            line,
-            col,
-        )
+        return decode_text(raw, source)
+    except ReadError as exc:
+        return _file_finding(exc.rule, source, exc.message, exc.line or 1, exc.column or 1)
 
 
 def read_payload(
@@ -164,8 +126,12 @@ def read_payload(
                     source,
                     f"{size:,} bytes is over the {max_bytes:,}-byte cap; the file was not read",
                 )
-            with open(path, "rb") as fh:
-                raw = fh.read(max_bytes + 1)
+            from contracttest._io import ReadError, read_bytes
+
+            try:  # never blocks: a FIFO or a device is read under the cap and a deadline
+                raw = read_bytes(path, source, max_bytes=max_bytes)
+            except ReadError as exc:
+                return _file_finding(exc.rule, source, exc.message)
         except FileNotFoundError:
             return _file_finding("file.unreadable", source, "no such file")
         except OSError as exc:

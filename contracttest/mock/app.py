@@ -57,6 +57,14 @@ DEFAULT_MAX_DEPTH = 64
 _JSON_HEADERS = [(b"content-type", b"application/json; charset=utf-8")]
 _NO_BODY = frozenset({204, 205, 304})
 
+OFFLOAD_BYTES = 64 * 1024
+"""Bodies from this size on are parsed and validated in a worker thread, off the event loop."""
+
+
+def _declared_length(request: Request) -> int:
+    value = request.headers.get("content-length") or ""
+    return int(value) if value.isdigit() else 0
+
 
 def _is_json(media: str) -> bool:
     return media == "application/json" or (
@@ -88,11 +96,13 @@ class MockASGI:
         self.errors = ErrorAnswers(engine)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        from starlette.requests import Request
+        from starlette.requests import ClientDisconnect, Request
 
         request = Request(scope, receive)
         try:
             status, headers, payload = await self.dispatch(request)
+        except ClientDisconnect:
+            return  # the client left mid-request: nobody to answer, nothing went wrong
         except HTTPProblem as problem:
             status = problem.status
             text = self.errors.text_media(problem.operation, status)
@@ -151,7 +161,14 @@ class MockASGI:
             )
         params = self.collect_params(op, match, request)
         body, kind = await self.read_body(op, request)
-        reply = self.engine.handle(MockRequest(match, org, params, body, kind))
+        req = MockRequest(match, org, params, body, kind)
+        if _declared_length(request) >= OFFLOAD_BYTES:
+            # Validating a large body takes long: off the event loop, so other clients are served.
+            import anyio.to_thread
+
+            await anyio.to_thread.run_sync(self.engine.validate_request, req)
+            req.validated = True
+        reply = self.engine.handle(req)
         if self.engine.check_responses:
             reply = self.self_check(op, reply)
         if reply.body is None:
@@ -206,6 +223,13 @@ class MockASGI:
             # was sending JSON, in which case it sent malformed JSON.
             return None, ("empty-json" if _is_json(media) and op.json_body() is not None else None)
         if _is_json(media) and op.json_body() is not None:
+            if len(raw) >= OFFLOAD_BYTES:
+                import anyio.to_thread
+
+                parsed = await anyio.to_thread.run_sync(
+                    parse_json_body, raw, params.get("charset"), self.max_depth
+                )
+                return parsed, "json"
             return parse_json_body(raw, params.get("charset"), self.max_depth), "json"
         for declared in op.request_body:
             want = declared.split(";")[0].strip().lower()
@@ -290,6 +314,9 @@ def create_app(
     """
     from starlette.applications import Starlette
 
+    from contracttest.openapi.refs import ensure_resolvable
+
+    ensure_resolvable(spec, "the mock")  # a 500 per request would blame the server for the spec
     the_store = store if store is not None else open_store(db)
     auth = Authenticator(spec, list(tokens), the_store.salt())
     engine = MockEngine(spec, the_store, check_responses=check_responses)

@@ -55,6 +55,9 @@ class MockRequest:
     body_kind: str | None
     """``json`` (``body`` holds it), ``other`` (a declared non-JSON media type), ``empty-json`` (no
     bytes under a JSON content type: malformed) or None (no body)."""
+    validated: bool = False
+    """`MockEngine.validate_request` already passed (the app runs it off the event loop for large
+    bodies)."""
 
 
 @dataclass
@@ -209,7 +212,8 @@ class MockEngine:
     # ------------------------------------------------------------------ dispatch
     def handle(self, req: MockRequest) -> Reply:
         op = req.match.operation
-        self.validate_request(req)
+        if not req.validated:
+            self.validate_request(req)
         self.check_parents(req)
         binding = self.resources.binding(op)
         if binding is None:

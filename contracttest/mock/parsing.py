@@ -16,6 +16,7 @@ import re
 from collections.abc import AsyncIterator, Iterable
 from typing import TYPE_CHECKING, Any
 
+from contracttest._io import loads_incremental
 from contracttest.mock.errors import error_body
 
 if TYPE_CHECKING:
@@ -125,7 +126,9 @@ def parse_json_body(raw: bytes, charset: str | None, max_depth: int) -> Any:
     if text.startswith("\ufeff"):
         text = text[1:]
     try:
-        value = json.loads(text, parse_constant=_reject_constant, parse_float=_parse_float)
+        # member by member: a large body parsed in a worker thread must not hold the GIL for seconds
+        decoder = json.JSONDecoder(parse_constant=_reject_constant, parse_float=_parse_float)
+        value = loads_incremental(text, decoder)
     except json.JSONDecodeError as exc:
         raise HTTPProblem(
             400, [f"body is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"]

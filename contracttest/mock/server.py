@@ -7,6 +7,7 @@ as soon as the context is entered. Leaving the context stops uvicorn and joins i
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import socket
@@ -22,9 +23,61 @@ if TYPE_CHECKING:
 
     from contracttest.openapi.model import Spec
 
-__all__ = ["bind_socket", "running_mock", "serve"]
+__all__ = ["REQUEST_READ_TIMEOUT", "bind_socket", "running_mock", "serve"]
 
 log = logging.getLogger("contracttest.mock")
+
+REQUEST_READ_TIMEOUT = 15.0
+"""Seconds a client has to send a whole request (headers and body) once it starts one, or to start
+one on a new connection: slow senders (slowloris) are disconnected instead of holding a connection."""
+
+
+def _timed_protocol(timeout: float) -> type:
+    """uvicorn's h11 protocol with a deadline on reading each request.
+
+    uvicorn times out idle keep-alive connections but not a request that trickles in one header a
+    second: this closes the connection when a request is not complete ``timeout`` seconds after its
+    first byte (or after the connection opened). The application then sees a disconnect.
+    """
+    import h11
+    from uvicorn.protocols.http.h11_impl import H11Protocol
+
+    class TimedH11Protocol(H11Protocol):
+        _read_timer: asyncio.TimerHandle | None = None
+
+        def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+            super().connection_made(transport)
+            self._arm()
+
+        def data_received(self, data: bytes) -> None:
+            if self._read_timer is None and self.conn.their_state is h11.IDLE:
+                self._arm()  # the first bytes of the next request on a kept-alive connection
+            super().data_received(data)
+            if self.conn.their_state not in (h11.IDLE, h11.SEND_BODY):
+                self._disarm()  # the whole request is in (or the connection is done)
+
+        def connection_lost(self, exc: Exception | None) -> None:
+            self._disarm()
+            super().connection_lost(exc)
+
+        def _arm(self) -> None:
+            self._disarm()
+            self._read_timer = self.loop.call_later(timeout, self._too_slow)
+
+        def _disarm(self) -> None:
+            if self._read_timer is not None:
+                self._read_timer.cancel()
+                self._read_timer = None
+
+        def _too_slow(self) -> None:
+            self._read_timer = None
+            if (
+                self.conn.their_state in (h11.IDLE, h11.SEND_BODY)
+                and not self.transport.is_closing()
+            ):
+                self.transport.close()
+
+    return TimedH11Protocol
 
 
 def bind_socket(host: str, port: int) -> socket.socket:
@@ -56,6 +109,7 @@ def _config(app: Callable[..., Any], *, access_log: bool, log_level: str) -> Any
         date_header=True,
         timeout_keep_alive=30,
         timeout_graceful_shutdown=5,
+        http=_timed_protocol(REQUEST_READ_TIMEOUT),
     )
 
 

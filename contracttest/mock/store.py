@@ -259,9 +259,11 @@ class SQLiteStore:
             )
             self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.execute("PRAGMA synchronous=NORMAL")
+            self._check_integrity()
             self._conn.executescript(_SCHEMA)
             row = self._conn.execute("SELECT value FROM meta WHERE key='format'").fetchone()
         except sqlite3.DatabaseError as exc:
+            self._conn.close()
             raise UsageError(f"--db {self.path}: not a usable SQLite database ({exc})") from exc
         if row is not None and row[0] != _FORMAT:
             raise UsageError(
@@ -274,6 +276,18 @@ class SQLiteStore:
             cur.execute("INSERT OR IGNORE INTO meta VALUES ('salt', ?)", (secrets.token_hex(32),))
             self._salt = bytes.fromhex(
                 cur.execute("SELECT value FROM meta WHERE key='salt'").fetchone()[0]
+            )
+
+    def _check_integrity(self) -> None:
+        """Refuse a damaged file at start (a torn page, a half-copied file): a mock that opened it
+        would answer 500 to everything. ``quick_check`` reads every page once (linear in the size)."""
+        rows = self._conn.execute("PRAGMA quick_check(5)").fetchall()
+        problems = [str(r[0]) for r in rows if r and r[0] != "ok"]
+        if problems:
+            self._conn.close()
+            raise UsageError(
+                f"--db {self.path}: the SQLite database is damaged ({'; '.join(problems)[:300]}); "
+                "restore it from a copy, or start the mock with a new file"
             )
 
     @contextmanager

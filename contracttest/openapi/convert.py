@@ -40,10 +40,13 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from contracttest import _pointer
-from contracttest.errors import PatternError, RefError
+from contracttest.errors import PatternError, RefError, TranslationError
 from contracttest.findings import Finding, Severity
 
 Direction = Literal["request", "response"]
+
+MAX_SCHEMA_DEPTH = 250
+"""Deepest JSON nesting of a translated bundle (jsonschema-rs refuses to compile past 255)."""
 
 DRAFT7 = "http://json-schema.org/draft-07/schema#"
 DRAFT2020 = "https://json-schema.org/draft/2020-12/schema"
@@ -222,9 +225,18 @@ class Translator:
     _docs: dict[str, dict[str, Any]] = field(default_factory=dict)
     _seen_diag: set[tuple[str, str]] = field(default_factory=set)
     _variant_of: dict[str, tuple[str, str, Any, bool]] = field(default_factory=dict)
+    where: Callable[[str], tuple[str | None, int | None, int | None]] | None = None
+    """Spec pointer -> (source, line, column), so a schema that cannot be built names its place
+    (set by the loader once the spec's positions are known)."""
 
     def __post_init__(self) -> None:
         self._docs[""] = self.document
+
+    def _refuse(self, error: RefError | TranslationError) -> RefError | TranslationError:
+        """``error`` with the file, line and column of its pointer, when known."""
+        if self.where is not None and error.pointer is not None and error.source is None:
+            error.source, error.line, error.column = self.where(error.pointer)
+        return error
 
     # ------------------------------------------------------------------ diagnostics
     def _diag(
@@ -357,7 +369,9 @@ class Translator:
             else:
                 key = self.def_key(uri, ptr)
                 d = self.definition(key, direction, closed)
-                return self._assemble(dict(d.schema), set(d.deps), direction, closed, ptr)
+                return self._assemble(
+                    dict(d.schema), set(d.deps), direction, closed, ptr, root_key=key
+                )
         root = self._convert(node, pointer, _Ctx(direction, closed, doc), deps)
         if not isinstance(root, dict):
             root = {} if root is True else {"not": {}}
@@ -370,19 +384,44 @@ class Translator:
         direction: Direction,
         closed: bool,
         pointer: str,
+        root_key: str | None = None,
     ) -> dict[str, Any]:
         keys: set[str] = set()
         for key in deps:
             keys |= self._reachable(key, direction, closed)
         found = {key: self.definition(key, direction, closed) for key in keys}
         self._break_pure_ref_cycles(found)
+        if root_key is not None and root_key in found:
+            root = dict(found[root_key].schema)  # the inlined root gets the same cuts
         defs = {k: d.schema for k, d in found.items()}
         out: dict[str, Any] = {"$schema": DRAFT7 if self.dialect == "3.0" else DRAFT2020}
         out.update(root)
         if defs:
             out["definitions"] = {k: defs[k] for k in sorted(defs)}
         out.setdefault("x-spec-pointer", pointer)
+        self._check_depth(out, pointer)
         return out
+
+    def _check_depth(self, schema: dict[str, Any], pointer: str) -> None:
+        """Refuse a bundle nested deeper than validators compile (`MAX_SCHEMA_DEPTH`).
+
+        The document cap bounds the spec, but translation can add levels (``nullable`` without a
+        ``type`` wraps every level in ``anyOf``); past the limit jsonschema-rs stops with "Recursion
+        limit reached", so the bundle is refused here, at its place, with what to do about it.
+        """
+        from contracttest._io import check_depth
+
+        inner = check_depth(schema, MAX_SCHEMA_DEPTH)
+        if inner is None:
+            return
+        shown = inner if len(inner) <= 80 else f"{inner[:60]}…{inner[-16:]}"
+        message = (
+            f"the schema at {pointer or '/'} nests more than {MAX_SCHEMA_DEPTH} levels deep once "
+            f"translated to JSON Schema (at {shown}); validators cannot compile it: flatten it "
+            "with $refs to named components"
+        )
+        self._diag("spec.schema-too-deep", pointer, message, Severity.ERROR)
+        raise self._refuse(TranslationError(message, pointer=pointer))
 
     def _reachable(self, key: str, direction: Direction, closed: bool) -> frozenset[str]:
         """``key`` and every definition it refers to, directly or not (memoised: a bundle needs
@@ -438,10 +477,13 @@ class Translator:
     def _break_pure_ref_cycles(self, defs: dict[str, _Def]) -> None:
         """Cut ``$ref`` cycles that never descend into the instance (``A = allOf[A, ...]``).
 
-        Validating such a schema recurses forever; the self-reference adds no constraint, so it is
-        replaced with ``{}`` (in the shared definition, so every bundle gets the cut) and reported.
-        A definition whose cycles were cut for an earlier bundle is final: no cycle can pass through
-        it any more, since everything it reaches was checked with it.
+        Validating such a schema recurses forever. Where the cycle passes through an ``allOf``
+        member, the self-reference adds no constraint and becomes ``{}``; through an ``anyOf`` /
+        ``oneOf`` branch, the branch can never be the one a finite value matches and becomes
+        ``{"not": {}}``; either way it is reported, in the shared definition, so every bundle gets the
+        cut. A cycle with nothing else in it (``A = B``, ``B = A``, or one through ``not``/``if``)
+        has no meaning at all: it is reported and the bundle is refused (`RefError`), never treated
+        as "anything". A definition whose cycles were cut for an earlier bundle is final.
         """
         edges = {k: list(self._in_place_refs(d.schema)) for k, d in defs.items() if not d.acyclic}
         # 1 = on the stack, 2 = done
@@ -453,16 +495,26 @@ class Translator:
                 if target not in defs:
                     continue
                 if state.get(target) == 1:
-                    defs[key].schema = _replace_at(defs[key].schema, path, {})
-                    edges[key] = [e for e in edges[key] if e != (target, path)]
                     cycle = (
                         [*trail[trail.index(target) :], target]
                         if target in trail
                         else [key, target]
                     )
+                    where = self._origin[key][1] if key in self._origin else ""
+                    cut = _cycle_cut(path)
+                    if cut is not None:
+                        defs[key].schema = _replace_at(defs[key].schema, path, cut)
+                        edges[key] = [e for e in edges[key] if e != (target, path)]
+                    if cut is None or _says_nothing(defs[key].schema):
+                        message = (
+                            f"$ref cycle {' -> '.join(cycle)} has no schema that ends it: no value "
+                            "is valid or invalid against it"
+                        )
+                        self._diag("spec.ref-cycle", where, message, Severity.ERROR)
+                        raise self._refuse(RefError(message, pointer=where))
                     self._diag(
                         "spec.ref-cycle",
-                        self._origin[key][1] if key in self._origin else "",
+                        where,
                         f"$ref cycle {' -> '.join(cycle)} never descends into the payload; "
                         "the self-reference is ignored",
                         Severity.ERROR,
@@ -478,13 +530,23 @@ class Translator:
             d.acyclic = True
 
     def _ref_to(self, ref: str, ctx: _Ctx, pointer: str, deps: set[str]) -> dict[str, Any]:
+        uri = ""
         try:
             uri, ptr = self._split_ref(ref, ctx.doc)
             self.lookup(uri, ptr)
         except (KeyError, RefError) as exc:
-            msg = exc.message if isinstance(exc, RefError) else f"$ref {ref!r} points at nothing"
-            self._diag("spec.ref-unresolvable", pointer, msg, Severity.ERROR)
-            return {}
+            if isinstance(exc, RefError):
+                msg = exc.message
+            elif uri:
+                msg = f"$ref {ref!r} points at nothing in {_shown_uri(uri)}"
+            else:
+                msg = f"$ref {ref!r} points at nothing"
+            rule = str(getattr(exc, "rule", "spec.ref-unresolvable"))  # refused or unresolvable
+            self._diag(rule, pointer, msg, Severity.ERROR)
+            # An unresolved part is never "anything": whatever reaches it cannot be built.
+            error = RefError(msg, pointer=pointer)
+            error.rule = rule  # type: ignore[attr-defined]
+            raise self._refuse(error) from None
         key = self.def_key(uri, ptr)
         deps.add(key)
         return {"$ref": "#/definitions/" + _pointer.escape(key)}
@@ -493,13 +555,9 @@ class Translator:
         if isinstance(node, bool):
             return node
         if not isinstance(node, dict):
-            self._diag(
-                "spec.schema-not-object",
-                pointer,
-                f"a schema must be an object, got {type(node).__name__}",
-                Severity.ERROR,
-            )
-            return {}
+            message = f"a schema must be an object, got {type(node).__name__}"
+            self._diag("spec.schema-not-object", pointer, message, Severity.ERROR)
+            raise self._refuse(TranslationError(message, pointer=pointer))
         if "$ref" in node and isinstance(node["$ref"], str):
             ref = self._ref_to(node["$ref"], ctx, pointer, deps)
             if self.dialect == "3.0":
@@ -721,7 +779,8 @@ class Translator:
             try:
                 target, uri, tptr = self.resolve_node(member, ctx.doc)
             except RefError:
-                rest.append({})
+                # a member that resolves to nothing: converting it reports (and refuses) it
+                rest.append(self._convert(member, mptr, ctx, deps))
                 return
             if depth > 16 or not isinstance(target, dict):
                 rest.append(self._convert(member, mptr, ctx, deps))
@@ -1027,6 +1086,44 @@ class Translator:
                 schema["required"] = [prop]
         schema["x-spec-pointer"] = base.schema.get("x-spec-pointer")
         return _Def(schema, set(base.deps) | {key})
+
+
+def _shown_uri(uri: str) -> str:
+    from contracttest.openapi.refs import shown
+
+    return shown(uri)
+
+
+def _cycle_cut(path: tuple[Any, ...]) -> Any:
+    """What replaces a self-reference at ``path`` (see ``_break_pure_ref_cycles``), or None."""
+    if not path:
+        return None  # the definition is nothing but the reference
+    keyword = path[-2] if isinstance(path[-1], int) else path[-1]
+    if keyword == "allOf":
+        return {}
+    if keyword in ("anyOf", "oneOf"):
+        return {"not": {}}
+    return None  # not / if / then / else: a paradox, nothing to cut to
+
+
+_ANNOTATIONS = frozenset(
+    ("x-spec-pointer", "$schema", "title", "examples", "default", "deprecated")
+)
+
+
+def _says_nothing(schema: Any) -> bool:
+    """Whether ``schema`` constrains nothing: ``{}`` or an ``allOf`` of such (after a cut)."""
+    if schema is True:
+        return True
+    if not isinstance(schema, dict):
+        return False
+    for key, value in schema.items():
+        if key in _ANNOTATIONS:
+            continue
+        if key == "allOf" and isinstance(value, list) and all(_says_nothing(m) for m in value):
+            continue
+        return False
+    return True
 
 
 def _replace_at(node: Any, path: tuple[Any, ...], value: Any) -> Any:

@@ -8,10 +8,16 @@ jsonschema-rs when it is installed (about 100x faster than openapi-spec-validato
 through jsonschema otherwise, plus the semantic checks openapi-spec-validator adds (path parameters, duplicate
 parameters and operationIds). A parsed, overlaid and validated spec is cached on disk by content hash, so an
 unchanged spec reloads without parsing or validating again.
+
+``$ref``s to other documents follow the resolution policy of `contracttest.openapi.refs` (a remote spec
+never reads local files, a local spec's refs stay in its directory, regular files only, each document
+fetched once per load): they are checked every time a spec is loaded (never taken from the cache, since
+the documents they name can change), and each refusal or failure is an error diagnostic at its ``$ref``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import functools
 import hashlib
@@ -29,10 +35,11 @@ from contracttest.errors import SourceError, SpecError
 from contracttest.findings import Finding, Severity, truncate_value
 from contracttest.openapi.convert import Translator
 from contracttest.openapi.model import HTTP_METHODS, Spec
+from contracttest.openapi.refs import RefResolver
 
 __all__ = ["cache_dir", "load_spec", "structural_diagnostics"]
 
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
 MAX_DIAGNOSTICS_PER_RULE = 500
 
 
@@ -73,6 +80,8 @@ def load_spec(
     overlays: Sequence[str | os.PathLike[str]] = (),
     strict: bool = False,
     cache: bool = True,
+    ref_dirs: Sequence[str | os.PathLike[str]] = (),
+    ref_urls: Sequence[str] = (),
 ) -> Spec:
     """Load, overlay, validate and model an OpenAPI document.
 
@@ -81,6 +90,10 @@ def load_spec(
         overlays: OpenAPI Overlay 1.0 files applied in order before anything else.
         strict: raise `SpecError` when the spec has any error-level diagnostic.
         cache: reuse the on-disk cache of an unchanged spec + overlays.
+        ref_dirs: directories besides the spec's own that local ``$ref``s may read
+            (see `contracttest.openapi.refs`).
+        ref_urls: URL prefixes besides the spec's own origin that a remote spec's ``$ref``s may
+            fetch.
 
     Returns:
         The `Spec`; its ``diagnostics`` list every defect found.
@@ -94,19 +107,25 @@ def load_spec(
         >>> spec = load_spec("spec/vapi-phone-numbers.yaml")  # doctest: +SKIP
         >>> spec.target("POST /phone-number").schema()  # doctest: +SKIP
     """
-    from contracttest._io import read_text
+    from contracttest._io import MAX_DEPTH, check_depth, read_text
+    from contracttest.openapi.refs import RefPolicy, RefResolver
 
     if isinstance(source, Mapping):
+        too_deep = check_depth(dict(source), MAX_DEPTH)
+        if too_deep is not None:
+            raise SpecError(
+                f"nested more than {MAX_DEPTH} levels deep", source="<mapping>", pointer=too_deep
+            )
         data = copy.deepcopy(dict(source))
         text = json.dumps(data, sort_keys=True, default=str)
         name = "<mapping>"
-        base_dir = Path.cwd()
         positions: Any = None
+        resolver = RefResolver(RefPolicy.for_source(None, ref_dirs, ref_urls))
     else:
         text, name = read_text(source)
-        base_dir = _base_dir(str(source))
         data = None
         positions = None
+        resolver = RefResolver(RefPolicy.for_source(source, ref_dirs, ref_urls))
 
     overlay_texts = []
     for ov in overlays:
@@ -116,9 +135,14 @@ def load_spec(
     key = _cache_key(text, [t for t, _ in overlay_texts], strict)
     cached = _cache_get(key) if cache and not isinstance(source, Mapping) else None
     if cached is not None:
-        raw, cached_diagnostics = cached
+        raw, cached_diagnostics, external = cached
+        ref_findings = resolver.check(raw, name) if external else []
+        if strict:
+            _refuse_errors(ref_findings, name)
         positions = _LazyPositions(text, name)
-        return _make_spec(raw, name, key[:64], cached_diagnostics, positions, base_dir)
+        return _make_spec(
+            raw, name, key[:64], [*cached_diagnostics, *ref_findings], positions, resolver
+        )
 
     if data is None:
         from contracttest._io import parse_document
@@ -162,23 +186,30 @@ def load_spec(
         # pointers still mostly hold after an overlay; positions stay best-effort
     diagnostics.extend(structural_diagnostics(data))
     diagnostics.extend(_semantic_diagnostics(data))
+    external = _has_external_refs(data)
+    ref_findings = resolver.check(data, name) if external else []
     if strict:
-        errors = [d for d in diagnostics if d.severity >= Severity.ERROR]
-        if errors:
-            shown = "\n".join(f"  {d.pointer or '/'}: {d.message}" for d in errors[:10])
-            more = f"\n  ... and {len(errors) - 10} more" if len(errors) > 10 else ""
-            raise SpecError(
-                f"{len(errors)} error(s) in the spec (--strict):\n{shown}{more}", source=name
-            )
+        _refuse_errors([*diagnostics, *ref_findings], name)
     if cache and not isinstance(source, Mapping):
-        _cache_put(key, (data, diagnostics))
-    return _make_spec(data, name, key[:64], diagnostics, positions, base_dir)
+        _cache_put(key, (data, diagnostics, external))
+    return _make_spec(data, name, key[:64], [*diagnostics, *ref_findings], positions, resolver)
 
 
-def _base_dir(source: str) -> Path:
-    if re.match(r"^https?://", source):
-        return Path.cwd()
-    return Path(source).resolve().parent
+def _refuse_errors(diagnostics: list[Finding], name: str) -> None:
+    """``--strict``: any error-level diagnostic makes the spec unusable."""
+    errors = [d for d in diagnostics if d.severity >= Severity.ERROR]
+    if errors:
+        shown = "\n".join(f"  {d.pointer or '/'}: {d.message}" for d in errors[:10])
+        more = f"\n  ... and {len(errors) - 10} more" if len(errors) > 10 else ""
+        raise SpecError(
+            f"{len(errors)} error(s) in the spec (--strict):\n{shown}{more}", source=name
+        )
+
+
+def _has_external_refs(data: dict[str, Any]) -> bool:
+    from contracttest.openapi.refs import iter_refs
+
+    return any(not ref.startswith("#") for _, ref in iter_refs(data))
 
 
 def _make_spec(
@@ -187,10 +218,10 @@ def _make_spec(
     sha: str,
     diagnostics: list[Finding],
     positions: Any,
-    base_dir: Path,
+    resolver: RefResolver,
 ) -> Spec:
     dialect = "3.1" if str(raw.get("openapi", "")).startswith("3.1") else "3.0"
-    translator = Translator(raw, dialect, load_external=_external_loader(name, base_dir))  # type: ignore[arg-type]
+    translator = Translator(raw, dialect, load_external=resolver.load)  # type: ignore[arg-type]
     spec = Spec(
         raw,
         source=name,
@@ -201,31 +232,13 @@ def _make_spec(
         positions=positions,
         translator=translator,
     )
+
+    def where(pointer: str) -> tuple[str | None, int | None, int | None]:
+        (located,) = spec.locate([Finding("", Severity.ERROR, pointer, "")])
+        return located.source, located.line, located.column
+
+    translator.where = where
     return spec
-
-
-def _external_loader(name: str, base_dir: Path) -> Any:
-    docs: dict[str, tuple[str, dict[str, Any]]] = {}
-
-    def load(base_uri: str, rel: str) -> tuple[str, dict[str, Any]]:
-        from contracttest._io import load_document
-
-        if re.match(r"^https?://", rel):
-            uri = rel
-        else:
-            anchor = Path(base_uri).parent if base_uri else base_dir
-            uri = str((anchor / rel).resolve())
-        if uri not in docs:
-            try:
-                doc = load_document(uri)
-            except SourceError as exc:
-                raise SpecError(f"external $ref {rel!r}: {exc}") from exc
-            if not isinstance(doc.data, dict):
-                raise SpecError(f"external $ref {rel!r} is not an object document", source=uri)
-            docs[uri] = (uri, doc.data)
-        return docs[uri]
-
-    return load
 
 
 # ---------------------------------------------------------------------------------------- caching
@@ -237,32 +250,77 @@ def _cache_key(text: str, overlays: list[str], strict: bool) -> str:
     for o in overlays:
         h.update(b"\0overlay\0")
         h.update(o.encode("utf-8", "surrogatepass"))
-    h.update(f"\0{strict}\0{__version__}\0{CACHE_FORMAT}".encode())
+    h.update(f"\0{strict}\0{__version__}\0{CACHE_FORMAT}\0{_diagnostic_libraries()}".encode())
     return spec_sha + "-" + h.hexdigest()[:32]
 
 
-def _cache_get(key: str) -> tuple[dict[str, Any], list[Finding]] | None:
+_DIAGNOSTIC_LIBRARIES = ("jsonschema-rs", "openapi-spec-validator", "jsonschema", "PyYAML")
+
+
+@functools.lru_cache(maxsize=1)
+def _diagnostic_libraries() -> str:
+    """The versions of the libraries the cached data and diagnostics come from: an entry written
+    under jsonschema-rs 0.61 must not be served to a venv with 0.44 (different oas.structure)."""
+    from importlib import metadata
+
+    versions = []
+    for name in _DIAGNOSTIC_LIBRARIES:
+        try:
+            versions.append(f"{name}={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{name}=-")
+    return ",".join(versions)
+
+
+_Cached = tuple[dict[str, Any], list[Finding], bool]
+"""(overlaid document, diagnostics, whether it has external $refs)."""
+
+
+def _cache_get(key: str) -> _Cached | None:
     path = cache_dir() / f"{key}.pickle"
     try:
         with path.open("rb") as fh:
             value = pickle.load(fh)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
+    except (
+        OSError,
+        pickle.UnpicklingError,
+        EOFError,
+        AttributeError,
+        ImportError,
+        TypeError,
+        ValueError,
+        RecursionError,
+        MemoryError,
+    ):
         return None
-    if not (isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], dict)):
+    if not (
+        isinstance(value, tuple)
+        and len(value) == 3
+        and isinstance(value[0], dict)
+        and isinstance(value[1], list)
+        and isinstance(value[2], bool)
+    ):
         return None
     return value
 
 
-def _cache_put(key: str, value: tuple[dict[str, Any], list[Finding]]) -> None:
+def _cache_put(key: str, value: _Cached) -> None:
+    """Write the cache entry atomically; a failure leaves nothing behind (no ``.tmp-*`` file)."""
     directory = cache_dir()
+    tmp: str | None = None
     try:
         directory.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".pickle")
         with os.fdopen(fd, "wb") as fh:
             pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, directory / f"{key}.pickle")
-    except OSError:
+        tmp = None
+    except (OSError, RecursionError, pickle.PicklingError, TypeError):
         pass  # a cache that cannot be written is only slower, never wrong
+    finally:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
 
 
 # ---------------------------------------------------------------------------------------- validation
@@ -330,21 +388,60 @@ def structural_diagnostics(data: dict[str, Any]) -> list[Finding]:
 
 
 def _osv_diagnostics(data: dict[str, Any]) -> list[Finding]:
-    """OAS 3.1: the meta-schema uses $dynamicRef; let openapi-spec-validator walk it."""
+    """OAS 3.1: the meta-schema uses $dynamicRef; let openapi-spec-validator walk it.
+
+    It resolves ``$ref``s itself (``file://`` and http ones included), which would bypass the
+    resolution policy of `contracttest.openapi.refs`: it is shown a copy whose external refs are
+    empty objects (the loader checks those refs under the policy). A ref it cannot follow, or any
+    other failure of the library, is one diagnostic, never a crash of the load.
+    """
     from openapi_spec_validator import OpenAPIV31SpecValidator
 
+    if _has_external_refs(data):
+        data = _without_external_refs(data)
     out = []
-    for err in OpenAPIV31SpecValidator(data).iter_errors():
-        path = getattr(err, "absolute_path", None) or getattr(err, "path", None) or []
+    try:
+        for err in OpenAPIV31SpecValidator(data).iter_errors():
+            path = getattr(err, "absolute_path", None) or getattr(err, "path", None) or []
+            out.append(
+                Finding(
+                    rule="oas.structure",
+                    severity=Severity.ERROR,
+                    pointer=_pointer.from_parts(list(path)),
+                    message=_short(str(getattr(err, "message", err))),
+                )
+            )
+    except Exception as exc:  # a dangling $ref, a recursion: the library gives up, the load goes on
+        ref = getattr(exc, "ref", None)
+        why = (
+            f"$ref {ref!r} cannot be followed" if isinstance(ref, str) else f"{type(exc).__name__}"
+        )
         out.append(
             Finding(
                 rule="oas.structure",
                 severity=Severity.ERROR,
-                pointer=_pointer.from_parts(list(path)),
-                message=_short(str(getattr(err, "message", err))),
+                pointer="",
+                message=f"the structural check of the OpenAPI 3.1 document stopped: {why}",
+                suggestion="fix the reference (`contracttest spec lint` names where it is)",
             )
         )
     return out
+
+
+def _without_external_refs(data: dict[str, Any]) -> dict[str, Any]:
+    """A copy of ``data`` in which every object with an external ``$ref`` is ``{}``."""
+    from contracttest.openapi.refs import iter_refs
+
+    external = [p for p, ref in iter_refs(data) if not ref.startswith("#")]
+    copy_ = copy.deepcopy(data)
+    for pointer in external:
+        parts = _pointer.parts(pointer)
+        parent = _pointer.resolve(copy_, _pointer.from_parts(parts[:-1])) if parts else None
+        if parent is None:
+            return {"openapi": copy_.get("openapi"), "info": copy_.get("info"), "paths": {}}
+        key: Any = int(parts[-1]) if isinstance(parent, list) else parts[-1]
+        parent[key] = {}
+    return copy_
 
 
 def _explain_rs(err: Any) -> tuple[str, str]:

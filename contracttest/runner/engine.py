@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from contracttest._signals import deferred_interrupts
 from contracttest.errors import ContractTestError, TransportError
 from contracttest.runner import events as ev
 from contracttest.runner.builder import CaseBuilder, params_of
@@ -74,6 +75,9 @@ class Engine:
         self.handlers = list(handlers)
         self.run_id = uuid.uuid4().hex[:12]
         self.redactor = Redactor(v for _, v in plan.credentials)
+        # the password and secret query values of the endpoint's and the spec's URLs
+        self.redactor.add_url(plan.base_url)
+        self.redactor.add_url(cfg.spec_source or "")
         for name, value in plan.extra_headers:
             if is_secret_header(name):
                 self.redactor.add(value, min_length=4)
@@ -142,10 +146,12 @@ class Engine:
         if case.body is not NO_BODY:
             self.check_context.learn_sent(case.body)
         request = self.transport.build(case)
-        response = self.transport.send(request)
-        self.ledger.track(case, response)
-        self.ledger.retire(case, response)
-        self.ledger.patched(case, response)
+        # A write's answer must reach the journal before Ctrl-C / SIGTERM may stop the run.
+        with deferred_interrupts(case.operation.method != "GET"):
+            response = self.transport.send(request)
+            self.ledger.track(case, response)
+            self.ledger.retire(case, response)
+            self.ledger.patched(case, response)
         return case, Exchange(request, response)
 
     def send(self, case: Case, *, only: Iterable[str] | None = None) -> Exchange | None:
@@ -241,7 +247,7 @@ class Engine:
             interrupted = True
             self.note("interrupted: cleaning up what the run created", "warning")
         except ContractTestError as exc:
-            aborted = str(exc)
+            aborted = self.redactor.text(str(exc))
             self.note(f"the run could not be carried out: {exc}", "error")
         finally:
             try:
@@ -366,7 +372,7 @@ class Engine:
             started_at=started_at,
             finished_at=None,
             duration_s=0.0,
-            spec_source=cfg.spec_source or spec.source,
+            spec_source=self.redactor.url(cfg.spec_source or spec.source),
             spec_sha256=_sha(spec),
             spec_title=str(info.get("title", "")) if isinstance(info, dict) else "",
             spec_version=str(info.get("version", "")) if isinstance(info, dict) else "",

@@ -75,15 +75,9 @@ def parse_rate(text: str | float | None) -> float | None:
 
 def is_loopback(base_url: str) -> bool:
     """Whether ``base_url`` points at this machine (127.0.0.0/8, ::1, localhost)."""
-    import ipaddress
+    from contracttest._io import is_loopback_url
 
-    host = (urlsplit(base_url).hostname or "").lower()
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+    return is_loopback_url(base_url)
 
 
 def render_path(template: str, values: Mapping[str, Any]) -> str:
@@ -341,6 +335,8 @@ class HttpClient:
             verify=verify,
             transport=transport,
             headers={"user-agent": _user_agent()},
+            # HTTP_PROXY must never carry a request for this machine (and its credentials) off it.
+            trust_env=not is_loopback(base_url),
         )
 
     def close(self) -> None:

@@ -106,7 +106,9 @@ class Plan:
 
     @property
     def base_url_display(self) -> str:
-        return self.base_url
+        from contracttest.redaction import Redactor
+
+        return Redactor().url(self.base_url)
 
     def scope(self) -> Scope:
         """What the case sources see of the plan (no URL, no credential values)."""

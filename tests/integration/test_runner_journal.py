@@ -16,7 +16,7 @@ from buggy_servers import make_app, serve
 from contracttest.cli import run as cli
 from contracttest.errors import SourceError
 from contracttest.runner import events
-from contracttest.runner.journal import Journal, compact, read_pending
+from contracttest.runner.journal import Journal, compact, read_journal, read_pending
 
 pytestmark = pytest.mark.network
 
@@ -64,12 +64,15 @@ def test_entries_survive_a_torn_last_line(tmp_path: Path) -> None:
 
 
 def test_a_corrupt_journal_names_the_line(tmp_path: Path) -> None:
+    # A damaged line is skipped and reported (the rest still counts); a run refuses to add to it.
     path = tmp_path / "j.jsonl"
     path.write_text(
         '{"event": "deleted", "entry": "x"}\nnot json\n{"event": "deleted", "entry": "y"}\n'
     )
+    (damaged,) = read_journal(path).damaged
+    assert damaged.line == 2
     with pytest.raises(SourceError) as err:
-        read_pending(path)
+        Journal(path, "next-run")
     assert err.value.line == 2
 
 

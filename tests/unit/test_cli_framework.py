@@ -469,10 +469,40 @@ def test_load_spec_from_args_calls_load_spec(
     monkeypatch.setattr(
         contracttest.openapi,
         "load_spec",
-        lambda source, *, overlays, strict: calls.append((source, overlays, strict)) or "SPEC",
+        lambda source, *, overlays, strict, ref_dirs, ref_urls: (
+            calls.append((source, overlays, strict, ref_dirs, ref_urls)) or "SPEC"
+        ),
     )
-    assert cli.load_spec_from_args(_spec_args("--strict")) == "SPEC"
-    assert calls == [(str(project / "api/spec.yaml"), [str(project / "api/fix.yaml")], True)]
+    (project / "shared").mkdir()
+    args = _spec_args(
+        "--strict",
+        "--allow-ref-dir",
+        str(project / "shared"),
+        "--allow-ref-url",
+        "https://schemas.example.com/v1/",
+    )
+    assert cli.load_spec_from_args(args) == "SPEC"
+    assert calls == [
+        (
+            str(project / "api/spec.yaml"),
+            [str(project / "api/fix.yaml")],
+            True,
+            [str(project / "shared")],
+            ["https://schemas.example.com/v1/"],
+        )
+    ]
+    with pytest.raises(UsageError, match="expected an http"):
+        cli.ref_urls_from_args(_spec_args("--allow-ref-url", "/etc"))
+
+
+def test_allowed_ref_dirs_come_from_the_config_and_must_exist(project: Path) -> None:
+    (project / "pyproject.toml").write_text(
+        '[tool.contracttest]\nspec = "api/spec.yaml"\nallow-ref-dirs = ["shared"]\n'
+    )
+    with pytest.raises(UsageError, match="shared: no such directory"):
+        cli.ref_dirs_from_args(_spec_args())
+    (project / "shared").mkdir()
+    assert cli.ref_dirs_from_args(_spec_args()) == [str(project / "shared")]
 
 
 def test_load_spec_from_args_loads_the_seed_spec(monkeypatch: pytest.MonkeyPatch) -> None:

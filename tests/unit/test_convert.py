@@ -7,6 +7,7 @@ from typing import Any
 import jsonschema
 import pytest
 
+from contracttest.errors import RefError, SpecError
 from contracttest.openapi.model import Spec
 
 
@@ -148,22 +149,62 @@ def test_recursive_schema_is_finite_and_validates_deeply() -> None:
     assert not v.is_valid(deep)
 
 
-def test_pure_ref_cycle_is_a_diagnostic_not_a_recursion_error() -> None:
+def test_pure_ref_cycle_is_refused_not_anything_nor_a_recursion_error() -> None:
+    # A = B, B = A says nothing: no schema is built from it (validate must not call payloads valid,
+    # generate must not print anything-values), and spec lint has the diagnostic.
     spec = make_spec(
         {"A": {"$ref": "#/components/schemas/B"}, "B": {"$ref": "#/components/schemas/A"}}
     )
-    schema = spec.target("A").schema()
-    jsonschema.Draft7Validator(schema).is_valid({})
+    with pytest.raises(RefError, match="cycle A -> B -> A has no schema") as info:
+        spec.target("A").schema()
+    assert info.value.pointer == "/components/schemas/B"
     assert any(d.rule == "spec.ref-cycle" for d in spec.diagnostics)
 
 
-def test_unresolvable_ref_is_a_diagnostic() -> None:
-    spec = make_spec(
-        {"A": {"type": "object", "properties": {"b": {"$ref": "#/components/schemas/Nope"}}}}
-    )
-    spec.target("A").schema()
-    (diag,) = [d for d in spec.diagnostics if d.rule == "spec.ref-unresolvable"]
-    assert diag.pointer == "/components/schemas/A/properties/b"
+@pytest.mark.parametrize(
+    ("schema", "valid", "invalid"),
+    [
+        # allOf [self, X]: the self-reference adds nothing; X still holds
+        ({"allOf": [{"$ref": "#/components/schemas/A"}, {"type": "string"}]}, "x", 1),
+        # anyOf [self, X]: only X can ever match a finite value
+        ({"anyOf": [{"$ref": "#/components/schemas/A"}, {"type": "string"}]}, "x", 1),
+        ({"oneOf": [{"$ref": "#/components/schemas/A"}, {"type": "integer"}]}, 1, "x"),
+    ],
+)
+def test_self_reference_in_a_combinator_is_cut_to_what_it_means(
+    schema: dict[str, Any], valid: Any, invalid: Any
+) -> None:
+    spec = make_spec({"A": schema})
+    validator = jsonschema.Draft7Validator(spec.target("A").schema())
+    assert validator.is_valid(valid)
+    assert not validator.is_valid(invalid)
+    assert any(d.rule == "spec.ref-cycle" for d in spec.diagnostics)
+
+
+@pytest.mark.parametrize(
+    "schema",
+    [
+        {"allOf": [{"$ref": "#/components/schemas/A"}]},
+        {"not": {"$ref": "#/components/schemas/A"}},
+    ],
+)
+def test_cycles_with_nothing_else_are_refused(schema: dict[str, Any]) -> None:
+    with pytest.raises(RefError, match="no schema that ends it"):
+        make_spec({"A": schema}).target("A").schema()
+
+
+@pytest.mark.parametrize(
+    "ref", ["#/components/schemas/Nope", "#anchor", "#/info/title", "#/components/schemas/A~2B"]
+)
+def test_unresolvable_ref_is_a_diagnostic_and_refuses_the_schema(ref: str) -> None:
+    spec = make_spec({"A": {"type": "object", "properties": {"b": {"$ref": ref}}}})
+    with pytest.raises(SpecError) as info:
+        spec.target("A").schema()
+    (diag,) = [
+        d for d in spec.diagnostics if d.rule in ("spec.ref-unresolvable", "spec.schema-not-object")
+    ]
+    assert info.value.pointer == diag.pointer
+    assert diag.pointer in ("/components/schemas/A/properties/b", "/info/title")
 
 
 DISC_SCHEMAS: dict[str, Any] = {
@@ -424,3 +465,15 @@ def test_tag_is_required_when_a_mapped_schema_requires_it() -> None:
     (table,) = spec.target("Pet").variant_tables
     assert not table.optional and table.keyword == "oneOf"
     assert not validator(spec, "Pet").is_valid({"meow": True})
+
+
+def test_a_bundle_deeper_than_validators_compile_is_refused_at_its_place() -> None:
+    # Within the document cap, but `nullable` without a type wraps every level in anyOf.
+    node: dict[str, Any] = {"type": "string"}
+    for _ in range(110):
+        node = {"nullable": True, "properties": {"a": node}}
+    spec = make_spec({"Deep": node})
+    with pytest.raises(SpecError, match="nests more than 250 levels deep once translated") as info:
+        spec.target("Deep").schema()
+    assert info.value.pointer == "/components/schemas/Deep"
+    assert any(d.rule == "spec.schema-too-deep" for d in spec.diagnostics)

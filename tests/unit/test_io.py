@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import codecs
 import http.server
 import json
+import os
 import threading
 import time
 from collections.abc import Iterator
@@ -18,6 +20,10 @@ from contracttest.errors import SourceError, UsageError
 
 REPO = Path(__file__).resolve().parents[2]
 SEED_SPEC = REPO / "spec" / "vapi-phone-numbers.yaml"
+
+
+def codecs_bom(codec: str) -> bytes:
+    return "\ufeff".encode(codec)
 
 
 def _err(text: str, source: str = "doc.yaml", **kw: Any) -> SourceError:
@@ -134,9 +140,163 @@ def test_json_non_finite_numbers_rejected(literal: str) -> None:
     assert (err.line, err.column) == (1, 23)
 
 
-def test_json_too_deep_is_a_source_error() -> None:
-    err = _err("[" * 100_000 + "]" * 100_000, "x.json")
-    assert "nested too deeply" in str(err)
+@pytest.mark.parametrize("levels", [_io.MAX_DEPTH + 1, 600, 100_000])
+def test_json_too_deep_is_a_source_error_at_its_place(levels: int) -> None:
+    # Past the cap, whether or not json.loads itself gives up (it does near 1000 levels).
+    err = _err('{"a": ' + "[" * levels + "]" * levels + "}", "x.json")
+    assert f"nested more than {_io.MAX_DEPTH} levels deep" in str(err)
+    assert (err.line, err.column) == (1, 6 + _io.MAX_DEPTH)
+
+
+def test_json_at_the_depth_cap_parses() -> None:
+    levels = _io.MAX_DEPTH
+    assert parse_document("[" * levels + "]" * levels, "x.json").data == _nested_lists(levels)
+
+
+def _nested_lists(levels: int) -> object:
+    value: list[object] = []
+    for _ in range(levels - 1):
+        value = [value]
+    return value
+
+
+def test_check_depth_is_iterative_and_names_the_place() -> None:
+    deep: object = 1
+    for _ in range(50_000):
+        deep = {"a/b": [deep]}
+    pointer = _io.check_depth(deep, 3)
+    assert pointer == "/a~1b/0/a~1b"
+    assert _io.check_depth({"a": [1, {"b": 2}]}, 3) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "source", "where"),
+    [
+        ('{"n": 1e400}', "x.json", (1, 7)),
+        ('{"n": [-1e400]}', "x.json", (1, 8)),
+        ('{"n": ' + "9" * 5000 + "}", "x.json", (1, 7)),
+        ("n: 1e400\n", "x.yaml", (1, 4)),
+        ("n: !!float 2e308\n", "x.yaml", (1, 4)),
+        ("a: 1\nn: " + "9" * 5000 + "\n", "x.yaml", (2, 4)),
+        ("n: 0x" + "f" * 5000 + "\n", "x.yaml", (1, 4)),
+    ],
+)
+def test_numbers_no_reader_can_hold_are_errors_not_infinity(
+    text: str, source: str, where: tuple[int, int]
+) -> None:
+    err = _err(text, source)
+    assert (err.line, err.column) == where
+    assert "Infinity" in str(err) or "digits" in str(err)
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ('{"name": "x",}', "invalid JSON"),
+        ('{"name": "x" /* c */}', "invalid JSON"),
+        ('{name: "x"}', "invalid JSON"),
+        ('["a",]', "invalid JSON"),
+    ],
+)
+def test_sniffed_broken_json_is_not_reread_as_yaml(text: str, words: str) -> None:
+    err = _err(text, "<stdin>")
+    assert words in str(err) and ".yaml" in str(err)
+    assert err.line == 1
+
+
+def test_quote_less_flow_yaml_is_still_yaml() -> None:
+    assert parse_document("{a: 1, b: [x, y]}", "<stdin>").data == {"a": 1, "b": ["x", "y"]}
+
+
+@pytest.mark.parametrize(
+    ("data", "text"),
+    [
+        ('{"a": "é"}'.encode("utf-16"), '{"a": "é"}'),
+        (b"\xef\xbb\xbf" + b'{"a": 1}', '{"a": 1}'),
+        (codecs_bom("utf-32-le") + '{"a": 1}'.encode("utf-32-le"), '{"a": 1}'),
+        (codecs_bom("utf-16-be") + '{"a": 1}'.encode("utf-16-be"), '{"a": 1}'),
+    ],
+)
+def test_decode_honours_byte_order_marks(data: bytes, text: str) -> None:
+    assert _io.decode(data, "x") == text
+
+
+@pytest.mark.parametrize(
+    ("data", "rule", "where"),
+    [
+        (b'{"a":\n "\x00"}', "file.binary", (2, 3)),
+        (b'{"a":\n "caf\xe9"}', "file.encoding", (2, 6)),
+        (codecs.BOM_UTF16_LE + b"\x00\xd8", "file.encoding", (None, None)),
+    ],
+)
+def test_decode_errors_name_the_kind_and_place(
+    data: bytes, rule: str, where: tuple[int | None, int | None]
+) -> None:
+    with pytest.raises(_io.ReadError) as info:
+        _io.decode(data, "p.json")
+    assert info.value.rule == rule
+    assert (info.value.line, info.value.column) == where
+
+
+def test_read_bytes_never_blocks_on_a_fifo_without_writer(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.json"
+    os.mkfifo(fifo)
+    start = time.perf_counter()
+    with pytest.raises(_io.ReadError, match="named pipe"):
+        _io.read_bytes(fifo, timeout=5)
+    assert time.perf_counter() - start < 2
+
+
+def test_read_bytes_reads_a_pipe_with_a_writer(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.json"
+    os.mkfifo(fifo)
+
+    def write() -> None:
+        with open(fifo, "wb") as fh:
+            fh.write(b'{"a": 1}')
+
+    import threading
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    time.sleep(0.05)
+    try:
+        assert _io.read_bytes(fifo, timeout=5) in (b'{"a": 1}',)
+    finally:
+        writer.join(5)
+
+
+def test_read_bytes_caps_devices_and_refuses_them_when_asked() -> None:
+    with pytest.raises(_io.ReadError, match="too large"):
+        _io.read_bytes("/dev/zero", max_bytes=1000)
+    with pytest.raises(_io.ReadError, match="character device, not a regular file"):
+        _io.read_bytes("/dev/zero", regular_only=True)
+
+
+def test_read_stream_caps_standard_input() -> None:
+    import io
+
+    assert _io.read_stream(io.BytesIO(b"x" * 10), max_bytes=10) == b"x" * 10
+    # one byte past the cap says "over"; the rest of a huge stream is never read
+    stream = io.BytesIO(b"x" * 10_000_000)
+    assert _io.read_stream(stream, max_bytes=10) == b"x" * 11
+    assert stream.tell() < 2_000_000
+    assert _io.read_stream(io.StringIO("é"), max_bytes=10) == "é".encode()
+
+
+@pytest.mark.parametrize(
+    ("url", "loopback"),
+    [
+        ("http://127.0.0.1:8000/x", True),
+        ("http://127.8.9.10/x", True),
+        ("http://localhost/x", True),
+        ("http://[::1]:80/", True),
+        ("https://api.vapi.ai/x", False),
+        ("http://10.0.0.1/x", False),
+    ],
+)
+def test_is_loopback_url(url: str, loopback: bool) -> None:
+    assert _io.is_loopback_url(url) is loopback
 
 
 # --------------------------------------------------------------------------------------------------
@@ -601,3 +761,22 @@ def test_url_connection_refused_and_credentials_hidden() -> None:
         read_text(f"http://user:hunter2@127.0.0.1:{port}/x.json", timeout=2)
     assert "hunter2" not in str(info.value)
     assert info.value.source == f"http://127.0.0.1:{port}/x.json"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["{}", "[]", ' { "a" : [1, 2], "b": {"c": null} } ', '[1, "x", {"y": 2}]', "5", '"s"'],
+)
+def test_loads_incremental_reads_what_json_reads(text: str) -> None:
+    assert _io.loads_incremental(text) == json.loads(text)
+
+
+@pytest.mark.parametrize(
+    "text", ['{"a": 1,}', "{a: 1}", "[1 2]", '{"a" 1}', '{"a": 1} x', "[1,]", "{", "["]
+)
+def test_loads_incremental_fails_where_json_fails(text: str) -> None:
+    with pytest.raises(json.JSONDecodeError) as ours:
+        _io.loads_incremental(text)
+    with pytest.raises(json.JSONDecodeError) as stdlib:
+        json.loads(text)
+    assert (ours.value.msg, ours.value.pos) == (stdlib.value.msg, stdlib.value.pos)

@@ -161,3 +161,72 @@ def test_unparseable_file_exits_2_naming_line(tmp_path: Path) -> None:
     code, _, err = cli("--target", "POST /phone-number", str(path))
     assert code == ExitCode.ERROR
     assert "broken.json:" in err
+
+
+# ------------------------------------------------------------------------------------ hostile input
+def test_an_unreadable_file_is_reported_in_place_and_the_others_still_checked(
+    tmp_path: Path,
+) -> None:
+    good = write(tmp_path, "a.json", {"provider": "vapi"})
+    bad = write(tmp_path, "b.json", {"provider": "vapi", "name": 5})
+    deep = tmp_path / "c.json"
+    deep.write_text('{"a":' * 400 + "1" + "}" * 400, encoding="utf-8")
+    binary = tmp_path / "d.json"
+    binary.write_bytes(b"\x89PNG\r\n\x00\x00")
+    code, out, err = cli("--target", "POST /phone-number", good, bad, str(deep), str(binary))
+    assert code == ExitCode.ERROR  # the table: a file that cannot be read means "could not run"
+    assert f"{good}: valid" in out
+    assert f"{bad}:3:" in out and "schema.type" in out
+    assert f"{deep}:1:" in err and "nested more than 256 levels" in err
+    assert f"{binary}:2:" in err and "binary" in err
+
+
+def test_a_lone_surrogate_is_written_escaped_not_an_internal_error(tmp_path: Path) -> None:
+    path = tmp_path / "s.json"
+    path.write_text('{"provider": "vapi", "name": "\\ud83d' + "x" * 45 + '"}', encoding="utf-8")
+    for fmt in ("text", "json"):
+        code, out, err = cli("--target", "POST /phone-number", "--format", fmt, str(path))
+        assert code == ExitCode.FINDINGS, err
+        assert "\\ud83d" in out and "internal error" not in err
+        out.encode("utf-8")  # a strict UTF-8 stream can write it
+
+
+def test_utf16_with_a_bom_is_read_as_lint_reads_it(tmp_path: Path) -> None:
+    path = tmp_path / "u.json"
+    path.write_bytes('{"provider": "vapi", "name": "ünï"}'.encode("utf-16"))
+    code, out, _ = cli("--target", "POST /phone-number", str(path))
+    assert code == ExitCode.OK and ": valid" in out
+
+
+@pytest.mark.parametrize(
+    ("data", "words"),
+    [
+        (b'{"provider": "vapi",}', "invalid JSON"),
+        (b'{"provider": "caf\xe9"}', "not valid UTF-8"),
+        (bytes(range(256)), "binary"),
+        (b'{"name": "' + b"x" * 2000 + b'"}', "byte cap"),
+    ],
+)
+def test_standard_input_is_never_called_valid_when_it_cannot_be_read(
+    monkeypatch: pytest.MonkeyPatch, data: bytes, words: str
+) -> None:
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(data)))
+    out, err = io.StringIO(), io.StringIO()
+    code = run(
+        ["validate", *SPEC_ARGS, "--target", "POST /phone-number", "--max-file-size", "1000", "-"],
+        stdout=out,
+        stderr=err,
+    )
+    assert code == ExitCode.ERROR
+    assert "<stdin>" in err.getvalue() and words in err.getvalue()
+    assert ": valid" not in out.getvalue()
+
+
+def test_a_misspelt_secret_field_is_never_printed(tmp_path: Path) -> None:
+    payload = {**TWILIO, "twilioAuthTokn": "misspelt-secret-value"}
+    payload.pop("twilioAuthToken")
+    path = write(tmp_path, "t.json", payload)
+    for fmt in ("text", "json"):
+        code, out, err = cli("--target", "CreateTwilioPhoneNumberDTO", "--format", fmt, path)
+        assert code == ExitCode.FINDINGS
+        assert "misspelt-secret-value" not in out + err

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from contracttest.validate.rules.lengths import LENGTH_METHODS
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from contracttest.findings import Finding
+    from contracttest.lint.reading import Payload
 
 __all__ = ["execute", "register"]
 
@@ -28,6 +30,10 @@ an operation's request body (PhoneNumberController_create or "POST /phone-number
 Checks the JSON Schema (discriminators dispatch on their tag, formats date-time/uuid/uri/email are
 checked, request objects are closed) and the semantic rules of the spec's rule table (E.164 numbers,
 lengths counted the server's way, Vapi hook filters).
+
+A file that cannot be read (missing, binary, not UTF-8/UTF-16, over --max-file-size, invalid JSON or
+YAML, nested too deeply) is a finding of that file, with its line and column; the other files are
+still checked. Values of secret-named members are never printed.
 
 Exit status: 0 every payload is valid, 1 findings (at least --fail-on), 2 could not run.
 """
@@ -80,22 +86,33 @@ def register(subparsers: Any) -> None:
         help="least severity that makes the exit status 1 (default: error)",
     )
     parser.add_argument(
+        "--max-file-size",
+        type=int,
+        default=None,
+        metavar="BYTES",
+        help="payloads larger than this are not read, standard input included (default: 10 MiB)",
+    )
+    parser.add_argument(
         "files", nargs="+", metavar="FILE", help="payload files (JSON or YAML); - reads stdin"
     )
     parser.set_defaults(execute=execute)
 
 
-def _read(path: str, stdin: Any) -> Any:
-    """The parsed document of ``path`` (``-``: standard input); SourceError when unreadable."""
-    from contracttest._io import load_document, parse_document
+def _read(path: str, stdin: Any, max_bytes: int) -> Payload | Finding:
+    """The payload of ``path`` (``-``: standard input), or the one finding that says why there is none.
+
+    Files are read the way `contracttest lint` reads them (`contracttest.lint.reading`), so both
+    commands agree on every file: encodings (UTF-16 with a BOM), binary data, FIFOs, the size cap
+    (standard input too), syntax errors with their line and column.
+    """
+    from contracttest._io import read_stream
+    from contracttest.lint.reading import read_payload
 
     if path == "-":
         stream = stdin if stdin is not None else sys.stdin
-        text = stream.read()
-        if isinstance(text, bytes):
-            text = text.decode("utf-8")
-        return parse_document(text, "<stdin>")
-    return load_document(path)
+        raw = read_stream(stream, max_bytes=max_bytes)
+        return read_payload(Path("<stdin>"), display="<stdin>", raw=raw, max_bytes=max_bytes)
+    return read_payload(path, max_bytes=max_bytes)
 
 
 def _locate(doc: Any, finding: Finding) -> Finding:
@@ -117,9 +134,16 @@ def _locate(doc: Any, finding: Finding) -> Finding:
 def execute(args: argparse.Namespace, console: Console, err_console: Console) -> int:
     """Run ``contracttest validate``; returns the exit code (`ExitCode`)."""
     from contracttest.cli import load_spec_from_args
+    from contracttest.errors import UsageError
     from contracttest.exitcodes import ExitCode
-    from contracttest.findings import Finding, Severity
+    from contracttest.findings import Finding, Severity, printable
+    from contracttest.lint.reading import DEFAULT_MAX_BYTES
+    from contracttest.redaction import scrub_findings
     from contracttest.validate import get_validator
+
+    max_bytes = DEFAULT_MAX_BYTES if args.max_file_size is None else args.max_file_size
+    if max_bytes <= 0:
+        raise UsageError(f"--max-file-size must be positive, got {max_bytes}")
 
     spec = load_spec_from_args(args)
     validator = get_validator(
@@ -132,9 +156,22 @@ def execute(args: argparse.Namespace, console: Console, err_console: Console) ->
     fail_on = Severity.parse(args.fail_on)
     stdin = getattr(args, "stdin", None)
     results: list[tuple[str, list[Finding]]] = []
+    unreadable: list[Finding] = []
     for path in args.files:
-        doc = _read(path, stdin)
+        read = _read(path, stdin, max_bytes)
+        if isinstance(read, Finding):  # this file cannot be read: its finding, and on to the next
+            unreadable.append(read)
+            err_console.print(
+                f"error: {read.source or path}{_where(read)}: {read.message}",
+                markup=False,
+                highlight=False,
+                soft_wrap=True,
+            )
+            results.append((read.source or path, [read]))
+            continue
+        doc = read.document
         found = [_locate(doc, f) for f in validator.findings(doc.data)]
+        found = scrub_findings(doc.data, found)
         results.append((doc.source, sorted(found, key=Finding.sort_key)))
 
     failed = any(f.severity >= fail_on for _, found in results for f in found)
@@ -146,21 +183,30 @@ def execute(args: argparse.Namespace, console: Console, err_console: Console) ->
                 {
                     "path": path,
                     "valid": not any(f.severity >= Severity.ERROR for f in found),
+                    **({"readable": False} if found and found[0] in unreadable else {}),
                     "findings": [f.to_dict() for f in found],
                 }
                 for path, found in results
             ],
         }
-        console.file.write(json.dumps(out, indent=2, ensure_ascii=False) + "\n")
+        console.file.write(printable(json.dumps(out, indent=2, ensure_ascii=False)) + "\n")
     else:
         _text(console, results, validator.target.key, args.verbosity)
+    if unreadable:  # the exit-code table: a file that cannot be read means "could not run"
+        return int(ExitCode.ERROR)
     return int(ExitCode.FINDINGS if failed else ExitCode.OK)
+
+
+def _where(finding: Finding) -> str:
+    if finding.line is None:
+        return ""
+    return f":{finding.line}" + (f":{finding.column}" if finding.column is not None else "")
 
 
 def _text(
     console: Console, results: list[tuple[str, list[Finding]]], target: str, verbosity: int
 ) -> None:
-    from contracttest.findings import Severity
+    from contracttest.findings import Severity, printable
 
     total = 0
     invalid = 0
@@ -170,10 +216,12 @@ def _text(
         invalid += bool(errors)
         if not found:
             if verbosity >= 0:
-                console.print(f"{path}: valid ({target})", markup=False, highlight=False)
+                console.print(
+                    f"{path}: valid ({target})", markup=False, highlight=False, soft_wrap=True
+                )
             continue
         for f in found:
-            console.print(str(f), markup=False, highlight=False, soft_wrap=True)
+            console.print(printable(str(f)), markup=False, highlight=False, soft_wrap=True)
             if f.suggestion and verbosity >= 0:
                 console.print(f"    hint: {f.suggestion}", markup=False, highlight=False)
     if verbosity >= 0:

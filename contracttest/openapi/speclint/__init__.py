@@ -28,7 +28,7 @@ import dataclasses
 from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
-from contracttest.errors import ContractTestError
+from contracttest.errors import ContractTestError, SpecError
 from contracttest.findings import Finding, Severity
 from contracttest.openapi.model import Spec
 
@@ -54,6 +54,7 @@ _SUPERSEDED = {
     "spec.pattern-untranslatable": "pattern.untranslatable",
     "spec.discriminator-target-missing": "discriminator.target-missing",
     "spec.ref-unresolvable": "components.missing",
+    "spec.ref-refused": "components.missing",  # same place, the message says why it was refused
 }
 
 
@@ -64,6 +65,8 @@ def _translate_all(spec: Spec) -> list[Finding]:
         try:
             target.schema()
         except ContractTestError as exc:
+            if isinstance(exc, SpecError) and _already_reported(spec, exc.pointer):
+                continue  # an unresolved $ref / cycle: reported once, at its place
             why, ptr = exc.message, exc.pointer or target.pointer
             fix = "fix what the message names (an overlay can patch a vendored spec)"
         except RecursionError:
@@ -81,6 +84,12 @@ def _translate_all(spec: Spec) -> list[Finding]:
             )
         )
     return out
+
+
+def _already_reported(spec: Spec, pointer: str | None) -> bool:
+    return pointer is not None and any(
+        d.pointer == pointer and d.severity >= Severity.ERROR for d in spec.translator.diagnostics
+    )
 
 
 def run_rule(spec: Spec, rule_id: str, ctx: LintContext | None = None) -> list[Finding]:
