@@ -295,9 +295,7 @@ class Fixtures:
         base = dict(pool[variant % len(pool)])
         return self.decorate(res, base)
 
-    def _body_taking(
-        self, res: Resource, tag: Any, patch: dict[str, Any]
-    ) -> dict[str, Any] | None:
+    def _body_taking(self, res: Resource, tag: Any, patch: dict[str, Any]) -> dict[str, Any] | None:
         """A decorated create body of the variant that stays valid with ``patch`` merged in."""
         target = f"{res.create.label}:request"
         bodies = self.bodies(res)
