@@ -230,9 +230,11 @@ class Fixtures:
         self.ledger = ledger
         self.send = send
         self.seed = scope.seed
-        self.path_sample: Callable[[Operation], dict[str, Any]] | None = None
-        """Valid path values of an operation (drawn from its parameters' schemas), for the
-        segments no created parent fills (a parent the spec gives no create operation)."""
+        self.param_sample: Callable[[Operation], Any] | None = None
+        """One valid set of an operation's parameters (``{"path": .., "query": .., "header": ..}``,
+        drawn from their schemas), for what a case leaves out (`address`)."""
+        self.credential_params: frozenset[tuple[str, str]] = credential_params(spec)
+        """(location, name) of the parameters that carry credentials (header names lowercased)."""
         self._bodies: dict[str, dict[Any, list[dict[str, Any]]]] = {}
         self._pool: dict[tuple[str, Any, int], Instance] = {}
         self._failures: dict[tuple[str, Any, int], str] = {}
@@ -431,7 +433,7 @@ class Fixtures:
     def address(self, case: Case) -> Case:
         """Address a nested resource under parents that exist (``/kb/{id}/file`` under a real
         knowledge base); without them, a valid request can only be expected to get 404."""
-        case = self._fill_path(case)
+        case = self._fill_params(case)
         cred = case.credential if isinstance(case.credential, int) else 0
         scope = self.parents(case.operation, cred)
         if scope:
@@ -452,17 +454,60 @@ class Fixtures:
             )
         return case
 
-    def _fill_path(self, case: Case) -> Case:
-        """Give every path segment of the template a value: those the case leaves out come from
-        the parameters' schemas (``/accounts/{accountId}/messages`` when no operation creates an
-        account)."""
-        names = template_params(case.operation.path)
-        missing = [n for n in names if n not in case.path_params]
-        if not missing or self.path_sample is None:
+    def _fill_params(self, case: Case) -> Case:
+        """Give the request every parameter a server needs to take it: a value for each path
+        segment of the template and for each required query and header parameter the case leaves
+        out, from one valid draw of the operation's parameters (``/accounts/{accountId}/messages``
+        when no operation creates an account, ``api-version`` on a fixture's create, AWS's pinned
+        ``X-Amz-Target``). A part the case breaks on purpose is left as it is, and so are the
+        parameters that carry credentials (the case's credential decides those)."""
+        op = case.operation
+        if self.param_sample is None or not op.parameters:
             return case
-        sample = self.path_sample(case.operation)
-        filled = {n: sample[n] for n in missing if n in sample}
-        return case.with_(path_params={**case.path_params, **filled}) if filled else case
+        names = template_params(op.path)
+        missing_path = [n for n in names if n not in case.path_params]
+        broken = _broken_part(case)
+        have_query = {k for k, _ in case.query}
+        have_header = {k.lower() for k, _ in case.headers}
+        wanted = [
+            p
+            for p in op.parameters
+            if p.required
+            and p.location in ("query", "header")
+            and p.location != broken
+            and (p.location, p.name.lower() if p.location == "header" else p.name)
+            not in self.credential_params
+            and (
+                p.name not in have_query
+                if p.location == "query"
+                else p.name.lower() not in have_header
+            )
+        ]
+        if not missing_path and not wanted:
+            return case
+        from contracttest.runner.generation import headers_of, params_of
+
+        draw = self.param_sample(op)
+        path, query = params_of(draw)
+        headers = dict(headers_of(draw))
+        changes: dict[str, Any] = {}
+        filled = {n: path[n] for n in missing_path if n in path}
+        if filled:
+            changes["path_params"] = {**case.path_params, **filled}
+        values = dict(query)
+        extra_query = [
+            (p.name, values[p.name]) for p in wanted if p.location == "query" and p.name in values
+        ]
+        if extra_query:
+            changes["query"] = (*case.query, *extra_query)
+        extra_headers = [
+            (p.name, headers[p.name])
+            for p in wanted
+            if p.location == "header" and p.name in headers
+        ]
+        if extra_headers:
+            changes["headers"] = (*case.headers, *extra_headers)
+        return case.with_(**changes) if changes else case
 
     def why_not(self, res: Resource, tag: Any = None, credential: int = 0) -> str:
         if self.scope.read_only:
@@ -472,6 +517,29 @@ class Fixtures:
         return self._failures.get((res.name, tag, credential)) or self._failures.get(
             (res.name, None, 0), "no resource could be created"
         )
+
+
+def credential_params(spec: Spec) -> frozenset[tuple[str, str]]:
+    """(location, name) of every API key the spec's security schemes name (header names
+    lowercased): a parameter of that name carries a credential, never a generated value."""
+    comps = spec.raw.get("components")
+    schemes = comps.get("securitySchemes") if isinstance(comps, dict) else None
+    out: set[tuple[str, str]] = set()
+    for scheme in schemes.values() if isinstance(schemes, dict) else ():
+        if isinstance(scheme, dict) and str(scheme.get("type", "")).lower() == "apikey":
+            where = str(scheme.get("in", "header")).lower()
+            name = str(scheme.get("name", ""))
+            out.add((where, name.lower() if where == "header" else name))
+    return frozenset(out)
+
+
+def _broken_part(case: Case) -> str | None:
+    """The request part (``query``, ``header``...) a case breaks on purpose, if any."""
+    v = case.violation
+    if v is None or not v.pointer.startswith("/"):
+        return None
+    part = v.pointer.split("/", 2)[1]
+    return part if part in ("path", "query", "header", "cookie") else None
 
 
 def _has_tag(prop: str, tag: Any) -> Callable[[Any], bool]:

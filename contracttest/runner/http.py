@@ -34,6 +34,7 @@ __all__ = [
     "is_loopback",
     "parse_rate",
     "render_path",
+    "sendable_header",
 ]
 
 IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"})
@@ -92,6 +93,13 @@ def render_path(template: str, values: Mapping[str, Any]) -> str:
         return quote(text, safe="")
 
     return re.sub(r"\{([^{}/]+)\}", sub, template)
+
+
+def sendable_header(value: str) -> bool:
+    """Whether a header value travels as it is: visible ASCII and inner spaces only. HTTP carries
+    other bytes at best as Latin-1 (a server reads UTF-8 text back as other characters, so its
+    length and pattern change) and strips surrounding whitespace; CR/LF end the header."""
+    return value == value.strip(" \t") and all(" " <= ch <= "~" for ch in value)
 
 
 def _wire_scalar(value: Any) -> str:
