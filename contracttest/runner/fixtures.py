@@ -158,9 +158,17 @@ class Ledger:
 
 
 def resource_id(res: Resource, body: dict[str, Any]) -> str | None:
-    for key in (res.id_param, "id", "_id", "uuid"):
-        if key and isinstance(body.get(key), (str, int)) and not isinstance(body.get(key), bool):
-            return str(body[key])
+    """The id a create response gives the resource: the member named like the item path's
+    parameter, else ``id``, ``_id`` or ``uuid``, in any letter case (AWS answers ``Id``)."""
+    by_name: dict[str, Any] = {}
+    for key, value in body.items():
+        if isinstance(value, (str, int)) and not isinstance(value, bool):
+            by_name.setdefault(key, value)
+            by_name.setdefault(key.lower(), value)
+    for key in (res.id_param or "id", "id", "_id", "uuid"):
+        for name in (key, key.lower()):
+            if name in by_name:
+                return str(by_name[name])
     return None
 
 
@@ -436,6 +444,11 @@ class Fixtures:
         case = self._fill_params(case)
         cred = case.credential if isinstance(case.credential, int) else 0
         scope = self.parents(case.operation, cred)
+        # A resource the run created lives under the parents it was created under (values drawn
+        # from the schema where no parent could be created): its item path names those.
+        created_under = self._created_under(case)
+        if created_under:
+            scope = {**(scope or {}), **created_under}
         if scope:
             v = case.violation
             if v is not None and v.pointer.startswith("/path/"):
@@ -453,6 +466,17 @@ class Fixtures:
                 description=f"{case.description} (under a parent that could not be created)",
             )
         return case
+
+    def _created_under(self, case: Case) -> dict[str, Any]:
+        """The parent path values of the created resource an item case addresses ({} if none)."""
+        res, _role = self.scope.item_role(case.operation)
+        if res is None or not res.id_param or res.id_param not in case.path_params:
+            return {}
+        inst = self.ledger.instance(res, str(case.path_params[res.id_param]))
+        if inst is None:
+            return {}
+        names = set(template_params(case.operation.path)) - {res.id_param}
+        return {k: v for k, v in inst.scope.items() if k in names}
 
     def _fill_params(self, case: Case) -> Case:
         """Give the request every parameter a server needs to take it: a value for each path

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     import httpx
 
 __all__ = [
+    "URL_TEXT_LIMIT",
     "Exchange",
     "HttpClient",
     "HttpRequest",
@@ -37,6 +38,11 @@ __all__ = [
     "sendable_header",
 ]
 
+URL_TEXT_LIMIT = 2048
+"""The longest parameter text the runner puts in a URL: request lines past a few KiB are refused by
+common servers (nginx and Node answer 414 / 431 at 8 KiB) before any validation, so a length limit
+beyond this cannot be tested through a URL (a ``maxLength`` of 2**31 would not even fit in
+memory)."""
 IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"})
 RETRY_STATUSES = frozenset({429, 503})
 _NO_JSON = object()
@@ -416,6 +422,11 @@ class HttpClient:
             except httpx.HTTPError as exc:
                 raise TransportError(
                     f"{request.method} {_safe_url(request)} failed: {_describe(exc)}"
+                ) from exc
+            except httpx.InvalidURL as exc:
+                # a URL the client refuses to build (a query past 64 KiB): this request only
+                raise TransportError(
+                    f"{request.method} {request.path}: cannot be sent: {exc}"
                 ) from exc
             elapsed = time.perf_counter() - start
             self.stats.requests += 1

@@ -22,6 +22,7 @@ from _runner_fake import engine_for
 from contracttest.openapi.model import Spec
 from contracttest.runner.case import Violation
 from contracttest.runner.generation import Labelled
+from contracttest.runner.http import URL_TEXT_LIMIT
 from contracttest.runner.results import Status
 
 OK_JSON = {
@@ -415,3 +416,114 @@ def test_required_query_and_header_parameters_go_with_every_request_that_needs_t
     assert not [e for e in errors(result) if "api-version" in e or "X-Tenant" in e]
     bodiless = [f for f in result.spec_findings if f.rule == "spec.body-on-bodiless-status"]
     assert len(bodiless) == 1 and "204" in bodiless[0].message
+
+
+# ------------------------------------------------------------------------ URL-sized parameters
+def test_query_limits_beyond_what_a_url_carries_are_not_sent() -> None:
+    """AWS documents ``maxLength`` 2147483647 and 65535 on query strings (redshift, chime):
+    a boundary value that long was built in memory (MemoryError) or refused by the HTTP client
+    (``InvalidURL: query too long``) and the run died. Such a limit cannot be tested through a
+    URL: no value past a few KiB is sent, the run finishes."""
+    text = {"type": "string", "maxLength": 100_000}
+    spec = spec_of(
+        {
+            "/search": {
+                "get": {
+                    "operationId": "search",
+                    "parameters": [
+                        {"name": "q", "in": "query", "required": True, "schema": text},
+                        {"name": "marker", "in": "query", "schema": text},
+                    ],
+                    "responses": {"200": OK_JSON, "400": {"description": "bad"}},
+                }
+            }
+        }
+    )
+    longest: list[int] = []
+
+    def server(request: httpx.Request) -> httpx.Response:
+        longest.append(max((len(v) for _, v in request.url.params.multi_items()), default=0))
+        if request.method != "GET":
+            return httpx.Response(405, headers={"Allow": "GET"})
+        if len(request.url.params.get_list("q")) != 1:
+            return json_response(400, {"message": "q is required"})
+        return json_response(200, {"id": "found"})
+
+    result = engine_for(spec, server, checks=["request", "response", "server"]).run()
+    assert result.exit_code == 0, (failing(result), errors(result))
+    assert longest and max(longest) <= URL_TEXT_LIMIT
+
+
+# ------------------------------------------------------------- parents drawn from the schema
+def test_a_created_resource_is_addressed_under_the_parents_it_was_created_under() -> None:
+    """``/teams/{teamName}/jobs/{jobId}`` where nothing creates a team (azure.com/
+    cognitiveservices-ContentModerator.json): the job is created under a team name drawn from
+    the schema, and every later request on it must name that team, not another draw (the
+    server answered 404 to "a valid request on an existing resource")."""
+    team = {"name": "teamName", "in": "path", "required": True, "schema": {"type": "string"}}
+    job = {"type": "object", "properties": {"id": {"type": "string"}, "name": {"type": "string"}}}
+    ok = {"description": "ok", "content": {"application/json": {"schema": job}}}
+    spec = spec_of(
+        {
+            "/teams/{teamName}/jobs": {
+                "parameters": [team],
+                "post": {
+                    "operationId": "createJob",
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["name"],
+                                    "properties": {"name": {"type": "string", "maxLength": 8}},
+                                }
+                            }
+                        },
+                    },
+                    "responses": {"201": ok, "400": {"description": "bad"}},
+                },
+            },
+            "/teams/{teamName}/jobs/{jobId}": {
+                "parameters": [
+                    team,
+                    {"name": "jobId", "in": "path", "required": True, "schema": {"type": "string"}},
+                ],
+                "get": {
+                    "operationId": "getJob",
+                    "responses": {"200": ok, "404": {"description": "none"}},
+                },
+            },
+        }
+    )
+    jobs: dict[tuple[str, str], dict[str, Any]] = {}
+
+    def server(request: httpx.Request) -> httpx.Response:
+        parts = request.url.path.strip("/").split("/")
+        if len(parts) not in (3, 4) or parts[0] != "teams" or parts[2] != "jobs":
+            return json_response(404, {"message": "Not Found"})
+        allowed = "POST" if len(parts) == 3 else "GET"
+        if request.method != allowed:
+            return httpx.Response(405, headers={"Allow": allowed})
+        if len(parts) == 4:
+            got = jobs.get((parts[1], parts[3]))
+            return json_response(200, got) if got else json_response(404, {"message": "no job"})
+        if len(request.content) > 1 << 20:
+            return json_response(413, {"message": "request entity too large"})
+        if request.headers.get("content-type") != "application/json":
+            return json_response(415, {"message": "expected application/json"})
+        try:
+            sent = json.loads(request.content)
+        except (ValueError, RecursionError):
+            sent = None
+        name = sent.get("name") if isinstance(sent, dict) else None
+        if not isinstance(name, str) or len(name) > 8:
+            return json_response(400, {"message": "name must be a string of at most 8"})
+        item = {"id": str(uuid.uuid4()), "name": name}
+        jobs[(parts[1], item["id"])] = item
+        return json_response(201, item)
+
+    result = engine_for(spec, server, checks=["request", "response", "server"]).run()
+    assert result.verdict == "passed", failing(result)
+    got = result.result("getJob", "request.valid-accepted")
+    assert got is not None and got.cases and got.status is Status.PASSED, failing(result)
