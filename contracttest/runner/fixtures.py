@@ -32,6 +32,7 @@ __all__ = [
     "Fixtures",
     "Instance",
     "Ledger",
+    "created_id",
     "declared_properties",
     "discriminator_property",
     "resource_id",
@@ -77,7 +78,7 @@ class Ledger:
         body = response.json_or_none()
         if not isinstance(body, dict):
             return None
-        rid = resource_id(res, body)
+        rid = created_id(res, body)
         if rid is None:
             return None
         credential = case.credential if isinstance(case.credential, int) else 0
@@ -170,6 +171,20 @@ def resource_id(res: Resource, body: dict[str, Any]) -> str | None:
             if name in by_name:
                 return str(by_name[name])
     return None
+
+
+ENVELOPES = ("data", "result", "item", "resource")
+"""Members a create answer may wrap the created object in (``{"success": true, "data": {...}}``)."""
+
+
+def created_id(res: Resource, answer: dict[str, Any]) -> str | None:
+    """The id of what a create made: the answer's own, or its wrapped object's."""
+    rid = resource_id(res, answer)
+    for key in ENVELOPES if rid is None else ():
+        inner = answer.get(key)
+        if isinstance(inner, dict) and (rid := resource_id(res, inner)) is not None:
+            break
+    return rid
 
 
 def discriminator_property(spec: Any, op: Operation | None) -> str | None:
@@ -409,7 +424,7 @@ class Fixtures:
             self._failures[(res.name, tag, credential)] = why
             return None
         body_json = ex.json()
-        rid = resource_id(res, body_json) if isinstance(body_json, dict) else None
+        rid = created_id(res, body_json) if isinstance(body_json, dict) else None
         if rid is None:
             self._failures[(res.name, tag, credential)] = "the create response has no id"
             return None
