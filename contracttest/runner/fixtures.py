@@ -464,6 +464,8 @@ class Fixtures:
         created_under = self._created_under(case)
         if created_under:
             scope = {**(scope or {}), **created_under}
+        if case.expect == "success" and scope is not None:
+            case = case.with_(may_not_exist=self._names_unknown(case, scope))
         if scope:
             v = case.violation
             if v is not None and v.pointer.startswith("/path/"):
@@ -481,6 +483,26 @@ class Fixtures:
                 description=f"{case.description} (under a parent that could not be created)",
             )
         return case
+
+    def drawn_parents(self, op: Operation, credential: int = 0) -> bool:
+        """Whether a request of ``op`` names a parent the run did not create (a path value drawn
+        from the parameter's schema, which may name nothing)."""
+        names = set(template_params(op.path))
+        res, _role = self.scope.item_role(op)
+        if res is not None and res.id_param:
+            names.discard(res.id_param)
+        return bool(names - set(self.parents(op, credential) or {}))
+
+    def _names_unknown(self, case: Case, scope: dict[str, Any]) -> bool:
+        """Whether a path value of ``case`` comes from no resource the run created (a parent or
+        a key drawn from the parameter's schema: ``/apps/bySafeName/{safeName}``)."""
+        names = set(template_params(case.operation.path)) - set(scope)
+        res, _role = self.scope.item_role(case.operation)
+        if res is not None and res.id_param in names:
+            rid = case.path_params.get(res.id_param)
+            if case.known_resource or self.ledger.instance(res, str(rid)) is not None:
+                names.discard(res.id_param)
+        return bool(names)
 
     def _created_under(self, case: Case) -> dict[str, Any]:
         """The parent path values of the created resource an item case addresses ({} if none)."""

@@ -527,3 +527,49 @@ def test_a_created_resource_is_addressed_under_the_parents_it_was_created_under(
     assert result.verdict == "passed", failing(result)
     got = result.result("getJob", "request.valid-accepted")
     assert got is not None and got.cases and got.status is Status.PASSED, failing(result)
+
+
+# ------------------------------------------------------- keys that may name nothing; no 2xx
+def test_a_lookup_by_a_drawn_key_may_answer_404_and_a_spec_without_success_is_a_finding() -> None:
+    """openchannel.io/market.json: ``GET /apps/bySafeName/{safeName}`` with a name drawn from
+    the schema names no app, and 404 is the right answer, not a refused valid request; ``DELETE
+    /permission/apps/{appId}`` documents only 400 and 404, so its 200 is the spec's gap (one
+    spec finding), not a server that answered an undocumented status."""
+    name = {"name": "safeName", "in": "path", "required": True, "schema": {"type": "string"}}
+    spec = spec_of(
+        {
+            "/apps/bySafeName/{safeName}": {
+                "get": {
+                    "operationId": "getBySafeName",
+                    "parameters": [name],
+                    "responses": {"200": OK_JSON, "404": {"description": "none"}},
+                }
+            },
+            "/permission/{safeName}": {
+                "delete": {
+                    "operationId": "dropPermission",
+                    "parameters": [name],
+                    "responses": {"400": {"description": "bad"}, "404": {"description": "none"}},
+                }
+            },
+        }
+    )
+
+    def server(request: httpx.Request) -> httpx.Response:
+        parts = request.url.path.strip("/").split("/")
+        if parts[:2] == ["apps", "bySafeName"] and len(parts) == 3:
+            if request.method != "GET":
+                return httpx.Response(405, headers={"Allow": "GET"})
+            return json_response(404, {"message": "Apps not found"})
+        if parts[0] == "permission" and len(parts) == 2:
+            if request.method != "DELETE":
+                return httpx.Response(405, headers={"Allow": "DELETE"})
+            return json_response(200, {"id": parts[1]})
+        return json_response(404, {"message": "Not Found"})
+
+    result = engine_for(spec, server, checks=["request", "response", "server"]).run()
+    assert result.verdict == "passed", failing(result)
+    got = result.result("getBySafeName", "request.valid-accepted")
+    assert got is not None and got.cases and got.status is Status.PASSED
+    gaps = [f for f in result.spec_findings if f.rule == "spec.no-success-response"]
+    assert len(gaps) == 1 and "DELETE /permission/{safeName}" in gaps[0].message
