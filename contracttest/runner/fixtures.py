@@ -261,6 +261,7 @@ class Fixtures:
         self._bodies: dict[str, dict[Any, list[dict[str, Any]]]] = {}
         self._pool: dict[tuple[str, Any, int], Instance] = {}
         self._failures: dict[tuple[str, Any, int], str] = {}
+        self._refused: dict[str, str] = {}
         self._n = 0
 
     def tags(self, res: Resource) -> list[Any]:
@@ -422,11 +423,15 @@ class Fixtures:
                 else f"{res.create.method} {res.create.path} answered {ex.status}"
             )
             self._failures[(res.name, tag, credential)] = why
+            if ex is not None:
+                self._refused.setdefault(res.name, why)
             return None
         body_json = ex.json()
         rid = created_id(res, body_json) if isinstance(body_json, dict) else None
         if rid is None:
-            self._failures[(res.name, tag, credential)] = "the create response has no id"
+            why = "the create response has no id"
+            self._failures[(res.name, tag, credential)] = why
+            self._refused.setdefault(res.name, why)
             return None
         inst = self.ledger.instance(res, rid)
         if inst is not None:
@@ -569,6 +574,11 @@ class Fixtures:
         if extra_headers:
             changes["headers"] = (*case.headers, *extra_headers)
         return case.with_(**changes) if changes else case
+
+    def refused(self, res: Resource) -> str | None:
+        """Why the server gave no resource for a valid create (a non-2xx answer, which the
+        create's own checks report, or an answer without an id), or None."""
+        return self._refused.get(res.name)
 
     def why_not(self, res: Resource, tag: Any = None, credential: int = 0) -> str:
         if self.scope.read_only:

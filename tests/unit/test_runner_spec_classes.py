@@ -573,3 +573,46 @@ def test_a_lookup_by_a_drawn_key_may_answer_404_and_a_spec_without_success_is_a_
     assert got is not None and got.cases and got.status is Status.PASSED
     gaps = [f for f in result.spec_findings if f.rule == "spec.no-success-response"]
     assert len(gaps) == 1 and "DELETE /permission/{safeName}" in gaps[0].message
+
+
+def test_isolation_without_a_resource_to_address_is_skipped_with_the_reason() -> None:
+    """A create whose answer names no id (reverb.com.json ``POST /listings``, postmarkapp
+    ``POST /domains``) leaves the isolation check nothing to address: it is skipped with that
+    reason, not "could not finish" (which counts as the run not carried out)."""
+    created = {
+        "description": "made",
+        "content": {"application/json": {"schema": {"type": "object"}}},
+    }
+    spec = spec_of(
+        {
+            "/notes": {
+                "post": {
+                    "operationId": "createNote",
+                    "requestBody": {
+                        "required": True,
+                        "content": {"application/json": {"schema": {"type": "object"}}},
+                    },
+                    "responses": {"201": created},
+                }
+            },
+            "/notes/{id}": {
+                "get": {
+                    "operationId": "getNote",
+                    "parameters": [
+                        {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
+                    ],
+                    "responses": {"200": OK_JSON, "404": {"description": "none"}},
+                }
+            },
+        }
+    )
+
+    def server(request: httpx.Request) -> httpx.Response:
+        if request.method == "POST" and request.url.path == "/notes":
+            return json_response(201, {"queued": True})
+        return json_response(404, {"message": "Not Found"})
+
+    result = engine_for(spec, server, checks=["auth.isolation"]).run()
+    assert not errors(result), errors(result)
+    got = result.result("createNote", "auth.isolation")
+    assert got is not None and got.status is Status.SKIPPED
