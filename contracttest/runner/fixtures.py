@@ -256,8 +256,8 @@ class Fixtures:
         self.param_sample: Callable[[Operation], Any] | None = None
         """One valid set of an operation's parameters (``{"path": .., "query": .., "header": ..}``,
         drawn from their schemas), for what a case leaves out (`address`)."""
-        self.credential_params: frozenset[tuple[str, str]] = credential_params(spec)
-        """(location, name) of the parameters that carry credentials (header names lowercased)."""
+        self.credential_params = credential_params(spec)
+        """Security scheme -> (location, name) of the API key parameter it sends."""
         self._bodies: dict[str, dict[Any, list[dict[str, Any]]]] = {}
         self._pool: dict[tuple[str, Any, int], Instance] = {}
         self._failures: dict[tuple[str, Any, int], str] = {}
@@ -533,6 +533,12 @@ class Fixtures:
         names = template_params(op.path)
         missing_path = [n for n in names if n not in case.path_params]
         broken = _broken_part(case)
+        credentials = {
+            self.credential_params[name]
+            for requirement in op.security
+            for name in requirement
+            if name in self.credential_params
+        }
         have_query = {k for k, _ in case.query}
         have_header = {k.lower() for k, _ in case.headers}
         wanted = [
@@ -542,7 +548,7 @@ class Fixtures:
             and p.location in ("query", "header")
             and p.location != broken
             and (p.location, p.name.lower() if p.location == "header" else p.name)
-            not in self.credential_params
+            not in credentials
             and (
                 p.name not in have_query
                 if p.location == "query"
@@ -590,18 +596,18 @@ class Fixtures:
         )
 
 
-def credential_params(spec: Spec) -> frozenset[tuple[str, str]]:
-    """(location, name) of every API key the spec's security schemes name (header names
-    lowercased): a parameter of that name carries a credential, never a generated value."""
+def credential_params(spec: Spec) -> dict[str, tuple[str, str]]:
+    """Security scheme name -> (location, name) of the API key it sends (header names
+    lowercased): where the operation uses that scheme, the parameter carries a credential."""
     comps = spec.raw.get("components")
     schemes = comps.get("securitySchemes") if isinstance(comps, dict) else None
-    out: set[tuple[str, str]] = set()
-    for scheme in schemes.values() if isinstance(schemes, dict) else ():
+    out: dict[str, tuple[str, str]] = {}
+    for key, scheme in schemes.items() if isinstance(schemes, dict) else ():
         if isinstance(scheme, dict) and str(scheme.get("type", "")).lower() == "apikey":
             where = str(scheme.get("in", "header")).lower()
             name = str(scheme.get("name", ""))
-            out.add((where, name.lower() if where == "header" else name))
-    return frozenset(out)
+            out[str(key)] = (where, name.lower() if where == "header" else name)
+    return out
 
 
 def _broken_part(case: Case) -> str | None:

@@ -616,3 +616,43 @@ def test_isolation_without_a_resource_to_address_is_skipped_with_the_reason() ->
     assert not errors(result), errors(result)
     got = result.result("createNote", "auth.isolation")
     assert got is not None and got.status is Status.SKIPPED
+
+
+def test_a_query_value_is_judged_on_its_own_not_on_headers_the_case_gets_later() -> None:
+    """walmart.com/order.json: required ``WM_*`` headers and a required ``createdStartDate``
+    query. A boundary value of the query was judged without the headers, found "invalid"
+    (header is required) and sent as a negative case, so every valid boundary value went out as
+    an invalid one; the headers are added to every request on the way out."""
+    from contracttest.runner.generation import Generation
+
+    spec = spec_of(
+        {
+            "/orders": {
+                "get": {
+                    "operationId": "listOrders",
+                    "parameters": [
+                        {
+                            "name": "createdStartDate",
+                            "in": "query",
+                            "required": True,
+                            "schema": {"type": "string", "maxLength": 10},
+                        },
+                        {
+                            "name": "WM_SVC.NAME",
+                            "in": "header",
+                            "required": True,
+                            "schema": {"type": "string"},
+                        },
+                    ],
+                    "responses": {"200": OK_JSON},
+                }
+            }
+        }
+    )
+    gen = Generation(spec)
+    op = spec.operations[0]
+    assert gen.wire_findings(op, {}, [("createdStartDate", "x" * 10)]) == []
+    past = gen.wire_findings(op, {}, [("createdStartDate", "x" * 11)])
+    assert [f.pointer for f in past] == ["/query/createdStartDate"]
+    missing = gen.wire_findings(op, {}, [("createdStartDate", "x")], headers={})
+    assert [f.pointer for f in missing] == ["/header/WM_SVC.NAME"]
