@@ -45,3 +45,18 @@ def test_members_the_response_cannot_hold_as_sent_are_not_compared() -> None:
     }
     # the union's trial walks over the other branch record nothing
     assert misfit_members(union, {"a": "text"}) == []
+
+
+def test_a_member_the_schema_requires_is_declared_even_where_properties_leave_it_out() -> None:
+    """xero.com/xero_files.json ``Folder``: ``required: [name]`` with ``properties: {Name}``; a
+    response carrying ``name`` honours the schema, it adds no undeclared member."""
+    from contracttest.runner.undeclared import undeclared_members
+
+    folder = {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["name"],
+        "properties": {"Name": {"type": "string"}},
+    }
+    assert undeclared_members(folder, {"name": "a", "Name": "a"}) == []
+    assert undeclared_members(folder, {"name": "a", "other": 1}) == ["/other"]

@@ -238,7 +238,11 @@ def _labelled(
         drawn, note = draws(strategy, ctx.scope.max_examples, ctx.builder.seed_for(op, salt))
     except ContractTestError as exc:
         what = "bodies" if part == "request" else part
-        yield Errored(op, CHECK, f"cannot generate invalid {what}: {exc}")
+        if "no invalid payload exists" in str(exc):
+            # Nothing can be broken (every member untyped, optional, open): nothing to reject.
+            yield Skipped(op, CHECK, f"no invalid {what}: {exc}")
+        else:
+            yield Errored(op, CHECK, f"cannot generate invalid {what}: {exc}")
         return
     for labelled in drawn:
         case = build(labelled)
@@ -367,6 +371,8 @@ def _bad_ids(ctx: SourceContext, op: Operation, res: Resource) -> Iterator[Case]
     path, query = params_of(params)
     body = ctx.builder.sample_body(op)
     for bad in (str(uuid.uuid4()), *BAD_IDS):
+        if ctx.ledger.instance(res, bad) is not None:
+            continue  # the server minted this very id for a resource of the run: it exists
         p = {**path, res.id_param: bad}
         wire_path, wire_query = ctx.generation.wire_params(op, p, query)
         findings = [
