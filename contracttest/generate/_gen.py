@@ -61,6 +61,10 @@ class Gen:
     notes: frozenset[Note] = field(default=frozenset(), kw_only=True)
     source: str | None = field(default=None, kw_only=True)
     """Definition key the node is the plan of (same key: same schema, whatever the depth)."""
+    typed: bool = field(default=True, kw_only=True)
+    """The schema declares its ``type``. False when the type is only implied by keywords
+    (``properties`` without ``type``): a value of another JSON type is then valid too, so the
+    node has no ``schema.type`` violation."""
 
     def kinds(self) -> frozenset[str]:
         """JSON types this node can produce (``integer`` implies ``number`` values too)."""

@@ -142,16 +142,23 @@ class Generator:
             rules: only violations of these rule ids (globs such as ``phone.*`` allowed).
 
         Raises:
-            SpecError: the target has no valid payload to start from.
+            SpecError: the target has no valid payload to start from, or no value of it can be
+                broken (every member untyped, optional and open).
         """
         from hypothesis import assume
         from hypothesis import strategies as st
 
-        from contracttest.generate.negative import Invalid, accepts, apply, mutations
+        from contracttest.generate.negative import Invalid, accepts, apply, breakable, mutations
 
         tgt = resolve_target(self.spec, target)
         plan = self.plan(tgt)
         valid = self.valid(tgt)
+        if not rules and not breakable(plan.root):  # type: ignore[arg-type]
+            raise SpecError(
+                f"{tgt.key}: no invalid payload exists: the schema declares no type, required"
+                " member, closed object or constraint that a value could break",
+                pointer=getattr(plan.root, "pointer", None),
+            )
         validator = self.validator(tgt)
         table = self.semantic.table if self.semantic is not None else None
         method = validator.length_method

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from contracttest import _pointer
 from contracttest._types import json_type
 from contracttest.generate._gen import (
+    JSON_TYPES,
     AnyGen,
     ArrayGen,
     ConstGen,
@@ -243,7 +244,8 @@ class _Walk:
             yield from self.own_sites(gen, value, pointer, tag_prop)
         switches = self.switches(gen)
         for name, sub_value in value.items():
-            sub = gen.properties.get(name)
+            # A member no property declares is judged by additionalProperties' schema (tags).
+            sub = gen.properties.get(name, gen.additional)
             if sub is None:
                 continue
             ptr = _pointer.join(pointer, name)
@@ -397,15 +399,7 @@ def matches(gen: Gen, value: Any, depth: int = 0) -> bool:
 def local(gen: Gen, value: Any, pointer: str, length_method: str) -> Iterator[Mutation]:
     """Mutations of the value itself (not of what it contains)."""
     kinds = gen.kinds()
-    if not isinstance(gen, AnyGen) or set(gen.types) != {
-        "null",
-        "boolean",
-        "integer",
-        "number",
-        "string",
-        "array",
-        "object",
-    }:
+    if gen.typed and (not isinstance(gen, AnyGen) or set(gen.types) != set(JSON_TYPES)):
         for t, other in _OTHER_TYPES:
             if t in kinds or (t == "integer" and "number" in kinds):
                 continue
@@ -655,6 +649,40 @@ def hook_mutations(rule: str, hooks: list[Any], pointer: str) -> Iterator[Mutati
                 yield Mutation(
                     rule, op, "customer-ended-call", "an ended reason outside the six", True
                 )
+
+
+def breakable(gen: Gen, depth: int = 0) -> bool:
+    """Whether some value of the plan ``gen`` has a mutation at all (False: every value that
+    could be built from it passes, e.g. an object of untyped, optional, open members).
+
+    Conservative towards True: False is a promise, True means "worth drawing".
+    """
+    while isinstance(gen, (FilterGen, RuleGen)) and gen.inner is not None:
+        gen = gen.inner
+    if depth > 40:
+        return True
+    if gen.typed and (not isinstance(gen, AnyGen) or set(gen.types) != set(JSON_TYPES)):
+        return True
+    if isinstance(gen, ConstGen):
+        return outside_enum(gen) is not None
+    if isinstance(gen, UnionGen):
+        return any(breakable(b, depth + 1) for b in gen.branches)
+    if isinstance(gen, ObjectGen):
+        subs = [*gen.properties.values(), *([gen.additional] if gen.additional else [])]
+        return (
+            bool(gen.required)
+            or (gen.closed and not gen.free_form)
+            or any(breakable(sub, depth + 1) for sub in subs)
+        )
+    if isinstance(gen, ArrayGen):
+        subs = [*gen.prefix, *([gen.items] if gen.items is not None else [])]
+        return (
+            gen.min_items > 0
+            or gen.max_items is not None
+            or gen.unique
+            or any(breakable(sub, depth + 1) for sub in subs)
+        )
+    return not isinstance(gen, AnyGen)
 
 
 # ------------------------------------------------------------------------------------- entry
