@@ -171,8 +171,15 @@ def _independent_validator(doc: dict[str, Any]) -> Any:
     registry: Registry[Any] = Registry().with_resource(uri, resource)
     # `pattern` through the `regex` package, which reads ECMA's \p{L} (Python's `re` cannot, and
     # the oracle then judged nothing); a pattern it cannot compile is not held against a payload.
+    # `required` (3.0 requests only): openapi-schema-validator 0.9.0 sees a property's readOnly
+    # only on the property's own schema, not behind its $ref ({"id": {"$ref": ".../Id"}} with Id
+    # readOnly: apideck's accounting Customer), and then demands a member OpenAPI 3.0.3 requires
+    # of responses only. The same gap is express-openapi-validator#733; JSON::Validator fixed it.
+    keywords: dict[str, Any] = {"pattern": _pattern_keyword}
+    if not v31:
+        keywords["required"] = _write_required_keyword
     cls = jsonschema.validators.extend(  # type: ignore[no-untyped-call]
-        OAS31Validator if v31 else OAS30WriteValidator, {"pattern": _pattern_keyword}
+        OAS31Validator if v31 else OAS30WriteValidator, keywords
     )
     checker = oas31_format_checker if v31 else oas30_format_checker
 
@@ -180,6 +187,37 @@ def _independent_validator(doc: dict[str, Any]) -> Any:
         return cls({"$ref": f"{uri}#{pointer}"}, registry=registry, format_checker=checker)
 
     return make
+
+
+def _write_required_keyword(validator: Any, required: Any, instance: Any, schema: Any) -> Any:
+    """``required`` of a request body: a readOnly member (also behind a ``$ref``) is not needed."""
+    from jsonschema.exceptions import ValidationError
+
+    if not validator.is_type(instance, "object") or not isinstance(required, list):
+        return
+    props = schema.get("properties")
+    props = props if isinstance(props, dict) else {}
+    for name in required:
+        if name not in instance and not _read_only(validator, props.get(name)):
+            yield ValidationError(f"{name!r} is a required property")
+
+
+def _read_only(validator: Any, node: Any) -> bool:
+    resolver = getattr(validator, "_resolver", None)
+    for _ in range(20):
+        if not isinstance(node, dict):
+            return False
+        if node.get("readOnly") is True:
+            return True
+        ref = node.get("$ref")
+        if not isinstance(ref, str) or resolver is None:
+            return False
+        try:
+            resolved = resolver.lookup(ref)
+        except Exception:  # an unresolvable $ref: the oracle reports it elsewhere
+            return False
+        node, resolver = resolved.contents, resolved.resolver
+    return False
 
 
 def _pattern_keyword(validator: Any, pattern: Any, instance: Any, schema: Any) -> Any:

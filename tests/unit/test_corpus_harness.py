@@ -118,6 +118,27 @@ def test_the_independent_validator_reads_the_untranslated_spec() -> None:
     assert not v.is_valid({"n": 1, "r": "server's"})  # readOnly in a request
 
 
+def test_a_required_read_only_member_behind_a_ref_is_not_needed_in_a_request() -> None:
+    # apideck accounting's Customer: required [id], id is {$ref: Id} and Id is readOnly.
+    # OpenAPI 3.0.3: a required readOnly property is required of responses only.
+    doc = {
+        "openapi": "3.0.3",
+        "components": {
+            "schemas": {
+                "Id": {"type": "string", "readOnly": True},
+                "Customer": {
+                    "type": "object",
+                    "required": ["id", "name"],
+                    "properties": {"id": {"$ref": "#/components/schemas/Id"}, "name": {}},
+                },
+            }
+        },
+    }
+    v = worker._independent_validator(doc)("/components/schemas/Customer")
+    assert v.is_valid({"name": "a"})
+    assert not v.is_valid({})  # name is still required
+
+
 def test_tracebacks_are_told_from_errors() -> None:
     crash = (
         'Traceback (most recent call last):\n  File "/x/contracttest/generate/strings.py", line 176, '
