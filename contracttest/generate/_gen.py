@@ -220,6 +220,16 @@ class RuleGen(Gen):
         return self.inner.kinds()
 
 
+def declares_type(gen: Gen) -> bool:
+    """Whether ``gen``'s schema restricts the JSON type of its values (see `Gen.typed`): a union
+    only when every branch does (an untyped branch accepts a value of any other type)."""
+    while isinstance(gen, (FilterGen, RuleGen)) and gen.inner is not None:
+        gen = gen.inner
+    if isinstance(gen, UnionGen):
+        return gen.typed and all(declares_type(b) for b in gen.branches)
+    return gen.typed
+
+
 def type_matches(value: Any, types: frozenset[str] | tuple[str, ...]) -> bool:
     t = json_type(value)
     return t in types or (t == "integer" and "number" in types)

@@ -208,3 +208,25 @@ def test_a_schema_no_value_can_break_says_so() -> None:
     spec = _open_spec({"Anything": {"properties": {"note": {"description": "free"}}}})
     with pytest.raises(SpecError, match="no invalid payload exists"):
         invalid(spec, "Anything")
+
+
+def test_a_oneof_of_untyped_objects_is_broken_by_a_value_every_branch_accepts() -> None:
+    # mailscript's POST /actions: oneOf of objects without `type`. A string is no type violation
+    # there (each branch accepts it), and mutations inside a branch that no constant tells apart
+    # cannot be labelled; every draw was filtered out. A string fits every branch: oneOf breaks.
+    spec = _open_spec(
+        {
+            "Combine": {"properties": {"list": {"type": "array"}}, "required": ["list"]},
+            "Sms": {"properties": {"text": {"type": "string"}}, "required": ["text"]},
+            "Action": {
+                "oneOf": [
+                    {"$ref": "#/components/schemas/Combine"},
+                    {"$ref": "#/components/schemas/Sms"},
+                ]
+            },
+        }
+    )
+    bad = examples(invalid(spec, "Action"), 3, seed=1)
+    assert bad and {(b.violation.rule, b.violation.pointer) for b in bad} == {("schema.oneOf", "")}
+    for b in bad:
+        assert [f.rule for f in validate(spec, "Action", b.payload)] == ["schema.oneOf"]
