@@ -710,7 +710,7 @@ class Translator:
                 missing.append(tag)
         if not missing:
             return
-        shown = ", ".join(repr(t) for t in missing[:5]) + (", ..." if len(missing) > 5 else "")
+        shown = ", ".join(repr(t) for t in missing[:30]) + (", ..." if len(missing) > 30 else "")
         self._diag(
             "spec.discriminator-target-missing",
             _pointer.join(pointer, "discriminator"),
