@@ -15,9 +15,10 @@ from contracttest.runner.case import Case
 from contracttest.runner.http import encode_query, render_path
 
 if TYPE_CHECKING:
+    from contracttest.openapi.model import Operation
     from contracttest.runner.fixtures import Instance, Ledger
     from contracttest.runner.http import HttpClient, HttpRequest, HttpResponse
-    from contracttest.runner.plan import Plan
+    from contracttest.runner.plan import AuthScheme, Plan
 
 __all__ = ["INVALID_TOKEN_PREFIX", "Transport", "literal_query"]
 
@@ -52,6 +53,7 @@ class Transport:
         self.requests = 0
         self.invalid_token = INVALID_TOKEN_PREFIX + secrets.token_hex(12)
         self._lock = threading.Lock()
+        self._schemes: dict[str, AuthScheme | None] = {}
 
     def build(self, case: Case) -> HttpRequest:
         op = case.operation
@@ -64,10 +66,12 @@ class Transport:
         headers: list[tuple[str, str]] = [("accept", "application/json")]
         headers.extend(self.plan.extra_headers)
         cred = case.credential
-        auth = self.plan.auth
+        auth = self._scheme(op)
         value: tuple[str, str] | None = None
         if isinstance(cred, int) and 0 <= cred < len(self.plan.credentials):
             value = self.plan.credentials[cred]
+            if auth is not self.plan.auth and auth is not None:
+                value = auth.apply(self._token(value))
         elif cred == "invalid":
             if auth is not None:
                 value = auth.apply(self.invalid_token)
@@ -100,6 +104,23 @@ class Transport:
         return self.client.build(
             case.method or op.method, path, query=query, headers=headers, body=body
         )
+
+    def _scheme(self, op: Operation) -> AuthScheme | None:
+        """How ``op`` takes the run's token: its own security scheme where the spec gives its
+        operations different ones (an API key here, OAuth2 there), else the plan's."""
+        got = self._schemes.get(op.key, self.plan.auth)
+        if op.key not in self._schemes:
+            from contracttest.runner.plan import operation_scheme
+
+            own = operation_scheme(self.plan.spec, op)
+            got = self._schemes[op.key] = own if own != self.plan.auth else self.plan.auth
+        return got
+
+    def _token(self, credential: tuple[str, str]) -> str:
+        """The token of a credential the plan presents in its own scheme."""
+        value = credential[1]
+        prefix = self.plan.auth.prefix if self.plan.auth is not None else "Bearer "
+        return value[len(prefix) :] if prefix and value.startswith(prefix) else value
 
     def send(self, request: HttpRequest) -> HttpResponse:
         """Send one request (raises `TransportError` when it cannot be)."""

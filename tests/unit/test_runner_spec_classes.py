@@ -17,7 +17,7 @@ import uuid
 from typing import Any
 
 import httpx
-from _runner_fake import engine_for
+from _runner_fake import TOKENS, engine_for
 
 from contracttest.openapi.model import Spec
 from contracttest.runner.case import Violation
@@ -656,3 +656,59 @@ def test_a_query_value_is_judged_on_its_own_not_on_headers_the_case_gets_later()
     assert [f.pointer for f in past] == ["/query/createdStartDate"]
     missing = gen.wire_findings(op, {}, [("createdStartDate", "x")], headers={})
     assert [f.pointer for f in missing] == ["/header/WM_SVC.NAME"]
+
+
+def test_each_operation_gets_the_token_the_way_its_own_security_scheme_takes_it() -> None:
+    """cdcgov.local/prime-data-hub.json: some operations take an API key header, others OAuth2
+    (a bearer token); the run presented every token the first way it met, and 13 valid
+    requests were answered 401."""
+    doc = {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "components": {
+            "securitySchemes": {
+                "key": {"type": "apiKey", "in": "header", "name": "x-functions-key"},
+                "oauth": {
+                    "type": "oauth2",
+                    "flows": {
+                        "clientCredentials": {"tokenUrl": "https://example.com/t", "scopes": {}}
+                    },
+                },
+            }
+        },
+        "paths": {
+            "/reports": {
+                "get": {
+                    "operationId": "reports",
+                    "security": [{"key": []}],
+                    "responses": {"200": OK_JSON, "401": {"description": "no"}},
+                }
+            },
+            "/settings": {
+                "get": {
+                    "operationId": "settings",
+                    "security": [{"oauth": []}],
+                    "responses": {"200": OK_JSON, "401": {"description": "no"}},
+                }
+            },
+        },
+    }
+    spec = Spec(doc, source="<t>", sha256="2" * 64)
+    token = TOKENS[0]
+
+    def server(request: httpx.Request) -> httpx.Response:
+        if request.method != "GET":
+            return httpx.Response(405, headers={"Allow": "GET"})
+        if request.url.path == "/reports":
+            ok = request.headers.get("x-functions-key") == token
+        elif request.url.path == "/settings":
+            ok = request.headers.get("authorization") == f"Bearer {token}"
+        else:
+            return json_response(404, {"message": "Not Found"})
+        return json_response(200, {"id": "x"}) if ok else json_response(401, {"message": "no"})
+
+    result = engine_for(spec, server, checks=["request", "response", "server"]).run()
+    assert result.verdict == "passed", failing(result)
+    for label in ("reports", "settings"):
+        got = result.result(label, "request.valid-accepted")
+        assert got is not None and got.cases and got.status is Status.PASSED, label
