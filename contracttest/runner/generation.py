@@ -265,7 +265,7 @@ class Generation:
                 q[name] = _coerce(value, node, defs)
         if q or "query" in schema.get("required", []):
             params["query"] = q
-        if headers is not None:
+        if headers is not None and (headers or "header" in groups):
             params["header"] = {
                 k: _coerce(v, _prop(groups, "header", k), defs) for k, v in headers.items()
             }
