@@ -54,24 +54,37 @@ def _documents_items(ctx: SourceContext, op: Operation, status: int) -> bool:
         return True
     defs = schema.get("definitions", {})
 
-    def arrays(node: Any, depth: int) -> bool:
+    def deref(node: Any) -> Any:
         for _ in range(16):
             if not (isinstance(node, dict) and isinstance(node.get("$ref"), str)):
                 break
             node = defs.get(node["$ref"].rsplit("/", 1)[-1], {})
-        if not isinstance(node, dict) or depth > 3:
+        return node
+
+    def is_array(node: Any) -> bool:
+        types = node.get("type") if isinstance(node, dict) else None
+        return types == "array" or (isinstance(types, list) and "array" in types)
+
+    def page(node: Any, depth: int) -> bool:
+        """An array, or an object with an array of objects among its members (a page)."""
+        node = deref(node)
+        if not isinstance(node, dict) or depth > 4:
             return False
-        types = node.get("type")
-        if types == "array" or (isinstance(types, list) and "array" in types):
+        if is_array(node):
             return True
         subs = [*node.get("allOf", []), *node.get("oneOf", []), *node.get("anyOf", [])]
-        if any(arrays(sub, depth + 1) for sub in subs):
+        if any(page(sub, depth + 1) for sub in subs):
             return True
         props = node.get("properties")
-        members = props.values() if isinstance(props, dict) else []
-        return any(arrays(m, depth + 1) for m in members)
+        for member in props.values() if isinstance(props, dict) else []:
+            member = deref(member)
+            if is_array(member) and not is_array(deref(member.get("items"))):
+                items = deref(member.get("items"))
+                if not isinstance(items, dict) or items.get("type") in (None, "object"):
+                    return True
+        return False
 
-    return arrays(schema, 0)
+    return page(schema, 0)
 
 
 @scenario_check(
