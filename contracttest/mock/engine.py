@@ -198,13 +198,21 @@ class MockEngine:
         return got
 
     def id_name(self, res: Resource) -> str:
-        """The member that carries an object's id: the item path's parameter name (``petId``) when the
-        responses declare it, else ``id``."""
-        if res.id_param and res.id_param != "id":
-            for view in self.fill_views(res):
-                props, _, _ = view.shape(view.root, None)
-                if props and res.id_param in props:
-                    return res.id_param
+        """The member that carries an object's id: the item path's parameter name (``petId``) when
+        the responses declare it, else the declared ``id`` of any case (xero.com's ``{FolderId}``
+        is the ``Id`` of a Folder), else ``id``."""
+        declared: set[str] = set()
+        for view in self.fill_views(res):
+            props, _, _ = view.shape(view.root, None)
+            declared.update(props or {})
+        if res.id_param and res.id_param != "id" and res.id_param in declared:
+            return res.id_param
+        if "id" not in declared:
+            wanted = [(res.id_param or "").lower(), "id"]
+            for want in filter(None, wanted):
+                found = sorted(n for n in declared if n.lower() == want)
+                if found:
+                    return found[0]
         return "id"
 
     def fill_views(self, res: Resource) -> list[SchemaView]:
@@ -289,7 +297,7 @@ class MockEngine:
         now = _now_us()
         id_name = self.id_name(res)
         key = res.collection_key(req.match.path_params)
-        sent = body.get(id_name) if id_name != "id" else None
+        sent = body.get(id_name) if id_name.lower() != "id" else None
         named = sent if isinstance(sent, str) and sent and "/" not in sent else None
         if named is not None:
             # The client names the object: ``POST /kb/{id}/file {"fileId": f}`` attaches file f,

@@ -232,3 +232,26 @@ def test_text_errors_and_jwt_keys_in_authorization(
         rid = r.json()["id"]
         assert c.get(f"/receipts/{rid}", headers={"Authorization": TOKEN}).json()["total"] == 3
     assert c.post("/receipts", json={"total": 3}).status_code == 401
+
+
+def test_answers_keep_required_members_the_schema_does_not_declare(
+    make_app: Callable[..., Any], make_client: Callable[..., httpx.Client]
+) -> None:
+    spec, c = mock_of("required-undeclared.yaml", make_app, make_client)
+    # `name` is required, undeclared (the schema declares `Name`): any value, null too, is valid...
+    r = c.post("/folders", json={"name": None, "IsInbox": True})
+    assert r.status_code == 200, r.text
+    folder = r.json()
+    # ...and the answer, judged by the same schema, must hold it
+    assert get_validator(spec, "createFolder:response:200").is_valid(folder), folder
+    assert folder["name"] is None and folder["IsInbox"] is True
+    r = c.get(f"/folders/{folder['Id']}")
+    assert r.status_code == 200, r.text
+    assert r.json() == folder
+    # leaving it out is the client's fault, named
+    r = c.post("/folders", json={"IsInbox": True})
+    assert r.status_code == 400 and "name" in r.text, r.text
+    # A generated answer (`default: Event`, which requires an undeclared `message`) holds it too
+    r = c.get("/events/e1")
+    assert r.status_code == 200, r.text
+    assert get_validator(spec, "getEvent:response:default").is_valid(r.json()), r.text
