@@ -297,14 +297,13 @@ class MockEngine:
         now = _now_us()
         id_name = self.id_name(res)
         key = res.collection_key(req.match.path_params)
-        sent = body.get(id_name) if id_name.lower() != "id" else None
+        member = self.naming_member(res, id_name, body)
+        sent = body.get(member) if member is not None else None
         named = sent if isinstance(sent, str) and sent and "/" not in sent else None
         if named is not None:
             # The client names the object: ``POST /kb/{id}/file {"fileId": f}`` attaches file f,
             # addressed as ``/kb/{id}/file/{fileId}`` from then on. Its key is echoed, never
-            # replaced; attaching the same one again replaces the earlier attachment. (A plain
-            # ``id`` in a create body stays the server's to set: Google's contacts sent the same
-            # one from two orgs, and a shared key made the second create a conflict.)
+            # replaced; attaching the same one again replaces the earlier attachment.
             rid = named.lower() if _looks_like_uuid(named) else named
             if self.store.get(key, req.org, rid) is not None:
                 self.store.delete(key, req.org, rid)
@@ -324,6 +323,20 @@ class MockEngine:
                 continue
             return self.answer(res.create, record)
         raise HTTPProblem(409, f"{_noun(res)}: no free id left")
+
+    def naming_member(self, res: Resource, id_name: str, body: dict[str, Any]) -> str | None:
+        """The create body's member that names the new object, if the client names it: the id
+        member when it is named after the item path (``fileId``), or an ``id`` the create body must
+        carry (AWS MediaPackage's channel ``id``, answered as ``Id``). An optional plain ``id``
+        stays the server's to set: Google's contacts sent the same one from two orgs, and a shared
+        key made the second create a conflict."""
+        if id_name.lower() != "id":
+            return id_name
+        view = self.request_view(res.create)
+        if view is None:
+            return None
+        _, required, _ = view.shape(view.root, body)
+        return next((n for n in sorted(required) if n.lower() == "id" or n == res.id_param), None)
 
     def build(
         self,

@@ -255,3 +255,19 @@ def test_answers_keep_required_members_the_schema_does_not_declare(
     r = c.get("/events/e1")
     assert r.status_code == 200, r.text
     assert get_validator(spec, "getEvent:response:default").is_valid(r.json()), r.text
+
+
+def test_a_create_that_must_carry_the_id_names_the_object(
+    make_app: Callable[..., Any], make_client: Callable[..., httpx.Client]
+) -> None:
+    spec, c = mock_of("client-named-ids.yaml", make_app, make_client)
+    r = c.post("/channels", json={"id": "live-1", "description": "news"})
+    assert r.status_code == 200, r.text
+    channel = r.json()
+    assert channel["Id"] == "live-1"  # the answer declares the id as `Id`
+    assert get_validator(spec, "CreateChannel:response:200").is_valid(channel), channel
+    for method in ("GET", "PUT"):
+        r = c.request(method, "/channels/live-1", json={} if method == "PUT" else None)
+        assert r.status_code == 200, (method, r.text)
+        assert r.json()["Id"] == "live-1"
+    assert c.get("/channels/live-2").status_code == 404
