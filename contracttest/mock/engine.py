@@ -26,7 +26,7 @@ from contracttest.mock.listing import ListPlan
 from contracttest.mock.parsing import HTTPProblem
 from contracttest.mock.repair import has_loose_union, without
 from contracttest.mock.responses import SchemaView, ServerFields, iso_ms
-from contracttest.mock.store import Record, Store
+from contracttest.mock.store import Query, Record, Store
 from contracttest.openapi.model import JSON_MEDIA
 from contracttest.openapi.resources import Resource, ResourceMap, infer_resources
 
@@ -40,6 +40,8 @@ __all__ = ["MockEngine", "MockRequest", "Reply"]
 log = logging.getLogger("contracttest.mock")
 
 _UPDATED_KEYS = ("updatedAt", "updated_at")
+_ENVELOPES = ("data", "result", "item", "resource", "value", "items", "results")
+"""Members an answer wraps its object in."""
 _MAX_REPAIRS = 20
 _MINT_TRIES = 20
 
@@ -386,6 +388,39 @@ class MockEngine:
                     del body[bad]
                 else:
                     body[bad] = view.minimal(sub, 1, bad)
+        return self.conform_to_list(res, body, id_name)
+
+    def conform_to_list(self, res: Resource, body: dict[str, Any], id_name: str) -> dict[str, Any]:
+        """``body`` with each member the resource's list items cannot hold replaced as `conform`
+        does: sakari.io's webhook subscribe takes event types its list's items do not (the list
+        answered ``eventTypes: ["conversation-started"]`` outside the Webhook enum)."""
+        op = res.listing
+        if op is None:
+            return body
+        plan = self.plan(op, res)
+        if not plan.lists_items or not isinstance(plan.item_schema, dict):
+            return body
+        target = f"{op.label}:response:{self.success_status(op)}"
+        prefix = [plan.array_member, "0"] if plan.array_member is not None else ["0"]
+        view = plan.view
+        props, _, _ = view.shape(plan.item_schema, body)
+        for _ in range(_MAX_REPAIRS):
+            probe = Record("", "", 0, 0, 0, body)
+            answer = plan.render([plan.project_item(probe)], 1, Query(org=""), {})
+            names = []
+            for f in self.answer_findings(target, answer):
+                parts = _pointer.parts(f.pointer)
+                if len(parts) > len(prefix) and parts[: len(prefix)] == prefix:
+                    names.append(parts[len(prefix)])
+            bad = next((n for n in names if n in body and n != id_name), None)
+            if bad is None:
+                break
+            sub = (props or {}).get(bad)
+            body = dict(body)
+            if sub is None:
+                del body[bad]
+            else:
+                body[bad] = view.minimal(sub, 1, bad)
         return body
 
     def mint_id(self, res: Resource, key: str, org: str, refused: set[str]) -> str:
@@ -572,8 +607,40 @@ class MockEngine:
             typed = _typed_scalar(view, record.id)
             body = typed if typed is not None else self.generated(op, status)
             return Reply(self.status_code(status, op.method), body)
-        body = None if view is None else view.project(view.root, record.body)
+        if view is None:
+            return Reply(self.status_code(status, op.method), None)
+        body = self.enveloped(view, record.body)
+        if body is None:
+            body = view.project(view.root, record.body)
         return Reply(self.status_code(status, op.method), body)
+
+    def enveloped(self, view: SchemaView, record: dict[str, Any]) -> dict[str, Any] | None:
+        """The record inside the envelope member its answer declares, when the answer wraps it
+        (sakari.io's ``{success, data: Template}``, or ``{data: [Template]}`` for a create that
+        answers a page), else None: the object is answered as it is."""
+        root_props, required, _ = view.shape(view.root, record)
+        if not root_props:
+            return None
+        own = len(set(root_props) & set(record))
+        best: tuple[int, str, Any, bool] | None = None
+        for name in _ENVELOPES:
+            sub = view.deref(root_props.get(name))
+            if not isinstance(sub, dict):
+                continue
+            many = sub.get("type") == "array" or "items" in sub
+            inner = view.deref(sub.get("items")) if many else sub
+            props, _, _ = view.shape(inner, record)
+            hits = len(set(props or {}) & set(record))
+            if hits > own and (best is None or hits > best[0]):
+                best = (hits, name, inner, many)
+        if best is None:
+            return None
+        _, name, inner, many = best
+        item = view.project(inner, record)
+        body: dict[str, Any] = {name: [item] if many else item}
+        for key in sorted(required - set(body)):
+            body[key] = view.minimal(root_props.get(key, {}), 1, key)
+        return body
 
     def answers_object(self, view: SchemaView) -> bool:
         """Whether a response schema can hold an object (or says nothing of its type)."""

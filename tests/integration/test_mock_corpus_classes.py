@@ -271,3 +271,28 @@ def test_a_create_that_must_carry_the_id_names_the_object(
         assert r.status_code == 200, (method, r.text)
         assert r.json()["Id"] == "live-1"
     assert c.get("/channels/live-2").status_code == 404
+
+
+def test_envelopes_hold_the_object_and_lists_filter_on_the_items_members(
+    make_app: Callable[..., Any], make_client: Callable[..., httpx.Client]
+) -> None:
+    spec, c = mock_of("envelopes.yaml", make_app, make_client)
+    base = "/accounts/a1/templates"
+    # The create answers a page holding the new template (it answered {} before: no id to use)
+    r = c.post(base, json={"name": "welcome", "kinds": ["sms", "fax"]})
+    assert r.status_code == 201, r.text
+    created = r.json()["data"][0]
+    assert created["name"] == "welcome" and created["id"]
+    # `fax` is taken by the request schema, not by the answers: the answers hold only what they can
+    assert get_validator(spec, "createTemplate:response:201").is_valid(r.json()), r.text
+    r = c.get(f"{base}/{created['id']}")
+    assert r.status_code == 200, r.text
+    assert r.json()["data"]["id"] == created["id"]
+    c.post(base, json={"name": "reminder"})
+    # `name` filters: a member of the listed items, though no answer names it at its top
+    page = c.get(base, params={"name": "reminder"}).json()
+    assert [t["name"] for t in page["data"]] == ["reminder"], page
+    assert get_validator(spec, "listTemplates:response:200").is_valid(page), page
+    everything = c.get(base).json()
+    assert get_validator(spec, "listTemplates:response:200").is_valid(everything), everything
+    assert len(everything["data"]) == 2
