@@ -97,6 +97,7 @@ class MockEngine:
         self._loose: dict[int, bool] = {}
         self._repaired: set[tuple[str, str]] = set()
         self._id_shapes: dict[str, IdShape] = {}
+        self._client_named: dict[str, bool] = {}
         self.ids = IdMinter(spec, store.next_seq)
         self._lock = threading.RLock()
 
@@ -157,9 +158,7 @@ class MockEngine:
         if table is None:
             return whole
         res = binding.resource
-        record = self.store.get(
-            res.collection_key(req.match.path_params), req.org, self.item_id(res, req)
-        )
+        record = self.store.get(self.collection(res, req), req.org, self.item_id(res, req))
         if record is None:
             return None
         tag = record.body.get(table.property)
@@ -284,9 +283,20 @@ class MockEngine:
     def check_parents(self, req: MockRequest) -> None:
         for parent in self.resources.parents.get(req.match.operation.key, ()):
             rid = self.item_id(parent, req)
-            key = parent.collection_key(req.match.path_params)
+            key = self.collection(parent, req)
             if self.store.get(key, req.org, rid) is None:
                 raise HTTPProblem(404, f"{_noun(parent)} not found")
+
+    def collection(self, res: Resource, req: MockRequest) -> str:
+        """The store collection of ``res`` for ``req``: one per org where clients name the objects
+        (each tenant names its own: two AWS accounts may both have a channel ``live-1``; a shared
+        key made the second org's create a 409), else one shared by every org."""
+        key = res.collection_key(req.match.path_params)
+        named = self._client_named.get(res.name)
+        if named is None:
+            member = self.naming_member(res, self.id_name(res), {})
+            named = self._client_named[res.name] = member is not None
+        return f"{key}\x00{req.org}" if named else key
 
     def item_id(self, res: Resource, req: MockRequest) -> str:
         raw = req.match.path_params.get(res.id_param or "", "")
@@ -298,7 +308,7 @@ class MockEngine:
         body = dict(req.body) if isinstance(req.body, dict) else {}
         now = _now_us()
         id_name = self.id_name(res)
-        key = res.collection_key(req.match.path_params)
+        key = self.collection(res, req)
         member = self.naming_member(res, id_name, body)
         sent = body.get(member) if member is not None else None
         named = sent if isinstance(sent, str) and sent and "/" not in sent else None
@@ -446,20 +456,20 @@ class MockEngine:
         )
 
     def read(self, res: Resource, req: MockRequest, rid: str) -> Reply:
-        record = self.store.get(res.collection_key(req.match.path_params), req.org, rid)
+        record = self.store.get(self.collection(res, req), req.org, rid)
         if record is None:
             raise HTTPProblem(404, f"{_noun(res)} not found")
         return self.answer(req.match.operation, record)
 
     def delete(self, res: Resource, req: MockRequest, rid: str) -> Reply:
-        record = self.store.delete(res.collection_key(req.match.path_params), req.org, rid)
+        record = self.store.delete(self.collection(res, req), req.org, rid)
         if record is None:
             raise HTTPProblem(404, f"{_noun(res)} not found")
         return self.answer(req.match.operation, record)
 
     def update(self, res: Resource, req: MockRequest, rid: str) -> Reply:
         patch = dict(req.body) if isinstance(req.body, dict) else {}
-        key = res.collection_key(req.match.path_params)
+        key = self.collection(res, req)
 
         def change(old: Record) -> Record:
             merged = self.merge(res, req, old, patch)
@@ -584,7 +594,7 @@ class MockEngine:
         if not plan.lists_items:
             return self.action(op)
         query = plan.query(req.params.get("query", {}), req.org, self.search_default(res))
-        records, total = self.store.query(res.collection_key(req.match.path_params), query)
+        records, total = self.store.query(self.collection(res, req), query)
         items = [plan.project_item(r) for r in records]
         status = self.success_status(op)
         return Reply(

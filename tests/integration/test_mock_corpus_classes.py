@@ -296,3 +296,19 @@ def test_envelopes_hold_the_object_and_lists_filter_on_the_items_members(
     everything = c.get(base).json()
     assert get_validator(spec, "listTemplates:response:200").is_valid(everything), everything
     assert len(everything["data"]) == 2
+
+
+def test_each_org_names_its_own_objects(
+    make_app: Callable[..., Any], make_client: Callable[..., httpx.Client]
+) -> None:
+    spec = load_spec(DATA / "client-named-ids.yaml", cache=False)
+    app = make_app(spec, tokens=["org-a", "org-b"], check_responses=True)
+    a, b = make_client(app, "org-a"), make_client(app, "org-b")
+    # Two tenants may both have a channel "live-1" (it was a 409 for the second one)
+    assert a.post("/channels", json={"id": "live-1", "description": "a"}).status_code == 200
+    r = b.post("/channels", json={"id": "live-1", "description": "b"})
+    assert r.status_code == 200, r.text
+    for client in (a, b):
+        assert client.get("/channels/live-1").json()["Id"] == "live-1"
+    a.post("/channels", json={"id": "live-2"})
+    assert b.get("/channels/live-2").status_code == 404  # and each sees only its own
