@@ -389,15 +389,10 @@ class MockEngine:
             for _ in range(_MAX_REPAIRS):
                 found = self.answer_findings(target, view.project(view.root, body))
                 names = [_pointer.parts(f.pointer)[0] for f in found if f.pointer]
-                bad = next((n for n in names if n in body and n != id_name), None)
-                if bad is None:
+                repaired = _without_first(view, props, body, names, id_name)
+                if repaired is None:
                     break
-                sub = (props or {}).get(bad)
-                body = dict(body)
-                if sub is None:
-                    del body[bad]
-                else:
-                    body[bad] = view.minimal(sub, 1, bad)
+                body = repaired
         return self.conform_to_list(res, body, id_name)
 
     def conform_to_list(self, res: Resource, body: dict[str, Any], id_name: str) -> dict[str, Any]:
@@ -422,15 +417,10 @@ class MockEngine:
                 parts = _pointer.parts(f.pointer)
                 if len(parts) > len(prefix) and parts[: len(prefix)] == prefix:
                     names.append(parts[len(prefix)])
-            bad = next((n for n in names if n in body and n != id_name), None)
-            if bad is None:
+            repaired = _without_first(view, props, body, names, id_name)
+            if repaired is None:
                 break
-            sub = (props or {}).get(bad)
-            body = dict(body)
-            if sub is None:
-                del body[bad]
-            else:
-                body[bad] = view.minimal(sub, 1, bad)
+            body = repaired
         return body
 
     def mint_id(self, res: Resource, key: str, org: str, refused: set[str]) -> str:
@@ -689,6 +679,27 @@ class MockEngine:
             "could not build a conformant %s body for %s; answering a best effort", status, op.label
         )
         return value
+
+
+def _without_first(
+    view: SchemaView,
+    props: dict[str, Any] | None,
+    body: dict[str, Any],
+    names: list[str],
+    id_name: str,
+) -> dict[str, Any] | None:
+    """``body`` with the first of ``names`` it holds (never the id) replaced by a minimal value of
+    its schema in ``props``, or left out where ``props`` does not declare it; None when none."""
+    bad = next((n for n in names if n in body and n != id_name), None)
+    if bad is None:
+        return None
+    sub = (props or {}).get(bad)
+    out = dict(body)
+    if sub is None:
+        del out[bad]
+    else:
+        out[bad] = view.minimal(sub, 1, bad)
+    return out
 
 
 def _success_status(op: Operation) -> str:
