@@ -10,7 +10,8 @@ simplest characters (``0``, ``a``).
 
 Characters are drawn from the Basic Multilingual Plane without surrogates and without the variation
 selectors U+FE0E/U+FE0F, so code points, UTF-16 units and validator.js's count agree: a string
-within its limits is within them however the server counts. Lookarounds and other zero-width
+within its limits is within them however the server counts. Nor are U+001C-U+001F, U+0085 and
+U+FEFF drawn where anything else will do: regex dialects disagree whether they are whitespace. Lookarounds and other zero-width
 assertions are not modelled; `PatternStrings` checks the final string with the ECMA pattern, which
 only rejects for patterns that lean on them.
 """
@@ -49,8 +50,19 @@ __all__ = [
 VARIATION_SELECTORS = "\ufe0e\ufe0f"
 _BMP_TOP = 0xFFFF
 _SURROGATES = (0xD800, 0xDFFF)
-# What a free-form character may be: the BMP minus surrogates and the two variation selectors.
-_SAFE: Ranges = ((0x0, 0xD7FF), (0xE000, 0xFE0D), (0xFE10, 0xFFFF))
+# What a free-form character may be: the BMP minus surrogates, the two variation selectors, and
+# the characters regex dialects disagree are whitespace: ECMA's \s holds U+FEFF, Python's (and
+# PCRE's Unicode) \s holds U+001C-U+001F and U+0085 instead. A valid value holds none of them, so a
+# pattern with \s or \S accepts it whichever engine reads it (the corpus oracle reads patterns with
+# Python's regex: a BOM drawn for ECMA's \s was a disagreement, amazonaws migration-hub-refactor-spaces).
+_SAFE: Ranges = (
+    (0x0, 0x1B),
+    (0x20, 0x84),
+    (0x86, 0xD7FF),
+    (0xE000, 0xFE0D),
+    (0xFE10, 0xFEFE),
+    (0xFF00, 0xFFFF),
+)
 # Readable characters come first so shrinking ends on them.
 _PREFERRED: Ranges = ((0x30, 0x39), (0x61, 0x7A), (0x41, 0x5A))
 DEFAULT_SLACK = 16
