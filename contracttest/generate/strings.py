@@ -403,8 +403,9 @@ class _Builder:
             hi_ = None if hi is c.MAXREPEAT else int(hi)
             return _Repeat(self.seq(sub), int(lo), hi_, self.full, self.cap)
         if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
-            if op is not c.AT or av not in (c.AT_BEGINNING_STRING, c.AT_END_STRING):
-                self.has_assertions = True
+            # `_tree` strips the anchors at the pattern's two ends: any other (an inner \A or
+            # \Z) constrains where the match sits, so the strings are checked against the pattern
+            self.has_assertions = True
             return _Empty()
         raise _Unsupported(str(op))
 
@@ -654,7 +655,22 @@ def pattern_strings(
     return PatternStrings(pattern, min_len, cap, root, verify)
 
 
+def _hoist_end_anchor(items: list[tuple[Any, Any]]) -> list[tuple[Any, Any]]:
+    """``\\A(?:x\\Z|y\\Z)`` -> ``\\A(?:x|y)\\Z``: Python's parser factors the common ``\\A`` out of
+    ``^$|^\\S(.*\\S)?$`` (AWS CodeStar's description) but leaves each branch its own ``\\Z``."""
+    c = _sre_constants()
+    end = (c.AT, c.AT_END_STRING)
+    if not items or items[-1][0] is not c.BRANCH:
+        return items
+    alternatives = [list(b) for b in items[-1][1][1]]
+    if not alternatives or not all(alt and alt[-1] == end for alt in alternatives):
+        return items
+    branch = (c.BRANCH, (items[-1][1][0], [alt[:-1] for alt in alternatives]))
+    return [*items[:-1], branch, end]
+
+
 def _tree(builder: _Builder, items: list[tuple[Any, Any]]) -> _Node:
+    items = _hoist_end_anchor(items)
     start, end = _anchored(items)
     core = items[1 if start else 0 : len(items) - 1 if end else len(items)]
     node = builder.seq(core)

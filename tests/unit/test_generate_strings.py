@@ -155,3 +155,18 @@ def test_valid_strings_avoid_characters_regex_dialects_disagree_are_whitespace(
     for value in found:
         assert not set(value) & {"\ufeff", "\x1c", "\x1d", "\x1e", "\x1f", "\x85"}, value
         assert stdlib_re.search(pattern.replace("$", "\\Z"), value), value
+
+
+@pytest.mark.parametrize("pattern", ["^$|^\\S(.*\\S)?$", "^a$|^b+$"])
+def test_alternatives_that_each_end_at_the_end_keep_their_anchor(pattern: str) -> None:
+    # Python's parser factors the common ^ of `^$|^\S(.*\S)?$` (AWS CodeStar's description) out
+    # of the alternation and leaves each branch its own $: that $ was ignored and free text (a \r,
+    # which `.` does not match) appended after the match, so our own validator refused the value.
+    from contracttest.generate.core import examples as draw
+    from contracttest.generate.strings import pattern_strings
+    from contracttest.schema.ecma import compile_pattern
+
+    compiled = compile_pattern(pattern)
+    found = draw(pattern_strings(compiled, 0, 300).strategy(), 200, seed=1)
+    assert found
+    assert [s for s in found if not compiled.test(s)] == []
