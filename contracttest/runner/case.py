@@ -127,6 +127,9 @@ class Case:
     violation: Violation | None = None
     description: str = ""
     provoked: frozenset[int] = frozenset()
+    may_not_exist: bool = False
+    """A path value names something the run did not create (drawn from the parameter's schema):
+    a valid request may be answered 404/410."""
     known_resource: bool = False
     """The path id names a resource the run created for this credential (a 2xx DELETE of it
     retires the resource)."""

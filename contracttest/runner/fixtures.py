@@ -256,11 +256,12 @@ class Fixtures:
         self.param_sample: Callable[[Operation], Any] | None = None
         """One valid set of an operation's parameters (``{"path": .., "query": .., "header": ..}``,
         drawn from their schemas), for what a case leaves out (`address`)."""
-        self.credential_params: frozenset[tuple[str, str]] = credential_params(spec)
-        """(location, name) of the parameters that carry credentials (header names lowercased)."""
+        self.credential_params = credential_params(spec)
+        """Security scheme -> (location, name) of the API key parameter it sends."""
         self._bodies: dict[str, dict[Any, list[dict[str, Any]]]] = {}
         self._pool: dict[tuple[str, Any, int], Instance] = {}
         self._failures: dict[tuple[str, Any, int], str] = {}
+        self._refused: dict[str, str] = {}
         self._n = 0
 
     def tags(self, res: Resource) -> list[Any]:
@@ -422,11 +423,15 @@ class Fixtures:
                 else f"{res.create.method} {res.create.path} answered {ex.status}"
             )
             self._failures[(res.name, tag, credential)] = why
+            if ex is not None:
+                self._refused.setdefault(res.name, why)
             return None
         body_json = ex.json()
         rid = created_id(res, body_json) if isinstance(body_json, dict) else None
         if rid is None:
-            self._failures[(res.name, tag, credential)] = "the create response has no id"
+            why = "the create response has no id"
+            self._failures[(res.name, tag, credential)] = why
+            self._refused.setdefault(res.name, why)
             return None
         inst = self.ledger.instance(res, rid)
         if inst is not None:
@@ -464,6 +469,8 @@ class Fixtures:
         created_under = self._created_under(case)
         if created_under:
             scope = {**(scope or {}), **created_under}
+        if case.expect == "success" and scope is not None:
+            case = case.with_(may_not_exist=self._names_unknown(case, scope))
         if scope:
             v = case.violation
             if v is not None and v.pointer.startswith("/path/"):
@@ -481,6 +488,26 @@ class Fixtures:
                 description=f"{case.description} (under a parent that could not be created)",
             )
         return case
+
+    def drawn_parents(self, op: Operation, credential: int = 0) -> bool:
+        """Whether a request of ``op`` names a parent the run did not create (a path value drawn
+        from the parameter's schema, which may name nothing)."""
+        names = set(template_params(op.path))
+        res, _role = self.scope.item_role(op)
+        if res is not None and res.id_param:
+            names.discard(res.id_param)
+        return bool(names - set(self.parents(op, credential) or {}))
+
+    def _names_unknown(self, case: Case, scope: dict[str, Any]) -> bool:
+        """Whether a path value of ``case`` comes from no resource the run created (a parent or
+        a key drawn from the parameter's schema: ``/apps/bySafeName/{safeName}``)."""
+        names = set(template_params(case.operation.path)) - set(scope)
+        res, _role = self.scope.item_role(case.operation)
+        if res is not None and res.id_param in names:
+            rid = case.path_params.get(res.id_param)
+            if case.known_resource or self.ledger.instance(res, str(rid)) is not None:
+                names.discard(res.id_param)
+        return bool(names)
 
     def _created_under(self, case: Case) -> dict[str, Any]:
         """The parent path values of the created resource an item case addresses ({} if none)."""
@@ -506,6 +533,12 @@ class Fixtures:
         names = template_params(op.path)
         missing_path = [n for n in names if n not in case.path_params]
         broken = _broken_part(case)
+        credentials = {
+            self.credential_params[name]
+            for requirement in op.security
+            for name in requirement
+            if name in self.credential_params
+        }
         have_query = {k for k, _ in case.query}
         have_header = {k.lower() for k, _ in case.headers}
         wanted = [
@@ -515,7 +548,7 @@ class Fixtures:
             and p.location in ("query", "header")
             and p.location != broken
             and (p.location, p.name.lower() if p.location == "header" else p.name)
-            not in self.credential_params
+            not in credentials
             and (
                 p.name not in have_query
                 if p.location == "query"
@@ -548,6 +581,11 @@ class Fixtures:
             changes["headers"] = (*case.headers, *extra_headers)
         return case.with_(**changes) if changes else case
 
+    def refused(self, res: Resource) -> str | None:
+        """Why the server gave no resource for a valid create (a non-2xx answer, which the
+        create's own checks report, or an answer without an id), or None."""
+        return self._refused.get(res.name)
+
     def why_not(self, res: Resource, tag: Any = None, credential: int = 0) -> str:
         if self.scope.read_only:
             return "read-only run (pass --allow-writes to create resources)"
@@ -558,18 +596,18 @@ class Fixtures:
         )
 
 
-def credential_params(spec: Spec) -> frozenset[tuple[str, str]]:
-    """(location, name) of every API key the spec's security schemes name (header names
-    lowercased): a parameter of that name carries a credential, never a generated value."""
+def credential_params(spec: Spec) -> dict[str, tuple[str, str]]:
+    """Security scheme name -> (location, name) of the API key it sends (header names
+    lowercased): where the operation uses that scheme, the parameter carries a credential."""
     comps = spec.raw.get("components")
     schemes = comps.get("securitySchemes") if isinstance(comps, dict) else None
-    out: set[tuple[str, str]] = set()
-    for scheme in schemes.values() if isinstance(schemes, dict) else ():
+    out: dict[str, tuple[str, str]] = {}
+    for key, scheme in schemes.items() if isinstance(schemes, dict) else ():
         if isinstance(scheme, dict) and str(scheme.get("type", "")).lower() == "apikey":
             where = str(scheme.get("in", "header")).lower()
             name = str(scheme.get("name", ""))
-            out.add((where, name.lower() if where == "header" else name))
-    return frozenset(out)
+            out[str(key)] = (where, name.lower() if where == "header" else name)
+    return out
 
 
 def _broken_part(case: Case) -> str | None:

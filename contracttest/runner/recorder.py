@@ -304,6 +304,8 @@ class SpecNotes:
         """Path key -> why no request can reach its operations."""
         self.secrets: dict[tuple[str, str], set[str]] = {}
         """(schema, member) the spec documents a credential in -> operations that returned one."""
+        self.success_gaps: dict[str, set[int]] = {}
+        """Operation label -> 2xx statuses it answered valid requests with, documenting no 2xx."""
         self.bodiless_statuses: dict[str, set[int]] = {}
         """Operation label -> statuses it documents a JSON body for that HTTP forbids one."""
         self._lock = threading.Lock()
@@ -332,6 +334,11 @@ class SpecNotes:
                 suggestion=finding.suggestion,
                 target=finding.target,
             )
+
+    def no_success(self, op: Operation, status: int) -> None:
+        """``op`` documents no success response, and a valid request was answered ``status``."""
+        with self._lock:
+            self.success_gaps.setdefault(op.label, set()).add(status)
 
     def bodiless(self, op: Operation, status: int) -> None:
         """``op`` documents a JSON body for ``status`` (204, 205, 304), which HTTP forbids: the
@@ -386,6 +393,24 @@ class SpecNotes:
                 )
             )
         for op in self.spec.operations:
+            answered = sorted(self.success_gaps.get(op.label, ()))
+            if answered:
+                out.append(
+                    Finding(
+                        rule="spec.no-success-response",
+                        severity=Severity.WARNING,
+                        pointer=_pointer.join(op.pointer, "responses"),
+                        message=(
+                            f"{op.method} {op.path} documents no success response (only "
+                            f"{', '.join(op.responses) or 'nothing'}); valid requests were answered "
+                            f"{', '.join(map(str, answered))}, not counted as failures"
+                        ),
+                        expected="a documented 2xx",
+                        actual=", ".join(map(str, answered)),
+                        suggestion="document the success response (an overlay can)",
+                        target=op.label,
+                    )
+                )
             for status in sorted(self.bodiless_statuses.get(op.label, ())):
                 resp = op.response_for(status)
                 key = resp.status if resp is not None else str(status)

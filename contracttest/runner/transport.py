@@ -15,13 +15,33 @@ from contracttest.runner.case import Case
 from contracttest.runner.http import encode_query, render_path
 
 if TYPE_CHECKING:
+    from contracttest.openapi.model import Operation
     from contracttest.runner.fixtures import Instance, Ledger
     from contracttest.runner.http import HttpClient, HttpRequest, HttpResponse
-    from contracttest.runner.plan import Plan
+    from contracttest.runner.plan import AuthScheme, Plan
 
-__all__ = ["INVALID_TOKEN_PREFIX", "Transport"]
+__all__ = ["INVALID_TOKEN_PREFIX", "Transport", "literal_query"]
 
 INVALID_TOKEN_PREFIX = "ct-invalid-"
+FRAMING_HEADERS = frozenset(
+    {"content-length", "transfer-encoding", "host", "connection", "te", "upgrade", "keep-alive"}
+)
+"""Headers that frame the message, which the HTTP client sets (a spec may declare them as
+parameters: cpy.re/peertube.json's Content-Length broke the connection)."""
+
+
+def literal_query(path: str) -> list[tuple[str, str]]:
+    """The ``name=value`` pairs written literally in a path key's query (``{param}`` values are
+    parameters, sent as such)."""
+    from urllib.parse import unquote
+
+    query = path.split("#", 1)[0].partition("?")[2]
+    out = []
+    for pair in query.split("&") if query else []:
+        name, _, value = pair.partition("=")
+        if name and not (value.startswith("{") and value.endswith("}")):
+            out.append((unquote(name), unquote(value)))
+    return out
 
 
 class Transport:
@@ -33,18 +53,25 @@ class Transport:
         self.requests = 0
         self.invalid_token = INVALID_TOKEN_PREFIX + secrets.token_hex(12)
         self._lock = threading.Lock()
+        self._schemes: dict[str, AuthScheme | None] = {}
 
     def build(self, case: Case) -> HttpRequest:
         op = case.operation
         path = render_path(op.wire_path, case.path_params)
         query = encode_query(list(case.query))
+        given = {k for k, _ in query}
+        # A path key's literal query (flickr's ``/rest?method=flickr.favorites.getList``) is part
+        # of the operation's address: it travels as the query.
+        query = [*((k, v) for k, v in literal_query(op.path) if k not in given), *query]
         headers: list[tuple[str, str]] = [("accept", "application/json")]
         headers.extend(self.plan.extra_headers)
         cred = case.credential
-        auth = self.plan.auth
+        auth = self._scheme(op)
         value: tuple[str, str] | None = None
         if isinstance(cred, int) and 0 <= cred < len(self.plan.credentials):
             value = self.plan.credentials[cred]
+            if auth is not self.plan.auth and auth is not None:
+                value = auth.apply(self._token(value))
         elif cred == "invalid":
             if auth is not None:
                 value = auth.apply(self.invalid_token)
@@ -58,12 +85,14 @@ class Transport:
             else:
                 headers.append(value)
         for name, text in case.headers:
+            if name.lower() in FRAMING_HEADERS:
+                continue  # the client frames the message; a spec's value would contradict it
             if not text.isascii() or "\r" in text or "\n" in text:
                 raise TransportError(
                     f"header {name}: {text[:40]!r} is not plain ASCII; HTTP cannot carry it as "
                     "the case has it"
                 )
-        headers.extend(case.headers)
+        headers.extend((k, v) for k, v in case.headers if k.lower() not in FRAMING_HEADERS)
         body = case.body_bytes()
         if body is not None and not any(k.lower() == "content-type" for k, _ in case.headers):
             media = op.json_body()
@@ -75,6 +104,23 @@ class Transport:
         return self.client.build(
             case.method or op.method, path, query=query, headers=headers, body=body
         )
+
+    def _scheme(self, op: Operation) -> AuthScheme | None:
+        """How ``op`` takes the run's token: its own security scheme where the spec gives its
+        operations different ones (an API key here, OAuth2 there), else the plan's."""
+        got = self._schemes.get(op.key, self.plan.auth)
+        if op.key not in self._schemes:
+            from contracttest.runner.plan import operation_scheme
+
+            own = operation_scheme(self.plan.spec, op)
+            got = self._schemes[op.key] = own if own != self.plan.auth else self.plan.auth
+        return got
+
+    def _token(self, credential: tuple[str, str]) -> str:
+        """The token of a credential the plan presents in its own scheme."""
+        value = credential[1]
+        prefix = self.plan.auth.prefix if self.plan.auth is not None else "Bearer "
+        return value[len(prefix) :] if prefix and value.startswith(prefix) else value
 
     def send(self, request: HttpRequest) -> HttpResponse:
         """Send one request (raises `TransportError` when it cannot be)."""

@@ -57,6 +57,12 @@ class _Walker:
             return props, True, unions
         if isinstance(node.get("properties"), dict):
             props.update(node["properties"])
+        for name in node.get("required", []) if isinstance(node.get("required"), list) else []:
+            # A member the schema requires is declared, even where ``properties`` leaves it out
+            # (xero's Folder requires ``name`` and lists ``Name``): no schema both requires and
+            # forbids a member.
+            if isinstance(name, str):
+                props.setdefault(name, {})
         extra = node.get("additionalProperties")
         if (isinstance(extra, dict) and extra) or extra is True:
             open_ = True

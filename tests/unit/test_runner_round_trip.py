@@ -45,3 +45,30 @@ def test_members_the_response_cannot_hold_as_sent_are_not_compared() -> None:
     }
     # the union's trial walks over the other branch record nothing
     assert misfit_members(union, {"a": "text"}) == []
+
+
+def test_a_member_the_schema_requires_is_declared_even_where_properties_leave_it_out() -> None:
+    """xero.com/xero_files.json ``Folder``: ``required: [name]`` with ``properties: {Name}``; a
+    response carrying ``name`` honours the schema, it adds no undeclared member."""
+    from contracttest.runner.undeclared import undeclared_members
+
+    folder = {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["name"],
+        "properties": {"Name": {"type": "string"}},
+    }
+    assert undeclared_members(folder, {"name": "a", "Name": "a"}) == []
+    assert undeclared_members(folder, {"name": "a", "other": 1}) == ["/other"]
+
+
+def test_a_path_keys_literal_query_travels_with_the_request() -> None:
+    """flickr.com.json: ``/rest?method=flickr.favorites.getList`` is one operation of many at
+    ``/rest``; ``method`` names it and must be sent (``{param}`` values are parameters)."""
+    from contracttest.runner.transport import literal_query
+
+    assert literal_query("/rest?method=flickr.favorites.getList") == [
+        ("method", "flickr.favorites.getList")
+    ]
+    assert literal_query("/users/{id}/pic?key={KEY}&size=large#x") == [("size", "large")]
+    assert literal_query("/plain") == []

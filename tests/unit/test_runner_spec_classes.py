@@ -17,7 +17,7 @@ import uuid
 from typing import Any
 
 import httpx
-from _runner_fake import engine_for
+from _runner_fake import TOKENS, engine_for
 
 from contracttest.openapi.model import Spec
 from contracttest.runner.case import Violation
@@ -527,3 +527,188 @@ def test_a_created_resource_is_addressed_under_the_parents_it_was_created_under(
     assert result.verdict == "passed", failing(result)
     got = result.result("getJob", "request.valid-accepted")
     assert got is not None and got.cases and got.status is Status.PASSED, failing(result)
+
+
+# ------------------------------------------------------- keys that may name nothing; no 2xx
+def test_a_lookup_by_a_drawn_key_may_answer_404_and_a_spec_without_success_is_a_finding() -> None:
+    """openchannel.io/market.json: ``GET /apps/bySafeName/{safeName}`` with a name drawn from
+    the schema names no app, and 404 is the right answer, not a refused valid request; ``DELETE
+    /permission/apps/{appId}`` documents only 400 and 404, so its 200 is the spec's gap (one
+    spec finding), not a server that answered an undocumented status."""
+    name = {"name": "safeName", "in": "path", "required": True, "schema": {"type": "string"}}
+    spec = spec_of(
+        {
+            "/apps/bySafeName/{safeName}": {
+                "get": {
+                    "operationId": "getBySafeName",
+                    "parameters": [name],
+                    "responses": {"200": OK_JSON, "404": {"description": "none"}},
+                }
+            },
+            "/permission/{safeName}": {
+                "delete": {
+                    "operationId": "dropPermission",
+                    "parameters": [name],
+                    "responses": {"400": {"description": "bad"}, "404": {"description": "none"}},
+                }
+            },
+        }
+    )
+
+    def server(request: httpx.Request) -> httpx.Response:
+        parts = request.url.path.strip("/").split("/")
+        if parts[:2] == ["apps", "bySafeName"] and len(parts) == 3:
+            if request.method != "GET":
+                return httpx.Response(405, headers={"Allow": "GET"})
+            return json_response(404, {"message": "Apps not found"})
+        if parts[0] == "permission" and len(parts) == 2:
+            if request.method != "DELETE":
+                return httpx.Response(405, headers={"Allow": "DELETE"})
+            return json_response(200, {"id": parts[1]})
+        return json_response(404, {"message": "Not Found"})
+
+    result = engine_for(spec, server, checks=["request", "response", "server"]).run()
+    assert result.verdict == "passed", failing(result)
+    got = result.result("getBySafeName", "request.valid-accepted")
+    assert got is not None and got.cases and got.status is Status.PASSED
+    gaps = [f for f in result.spec_findings if f.rule == "spec.no-success-response"]
+    assert len(gaps) == 1 and "DELETE /permission/{safeName}" in gaps[0].message
+
+
+def test_isolation_without_a_resource_to_address_is_skipped_with_the_reason() -> None:
+    """A create whose answer names no id (reverb.com.json ``POST /listings``, postmarkapp
+    ``POST /domains``) leaves the isolation check nothing to address: it is skipped with that
+    reason, not "could not finish" (which counts as the run not carried out)."""
+    created = {
+        "description": "made",
+        "content": {"application/json": {"schema": {"type": "object"}}},
+    }
+    spec = spec_of(
+        {
+            "/notes": {
+                "post": {
+                    "operationId": "createNote",
+                    "requestBody": {
+                        "required": True,
+                        "content": {"application/json": {"schema": {"type": "object"}}},
+                    },
+                    "responses": {"201": created},
+                }
+            },
+            "/notes/{id}": {
+                "get": {
+                    "operationId": "getNote",
+                    "parameters": [
+                        {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
+                    ],
+                    "responses": {"200": OK_JSON, "404": {"description": "none"}},
+                }
+            },
+        }
+    )
+
+    def server(request: httpx.Request) -> httpx.Response:
+        if request.method == "POST" and request.url.path == "/notes":
+            return json_response(201, {"queued": True})
+        return json_response(404, {"message": "Not Found"})
+
+    result = engine_for(spec, server, checks=["auth.isolation"]).run()
+    assert not errors(result), errors(result)
+    got = result.result("createNote", "auth.isolation")
+    assert got is not None and got.status is Status.SKIPPED
+
+
+def test_a_query_value_is_judged_on_its_own_not_on_headers_the_case_gets_later() -> None:
+    """walmart.com/order.json: required ``WM_*`` headers and a required ``createdStartDate``
+    query. A boundary value of the query was judged without the headers, found "invalid"
+    (header is required) and sent as a negative case, so every valid boundary value went out as
+    an invalid one; the headers are added to every request on the way out."""
+    from contracttest.runner.generation import Generation
+
+    spec = spec_of(
+        {
+            "/orders": {
+                "get": {
+                    "operationId": "listOrders",
+                    "parameters": [
+                        {
+                            "name": "createdStartDate",
+                            "in": "query",
+                            "required": True,
+                            "schema": {"type": "string", "maxLength": 10},
+                        },
+                        {
+                            "name": "WM_SVC.NAME",
+                            "in": "header",
+                            "required": True,
+                            "schema": {"type": "string"},
+                        },
+                    ],
+                    "responses": {"200": OK_JSON},
+                }
+            }
+        }
+    )
+    gen = Generation(spec)
+    op = spec.operations[0]
+    assert gen.wire_findings(op, {}, [("createdStartDate", "x" * 10)]) == []
+    past = gen.wire_findings(op, {}, [("createdStartDate", "x" * 11)])
+    assert [f.pointer for f in past] == ["/query/createdStartDate"]
+    missing = gen.wire_findings(op, {}, [("createdStartDate", "x")], headers={})
+    assert [f.pointer for f in missing] == ["/header/WM_SVC.NAME"]
+
+
+def test_each_operation_gets_the_token_the_way_its_own_security_scheme_takes_it() -> None:
+    """cdcgov.local/prime-data-hub.json: some operations take an API key header, others OAuth2
+    (a bearer token); the run presented every token the first way it met, and 13 valid
+    requests were answered 401."""
+    doc = {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "components": {
+            "securitySchemes": {
+                "key": {"type": "apiKey", "in": "header", "name": "x-functions-key"},
+                "oauth": {
+                    "type": "oauth2",
+                    "flows": {
+                        "clientCredentials": {"tokenUrl": "https://example.com/t", "scopes": {}}
+                    },
+                },
+            }
+        },
+        "paths": {
+            "/reports": {
+                "get": {
+                    "operationId": "reports",
+                    "security": [{"key": []}],
+                    "responses": {"200": OK_JSON, "401": {"description": "no"}},
+                }
+            },
+            "/settings": {
+                "get": {
+                    "operationId": "settings",
+                    "security": [{"oauth": []}],
+                    "responses": {"200": OK_JSON, "401": {"description": "no"}},
+                }
+            },
+        },
+    }
+    spec = Spec(doc, source="<t>", sha256="2" * 64)
+    token = TOKENS[0]
+
+    def server(request: httpx.Request) -> httpx.Response:
+        if request.method != "GET":
+            return httpx.Response(405, headers={"Allow": "GET"})
+        if request.url.path == "/reports":
+            ok = request.headers.get("x-functions-key") == token
+        elif request.url.path == "/settings":
+            ok = request.headers.get("authorization") == f"Bearer {token}"
+        else:
+            return json_response(404, {"message": "Not Found"})
+        return json_response(200, {"id": "x"}) if ok else json_response(401, {"message": "no"})
+
+    result = engine_for(spec, server, checks=["request", "response", "server"]).run()
+    assert result.verdict == "passed", failing(result)
+    for label in ("reports", "settings"):
+        got = result.result(label, "request.valid-accepted")
+        assert got is not None and got.cases and got.status is Status.PASSED, label
