@@ -130,6 +130,23 @@ def _coverage(result: RunResult) -> list[str]:
     return out
 
 
+def _warnings(result: RunResult) -> list[str]:
+    """Warnings first, as GitHub alerts: ``[!WARNING]`` when they affect the verdict."""
+    from contracttest.report.run_warnings import warnings_of
+
+    out: list[str] = []
+    for w in warnings_of(result):
+        out.append(f"> [!{'WARNING' if w.affects_verdict else 'NOTE'}]")
+        out.append(f"> **{_md(w.title)}**: {_md(w.message)}.")
+        for item in w.items[:10]:
+            where = f"`{item.operation}`: " if item.operation else ""
+            out.append(f"> - {where}{_md(item.detail)}")
+        if len(w.items) > 10:
+            out.append(f"> - … and {len(w.items) - 10} more (see the JSON or HTML report)")
+        out += [">", f"> {_md(w.tip)}", ""]
+    return out
+
+
 def _html(text: str) -> str:
     from html import escape
 
@@ -155,6 +172,7 @@ def render(result: RunResult, *, max_bytes: int = MAX_BYTES) -> str:
         f"contracttest {m.versions.get('contracttest', '?')}",
         "",
     ]
+    out += _warnings(result)
     if m.aborted:
         out += [f"> **Aborted:** {_md(m.aborted)}", ""]
     if m.interrupted:
