@@ -43,6 +43,15 @@ def verdict_line(result: RunResult) -> str:
         f"errored, {counts['skipped']} skipped ({len(result.failures('contract'))} failing cases, "
         f"{m.requests} requests, {m.duration_s:.1f} s)"
     )
+    from contracttest.report.run_warnings import affecting, warnings_of
+
+    serious = len(affecting(warnings_of(result)))
+    if serious:
+        text += (
+            f" — {serious} warning above qualifies this result"
+            if serious == 1
+            else f" — {serious} warnings above qualify this result"
+        )
     if m.aborted:
         text += f" — aborted: {m.aborted}"
     elif m.interrupted:

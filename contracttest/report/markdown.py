@@ -157,8 +157,12 @@ def render(result: RunResult, *, max_bytes: int = MAX_BYTES) -> str:
     m = result.metadata
     failures = result.failures()
     counts = result.counts()
+    from contracttest.report.run_warnings import affecting, warnings_of
+
+    serious = len(affecting(warnings_of(result)))
+    caveat = f" (⚠️ {serious} warning{'s' if serious != 1 else ''} below)" if serious else ""
     out: list[str] = [
-        f"## contracttest: {VERDICT[result.verdict]}",
+        f"## contracttest: {VERDICT[result.verdict]}{caveat}",
         "",
         f"**{_md(m.spec_title)} {_md(m.spec_version)}** against `{m.base_url}` ({m.target}"
         f"{', read-only' if m.read_only else ''}) — {len(result.operations)} operations × "

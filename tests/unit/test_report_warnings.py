@@ -187,7 +187,7 @@ def test_every_format_shows_the_same_warnings_first(walled: RunResult, tmp_path:
     # JUnit: properties on every suite, and the operation's own detail on its suite
     root = ET.fromstring(junit.render(walled))
     for suite in root.iter("testsuite"):
-        props = {p.get("name"): p.get("value") for p in suite.iter("property")}
+        props = {p.get("name"): p.get("value") or "" for p in suite.iter("property")}
         assert props["warnings"] == "1"
         assert props["warning.auth-rejected"].startswith(
             "Authentication failed (affects the verdict)"
@@ -207,5 +207,25 @@ def test_junit_keeps_warnings_when_nothing_ran() -> None:
     r = replace(_clean(), results={})
     r.metadata.requests = 0
     root = ET.fromstring(junit.render(r))
-    props = {p.get("name"): p.get("value") for p in root.iter("property")}
+    props = {p.get("name"): p.get("value") or "" for p in root.iter("property")}
     assert props["warning.nothing-tested"].startswith("Nothing was tested")
+
+
+def test_the_console_prints_the_warnings_next_to_the_verdict(walled: RunResult) -> None:
+    import io
+
+    from rich.console import Console
+
+    from contracttest.report.console import ConsoleReporter
+    from contracttest.runner import events
+
+    for quiet in (False, True):
+        out = io.StringIO()
+        reporter = ConsoleReporter(Console(file=out, width=200, color_system=None), quiet=quiet)
+        reporter.handle_event(events.RunDone(walled))
+        lines = out.getvalue().rstrip().splitlines()
+        warning = next(i for i, ln in enumerate(lines) if "⚠ warning: Authentication failed" in ln)
+        assert lines[-1].startswith("PASSED") and warning < len(lines) - 1
+        assert lines[-1].endswith("1 warning above qualifies this result")
+        assert any(f"{CREATE}: 9/9 responses were 401/403" in ln for ln in lines) != quiet
+        assert_no_secret(out.getvalue())
