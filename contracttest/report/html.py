@@ -91,6 +91,8 @@ details.warning > summary { cursor: pointer; }
 details.warning .w-title { font-weight: 700; margin-right: 8px; }
 details.warning ul { margin: 6px 0; }
 details.warning .tip { color: #455a64; }
+#top-failures h3 { font-size: 14px; margin: 14px 0 4px; }
+#top-failures ol { margin: 0; padding-left: 22px; }
 a.row-warn { color: #e65100; text-decoration: none; font-weight: 700; margin-left: 4px; }
 """
 
@@ -358,6 +360,28 @@ def _coverage(result: RunResult) -> str:
     )
 
 
+def _top_failures(failures: list[Failure], anchors: dict[int, str]) -> str:
+    """Kinds of failure (check and rule) by how many cases failed that way, most first, each linked
+    to its first case: what to fix first, before the details."""
+    kinds: dict[tuple[str, str], list[Failure]] = {}
+    for f in failures:
+        kinds.setdefault((f.check, f.finding.rule), []).append(f)
+    if not kinds:
+        return ""
+    ranked = sorted(
+        kinds.items(),
+        key=lambda kv: (kv[1][0].level != "contract", -sum(f.occurrences for f in kv[1]), kv[0]),
+    )
+    items = "".join(
+        f'<li><a href="#{anchors[id(fs[0])]}"><code>{_e(check)}</code> · <code>{_e(rule)}</code></a> '
+        f"{sum(f.occurrences for f in fs)} case(s) on {len({f.operation for f in fs})} operation(s)"
+        f"{' · advisory' if fs[0].level != 'contract' else ''} — {_e(fs[0].finding.message)}</li>"
+        for (check, rule), fs in ranked[:8]
+    )
+    more = f"<li>… {len(ranked) - 8} more kinds below</li>" if len(ranked) > 8 else ""
+    return f'<div id="top-failures"><h3>Top failures</h3><ol>{items}{more}</ol></div>'
+
+
 def _warnings(warnings: list[RunWarning], rows: dict[str, str]) -> str:
     """The warnings section: those that affect the verdict first and open; each names its
     operations (linked to their row of the matrix) and what to do."""
@@ -509,6 +533,7 @@ def render(result: RunResult) -> str:
 {_warnings(warnings, row_ids)}
 <section id="summary">
 <table class="meta">{"".join(f"<tr><td>{k}</td><td>{v}</td></tr>" for k, v in meta_rows)}</table>
+{_top_failures(failures, anchors)}
 </section>
 <section id="charts">
 <h2>Overview</h2>
