@@ -50,7 +50,9 @@ def _run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *args: str) -> tuple[i
     for env in ("CONTRACTTEST_TOKEN", "CONTRACTTEST_TOKEN_2"):
         monkeypatch.delenv(env, raising=False)
     out, err = io.StringIO(), io.StringIO()
-    code = cli(["run", "--report", "json", "--report-dir", str(tmp_path), *SHORT, *args], out, err)
+    journal = str(tmp_path / "journal.jsonl")  # not the repository's .contracttest/
+    argv = ["run", "--report", "json", "--report-dir", str(tmp_path), "--journal", journal]
+    code = cli([*argv, *SHORT, *args], out, err)
     assert code in (0, 1), out.getvalue()[-4000:] + err.getvalue()
     doc: dict[str, Any] = json.loads((tmp_path / json_.FILENAME).read_text(encoding="utf-8"))
     return code, doc
