@@ -76,6 +76,11 @@ def _first_error(stderr: str) -> str:
 # 1. spec lint
 
 
+_LINT_FINDINGS: dict[str, list[dict[str, Any]]] = {}
+"""Spec lint's findings per spec, kept for the generate phase (which names the spec finding behind
+each disagreement)."""
+
+
 def lint(spec: str) -> dict[str, Any]:
     code, out, err = _cli(["spec", "lint", "--spec", spec, "--format", "json"])
     record: dict[str, Any] = {"exit": code, "traceback": _traceback(err)}
@@ -85,9 +90,36 @@ def lint(spec: str) -> dict[str, Any]:
         doc = json.loads(out)
         findings = doc.get("findings", doc) if isinstance(doc, dict) else doc
         if isinstance(findings, list):
+            _LINT_FINDINGS[spec] = [f for f in findings if isinstance(f, dict)]
             record["findings"] = len(findings)
             record["rules"] = dict(Counter(str(f.get("rule")) for f in findings))
     return record
+
+
+_UNRESOLVED_TAG = re.compile(r"reference '#/components/schemas/([^']+)' could not be resolved")
+
+
+def spec_finding_for(error: Any, findings: list[dict[str, Any]]) -> str | None:
+    """The spec lint rule (warning or error) that names what made the oracle reject a payload, if any.
+
+    A disagreement is the spec's defect, not the generator's, when no payload could satisfy both
+    readings: a ``pattern`` written as a JavaScript literal (``pattern.delimited``: the oracle
+    wants the slashes), a discriminator tag that names no schema (``*discriminator-target-missing``:
+    the oracle rejects every payload with it). The finding must quote the same pattern or tag.
+    """
+    needles: list[str] = []
+    if getattr(error, "validator", None) == "pattern" and isinstance(error.validator_value, str):
+        needles.append(repr(error.validator_value))
+    m = _UNRESOLVED_TAG.search(str(getattr(error, "message", "")))
+    if m:
+        needles.append(repr(m.group(1)))
+    for f in findings:
+        if f.get("severity") not in ("warning", "error"):
+            continue
+        message = str(f.get("message", ""))
+        if any(n in message for n in needles):
+            return str(f.get("rule"))
+    return None
 
 
 # --------------------------------------------------------------------------------------------------
@@ -171,8 +203,15 @@ def _independent_validator(doc: dict[str, Any]) -> Any:
     registry: Registry[Any] = Registry().with_resource(uri, resource)
     # `pattern` through the `regex` package, which reads ECMA's \p{L} (Python's `re` cannot, and
     # the oracle then judged nothing); a pattern it cannot compile is not held against a payload.
+    # `required` (3.0 requests only): openapi-schema-validator 0.9.0 sees a property's readOnly
+    # only on the property's own schema, not behind its $ref ({"id": {"$ref": ".../Id"}} with Id
+    # readOnly: apideck's accounting Customer), and then demands a member OpenAPI 3.0.3 requires
+    # of responses only. The same gap is express-openapi-validator#733; JSON::Validator fixed it.
+    keywords: dict[str, Any] = {"pattern": _pattern_keyword}
+    if not v31:
+        keywords["required"] = _write_required_keyword
     cls = jsonschema.validators.extend(  # type: ignore[no-untyped-call]
-        OAS31Validator if v31 else OAS30WriteValidator, {"pattern": _pattern_keyword}
+        OAS31Validator if v31 else OAS30WriteValidator, keywords
     )
     checker = oas31_format_checker if v31 else oas30_format_checker
 
@@ -180,6 +219,37 @@ def _independent_validator(doc: dict[str, Any]) -> Any:
         return cls({"$ref": f"{uri}#{pointer}"}, registry=registry, format_checker=checker)
 
     return make
+
+
+def _write_required_keyword(validator: Any, required: Any, instance: Any, schema: Any) -> Any:
+    """``required`` of a request body: a readOnly member (also behind a ``$ref``) is not needed."""
+    from jsonschema.exceptions import ValidationError
+
+    if not validator.is_type(instance, "object") or not isinstance(required, list):
+        return
+    props = schema.get("properties")
+    props = props if isinstance(props, dict) else {}
+    for name in required:
+        if name not in instance and not _read_only(validator, props.get(name)):
+            yield ValidationError(f"{name!r} is a required property")
+
+
+def _read_only(validator: Any, node: Any) -> bool:
+    resolver = getattr(validator, "_resolver", None)
+    for _ in range(20):
+        if not isinstance(node, dict):
+            return False
+        if node.get("readOnly") is True:
+            return True
+        ref = node.get("$ref")
+        if not isinstance(ref, str) or resolver is None:
+            return False
+        try:
+            resolved = resolver.lookup(ref)
+        except Exception:  # an unresolvable $ref: the oracle reports it elsewhere
+            return False
+        node, resolver = resolved.contents, resolved.resolver
+    return False
 
 
 def _pattern_keyword(validator: Any, pattern: Any, instance: Any, schema: Any) -> Any:
@@ -214,6 +284,8 @@ def generate(spec: str, seed: int) -> dict[str, Any]:
         "payloads": 0,
         "accepted": 0,
         "disagreements": 0,
+        "explained": 0,
+        "explained_by": {},
         "could_not": 0,
         "tracebacks": 0,
         "examples": [],
@@ -264,10 +336,17 @@ def generate(spec: str, seed: int) -> dict[str, Any]:
                 record["accepted"] += 1
                 continue
             record["disagreements"] += 1
+            if spec not in _LINT_FINDINGS:
+                lint(spec)
+            finding = spec_finding_for(error, _LINT_FINDINGS.get(spec, []))
+            if finding is not None:
+                record["explained"] += 1
+                record["explained_by"][finding] = record["explained_by"].get(finding, 0) + 1
             if len(record["examples"]) < KEEP:
                 record["examples"].append(
                     {
                         "target": key,
+                        "spec_finding": finding,
                         "message": error.message[:300],
                         "at": "/" + "/".join(str(p) for p in error.absolute_path),
                         "schema_path": "/".join(str(p) for p in error.absolute_schema_path)[-200:],

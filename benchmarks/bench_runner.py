@@ -344,8 +344,20 @@ def run(report: Any = None) -> dict[str, Any]:
                 finally:
                     server.stop()
                 results[name][tool] = outcome
+                verdict = ""
+                if bug:  # the correct server ran first: its failures are this tool's noise
+                    noise = set().union(
+                        *(
+                            r[tool].signatures
+                            for n, r in results.items()
+                            if n.startswith("(correct")
+                        )
+                    )
+                    new = outcome.signatures - noise
+                    verdict = "  found" if new and outcome.error is None else "  NOT found"
                 _log(
                     f"{name:24} {tool:13} {outcome.seconds:6.1f} s  {len(outcome.signatures)} failure kinds"
+                    + verdict
                     + (f"  ERROR {outcome.error}" if outcome.error else "")
                 )
     again = results.pop("(correct, again)", {})

@@ -335,7 +335,7 @@ def summarize(rows: Iterable[dict[str, Any]]) -> dict[str, Any]:
     errored_specs: Counter[str] = Counter()
     checks = passed = n_failed = n_errored = 0
     clean_runs = ran = 0
-    payloads = accepted = disagreements = could_not = gen_targets = 0
+    payloads = accepted = disagreements = explained = could_not = gen_targets = 0
     gen_specs_disagreeing = 0
     tracebacks = 0
     seconds = [r["seconds"] for r in rows]
@@ -362,6 +362,7 @@ def summarize(rows: Iterable[dict[str, Any]]) -> dict[str, Any]:
         payloads += gen.get("payloads", 0)
         accepted += gen.get("accepted", 0)
         disagreements += gen.get("disagreements", 0)
+        explained += gen.get("explained", 0)
         could_not += gen.get("could_not", 0)
         gen_specs_disagreeing += bool(gen.get("disagreements"))
         tracebacks += bool(_tracebacks(r)) or bool(gen.get("tracebacks"))
@@ -383,6 +384,7 @@ def summarize(rows: Iterable[dict[str, Any]]) -> dict[str, Any]:
         "payloads": payloads,
         "accepted": accepted,
         "disagreements": disagreements,
+        "explained": explained,
         "gen_specs_disagreeing": gen_specs_disagreeing,
         "could_not_generate": could_not,
         "tracebacks": tracebacks,
@@ -415,7 +417,7 @@ def render(rows: Sequence[dict[str, Any]], title: str, command: str) -> str:
         f"({_pct(s['failed'], s['checks'])}) / {s['errored']} ({_pct(s['errored'], s['checks'])}) |",
         f"| valid bodies accepted by openapi-schema-validator | {s['accepted']}/{s['payloads']} "
         f"({_pct(s['accepted'], s['payloads'])}); {s['disagreements']} disagreements in "
-        f"{s['gen_specs_disagreeing']} specs |",
+        f"{s['gen_specs_disagreeing']} specs, {s['explained']} of them named by a spec lint finding |",
         f"| body targets the generator could not serve | {s['could_not_generate']}/{s['gen_targets']} |",
         f"| seconds per spec: median / worst | {s['median_seconds']:.1f} / {s['worst_seconds']:.1f} "
         f"({s['worst_spec']}); total {s['total_seconds'] / 60:.0f} min |",

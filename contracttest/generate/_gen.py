@@ -61,6 +61,10 @@ class Gen:
     notes: frozenset[Note] = field(default=frozenset(), kw_only=True)
     source: str | None = field(default=None, kw_only=True)
     """Definition key the node is the plan of (same key: same schema, whatever the depth)."""
+    typed: bool = field(default=True, kw_only=True)
+    """The schema declares its ``type``. False when the type is only implied by keywords
+    (``properties`` without ``type``): a value of another JSON type is then valid too, so the
+    node has no ``schema.type`` violation."""
 
     def kinds(self) -> frozenset[str]:
         """JSON types this node can produce (``integer`` implies ``number`` values too)."""
@@ -214,6 +218,16 @@ class RuleGen(Gen):
     def kinds(self) -> frozenset[str]:
         assert self.inner is not None
         return self.inner.kinds()
+
+
+def declares_type(gen: Gen) -> bool:
+    """Whether ``gen``'s schema restricts the JSON type of its values (see `Gen.typed`): a union
+    only when every branch does (an untyped branch accepts a value of any other type)."""
+    while isinstance(gen, (FilterGen, RuleGen)) and gen.inner is not None:
+        gen = gen.inner
+    if isinstance(gen, UnionGen):
+        return gen.typed and all(declares_type(b) for b in gen.branches)
+    return gen.typed
 
 
 def type_matches(value: Any, types: frozenset[str] | tuple[str, ...]) -> bool:

@@ -598,12 +598,17 @@ class Compiler:
             if len(reasons) == 1 or all(r.cut for r in reasons):
                 return reasons[0]
             return Impossible(ctx.pointer, "; ".join(r.reason for r in reasons))
+        if not isinstance(declared, (str, list)):
+            for g in gens:
+                g.typed = False
         if len(gens) == 1:
             return gens[0]
         notes: frozenset[Note] = frozenset()
         for g in gens:
             notes |= g.notes
-        return UnionGen(ctx.pointer, branches=tuple(gens), keyword="type", notes=notes)
+        return UnionGen(
+            ctx.pointer, branches=tuple(gens), keyword="type", notes=notes, typed=gens[0].typed
+        )
 
     def _one_type(self, t: str, schema: dict[str, Any], ctx: _Ctx) -> Gen | Impossible:
         if t == "null":

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from contracttest import _pointer
 from contracttest._types import json_type
 from contracttest.generate._gen import (
+    JSON_TYPES,
     AnyGen,
     ArrayGen,
     ConstGen,
@@ -37,6 +38,7 @@ from contracttest.generate._gen import (
     RuleGen,
     StringGen,
     UnionGen,
+    declares_type,
     type_matches,
 )
 
@@ -243,7 +245,8 @@ class _Walk:
             yield from self.own_sites(gen, value, pointer, tag_prop)
         switches = self.switches(gen)
         for name, sub_value in value.items():
-            sub = gen.properties.get(name)
+            # A member no property declares is judged by additionalProperties' schema (tags).
+            sub = gen.properties.get(name, gen.additional)
             if sub is None:
                 continue
             ptr = _pointer.join(pointer, name)
@@ -304,8 +307,10 @@ def _pins(union: UnionGen, branch: Gen) -> set[str] | None:
     kinds = branch.kinds()
     own = _unwrap_object(branch)
     pins: set[str] = set()
+    typed = declares_type(branch)
     for rival in union.branches:
-        if rival is branch or not rival.kinds() & kinds:
+        # a branch that declares no type accepts values of every other type too
+        if rival is branch or (typed and declares_type(rival) and not rival.kinds() & kinds):
             continue
         other = _unwrap_object(rival)
         if own is None or other is None:
@@ -322,6 +327,15 @@ def _pins(union: UnionGen, branch: Gen) -> set[str] | None:
             return None
         pins.update(found)
     return pins
+
+
+def _every_branch_untyped_object(gen: Gen) -> bool:
+    if not isinstance(gen, UnionGen) or gen.keyword != "oneOf" or len(gen.branches) < 2:
+        return False
+    return all(
+        _unwrap_object(b) is not None and not declares_type(b) and b.kinds() == {"object"}
+        for b in gen.branches
+    )
 
 
 def _disjoint_constants(a: Gen, b: Gen) -> bool:
@@ -397,15 +411,11 @@ def matches(gen: Gen, value: Any, depth: int = 0) -> bool:
 def local(gen: Gen, value: Any, pointer: str, length_method: str) -> Iterator[Mutation]:
     """Mutations of the value itself (not of what it contains)."""
     kinds = gen.kinds()
-    if not isinstance(gen, AnyGen) or set(gen.types) != {
-        "null",
-        "boolean",
-        "integer",
-        "number",
-        "string",
-        "array",
-        "object",
-    }:
+    if _every_branch_untyped_object(gen):
+        # oneOf of objects that declare no type (mailscript's actions): a string fits every
+        # alternative, and a value that fits several breaks oneOf.
+        yield Mutation("schema.oneOf", pointer, "x", "a string, which every alternative accepts")
+    if declares_type(gen) and (not isinstance(gen, AnyGen) or set(gen.types) != set(JSON_TYPES)):
         for t, other in _OTHER_TYPES:
             if t in kinds or (t == "integer" and "number" in kinds):
                 continue
@@ -655,6 +665,43 @@ def hook_mutations(rule: str, hooks: list[Any], pointer: str) -> Iterator[Mutati
                 yield Mutation(
                     rule, op, "customer-ended-call", "an ended reason outside the six", True
                 )
+
+
+def breakable(gen: Gen, depth: int = 0) -> bool:
+    """Whether some value of the plan ``gen`` has a mutation at all (False: every value that
+    could be built from it passes, e.g. an object of untyped, optional, open members).
+
+    Conservative towards True: False is a promise, True means "worth drawing".
+    """
+    while isinstance(gen, (FilterGen, RuleGen)) and gen.inner is not None:
+        gen = gen.inner
+    if depth > 40:
+        return True
+    if declares_type(gen) and (not isinstance(gen, AnyGen) or set(gen.types) != set(JSON_TYPES)):
+        return True
+    if isinstance(gen, ConstGen):
+        return outside_enum(gen) is not None
+    if isinstance(gen, UnionGen):
+        # as `_Walk.sites`: a plain union's branch is broken inside only where it is told apart
+        return _every_branch_untyped_object(gen) or any(
+            breakable(b, depth + 1) for b in gen.branches if _pins(gen, b) is not None
+        )
+    if isinstance(gen, ObjectGen):
+        subs = [*gen.properties.values(), *([gen.additional] if gen.additional else [])]
+        return (
+            bool(gen.required)
+            or (gen.closed and not gen.free_form)
+            or any(breakable(sub, depth + 1) for sub in subs)
+        )
+    if isinstance(gen, ArrayGen):
+        subs = [*gen.prefix, *([gen.items] if gen.items is not None else [])]
+        return (
+            gen.min_items > 0
+            or gen.max_items is not None
+            or gen.unique
+            or any(breakable(sub, depth + 1) for sub in subs)
+        )
+    return not isinstance(gen, AnyGen)
 
 
 # ------------------------------------------------------------------------------------- entry

@@ -223,14 +223,16 @@ class MockASGI:
             # was sending JSON, in which case it sent malformed JSON.
             return None, ("empty-json" if _is_json(media) and op.json_body() is not None else None)
         if _is_json(media) and op.json_body() is not None:
+            # A NestJS server's body-parser takes only objects and arrays (its strict mode).
+            charset, strict = params.get("charset"), self.errors.nestjs
             if len(raw) >= OFFLOAD_BYTES:
                 import anyio.to_thread
 
                 parsed = await anyio.to_thread.run_sync(
-                    parse_json_body, raw, params.get("charset"), self.max_depth
+                    lambda: parse_json_body(raw, charset, self.max_depth, strict=strict)
                 )
                 return parsed, "json"
-            return parse_json_body(raw, params.get("charset"), self.max_depth), "json"
+            return parse_json_body(raw, charset, self.max_depth, strict=strict), "json"
         for declared in op.request_body:
             want = declared.split(";")[0].strip().lower()
             if (

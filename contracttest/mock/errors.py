@@ -56,8 +56,10 @@ NOT_AN_OBJECT = "Validation failed (object is expected)"
 
 
 def error_body(status: int, message: str | list[str], error: str | None = None) -> dict[str, Any]:
-    """``{"message", "error", "statusCode"}`` for ``status`` (no ``error`` where NestJS has none)."""
-    if error is None and status in _NO_ERROR_MEMBER:
+    """``{"message", "error", "statusCode"}`` for ``status`` (no ``error`` where NestJS has none, or
+    where ``error`` is ``""``: body-parser's 415 for a charset reads ``{"statusCode": 415, "message":
+    "unsupported charset \\"LATIN1\\""}``)."""
+    if error == "" or (error is None and status in _NO_ERROR_MEMBER):
         return {"statusCode": status, "message": message}
     if error is None and status in _PHRASES:
         error = _PHRASES[status]

@@ -153,7 +153,9 @@ class IdMinter:
             text = _as_path_text(value)
             if text is not None and text not in out:
                 out.append(text)
-        return out
+        # The first draw is the simplest value (``CR000...0``), the one a client sends as "an id
+        # that names nothing" (the runner's unknown-id cases): hand it out last.
+        return out[1:] + out[:1]
 
 
 def _bounds(schema: dict[str, Any]) -> tuple[int, int | None]:

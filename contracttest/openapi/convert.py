@@ -672,6 +672,7 @@ class Translator:
                     "discriminator next to no oneOf/anyOf (allOf inheritance) is not dispatched on",
                     Severity.INFO,
                 )
+                self._implicit_targets(node, disc, pointer, ctx)
 
         if ctx.closed and ctx.direction == "request":
             self._close(node, out, pointer, ctx, deps)
@@ -679,6 +680,47 @@ class Translator:
         if node.get("nullable") is True and self.dialect == "3.0":
             out = self._nullable(out)
         return out
+
+    def _implicit_targets(
+        self, node: dict[str, Any], disc: dict[str, Any], pointer: str, ctx: _Ctx
+    ) -> None:
+        """Tags of an allOf parent's discriminator that name no schema (a spec finding).
+
+        OpenAPI 3.0.3 dispatches a tag by its ``mapping``, else to the component schema of that
+        name. Azure writes the subtype's tag in ``x-ms-discriminator-value`` (not OpenAPI), so a
+        tag such as ``Blob`` names nothing and validators that dispatch (openapi-schema-validator)
+        reject every payload that carries it (azure.com/datashare: DataSetMapping.kind).
+        """
+        prop = disc.get("propertyName")
+        props = node.get("properties")
+        sub = props.get(prop) if isinstance(props, dict) and isinstance(prop, str) else None
+        enum = sub.get("enum") if isinstance(sub, dict) else None
+        if not isinstance(enum, list):
+            return
+        raw = disc.get("mapping")
+        mapping: dict[str, Any] = raw if isinstance(raw, dict) else {}
+        missing: list[str] = []
+        for tag in enum:
+            if not isinstance(tag, str) or not tag or tag in mapping:
+                continue
+            try:
+                uri, ptr = self._split_ref("#" + _pointer.join("/components/schemas", tag), ctx.doc)
+                self.lookup(uri, ptr)
+            except (RefError, KeyError):
+                missing.append(tag)
+        if not missing:
+            return
+        shown = ", ".join(repr(t) for t in missing[:30]) + (", ..." if len(missing) > 30 else "")
+        self._diag(
+            "spec.discriminator-target-missing",
+            _pointer.join(pointer, "discriminator"),
+            f"discriminator {prop!r} has no mapping for the tag(s) {shown}, and no component"
+            " schema has that name: OpenAPI dispatches such a tag to #/components/schemas/<tag>,"
+            " so validators that follow it reject every payload carrying it",
+            Severity.WARNING,
+            suggestion="add a mapping from each tag to its schema"
+            " (x-ms-discriminator-value is not read by OpenAPI tools)",
+        )
 
     def _properties(
         self, props: dict[str, Any], pointer: str, ctx: _Ctx, deps: set[str]

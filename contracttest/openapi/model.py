@@ -32,6 +32,8 @@ __all__ = [
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 PARAM_LOCATIONS = ("path", "query", "header", "cookie")
+IGNORED_HEADER_PARAMS = frozenset({"accept", "content-type", "authorization"})
+"""Header parameters OpenAPI says to ignore: the media types and the security scheme set them."""
 TargetKind = Literal["dto", "request", "response", "parameters", "schema"]
 DTO_PREFIX = "#/components/schemas/"
 """A target that starts with this names a component schema, even one an operationId shares."""
@@ -487,6 +489,8 @@ class Spec:
                 continue
             loc = str(p["in"])
             name = str(p["name"])
+            if loc == "header" and name.lower() in IGNORED_HEADER_PARAMS:
+                continue  # OpenAPI: such a definition SHALL be ignored (media types, credentials)
             schema = p.get("schema")
             sptr = _pointer.join(rptr, "schema")
             if schema is None and isinstance(p.get("content"), dict) and p["content"]:

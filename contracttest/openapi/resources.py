@@ -2,7 +2,9 @@
 
 A *resource* is a collection path with a ``POST`` (create) and usually a ``GET`` (list), plus an item
 path that is the collection path and one more parameter segment (``/phone-number/{id}``) with any of
-``GET``/``PATCH``/``PUT``/``DELETE``. Parameters of the collection path scope the resource: the files of
+``GET``/``PATCH``/``PUT``/``DELETE``. The update is the item's ``PATCH``, else its ``PUT``, else its
+``POST`` (Twilio updates with ``POST /v2/Credentials/{Sid}``): a ``POST`` on an item path never
+makes that path a collection of its own. Parameters of the collection path scope the resource: the files of
 ``/v2/knowledge-base/{id}/file`` are kept per knowledge base. Besides its own list, a resource may have
 *views*: a ``GET`` on the collection path with a version prefix (``/v2/phone-number``) that nothing else
 claims. Any other operation whose path starts with a resource's item path (``/call/{id}/call-logs``)
@@ -31,6 +33,7 @@ __all__ = [
 Role = Literal["create", "list", "get", "update", "delete"]
 _VERSION_PREFIX = re.compile(r"^/v\d+(?=/)")
 _PARAM = re.compile(r"^\{([^{}]+)\}$")
+_ANY_PARAM = re.compile(r"\{([^{}]+)\}")
 
 
 def template_segments(template: str) -> tuple[str | None, ...]:
@@ -42,13 +45,9 @@ def template_segments(template: str) -> tuple[str | None, ...]:
 
 
 def template_params(template: str) -> tuple[str, ...]:
-    """Parameter names of a template, in order."""
-    names = []
-    for seg in template.strip("/").split("/"):
-        m = _PARAM.match(seg)
-        if m:
-            names.append(m.group(1))
-    return tuple(names)
+    """Parameter names of a template, in order, also those inside mixed segments
+    (``/v1beta/{name}:query``, ``/files/{id}.json``)."""
+    return tuple(_ANY_PARAM.findall(template))
 
 
 @dataclass
@@ -112,13 +111,20 @@ def infer_resources(spec: Spec) -> ResourceMap:
     for op in spec.operations:
         by_path.setdefault(op.path, {})[op.method.upper()] = op
 
+    # Each collection with a create, and its item path. A POST on such an item path updates the
+    # item (Twilio: POST /v2/Credentials/{Sid}); it is no create of a collection of its own.
+    items_of = {
+        path: _item_path(path, by_path) for path, methods in by_path.items() if "POST" in methods
+    }
+    item_paths = {item for item, _ in items_of.values() if item is not None}
+
     resources: list[Resource] = []
     bindings: dict[str, Binding] = {}
-    for path, methods in by_path.items():
-        create = methods.get("POST")
-        if create is None:
+    for path, (item_path, id_param) in items_of.items():
+        methods = by_path[path]
+        create = methods["POST"]
+        if path in item_paths:
             continue
-        item_path, id_param = _item_path(path, by_path)
         res = Resource(
             name=path,
             collection=path,
@@ -131,7 +137,7 @@ def infer_resources(spec: Spec) -> ResourceMap:
         if item_path is not None:
             item_ops = by_path[item_path]
             res.get = item_ops.get("GET")
-            res.update = item_ops.get("PATCH") or item_ops.get("PUT")
+            res.update = item_ops.get("PATCH") or item_ops.get("PUT") or item_ops.get("POST")
             res.delete = item_ops.get("DELETE")
         if res.item is None and res.listing is None:
             # A lone POST (``/analytics``, ``/chat/responses``) is an action, not a resource.

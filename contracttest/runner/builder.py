@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 from contracttest.runner.case import NO_BODY, Case, Violation, provoked_for
 from contracttest.runner.fixtures import declared_properties, discriminator_property
-from contracttest.runner.generation import draw_examples, field_names
+from contracttest.runner.generation import draw_examples, field_names, headers_of, params_of
+from contracttest.runner.http import sendable_header
 
 if TYPE_CHECKING:
     from contracttest.openapi.model import Operation, Spec
@@ -45,30 +46,6 @@ def routable_path(path: dict[str, Any]) -> bool:
 
 def stable_hash(text: str) -> int:
     return int.from_bytes(hashlib.sha256(text.encode()).digest()[:4], "big")
-
-
-def params_of(draw: Any) -> tuple[dict[str, Any], list[tuple[str, Any]]]:
-    """(path values, query pairs) of a generated parameter set ``{"path": ..., "query": ...}``."""
-    path: dict[str, Any] = {}
-    query: list[tuple[str, Any]] = []
-    if isinstance(draw, dict):
-        p = draw.get("path")
-        if isinstance(p, dict):
-            path.update(p)
-        q = draw.get("query")
-        if isinstance(q, dict):
-            query.extend(q.items())
-    return path, query
-
-
-def headers_of(draw: Any) -> tuple[tuple[str, str], ...]:
-    """Header parameters of a generated parameter set, as wire strings."""
-    from contracttest.runner.http import _wire_scalar
-
-    h = draw.get("header") if isinstance(draw, dict) else None
-    if not isinstance(h, dict):
-        return ()
-    return tuple((str(k), _wire_scalar(v)) for k, v in h.items())
 
 
 def path_text(pointer: str) -> str:
@@ -110,9 +87,29 @@ class CaseBuilder:
         # The simplest draw gives "" to a string path parameter: an empty segment routes to
         # another URL (``/run/{id}/item/`` is not an item), so a routable draw is preferred.
         routable = [g for g in candidates if routable_path(params_of(g)[0])]
-        chosen = (routable or candidates or [{}])[0]
+        # A header value that is not plain ASCII cannot travel as the generator wrote it.
+        sendable = [g for g in routable if all(sendable_header(v) for _, v in headers_of(g))]
+        if not sendable:
+            target = f"{op.label}:parameters"
+            fixed = (self._ascii_headers(g) for g in routable)
+            sendable = [g for g in fixed if g is not None and self.generation.is_valid(target, g)]
+        chosen = (sendable or routable or candidates or [{}])[0]
         self._params[op.label] = chosen
         return chosen
+
+    @staticmethod
+    def _ascii_headers(draw: dict[str, Any]) -> dict[str, Any] | None:
+        """``draw`` with each header string that cannot travel made plain ASCII (None when that
+        changes nothing); the caller checks it is still valid."""
+        headers = draw.get("header")
+        if not isinstance(headers, dict):
+            return None
+        out = {}
+        for name, value in headers.items():
+            if isinstance(value, str) and not sendable_header(value):
+                value = "".join(ch if " " <= ch <= "~" else "a" for ch in value).strip() or "a"
+            out[name] = value
+        return {**draw, "header": out} if out != headers else None
 
     def examples(self, target: str, n: int = 24) -> list[Any]:
         """Valid values of a target, drawn once per run (deterministic for the seed)."""
@@ -469,6 +466,8 @@ class CaseBuilder:
             body = self.sample_body(op)
             path, query = params_of(planned.payload)
             headers = headers_of(planned.payload)
+        if not all(sendable_header(v) for _, v in headers):
+            return "a header value that is not plain ASCII cannot travel as written"
         res, role = self.scope.item_role(op)
         if unit.kind == "edge":
             expect, description = "success", unit.describe()

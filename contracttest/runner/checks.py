@@ -59,6 +59,10 @@ def documents_errors(op: Operation) -> bool:
     return any(s[0] in "45" or s == "default" for s in op.responses)
 
 
+BODILESS_STATUSES = frozenset({204, 205, 304})
+"""Statuses whose responses HTTP forbids a body (RFC 9110 15.3.5, 15.3.6, 15.4.5)."""
+
+
 def documented_json(op: Operation, status: int) -> tuple[str, str] | None:
     """(target key, media type) of the JSON body documented for ``status``, if any."""
     resp = op.response_for(status)
@@ -467,6 +471,10 @@ def check_schema(ctx: CheckContext, case: Case, response: HttpResponse) -> Itera
     if doc is None:
         return
     target, _mt = doc
+    if not response.body and response.status in BODILESS_STATUSES:
+        # HTTP forbids the body the spec documents: the contract's defect, not the server's.
+        ctx.notes.bodiless(op, response.status)
+        return
     if not response.body:
         yield _finding(
             "response.empty-body",

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from contracttest._signals import deferred_interrupts
 from contracttest.errors import ContractTestError, TransportError
 from contracttest.runner import events as ev
-from contracttest.runner.builder import CaseBuilder, params_of
+from contracttest.runner.builder import CaseBuilder
 from contracttest.runner.case import NO_BODY, Case
 from contracttest.runner.catalog import checks_info, phases_of, run_checks
 from contracttest.runner.checks import CheckContext
@@ -99,7 +99,7 @@ class Engine:
         self.ledger.journal = journal
         self.fixtures = Fixtures(plan.spec, self.scope, self.generation, self.ledger, self.send)
         self.builder = CaseBuilder(plan.spec, self.scope, self.generation, self.fixtures)
-        self.fixtures.path_sample = lambda op: params_of(self.builder.sample_params(op))[0]
+        self.fixtures.param_sample = self.builder.sample_params
         self.budget = Budget()
         self.context = SourceContext(
             plan.spec, self.scope, self.fixtures, self.ledger, self.budget, self.builder

@@ -30,6 +30,7 @@ from contracttest import _pointer
 from contracttest.findings import Finding, Severity
 from contracttest.runner.case import CoverageUnit, UnitKind, Violation
 from contracttest.runner.generation import field_names
+from contracttest.runner.http import URL_TEXT_LIMIT
 
 if TYPE_CHECKING:
     from contracttest.generate._gen import Gen, UnionGen
@@ -384,6 +385,13 @@ class Enumeration:
         key = unit.key
         if key not in self._candidates and key not in self._reasons:
             self.units.append(unit)
+        wire_text = _text_length(candidate[0]) if candidate and self.wire else 0
+        if wire_text > URL_TEXT_LIMIT:
+            # a parameter this long does not fit in a URL a server reads
+            candidate = None
+            reason = (
+                reason or f"a parameter longer than a URL carries ({URL_TEXT_LIMIT} characters)"
+            )
         if candidate is not None:
             got = self._candidates.setdefault(key, [])
             if len(got) < self.MAX_CANDIDATES:
@@ -627,6 +635,17 @@ class Enumeration:
 
 
 _RUNNER_RULES = frozenset({"discriminator.swapped"})
+
+
+def _text_length(value: Any) -> int:
+    """The length of the longest string in a value."""
+    if isinstance(value, str):
+        return len(value)
+    if isinstance(value, dict):
+        return max((_text_length(v) for v in value.values()), default=0)
+    if isinstance(value, list):
+        return max((_text_length(v) for v in value), default=0)
+    return 0
 
 
 def _within(pointer: str, place: str, unit: CoverageUnit) -> bool:

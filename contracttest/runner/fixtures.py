@@ -32,6 +32,7 @@ __all__ = [
     "Fixtures",
     "Instance",
     "Ledger",
+    "created_id",
     "declared_properties",
     "discriminator_property",
     "resource_id",
@@ -77,7 +78,7 @@ class Ledger:
         body = response.json_or_none()
         if not isinstance(body, dict):
             return None
-        rid = resource_id(res, body)
+        rid = created_id(res, body)
         if rid is None:
             return None
         credential = case.credential if isinstance(case.credential, int) else 0
@@ -158,10 +159,32 @@ class Ledger:
 
 
 def resource_id(res: Resource, body: dict[str, Any]) -> str | None:
-    for key in (res.id_param, "id", "_id", "uuid"):
-        if key and isinstance(body.get(key), (str, int)) and not isinstance(body.get(key), bool):
-            return str(body[key])
+    """The id a create response gives the resource: the member named like the item path's
+    parameter, else ``id``, ``_id`` or ``uuid``, in any letter case (AWS answers ``Id``)."""
+    by_name: dict[str, Any] = {}
+    for key, value in body.items():
+        if isinstance(value, (str, int)) and not isinstance(value, bool):
+            by_name.setdefault(key, value)
+            by_name.setdefault(key.lower(), value)
+    for key in (res.id_param or "id", "id", "_id", "uuid"):
+        for name in (key, key.lower()):
+            if name in by_name:
+                return str(by_name[name])
     return None
+
+
+ENVELOPES = ("data", "result", "item", "resource")
+"""Members a create answer may wrap the created object in (``{"success": true, "data": {...}}``)."""
+
+
+def created_id(res: Resource, answer: dict[str, Any]) -> str | None:
+    """The id of what a create made: the answer's own, or its wrapped object's."""
+    rid = resource_id(res, answer)
+    for key in ENVELOPES if rid is None else ():
+        inner = answer.get(key)
+        if isinstance(inner, dict) and (rid := resource_id(res, inner)) is not None:
+            break
+    return rid
 
 
 def discriminator_property(spec: Any, op: Operation | None) -> str | None:
@@ -230,9 +253,11 @@ class Fixtures:
         self.ledger = ledger
         self.send = send
         self.seed = scope.seed
-        self.path_sample: Callable[[Operation], dict[str, Any]] | None = None
-        """Valid path values of an operation (drawn from its parameters' schemas), for the
-        segments no created parent fills (a parent the spec gives no create operation)."""
+        self.param_sample: Callable[[Operation], Any] | None = None
+        """One valid set of an operation's parameters (``{"path": .., "query": .., "header": ..}``,
+        drawn from their schemas), for what a case leaves out (`address`)."""
+        self.credential_params: frozenset[tuple[str, str]] = credential_params(spec)
+        """(location, name) of the parameters that carry credentials (header names lowercased)."""
         self._bodies: dict[str, dict[Any, list[dict[str, Any]]]] = {}
         self._pool: dict[tuple[str, Any, int], Instance] = {}
         self._failures: dict[tuple[str, Any, int], str] = {}
@@ -399,7 +424,7 @@ class Fixtures:
             self._failures[(res.name, tag, credential)] = why
             return None
         body_json = ex.json()
-        rid = resource_id(res, body_json) if isinstance(body_json, dict) else None
+        rid = created_id(res, body_json) if isinstance(body_json, dict) else None
         if rid is None:
             self._failures[(res.name, tag, credential)] = "the create response has no id"
             return None
@@ -431,9 +456,14 @@ class Fixtures:
     def address(self, case: Case) -> Case:
         """Address a nested resource under parents that exist (``/kb/{id}/file`` under a real
         knowledge base); without them, a valid request can only be expected to get 404."""
-        case = self._fill_path(case)
+        case = self._fill_params(case)
         cred = case.credential if isinstance(case.credential, int) else 0
         scope = self.parents(case.operation, cred)
+        # A resource the run created lives under the parents it was created under (values drawn
+        # from the schema where no parent could be created): its item path names those.
+        created_under = self._created_under(case)
+        if created_under:
+            scope = {**(scope or {}), **created_under}
         if scope:
             v = case.violation
             if v is not None and v.pointer.startswith("/path/"):
@@ -452,17 +482,71 @@ class Fixtures:
             )
         return case
 
-    def _fill_path(self, case: Case) -> Case:
-        """Give every path segment of the template a value: those the case leaves out come from
-        the parameters' schemas (``/accounts/{accountId}/messages`` when no operation creates an
-        account)."""
-        names = template_params(case.operation.path)
-        missing = [n for n in names if n not in case.path_params]
-        if not missing or self.path_sample is None:
+    def _created_under(self, case: Case) -> dict[str, Any]:
+        """The parent path values of the created resource an item case addresses ({} if none)."""
+        res, _role = self.scope.item_role(case.operation)
+        if res is None or not res.id_param or res.id_param not in case.path_params:
+            return {}
+        inst = self.ledger.instance(res, str(case.path_params[res.id_param]))
+        if inst is None:
+            return {}
+        names = set(template_params(case.operation.path)) - {res.id_param}
+        return {k: v for k, v in inst.scope.items() if k in names}
+
+    def _fill_params(self, case: Case) -> Case:
+        """Give the request every parameter a server needs to take it: a value for each path
+        segment of the template and for each required query and header parameter the case leaves
+        out, from one valid draw of the operation's parameters (``/accounts/{accountId}/messages``
+        when no operation creates an account, ``api-version`` on a fixture's create, AWS's pinned
+        ``X-Amz-Target``). A part the case breaks on purpose is left as it is, and so are the
+        parameters that carry credentials (the case's credential decides those)."""
+        op = case.operation
+        if self.param_sample is None or not op.parameters:
             return case
-        sample = self.path_sample(case.operation)
-        filled = {n: sample[n] for n in missing if n in sample}
-        return case.with_(path_params={**case.path_params, **filled}) if filled else case
+        names = template_params(op.path)
+        missing_path = [n for n in names if n not in case.path_params]
+        broken = _broken_part(case)
+        have_query = {k for k, _ in case.query}
+        have_header = {k.lower() for k, _ in case.headers}
+        wanted = [
+            p
+            for p in op.parameters
+            if p.required
+            and p.location in ("query", "header")
+            and p.location != broken
+            and (p.location, p.name.lower() if p.location == "header" else p.name)
+            not in self.credential_params
+            and (
+                p.name not in have_query
+                if p.location == "query"
+                else p.name.lower() not in have_header
+            )
+        ]
+        if not missing_path and not wanted:
+            return case
+        from contracttest.runner.generation import headers_of, params_of
+
+        draw = self.param_sample(op)
+        path, query = params_of(draw)
+        headers = dict(headers_of(draw))
+        changes: dict[str, Any] = {}
+        filled = {n: path[n] for n in missing_path if n in path}
+        if filled:
+            changes["path_params"] = {**case.path_params, **filled}
+        values = dict(query)
+        extra_query = [
+            (p.name, values[p.name]) for p in wanted if p.location == "query" and p.name in values
+        ]
+        if extra_query:
+            changes["query"] = (*case.query, *extra_query)
+        extra_headers = [
+            (p.name, headers[p.name])
+            for p in wanted
+            if p.location == "header" and p.name in headers
+        ]
+        if extra_headers:
+            changes["headers"] = (*case.headers, *extra_headers)
+        return case.with_(**changes) if changes else case
 
     def why_not(self, res: Resource, tag: Any = None, credential: int = 0) -> str:
         if self.scope.read_only:
@@ -472,6 +556,29 @@ class Fixtures:
         return self._failures.get((res.name, tag, credential)) or self._failures.get(
             (res.name, None, 0), "no resource could be created"
         )
+
+
+def credential_params(spec: Spec) -> frozenset[tuple[str, str]]:
+    """(location, name) of every API key the spec's security schemes name (header names
+    lowercased): a parameter of that name carries a credential, never a generated value."""
+    comps = spec.raw.get("components")
+    schemes = comps.get("securitySchemes") if isinstance(comps, dict) else None
+    out: set[tuple[str, str]] = set()
+    for scheme in schemes.values() if isinstance(schemes, dict) else ():
+        if isinstance(scheme, dict) and str(scheme.get("type", "")).lower() == "apikey":
+            where = str(scheme.get("in", "header")).lower()
+            name = str(scheme.get("name", ""))
+            out.add((where, name.lower() if where == "header" else name))
+    return frozenset(out)
+
+
+def _broken_part(case: Case) -> str | None:
+    """The request part (``query``, ``header``...) a case breaks on purpose, if any."""
+    v = case.violation
+    if v is None or not v.pointer.startswith("/"):
+        return None
+    part = v.pointer.split("/", 2)[1]
+    return part if part in ("path", "query", "header", "cookie") else None
 
 
 def _has_tag(prop: str, tag: Any) -> Callable[[Any], bool]:

@@ -26,7 +26,15 @@ if TYPE_CHECKING:
 
     from contracttest.openapi.model import Operation, Spec
 
-__all__ = ["Generation", "draw_examples", "draws", "explore", "field_names"]
+__all__ = [
+    "Generation",
+    "draw_examples",
+    "draws",
+    "explore",
+    "field_names",
+    "headers_of",
+    "params_of",
+]
 
 BOUNDARY_LIMIT = 300
 """Boundary cases drawn per target (the runner sends a deduplicated subset)."""
@@ -295,6 +303,30 @@ class Generation:
         from contracttest.validate import get_validator
 
         return get_validator(self.spec, target)
+
+
+def params_of(draw: Any) -> tuple[dict[str, Any], list[tuple[str, Any]]]:
+    """(path values, query pairs) of a generated parameter set ``{"path": ..., "query": ...}``."""
+    path: dict[str, Any] = {}
+    query: list[tuple[str, Any]] = []
+    if isinstance(draw, dict):
+        p = draw.get("path")
+        if isinstance(p, dict):
+            path.update(p)
+        q = draw.get("query")
+        if isinstance(q, dict):
+            query.extend(q.items())
+    return path, query
+
+
+def headers_of(draw: Any) -> tuple[tuple[str, str], ...]:
+    """Header parameters of a generated parameter set, as wire strings."""
+    from contracttest.runner.http import _wire_scalar
+
+    h = draw.get("header") if isinstance(draw, dict) else None
+    if not isinstance(h, dict):
+        return ()
+    return tuple((str(k), _wire_scalar(v)) for k, v in h.items())
 
 
 def _unpack(item: Any) -> tuple[Any, Violation]:

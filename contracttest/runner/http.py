@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     import httpx
 
 __all__ = [
+    "URL_TEXT_LIMIT",
     "Exchange",
     "HttpClient",
     "HttpRequest",
@@ -34,8 +35,14 @@ __all__ = [
     "is_loopback",
     "parse_rate",
     "render_path",
+    "sendable_header",
 ]
 
+URL_TEXT_LIMIT = 2048
+"""The longest parameter text the runner puts in a URL: request lines past a few KiB are refused by
+common servers (nginx and Node answer 414 / 431 at 8 KiB) before any validation, so a length limit
+beyond this cannot be tested through a URL (a ``maxLength`` of 2**31 would not even fit in
+memory)."""
 IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"})
 RETRY_STATUSES = frozenset({429, 503})
 _NO_JSON = object()
@@ -92,6 +99,13 @@ def render_path(template: str, values: Mapping[str, Any]) -> str:
         return quote(text, safe="")
 
     return re.sub(r"\{([^{}/]+)\}", sub, template)
+
+
+def sendable_header(value: str) -> bool:
+    """Whether a header value travels as it is: visible ASCII and inner spaces only. HTTP carries
+    other bytes at best as Latin-1 (a server reads UTF-8 text back as other characters, so its
+    length and pattern change) and strips surrounding whitespace; CR/LF end the header."""
+    return value == value.strip(" \t") and all(" " <= ch <= "~" for ch in value)
 
 
 def _wire_scalar(value: Any) -> str:
@@ -408,6 +422,11 @@ class HttpClient:
             except httpx.HTTPError as exc:
                 raise TransportError(
                     f"{request.method} {_safe_url(request)} failed: {_describe(exc)}"
+                ) from exc
+            except httpx.InvalidURL as exc:
+                # a URL the client refuses to build (a query past 64 KiB): this request only
+                raise TransportError(
+                    f"{request.method} {request.path}: cannot be sent: {exc}"
                 ) from exc
             elapsed = time.perf_counter() - start
             self.stats.requests += 1

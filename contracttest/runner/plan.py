@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from contracttest.errors import UsageError
 from contracttest.runner.http import is_loopback
-from contracttest.runner.scope import Scope, unroutable_reason
+from contracttest.runner.scope import Scope, unroutable
 
 if TYPE_CHECKING:
     from contracttest.openapi.model import Operation, Spec
@@ -123,11 +123,7 @@ class Plan:
             credentials=len(self.credentials),
             loopback=is_loopback(self.base_url),
             max_units=self.config.max_units,
-            unroutable={
-                op.key: why
-                for op in self.operations
-                if (why := unroutable_reason(op.path)) is not None
-            },
+            unroutable=unroutable(self.spec, self.operations),
         )
 
 

@@ -312,6 +312,8 @@ class SpecNotes:
         """Path key -> why no request can reach its operations."""
         self.secrets: dict[tuple[str, str], set[str]] = {}
         """(schema, member) the spec documents a credential in -> operations that returned one."""
+        self.bodiless_statuses: dict[str, set[int]] = {}
+        """Operation label -> statuses it documents a JSON body for that HTTP forbids one."""
         self._lock = threading.Lock()
 
     def gap(self, op: Operation, status: int, why: str) -> None:
@@ -338,6 +340,12 @@ class SpecNotes:
                 suggestion=finding.suggestion,
                 target=finding.target,
             )
+
+    def bodiless(self, op: Operation, status: int) -> None:
+        """``op`` documents a JSON body for ``status`` (204, 205, 304), which HTTP forbids: the
+        server answered without one, as it must."""
+        with self._lock:
+            self.bodiless_statuses.setdefault(op.label, set()).add(status)
 
     def documented_secret(self, schema: str, member: str, operation: str) -> None:
         """A response carried a credential its schema (at spec pointer ``schema``) documents:
@@ -385,6 +393,27 @@ class SpecNotes:
                     target=labels[0] if labels else None,
                 )
             )
+        for op in self.spec.operations:
+            for status in sorted(self.bodiless_statuses.get(op.label, ())):
+                resp = op.response_for(status)
+                key = resp.status if resp is not None else str(status)
+                out.append(
+                    Finding(
+                        rule="spec.body-on-bodiless-status",
+                        severity=Severity.WARNING,
+                        pointer=_pointer.join(op.pointer, "responses", key, "content"),
+                        message=(
+                            f"{op.method} {op.path} documents a JSON body for {status}, a status "
+                            "HTTP forbids a body on; the server answered without one, as HTTP "
+                            "says, and was not failed for it"
+                        ),
+                        expected=f"no content for {status}",
+                        actual=f"content for {key}",
+                        suggestion=f"drop the content of response {key} (an overlay can), or "
+                        "answer 200 with the body",
+                        target=op.label,
+                    )
+                )
         for op in self.spec.operations:
             gaps = self.gaps.get(op.label)
             if not gaps:

@@ -8,7 +8,7 @@ what it may send (a write on a read-only run, an operation without credentials) 
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from contracttest.openapi.model import Operation, Spec
     from contracttest.openapi.resources import Resource, ResourceMap
 
-__all__ = ["READ_METHODS", "Budget", "Scope", "unroutable_reason"]
+__all__ = ["READ_METHODS", "UNROUTABLE_RULES", "Budget", "Scope", "unroutable"]
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -41,7 +41,7 @@ class Scope:
     max_units: int | None = None
     """Coverage units of each kind the run sends at most (None: every one)."""
     unroutable: Mapping[str, str] = field(default_factory=dict)
-    """Operation key -> why no request can reach it (a path key with a fragment)."""
+    """Operation key -> why no request can select it (`unroutable`)."""
 
     def enabled(self, check_id: str) -> bool:
         return check_id in self.checks
@@ -79,23 +79,30 @@ class Scope:
         return op.secured and not self.credentials
 
 
-def unroutable_reason(path: str) -> str | None:
-    """Why a path template can never be requested as written, or None.
+UNROUTABLE_RULES = frozenset({"spec.path-fragment", "spec.path-ambiguous"})
+"""Spec findings that, at error level, say no request can select an operation."""
 
-    A ``#`` starts the URL's fragment, which a client never sends (``/#X-Amz-Target=...``, the
-    way some specs name RPC actions); a ``?`` starts the query: the part after it is no path.
+
+def unroutable(spec: Spec, operations: Iterable[Operation]) -> dict[str, str]:
+    """Operation key -> why no request can select it, from the spec's own findings.
+
+    A path key's ``#fragment`` never travels (AWS's ``/#X-Amz-Target=...``): the request goes to
+    the path without it, and reaches the operation only where a required header or query
+    parameter pinned to one value tells it from the others at that path (a warning, and the
+    operation is tested). Where nothing tells them apart, or two path keys are one template with
+    other parameter names (``/c/{id}/offer`` and ``/c/{cid}/offer``), the finding is an error and
+    the operation it names is skipped: a request to it reaches another.
     """
-    if "#" in path:
-        return (
-            f"the path {path!r} carries a URL fragment ('#...'), which clients never send: no "
-            "request can reach this operation as the spec writes it"
-        )
-    if "?" in path:
-        return (
-            f"the path {path!r} carries a query ('?...') in its key: the spec cannot say which "
-            "route it means"
-        )
-    return None
+    from contracttest import _pointer
+    from contracttest.findings import Severity
+
+    errors: dict[str, str] = {}
+    for d in spec.diagnostics:
+        if d.rule in UNROUTABLE_RULES and d.severity >= Severity.ERROR:
+            parts = _pointer.parts(d.pointer)
+            if len(parts) >= 2 and parts[0] == "paths":
+                errors.setdefault(parts[1], d.message)
+    return {op.key: errors[op.path] for op in operations if op.path in errors}
 
 
 @dataclass

@@ -10,7 +10,7 @@ import threading
 import time
 from typing import TYPE_CHECKING
 
-from contracttest.errors import ContractTestError
+from contracttest.errors import ContractTestError, TransportError
 from contracttest.runner.case import Case
 from contracttest.runner.http import encode_query, render_path
 
@@ -36,7 +36,7 @@ class Transport:
 
     def build(self, case: Case) -> HttpRequest:
         op = case.operation
-        path = render_path(op.path, case.path_params)
+        path = render_path(op.wire_path, case.path_params)
         query = encode_query(list(case.query))
         headers: list[tuple[str, str]] = [("accept", "application/json")]
         headers.extend(self.plan.extra_headers)
@@ -57,6 +57,12 @@ class Transport:
                 headers.append(("cookie", f"{value[0]}={value[1]}"))
             else:
                 headers.append(value)
+        for name, text in case.headers:
+            if not text.isascii() or "\r" in text or "\n" in text:
+                raise TransportError(
+                    f"header {name}: {text[:40]!r} is not plain ASCII; HTTP cannot carry it as "
+                    "the case has it"
+                )
         headers.extend(case.headers)
         body = case.body_bytes()
         if body is not None and not any(k.lower() == "content-type" for k, _ in case.headers):

@@ -15,7 +15,7 @@ from typing import Any
 
 from contracttest import _pointer
 
-__all__ = ["declared_members", "undeclared_members"]
+__all__ = ["declared_members", "misfit_members", "undeclared_members"]
 
 _MAX_DEPTH = 64
 
@@ -24,6 +24,17 @@ class _Walker:
     def __init__(self, root: dict[str, Any]) -> None:
         self.root = root
         self.defs = root.get("definitions") or root.get("$defs") or {}
+        self.misfits: list[str] | None = None
+        """When a list: where the walk collects members whose value the schema cannot hold."""
+
+    def fits(self, node: Any, value: Any) -> bool:
+        """Whether ``value`` is of a type (and, for a closed list, a value) ``node`` allows."""
+        node = self.deref(node)
+        if not self.type_fits(node, value):
+            return False
+        if isinstance(node, dict) and isinstance(node.get("enum"), list):
+            return any(v == value and type(v) is type(value) for v in node["enum"])
+        return True
 
     def deref(self, node: Any) -> Any:
         hops = 0
@@ -77,14 +88,18 @@ class _Walker:
             if isinstance(target, str):
                 return {"$ref": target}
         best: tuple[int, Any] | None = None
-        for b in branches:
-            if not self.type_fits(b, value):
-                continue
-            n = sum(1 for _ in self.walk(b, value, "", depth + 1))
-            if best is None or n < best[0]:
-                best = (n, b)
-            if n == 0:
-                break
+        misfits, self.misfits = self.misfits, None  # a trial walk collects nothing
+        try:
+            for b in branches:
+                if not self.type_fits(b, value):
+                    continue
+                n = sum(1 for _ in self.walk(b, value, "", depth + 1))
+                if best is None or n < best[0]:
+                    best = (n, b)
+                if n == 0:
+                    break
+        finally:
+            self.misfits = misfits
         return best[1] if best is not None else None
 
     def type_fits(self, node: Any, value: Any) -> bool:
@@ -153,6 +168,9 @@ class _Walker:
         for key, sub in value.items():
             where = _pointer.join(pointer, key)
             if key in declared:
+                if self.misfits is not None and not self.fits(declared[key], sub):
+                    self.misfits.append(where)
+                    continue
                 yield from self.walk(declared[key], sub, where, depth + 1)
             elif closed:
                 yield where
@@ -174,6 +192,17 @@ def undeclared_members(schema: dict[str, Any], payload: Any) -> list[str]:
     """JSON pointers of members of ``payload`` that ``schema`` (a translated target schema) does not
     declare, in document order."""
     return list(_Walker(schema).walk(schema, payload, ""))
+
+
+def misfit_members(schema: dict[str, Any], payload: Any) -> list[str]:
+    """JSON pointers of members of ``payload`` that ``schema`` declares with a type (or a list of
+    values) the member's value does not have: a response of that schema cannot hold what was sent
+    there (a request schema that leaves ``callbackUrl`` untyped, a response that makes it a string)."""
+    w = _Walker(schema)
+    w.misfits = []
+    for _ in w.walk(schema, payload, ""):
+        pass
+    return list(w.misfits)
 
 
 def declared_members(schema: dict[str, Any], value: Any) -> dict[str, Any]:

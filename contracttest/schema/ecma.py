@@ -10,6 +10,9 @@ units (``/^.$/`` does not match ``"😀"``). So a small recursive-descent parser
 out of constructs whose meaning is the same in both worlds: explicit classes, hex escapes, lookarounds.
 Anything with no faithful equivalent raises `PatternError` naming the construct.
 
+A *bare* schema pattern that writes ``\\p{...}`` is read with ``u`` (`bare_pattern_flags`): without
+it no one means the letters ``p{L}``. `translate` itself stays ECMA-262 to the letter.
+
 Patterns without ``u``/``v`` are matched against the UTF-16 code units of the subject (a Python str
 holding surrogates); `EcmaPattern.search` does that conversion, so call it rather than
 ``EcmaPattern.compiled`` directly.
@@ -51,7 +54,9 @@ if TYPE_CHECKING:
 __all__ = [
     "FLAG_CHARS",
     "EcmaPattern",
+    "bare_pattern_flags",
     "compile_pattern",
+    "property_escapes",
     "split_delimited",
     "to_portable",
     "translate",
@@ -456,6 +461,69 @@ def split_delimited(pattern: str) -> tuple[str, str]:
     if any(f not in FLAG_CHARS for f in flags) or len(set(flags)) != len(flags):
         return pattern, ""
     return pattern[1:end], flags
+
+
+def property_escapes(body: str) -> list[str]:
+    """The names in the ``\\p{...}``/``\\P{...}`` escapes of a pattern body (escape-aware).
+
+    Example:
+        >>> property_escapes("^[\\\\p{L}\\\\p{N}_]+$")
+        ['L', 'N']
+        >>> property_escapes("\\\\\\\\p{L}")  # an escaped backslash, then the letter p
+        []
+    """
+    found: list[str] = []
+    i, n = 0, len(body)
+    while i < n - 2:
+        if body[i] != "\\":
+            i += 1
+            continue
+        if body[i + 1] in "pP" and body[i + 2] == "{":
+            end = body.find("}", i + 3)
+            # ``\\p{2}`` is ``p`` twice: a quantifier, not a property name.
+            if end > 0 and not _BRACED.fullmatch(body, i + 2, end + 1):
+                found.append(body[i + 3 : end])
+        i += 2
+    return found
+
+
+def bare_pattern_flags(body: str, default_flags: str = "") -> tuple[str, str | None]:
+    """The flags a bare OpenAPI/JSON Schema ``pattern`` is read with, and why if not the default.
+
+    A bare pattern is read like ``new RegExp(pattern, default_flags)``, except one that writes a
+    property escape ``\\p{...}``: ECMA-262 defines those only with ``u`` (without it ``\\p{L}``
+    is the letters ``p{L}``, which nobody spells that way), JSON Schema 2020-12 suggests ``u``
+    for patterns, and ajv and the JSON Schema test suite read ``\\p{Letter}`` as the property. So
+    such a pattern is read with ``u`` added. When it is not valid with ``u`` (a Java or POSIX
+    name such as ``\\p{Alnum}``, an escape ``u`` forbids) no ECMA reading means what was
+    written: `PatternError`, which the spec's diagnostics report as untranslatable.
+
+    Returns:
+        ``(flags, note)``: ``note`` is None when ``default_flags`` stand.
+
+    Raises:
+        PatternError: the pattern uses ``\\p{...}`` and is not valid ECMA-262 with ``u``.
+    """
+    if "u" in default_flags or "v" in default_flags:
+        return default_flags, None
+    names = property_escapes(body)
+    if not names:
+        return default_flags, None
+    flags = default_flags + "u"
+    shown = "\\p{" + names[0] + "}"
+    try:
+        _Translator(body, flags).translate()
+    except PatternError as exc:
+        raise PatternError(
+            f"it writes the property escape {shown}, which ECMA-262 defines only with the u flag,"
+            f" and with u it is invalid ({exc.message}); without u {shown} would be the letters"
+            f" {shown[1:]!r}. Use an ECMA property name (L, N, Lu, Script=Greek, ...)"
+        ) from exc
+    note = (
+        f"read with the u flag: it writes {shown}, which ECMA-262 defines only with u"
+        f" (without u it would be the letters {shown[1:]!r})"
+    )
+    return flags, note
 
 
 def _check_flags(flags: str) -> None:
@@ -1607,9 +1675,9 @@ def to_portable(pattern: str, *, default_flags: str = "") -> str:
         '^[0-9]+(?!\\\\n)$'
     """
     body, flags = split_delimited(pattern)
-    if body == pattern:
-        flags = default_flags
     try:
+        if body == pattern:
+            flags, _ = bare_pattern_flags(body, default_flags)
         translator = _Translator(body, flags, portable=True)
         portable = translator.translate()
         _compile_portable(portable)
@@ -1730,7 +1798,8 @@ def compile_pattern(pattern: str, *, default_flags: str = "") -> EcmaPattern:
     Args:
         pattern: the pattern, bare (``^[a-z]+$``) or as a JS literal (``/^\\p{L}+$/u``).
         default_flags: flags for a bare pattern (JSON Schema 2020-12 suggests ``"u"``; the default
-            ``""`` is what ``new RegExp(pattern)`` does).
+            ``""`` is what ``new RegExp(pattern)`` does), plus ``u`` when the pattern writes a
+            property escape ``\\p{...}`` (`bare_pattern_flags`).
 
     Returns:
         An `EcmaPattern`; call ``.search(text)`` or ``.test(text)``.
@@ -1752,7 +1821,12 @@ def compile_pattern(pattern: str, *, default_flags: str = "") -> EcmaPattern:
             f"read {pattern!r} as a JavaScript regex literal: body {body!r}, flags {flags!r}"
         )
     else:
-        flags = default_flags
+        try:
+            flags, why = bare_pattern_flags(body, default_flags)
+        except PatternError as exc:
+            raise PatternError(f"pattern {pattern!r}: {exc.message}") from exc
+        if why is not None:
+            notes.append(why)
     ignored = [f for f in flags if f in "gd"]
     if ignored:
         notes.append(f"flag(s) {''.join(ignored)!r} ignored: they do not change a single test()")

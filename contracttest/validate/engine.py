@@ -306,7 +306,10 @@ def get_validator(
         UsageError: an option has an unknown value.
     """
     key_target = target if isinstance(target, str) else target.key
-    key = (key_target, bool(allow_unknown), e164_level, length_method)
+    # The spec's unknown-property policy is part of the key: set after a validator was built
+    # (``spec.closed_objects = True`` once a run has started), it must not be served a stale one.
+    closed = not allow_unknown and spec.closed_objects
+    key = (key_target, bool(allow_unknown), closed, e164_level, length_method)
     with _CACHE_LOCK:
         per_spec = _CACHE.get(spec)
         if per_spec is None:

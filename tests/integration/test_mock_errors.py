@@ -87,8 +87,9 @@ def test_malformed_requests_are_4xx(
     assert r.status_code == status, r.text[:300]
     body = r.json()
     assert body["statusCode"] == status and body["message"]
-    # NestJS's envelope; body-parser's 413 comes without "error" (@nestjs/platform-express 12.6.3)
-    assert ("error" in body) is (status != 413)
+    # NestJS's envelope; body-parser's 413 and its 415 for a charset come without "error"
+    # (@nestjs/platform-express 12.6.3)
+    assert ("error" in body) is not (status == 413 or "charset" in headers.get("content-type", ""))
 
 
 def test_empty_bodies(client: httpx.Client) -> None:
@@ -139,11 +140,14 @@ def test_invalid_parameters_name_the_parameter(
     assert any(m.startswith(field) or f"property {field} " in m for m in messages), messages
 
 
-def test_patch_with_an_invalid_id_and_body_lists_both(client: httpx.Client) -> None:
+def test_patch_with_an_invalid_id_names_the_id(client: httpx.Client) -> None:
+    # A PATCH body is judged against the stored number's variant, which only a stored number has:
+    # the malformed id is the problem to name (NestJS's ParseUUIDPipe answers before the body too).
     messages = bad_request(
         client.patch("/phone-number/xyz", json={"provider": "vapi", "name": "x" * 50})
     )
-    assert any(m.startswith("id") for m in messages) and any(m.startswith("name") for m in messages)
+    assert any(m.startswith("id") for m in messages)
+    assert not any(m.startswith("name") for m in messages)
 
 
 @pytest.mark.parametrize(

@@ -133,11 +133,7 @@ def test_valid_patches_apply_and_keep_the_variant(
     patch = data.draw(valid(phone_spec, dto), label="patch")
     patch["provider"] = provider
     r = client.patch(f"/phone-number/{created['id']}", json=patch)
-    if r.status_code == 400:
-        # Only a merge the create DTO rejects may fail (e.g. a BYO number that stops being E.164
-        # once the check is switched back on); the message then says which field.
-        assert r.json()["message"], r.text
-        return
+    # The body is judged alone against the stored variant's DTO: a valid one is always applied.
     assert r.status_code == 200, r.text
     body = r.json()
     conforms("PhoneNumberController_update", 200, body)

@@ -14,7 +14,7 @@ Set ``CONTRACTTEST_DIFFERENTIAL_REPORT=<file>`` to write the table (markdown) th
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -22,16 +22,12 @@ import pytest
 from _components import NestServer
 from cases import Targets, boundary, generated, handwritten, minimal_bodies
 from differential import (
-    ACCEPT,
     DEVIATIONS,
     HttpParty,
     Result,
-    SpecView,
     cli_agrees,
     cli_outcomes,
-    contract_value,
     disagreements,
-    judge,
     render,
     run_cases,
     spec_view,
@@ -45,45 +41,6 @@ pytestmark = pytest.mark.network
 
 SEED = 12
 MOCK_TOKENS = ("differential-mock-org1-token", "differential-mock-org2-token")
-
-
-# The mock's known departures from the server, each asked of its owner in /work/notes/requests.md.
-# The test fails on any other departure, and on one of the first two that no longer happens (then it
-# is fixed: delete its entry); the hand-written cases reach those two in every run, the third
-# depends on what earlier PATCHes left in the mock's store, so only a long run meets it.
-def _patch_checked_against_every_variant(r: Result, view: SpecView) -> bool:
-    """The mock validates a PATCH body against the PATCH operation's union of every provider's
-    update DTO, not against the stored number's (NestJS: {"smsEnabled": true} on a BYO number is
-    'property smsEnabled should not exist'; the mock says 200)."""
-    if r.case.method != "PATCH" or r.mock is None or r.case.bad_id is not None:
-        return False
-    ok, value = contract_value(r.case)
-    if not ok:
-        return False
-    anyone = judge(view, "PATCH /phone-number/{id}", value)
-    return (anyone.verdict, anyone.fields) != (r.validator.verdict, r.validator.fields) and (
-        (r.mock.verdict == ACCEPT) == (anyone.verdict == ACCEPT)
-    )
-
-
-KNOWN_MOCK_GAPS: dict[str, Callable[[Result, SpecView], bool]] = {
-    "PATCH is not validated against the stored variant": _patch_checked_against_every_variant,
-    # "provider cannot be changed (it is 'twilio')" names no field; NestJS says "provider must be
-    # one of the following values: twilio".
-    "PATCH of another provider's tag names no field": lambda r, view: (
-        r.mock is not None and any("cannot be changed" in m for m in r.mock.messages)
-    ),
-    # The mock checks the stored number merged with the PATCH body against the create DTO: after
-    # {"numberE164CheckEnabled": false, "number": "abc"}, {"numberE164CheckEnabled": true} is a 400
-    # on the mock. The contract (and NestJS) judge the body alone: 200.
-    "PATCH is judged on the merged number, not on the body": lambda r, view: (
-        r.case.method == "PATCH"
-        and r.mock is not None
-        and r.mock.status == 400
-        and 200 <= r.server.status < 300
-        and r.validator.verdict == ACCEPT
-    ),
-}
 
 
 def _run(
@@ -144,7 +101,7 @@ def _report(results: Sequence[Result], broken: Sequence[Result], versions: dict[
     return "\n".join([render(rows, total, versions), "", *disagreements(broken, limit=25)])
 
 
-def check_agreement(results: Sequence[Result], view: SpecView, versions: dict[str, str]) -> None:
+def check_agreement(results: Sequence[Result], versions: dict[str, str]) -> None:
     """Every requirement of the module docstring, on ``results``."""
     assert len(results) >= 2000
 
@@ -159,12 +116,7 @@ def check_agreement(results: Sequence[Result], view: SpecView, versions: dict[st
     assert sum(r.cli is not None for r in results) >= 0.9 * len(results)
 
     mock_off = [r for r in results if not r.mock_agrees]
-    gaps = KNOWN_MOCK_GAPS.items()
-    unexplained = [r for r in mock_off if not any(gap(r, view) for _, gap in gaps)]
-    assert not unexplained, _report(results, unexplained, versions)
-    always = list(KNOWN_MOCK_GAPS)[:2]
-    fixed = [n for n, gap in gaps if n in always and not any(gap(r, view) for r in mock_off)]
-    assert not fixed, f"no longer happens, delete it from KNOWN_MOCK_GAPS: {fixed}"
+    assert not mock_off, _report(results, mock_off, versions)
 
     seen = {d for r in results if r.deviation for d in r.deviation.split("+")}
     assert seen == set(DEVIATIONS), f"documented deviations not exercised: {set(DEVIATIONS) - seen}"
@@ -173,7 +125,7 @@ def check_agreement(results: Sequence[Result], view: SpecView, versions: dict[st
 def test_validator_mock_and_cli_agree_with_the_nestjs_server(
     default_run: list[Result], fixed_spec: Any, nestjs_server: NestServer
 ) -> None:
-    check_agreement(default_run, spec_view(fixed_spec), nestjs_server.versions)
+    check_agreement(default_run, nestjs_server.versions)
 
 
 def test_the_run_covers_every_family_and_both_verdicts(default_run: list[Result]) -> None:
@@ -217,4 +169,4 @@ def test_differential_at_volume(fixed_spec: Any, nestjs_server: NestServer, mock
         boundary_limit=None,
         per_target=int(os.environ.get("CONTRACTTEST_DIFFERENTIAL_EXAMPLES", "60")),
     )
-    check_agreement(results, spec_view(fixed_spec), nestjs_server.versions)
+    check_agreement(results, nestjs_server.versions)

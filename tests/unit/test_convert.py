@@ -477,3 +477,25 @@ def test_a_bundle_deeper_than_validators_compile_is_refused_at_its_place() -> No
         spec.target("Deep").schema()
     assert info.value.pointer == "/components/schemas/Deep"
     assert any(d.rule == "spec.schema-too-deep" for d in spec.diagnostics)
+
+
+def test_an_allof_discriminator_whose_tags_name_no_schema_is_a_spec_finding() -> None:
+    # azure.com/datashare's DataSetMapping: kind's tags ("Blob", ...) have no mapping and name no
+    # schema (the subtypes say x-ms-discriminator-value: Blob), so OpenAPI validators that
+    # dispatch on the discriminator reject every payload; valid payloads cannot fix that.
+    spec = make_spec(
+        {
+            "Mapping": {
+                "type": "object",
+                "discriminator": {"propertyName": "kind"},
+                "required": ["kind"],
+                "properties": {"kind": {"type": "string", "enum": ["Blob", "Folder"]}},
+            },
+            "Folder": {"allOf": [{"$ref": "#/components/schemas/Mapping"}]},
+        }
+    )
+    spec.target("Mapping").schema()
+    found = [d for d in spec.diagnostics if d.rule == "spec.discriminator-target-missing"]
+    assert [(d.pointer, "'Blob'" in d.message, "'Folder'" in d.message) for d in found] == [
+        ("/components/schemas/Mapping/discriminator", True, False)
+    ]

@@ -118,6 +118,27 @@ def test_the_independent_validator_reads_the_untranslated_spec() -> None:
     assert not v.is_valid({"n": 1, "r": "server's"})  # readOnly in a request
 
 
+def test_a_required_read_only_member_behind_a_ref_is_not_needed_in_a_request() -> None:
+    # apideck accounting's Customer: required [id], id is {$ref: Id} and Id is readOnly.
+    # OpenAPI 3.0.3: a required readOnly property is required of responses only.
+    doc = {
+        "openapi": "3.0.3",
+        "components": {
+            "schemas": {
+                "Id": {"type": "string", "readOnly": True},
+                "Customer": {
+                    "type": "object",
+                    "required": ["id", "name"],
+                    "properties": {"id": {"$ref": "#/components/schemas/Id"}, "name": {}},
+                },
+            }
+        },
+    }
+    v = worker._independent_validator(doc)("/components/schemas/Customer")
+    assert v.is_valid({"name": "a"})
+    assert not v.is_valid({})  # name is still required
+
+
 def test_tracebacks_are_told_from_errors() -> None:
     crash = (
         'Traceback (most recent call last):\n  File "/x/contracttest/generate/strings.py", line 176, '
@@ -169,3 +190,31 @@ def test_the_table_counts_what_the_issue_measures() -> None:
     text = corpus.render(rows, "t", "nox -s corpus")
     assert "| response.schema | 1 | 1 | a.json: GET /a: bad |" in text
     assert "spec lint exit 2: error: boom" in text
+
+
+def test_a_disagreement_is_named_by_the_spec_finding_that_quotes_its_pattern_or_tag() -> None:
+    from types import SimpleNamespace
+
+    findings = [
+        {
+            "rule": "pattern.delimited",
+            "severity": "warning",
+            "message": "pattern '/^[a-z]+$/' is...",
+        },
+        {
+            "rule": "spec.discriminator-target-missing",
+            "severity": "warning",
+            "message": "discriminator 'kind' has no mapping for the tag(s) 'Blob', 'Folder'",
+        },
+        {"rule": "components.unused", "severity": "info", "message": "'^x$' is unused"},
+    ]
+    pattern = SimpleNamespace(validator="pattern", validator_value="/^[a-z]+$/", message="")
+    tag = SimpleNamespace(
+        validator="allOf",
+        validator_value=[],
+        message="{'kind': 'Blob'} reference '#/components/schemas/Blob' could not be resolved",
+    )
+    other = SimpleNamespace(validator="pattern", validator_value="^x$", message="")
+    assert worker.spec_finding_for(pattern, findings) == "pattern.delimited"
+    assert worker.spec_finding_for(tag, findings) == "spec.discriminator-target-missing"
+    assert worker.spec_finding_for(other, findings) is None  # an info finding explains nothing

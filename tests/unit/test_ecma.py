@@ -16,6 +16,7 @@ import regex
 from contracttest.errors import PatternError
 from contracttest.schema.ecma import (
     EcmaPattern,
+    bare_pattern_flags,
     compile_pattern,
     split_delimited,
     translate,
@@ -116,7 +117,7 @@ MATCH_TABLE: list[tuple[str, str, bool]] = [
     ("/^\\p{Script=Greek}+$/u", "αβγ", True),
     ("/^\\p{sc=Grek}+$/u", "abc", False),
     ("/^\\p{General_Category=Decimal_Number}+$/u", "١٢", True),
-    ("^\\p{L}$", "p{L}", True),  # without u, \p is just 'p'
+    ("/^\\p{L}$/", "p{L}", True),  # without u, \p is just 'p'
     ("/^\\p{Lu}$/iu", "a", True),
     ("/^\\P{Ll}$/iu", "A", True),
     # groups and backreferences
@@ -306,10 +307,38 @@ def test_modifiers_es2025() -> None:
 
 
 def test_bare_pattern_default_flags() -> None:
-    assert compile_pattern("^\\p{L}$").test("p{L}")
-    assert compile_pattern("^\\p{L}$", default_flags="u").test("é")
+    assert not compile_pattern("^.$").test("😀")  # no u: two UTF-16 units
+    assert compile_pattern("^.$", default_flags="u").test("😀")
     # Flags of a literal win over the default.
     assert not compile_pattern("/^\\p{L}$/", default_flags="u").test("é")
+    assert compile_pattern("/^\\p{L}$/").test("p{L}")
+
+
+# AWS writes bare patterns such as ^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$ (codestar, cloudhsmv2): the
+# property escape exists only with u; ajv and the JSON Schema test suite read it so.
+AWS_TAG = "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"
+
+
+def test_bare_pattern_with_a_property_escape_is_read_with_u() -> None:
+    pattern = compile_pattern(AWS_TAG)
+    assert pattern.flags == "u"
+    assert any("u flag" in note for note in pattern.notes)
+    assert pattern.test("Ünïcödé 12 _.:/=+-@")
+    assert not pattern.test("日本 😀")  # an emoji is no letter, separator or number
+    assert not pattern.test("p{L}")  # '{' is not in the class
+    assert bare_pattern_flags("^[a-z]+$") == ("", None)
+    assert bare_pattern_flags(AWS_TAG, "u") == ("u", None)
+    assert compile_pattern("^\\p{2}$").test("pp")  # \p{2} is 'p' twice, no property
+    assert compile_pattern("^\\\\p{L}$").test("\\p{L}")  # an escaped backslash
+
+
+@pytest.mark.parametrize(
+    "pattern", ["^[\\-\\p{Alnum}_:.]+$", "\\A\\S[\\p{Print}]*\\z", "\\p{XDigit}{8}"]
+)
+def test_bare_pattern_with_a_property_escape_invalid_with_u_is_refused(pattern: str) -> None:
+    # Java/POSIX names: invalid with u, the letters 'p{Alnum}' without it; neither is what is meant.
+    with pytest.raises(PatternError, match="defines only with the u flag"):
+        compile_pattern(pattern)
 
 
 def test_notes_and_attributes() -> None:

@@ -123,7 +123,7 @@ PORTABLE = [
     "/^\\p{Nd}+$/u",
     "/^[\\p{L}\\p{Nd}_-]+$/u",
     "/^\\p{White_Space}$/u",
-    "^\\p{L}$",  # without u: 'p{L}'
+    "/^\\p{L}$/",  # a literal without u: 'p{L}'
     # sticky, lookarounds
     "/b/y",
     "/a/y",
@@ -644,7 +644,7 @@ def test_astral_classes() -> None:
     assert re.fullmatch(to_portable("[^a]+"), astral)
     assert re.fullmatch(to_portable("[\\s\\S]*"), astral)
     assert not re.search(to_portable("[^\\ud800-\\udfff]"), astral)
-    assert not re.search(to_portable("[\\p{L}]+"), astral)  # without u: 'p', '{', 'L', '}'
+    assert not re.search(to_portable("/[\\p{L}]+/"), astral)  # without u: 'p', '{', 'L', '}'
 
 
 def test_shapes() -> None:
@@ -664,8 +664,9 @@ def test_shapes() -> None:
     assert to_portable("\\uD83D\\uDE00") == "😀"
     assert to_portable("a\\/b\\-c") == "a/b-c"
     assert to_portable("/y/y") == "^(?:y)"
-    # A bare pattern takes default_flags; a literal keeps its own.
-    assert to_portable("^\\p{L}$") == "^p\\{L\\}(?!\\n)$"
+    # A bare pattern takes default_flags (plus u for a property escape); a literal keeps its own.
+    assert to_portable("^\\p{L}$") == to_portable("/^\\p{L}$/u")
+    assert to_portable("^a.*$") == to_portable("/^a.*$/")
     assert to_portable("^\\p{Lu}$", default_flags="u") == to_portable("/^\\p{Lu}$/u")
     assert to_portable("/^\\p{L}$/", default_flags="u") == "^p\\{L\\}(?!\\n)$"
 

@@ -168,3 +168,65 @@ def test_invalid_examples_shrink_to_small_readable_payloads(fixed_spec: Spec) ->
     )
     assert found.payload == {"type": "number", "number": "14155550100"}
     assert found.violation.rule == "phone.e164"
+
+
+def _open_spec(schemas: dict[str, Any]) -> Spec:
+    from contracttest.openapi import load_spec
+
+    doc = {
+        "openapi": "3.0.0",
+        "info": {"title": "t", "version": "1"},
+        "paths": {},
+        "components": {"schemas": schemas},
+    }
+    return load_spec(doc, cache=False)
+
+
+# Azure's TagsResource (iothub, monitor privateLinkScopes PATCH bodies): no `type` anywhere.
+UNTYPED_TAGS = {
+    "description": "only the tags of a resource",
+    "properties": {"tags": {"additionalProperties": {"type": "string"}}},
+}
+
+
+def test_untyped_objects_are_broken_where_a_type_is_declared() -> None:
+    # Without `type`, a string or an array is a valid TagsResource: no schema.type mutation
+    # there (it failed the validator's confirmation every time: "could not generate enough
+    # examples"). The declared type of each tag value is what a value can break.
+    spec = _open_spec({"TagsResource": UNTYPED_TAGS})
+    found = _mutations(spec, "TagsResource", {"tags": {"env": "prod"}})
+    assert [(m.rule, m.pointer) for m in found] == [("schema.type", "/tags/env")]
+    bad = examples(invalid(spec, "TagsResource"), 5, seed=1)
+    assert bad and all(b.violation.pointer.startswith("/tags/") for b in bad)
+    for b in bad:
+        assert [f.rule for f in validate(spec, "TagsResource", b.payload)] == ["schema.type"]
+
+
+def test_a_schema_no_value_can_break_says_so() -> None:
+    from contracttest.errors import SpecError
+
+    spec = _open_spec({"Anything": {"properties": {"note": {"description": "free"}}}})
+    with pytest.raises(SpecError, match="no invalid payload exists"):
+        invalid(spec, "Anything")
+
+
+def test_a_oneof_of_untyped_objects_is_broken_by_a_value_every_branch_accepts() -> None:
+    # mailscript's POST /actions: oneOf of objects without `type`. A string is no type violation
+    # there (each branch accepts it), and mutations inside a branch that no constant tells apart
+    # cannot be labelled; every draw was filtered out. A string fits every branch: oneOf breaks.
+    spec = _open_spec(
+        {
+            "Combine": {"properties": {"list": {"type": "array"}}, "required": ["list"]},
+            "Sms": {"properties": {"text": {"type": "string"}}, "required": ["text"]},
+            "Action": {
+                "oneOf": [
+                    {"$ref": "#/components/schemas/Combine"},
+                    {"$ref": "#/components/schemas/Sms"},
+                ]
+            },
+        }
+    )
+    bad = examples(invalid(spec, "Action"), 3, seed=1)
+    assert bad and {(b.violation.rule, b.violation.pointer) for b in bad} == {("schema.oneOf", "")}
+    for b in bad:
+        assert [f.rule for f in validate(spec, "Action", b.payload)] == ["schema.oneOf"]

@@ -43,3 +43,30 @@ def test_kind_of(schema: Any, kind: str | None) -> None:
 )
 def test_bounds(schema: dict[str, Any], bounds: tuple[int, int | None]) -> None:
     assert _bounds(schema) == bounds
+
+
+def test_a_drawn_id_is_not_the_simplest_value_a_client_would_send_as_unknown() -> None:
+    # Twilio's Sids (pattern ^CR[0-9a-fA-F]{32}$): the mock minted CR000...0 first, the very id
+    # the runner sends as "an id that names nothing", so GET/POST/DELETE found the resource.
+    from contracttest.mock.ids import IdMinter, IdShape
+    from contracttest.openapi import load_spec
+    from contracttest.openapi.resources import infer_resources
+
+    sid = {"type": "string", "pattern": "^CR[0-9a-fA-F]{32}$", "minLength": 34, "maxLength": 34}
+    param = {"name": "Sid", "in": "path", "required": True, "schema": sid}
+    ok = {"200": {"description": "ok"}}
+    spec = load_spec(
+        {
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "1"},
+            "paths": {
+                "/Credentials": {"post": {"responses": ok}, "get": {"responses": ok}},
+                "/Credentials/{Sid}": {"get": {"parameters": [param], "responses": ok}},
+            },
+        },
+        cache=False,
+    )
+    res = infer_resources(spec).resources[0]
+    minted = IdMinter(spec, lambda: 1).mint(res, IdShape("drawn", sid), lambda _id: False)
+    assert minted.startswith("CR") and len(minted) == 34
+    assert minted != "CR" + "0" * 32

@@ -4,13 +4,16 @@ small hand-written spec behind a fake transport:
 1. an extra *path* parameter cannot differ on the wire: never a negative case;
 6. a HEAD answer has no body: it is not judged for the JSON body its GET documents;
 7. a path parameter of a parent no operation creates gets a value from its schema;
-8. a path key with a URL fragment (``/#X-Amz-Target=...``) is one spec finding, its operation
+8. a path key with a URL fragment goes to the path without it, with the header that selects it
+   (``/#X-Amz-Target=...``); where nothing selects it, one spec finding and the operation
    skipped, not failed.
 """
 
 from __future__ import annotations
 
 import json
+import re
+import uuid
 from typing import Any
 
 import httpx
@@ -19,6 +22,7 @@ from _runner_fake import engine_for
 from contracttest.openapi.model import Spec
 from contracttest.runner.case import Violation
 from contracttest.runner.generation import Labelled
+from contracttest.runner.http import URL_TEXT_LIMIT
 from contracttest.runner.results import Status
 
 OK_JSON = {
@@ -193,19 +197,34 @@ def test_a_parent_no_operation_creates_gets_a_path_value_from_its_schema() -> No
 
 
 # ------------------------------------------------------------------------------------- class 8
-def test_a_path_with_a_fragment_is_one_spec_finding_and_its_operation_is_skipped() -> None:
-    target = "/#X-Amz-Target=VoiceID.AssociateFraudster"
+def _amz(operation_id: str, target: str | None = None) -> dict[str, Any]:
+    params = []
+    if target is not None:
+        params = [
+            {
+                "name": "X-Amz-Target",
+                "in": "header",
+                "required": True,
+                "schema": {"type": "string", "enum": [target]},
+            }
+        ]
+    return {
+        "post": {
+            "operationId": operation_id,
+            "parameters": params,
+            "requestBody": {"content": {"application/json": {"schema": {"type": "object"}}}},
+            "responses": {"200": OK_JSON},
+        }
+    }
+
+
+def test_a_fragment_no_parameter_tells_apart_is_one_spec_finding_and_its_operations_skipped() -> (
+    None
+):
     spec = spec_of(
         {
-            target: {
-                "post": {
-                    "operationId": "associateFraudster",
-                    "requestBody": {
-                        "content": {"application/json": {"schema": {"type": "object"}}}
-                    },
-                    "responses": {"200": OK_JSON},
-                }
-            },
+            "/#Action=One": _amz("one"),
+            "/#Action=Two": _amz("two"),
             "/health": {"get": {"operationId": "health", "responses": {"200": OK_JSON}}},
         }
     )
@@ -220,7 +239,291 @@ def test_a_path_with_a_fragment_is_one_spec_finding_and_its_operation_is_skipped
     result = engine_for(spec, server).run()
     assert result.verdict == "passed", failing(result)
     found = [f for f in result.spec_findings if f.rule == "spec.unroutable-path"]
-    assert len(found) == 1 and "fragment" in found[0].message
-    skipped = [r for (op, _c), r in result.results.items() if op == "associateFraudster"]
+    assert len(found) == 2 and all("fragment" in f.message for f in found)
+    skipped = [r for (op, _c), r in result.results.items() if op in ("one", "two")]
     assert skipped and all(r.status is Status.SKIPPED for r in skipped)
     assert "/" not in sent  # nothing was sent to what the fragment leaves of the URL
+
+
+def test_a_fragment_a_pinned_header_tells_apart_is_tested_with_that_header() -> None:
+    """AWS's ``POST /#X-Amz-Target=Svc.Op``: the request goes to ``POST /`` and the required
+    header pinned to one value selects the operation, so it is sent (before, every such
+    operation was skipped; then every valid request lacked the header and was refused)."""
+    spec = spec_of(
+        {
+            "/#X-Amz-Target=Svc.One": _amz("Svc_One", "Svc.One"),
+            "/#X-Amz-Target=Svc.Two": _amz("Svc_Two", "Svc.Two"),
+        }
+    )
+    targets: list[str | None] = []
+
+    def server(request: httpx.Request) -> httpx.Response:
+        if request.url.path != "/":
+            return json_response(404, {"message": "Not Found"})
+        if request.method != "POST":
+            return httpx.Response(405, headers={"Allow": "POST"})
+        target = request.headers.get("x-amz-target")
+        targets.append(target)
+        if target not in ("Svc.One", "Svc.Two"):
+            return json_response(400, {"message": "X-Amz-Target is required"})
+        if len(request.content) > 1 << 20:
+            return json_response(413, {"message": "request entity too large"})
+        if request.headers.get("content-type") != "application/json":
+            return json_response(415, {"message": "expected application/json"})
+        try:
+            body = json.loads(request.content)
+        except (ValueError, RecursionError):  # malformed or deeply nested on purpose
+            body = None
+        if not isinstance(body, dict):
+            return json_response(400, {"message": "the body must be an object"})
+        return json_response(200, {"id": target})
+
+    result = engine_for(spec, server).run()
+    assert result.verdict == "passed", failing(result)
+    for label in ("Svc_One", "Svc_Two"):
+        got = result.result(label, "request.valid-accepted")
+        assert got is not None and got.cases and got.status is Status.PASSED, failing(result)
+    assert "Svc.One" in targets and "Svc.Two" in targets
+    assert not [f for f in result.spec_findings if f.rule == "spec.unroutable-path"]
+
+
+# ----------------------------------------------------------------- required headers and query
+def test_required_query_and_header_parameters_go_with_every_request_that_needs_them() -> None:
+    """Azure's required ``api-version`` query and eBay's ``X-EBAY-C-MARKETPLACE-ID`` header: a
+    fixture's create, a valid request, a negative case of the body all carry them (before, only
+    the generated valid requests had the query and no case had the header, so a server that
+    requires them refused every "valid" request). Header parameters OpenAPI says to ignore
+    (``Content-Type``, ``Authorization``) are no parameters: no case breaks them. And a 204 the
+    spec gives a JSON body (HTTP forbids one) is a spec finding, not a response.schema failure."""
+    version = {
+        "name": "api-version",
+        "in": "query",
+        "required": True,
+        "schema": {"type": "string", "enum": ["2024-01-01"]},
+    }
+    tenant = {
+        "name": "X-Tenant",
+        "in": "header",
+        "required": True,
+        "schema": {"type": "string", "pattern": "^[a-z]{1,8}$"},
+    }
+    ignored = [
+        {"name": "Content-Type", "in": "header", "required": True, "schema": {"type": "string"}},
+        {"name": "Authorization", "in": "header", "required": True, "schema": {"type": "string"}},
+    ]
+    thing = {"type": "object", "properties": {"id": {"type": "string"}, "name": {"type": "string"}}}
+    spec = spec_of(
+        {
+            "/things": {
+                "parameters": [version, tenant, *ignored],
+                "post": {
+                    "operationId": "createThing",
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["name"],
+                                    "properties": {"name": {"type": "string", "maxLength": 10}},
+                                }
+                            }
+                        },
+                    },
+                    "responses": {
+                        "201": {
+                            "description": "made",
+                            "content": {"application/json": {"schema": thing}},
+                        },
+                        "400": {"description": "bad"},
+                    },
+                },
+            },
+            "/things/{id}": {
+                "parameters": [
+                    {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}},
+                    version,
+                    tenant,
+                ],
+                "get": {
+                    "operationId": "getThing",
+                    "responses": {
+                        "200": {
+                            "description": "ok",
+                            "content": {"application/json": {"schema": thing}},
+                        },
+                        "400": {"description": "bad"},
+                        "404": {"description": "none"},
+                    },
+                },
+                "delete": {
+                    "operationId": "deleteThing",
+                    "responses": {
+                        "204": {
+                            "description": "gone",
+                            "content": {"application/json": {"schema": thing}},
+                        },
+                        "400": {"description": "bad"},
+                        "404": {"description": "none"},
+                    },
+                },
+            },
+        }
+    )
+    stored: dict[str, dict[str, Any]] = {}
+    refused: list[str] = []
+
+    def server(request: httpx.Request) -> httpx.Response:
+        parts = request.url.path.strip("/").split("/")
+        if parts[0] != "things" or len(parts) > 2:
+            return json_response(404, {"message": "Not Found"})
+        allowed = ("POST",) if len(parts) == 1 else ("GET", "DELETE")
+        if request.method not in allowed:
+            return httpx.Response(405, headers={"Allow": ", ".join(allowed)})
+        if request.url.params.get_list("api-version") != ["2024-01-01"]:
+            refused.append(f"{request.method} {request.url.path}: api-version")
+            return json_response(400, {"message": "api-version is required"})
+        if not re.fullmatch(r"[a-z]{1,8}", request.headers.get("x-tenant", "")):
+            refused.append(f"{request.method} {request.url.path}: X-Tenant")
+            return json_response(400, {"message": "X-Tenant is required"})
+        if len(parts) == 2:
+            if parts[1] not in stored:
+                return json_response(404, {"message": "not found"})
+            if request.method == "DELETE":
+                del stored[parts[1]]
+                return httpx.Response(204)
+            return json_response(200, stored[parts[1]])
+        if len(request.content) > 1 << 20:
+            return json_response(413, {"message": "request entity too large"})
+        if request.headers.get("content-type") != "application/json":
+            return json_response(415, {"message": "expected application/json"})
+        try:
+            sent = json.loads(request.content)
+        except (ValueError, RecursionError):
+            sent = None
+        name = sent.get("name") if isinstance(sent, dict) else None
+        if not isinstance(name, str) or len(name) > 10:
+            return json_response(400, {"message": "name must be a string of at most 10"})
+        item = {"id": str(uuid.uuid4()), "name": name}
+        stored[item["id"]] = item
+        return json_response(201, item)
+
+    result = engine_for(spec, server, checks=["request", "response", "server"]).run()
+    assert result.verdict == "passed", failing(result)
+    for label in ("createThing", "getThing", "deleteThing"):
+        got = result.result(label, "request.valid-accepted")
+        assert got is not None and got.cases and got.status is Status.PASSED, (label, refused)
+    assert not [e for e in errors(result) if "api-version" in e or "X-Tenant" in e]
+    bodiless = [f for f in result.spec_findings if f.rule == "spec.body-on-bodiless-status"]
+    assert len(bodiless) == 1 and "204" in bodiless[0].message
+
+
+# ------------------------------------------------------------------------ URL-sized parameters
+def test_query_limits_beyond_what_a_url_carries_are_not_sent() -> None:
+    """AWS documents ``maxLength`` 2147483647 and 65535 on query strings (redshift, chime):
+    a boundary value that long was built in memory (MemoryError) or refused by the HTTP client
+    (``InvalidURL: query too long``) and the run died. Such a limit cannot be tested through a
+    URL: no value past a few KiB is sent, the run finishes."""
+    text = {"type": "string", "maxLength": 100_000}
+    spec = spec_of(
+        {
+            "/search": {
+                "get": {
+                    "operationId": "search",
+                    "parameters": [
+                        {"name": "q", "in": "query", "required": True, "schema": text},
+                        {"name": "marker", "in": "query", "schema": text},
+                    ],
+                    "responses": {"200": OK_JSON, "400": {"description": "bad"}},
+                }
+            }
+        }
+    )
+    longest: list[int] = []
+
+    def server(request: httpx.Request) -> httpx.Response:
+        longest.append(max((len(v) for _, v in request.url.params.multi_items()), default=0))
+        if request.method != "GET":
+            return httpx.Response(405, headers={"Allow": "GET"})
+        if len(request.url.params.get_list("q")) != 1:
+            return json_response(400, {"message": "q is required"})
+        return json_response(200, {"id": "found"})
+
+    result = engine_for(spec, server, checks=["request", "response", "server"]).run()
+    assert result.exit_code == 0, (failing(result), errors(result))
+    assert longest and max(longest) <= URL_TEXT_LIMIT
+
+
+# ------------------------------------------------------------- parents drawn from the schema
+def test_a_created_resource_is_addressed_under_the_parents_it_was_created_under() -> None:
+    """``/teams/{teamName}/jobs/{jobId}`` where nothing creates a team (azure.com/
+    cognitiveservices-ContentModerator.json): the job is created under a team name drawn from
+    the schema, and every later request on it must name that team, not another draw (the
+    server answered 404 to "a valid request on an existing resource")."""
+    team = {"name": "teamName", "in": "path", "required": True, "schema": {"type": "string"}}
+    job = {"type": "object", "properties": {"id": {"type": "string"}, "name": {"type": "string"}}}
+    ok = {"description": "ok", "content": {"application/json": {"schema": job}}}
+    spec = spec_of(
+        {
+            "/teams/{teamName}/jobs": {
+                "parameters": [team],
+                "post": {
+                    "operationId": "createJob",
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["name"],
+                                    "properties": {"name": {"type": "string", "maxLength": 8}},
+                                }
+                            }
+                        },
+                    },
+                    "responses": {"201": ok, "400": {"description": "bad"}},
+                },
+            },
+            "/teams/{teamName}/jobs/{jobId}": {
+                "parameters": [
+                    team,
+                    {"name": "jobId", "in": "path", "required": True, "schema": {"type": "string"}},
+                ],
+                "get": {
+                    "operationId": "getJob",
+                    "responses": {"200": ok, "404": {"description": "none"}},
+                },
+            },
+        }
+    )
+    jobs: dict[tuple[str, str], dict[str, Any]] = {}
+
+    def server(request: httpx.Request) -> httpx.Response:
+        parts = request.url.path.strip("/").split("/")
+        if len(parts) not in (3, 4) or parts[0] != "teams" or parts[2] != "jobs":
+            return json_response(404, {"message": "Not Found"})
+        allowed = "POST" if len(parts) == 3 else "GET"
+        if request.method != allowed:
+            return httpx.Response(405, headers={"Allow": allowed})
+        if len(parts) == 4:
+            got = jobs.get((parts[1], parts[3]))
+            return json_response(200, got) if got else json_response(404, {"message": "no job"})
+        if len(request.content) > 1 << 20:
+            return json_response(413, {"message": "request entity too large"})
+        if request.headers.get("content-type") != "application/json":
+            return json_response(415, {"message": "expected application/json"})
+        try:
+            sent = json.loads(request.content)
+        except (ValueError, RecursionError):
+            sent = None
+        name = sent.get("name") if isinstance(sent, dict) else None
+        if not isinstance(name, str) or len(name) > 8:
+            return json_response(400, {"message": "name must be a string of at most 8"})
+        item = {"id": str(uuid.uuid4()), "name": name}
+        jobs[(parts[1], item["id"])] = item
+        return json_response(201, item)
+
+    result = engine_for(spec, server, checks=["request", "response", "server"]).run()
+    assert result.verdict == "passed", failing(result)
+    got = result.result("getJob", "request.valid-accepted")
+    assert got is not None and got.cases and got.status is Status.PASSED, failing(result)

@@ -377,3 +377,26 @@ def test_parameter_sets(fixed_spec: Any) -> None:
     assert rules_at(validate(fixed_spec, path_target, {"path": {"id": "42"}})) == {
         ("schema.format", "/path/id")
     }
+
+
+def test_the_unknown_property_policy_set_after_a_validator_was_built_is_honoured() -> None:
+    # A run or the mock may build validators before the policy is decided (--closed-objects,
+    # the pyproject key): the cached open validator must not serve the closed spec.
+    from contracttest.openapi import load_spec
+    from contracttest.validate import get_validator
+
+    doc = {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {},
+        "components": {
+            "schemas": {"Pet": {"type": "object", "properties": {"name": {"type": "string"}}}}
+        },
+    }
+    spec = load_spec(doc, cache=False)
+    extra = {"name": "rex", "owner": "me"}
+    assert get_validator(spec, "Pet").findings(extra) == []
+    spec.closed_objects = True
+    assert [f.rule for f in get_validator(spec, "Pet").findings(extra)] == [
+        "schema.additionalProperties"
+    ]

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from contracttest.errors import ContractTestError
 from contracttest.runner.builder import params_of, path_text
 from contracttest.runner.case import NO_BODY, Case, Violation, provoked_for
+from contracttest.runner.http import URL_TEXT_LIMIT
 from contracttest.runner.verdicts import Errored
 
 if TYPE_CHECKING:
@@ -221,13 +222,13 @@ def _boundary_values(schema: dict[str, Any]) -> list[Any]:
         if fmt == "uuid":
             return [str(uuid.UUID(int=0)), "not-a-uuid"]
         mx, mn = schema.get("maxLength"), schema.get("minLength")
-        if isinstance(mx, int):
+        if isinstance(mx, int) and mx < URL_TEXT_LIMIT:
             out += ["x" * mx, "x" * (mx + 1)]
         if fmt is None and "pattern" not in schema:
             # Free text in a query (search): a server that splices it into SQL, a LIKE or a
             # regex breaks on these; validity is decided on the wire like every value here.
             out += [text for text in META_TEXTS if not isinstance(mx, int) or len(text) <= mx]
-        if isinstance(mn, int) and mn > 0:
+        if isinstance(mn, int) and 0 < mn <= URL_TEXT_LIMIT:
             out += ["x" * mn, "x" * (mn - 1)]
     return out
 

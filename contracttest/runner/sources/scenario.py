@@ -286,15 +286,17 @@ def undeclared_in_response(
     ctx: SourceContext, op: Operation, status: int, sent: Any
 ) -> frozenset[str]:
     """Pointers of members of ``sent`` that the response of ``op`` does not declare (a create-only
-    field, a member the response schema leaves out): not returning them is no round-trip bug."""
-    from contracttest.runner.undeclared import undeclared_members
+    field, a member the response schema leaves out), or declares of a type the sent value does
+    not have (the server answers what its response schema can hold): not returning them as sent
+    is no round-trip bug."""
+    from contracttest.runner.undeclared import misfit_members, undeclared_members
 
     doc = documented_json(op, status)
     if doc is None:
         return frozenset()
     try:
         schema = ctx.spec.target(doc[0]).schema()
-        return frozenset(undeclared_members(schema, sent))
+        return frozenset(undeclared_members(schema, sent)) | frozenset(misfit_members(schema, sent))
     except Exception:  # an unusual response schema: compare everything
         return frozenset()
 

@@ -1,0 +1,73 @@
+"""Resource inference (openapi/resources.py) on tiny hand-written specs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from contracttest.openapi.model import Spec
+from contracttest.openapi.resources import infer_resources, template_params, template_segments
+
+OK = {"200": {"description": "ok"}}
+
+
+def make_spec(paths: dict[str, Any]) -> Spec:
+    return Spec(
+        {"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": paths},
+        source="<test>",
+        sha256="0",
+    )
+
+
+def ops(*methods: str) -> dict[str, Any]:
+    return {m: {"responses": OK} for m in methods}
+
+
+def test_a_post_on_the_item_path_of_a_collection_is_its_update() -> None:
+    # Twilio's shape: POST /v2/Credentials creates, POST /v2/Credentials/{Sid} updates.
+    spec = make_spec(
+        {
+            "/v2/Credentials": ops("get", "post"),
+            "/v2/Credentials/{Sid}": ops("delete", "get", "post"),
+            "/v2/Services/{ServiceSid}/Channels": ops("get", "post"),
+            "/v2/Services/{ServiceSid}/Channels/{Sid}": ops("delete", "get", "post"),
+            "/v2/Services": ops("get", "post"),
+            "/v2/Services/{Sid}": ops("delete", "get", "post"),
+        }
+    )
+    rmap = infer_resources(spec)
+    assert {r.name for r in rmap.resources} == {
+        "/v2/Credentials",
+        "/v2/Services",
+        "/v2/Services/{ServiceSid}/Channels",
+    }
+    assert rmap.bindings["GET /v2/Credentials/{Sid}"].role == "get"
+    assert rmap.bindings["POST /v2/Credentials/{Sid}"].role == "update"
+    assert rmap.bindings["POST /v2/Credentials"].role == "create"
+    creds = next(r for r in rmap.resources if r.name == "/v2/Credentials")
+    assert creds.update is not None and creds.update.key == "POST /v2/Credentials/{Sid}"
+    channels = next(r for r in rmap.resources if r.name.endswith("/Channels"))
+    assert channels.update is not None and channels.update.method == "POST"
+    assert channels.scope_params == ("ServiceSid",)
+
+
+def test_patch_or_put_stays_the_update_next_to_a_post_on_the_item() -> None:
+    spec = make_spec({"/x": ops("get", "post"), "/x/{id}": ops("get", "post", "put")})
+    rmap = infer_resources(spec)
+    assert rmap.bindings["PUT /x/{id}"].role == "update"
+    assert "POST /x/{id}" not in rmap.bindings
+    assert [r.name for r in rmap.resources] == ["/x"]
+
+
+def test_a_post_on_a_path_that_is_no_item_path_is_still_a_create() -> None:
+    spec = make_spec({"/kb/{id}/file": ops("get", "post"), "/kb/{id}": ops("get")})
+    rmap = infer_resources(spec)
+    assert rmap.bindings["POST /kb/{id}/file"].role == "create"
+
+
+def test_template_params_include_mixed_segments() -> None:
+    assert template_params("/v1beta/{name}:query") == ("name",)
+    assert template_params("/files/{id}.json") == ("id",)
+    assert template_params("/a/{x}/b/{y}.{ext}") == ("x", "y", "ext")
+    assert template_params("/") == ()
+    # A mixed segment is text to match, not a bare parameter segment.
+    assert template_segments("/files/{id}.json") == ("files", "{id}.json")

@@ -1,0 +1,47 @@
+"""What the runner takes from a create's answer and compares after a round trip."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
+
+from contracttest.runner.fixtures import created_id
+from contracttest.runner.undeclared import misfit_members
+
+
+def _res(id_param: str | None = "id") -> Any:
+    return SimpleNamespace(id_param=id_param)
+
+
+def test_the_id_of_a_create_answer_is_found_in_any_letter_case_and_inside_an_envelope() -> None:
+    assert created_id(_res(), {"Id": "ch-1", "Arn": "arn:x"}) == "ch-1"  # AWS MediaPackage
+    assert created_id(_res("channelId"), {"channelId": 7}) == "7"
+    # Sakari: {"success": true, "data": {"id": ...}}
+    assert created_id(_res("templateId"), {"success": True, "data": {"id": "t-1"}}) == "t-1"
+    assert created_id(_res(), {"success": True}) is None
+    assert created_id(_res(), {"id": True}) is None  # a flag is no id
+
+
+def test_members_the_response_cannot_hold_as_sent_are_not_compared() -> None:
+    """sakari.io.json webhooks: the request leaves ``callbackUrl`` untyped, the response makes
+    it a string; a server answers what its response schema can hold."""
+    response = {
+        "type": "object",
+        "properties": {
+            "callbackUrl": {"type": "string"},
+            "kind": {"type": "string", "enum": ["a", "b"]},
+            "nested": {"type": "object", "properties": {"n": {"type": "integer"}}},
+            "name": {"type": "string"},
+        },
+    }
+    sent = {"callbackUrl": {"x": 1}, "kind": "c", "nested": {"n": "5"}, "name": "same"}
+    assert sorted(misfit_members(response, sent)) == ["/callbackUrl", "/kind", "/nested/n"]
+    union: dict[str, Any] = {
+        "oneOf": [{"$ref": "#/definitions/A"}, {"$ref": "#/definitions/B"}],
+        "definitions": {
+            "A": {"type": "object", "properties": {"a": {"type": "string"}}},
+            "B": {"type": "object", "properties": {"b": {"type": "integer"}}},
+        },
+    }
+    # the union's trial walks over the other branch record nothing
+    assert misfit_members(union, {"a": "text"}) == []
