@@ -184,6 +184,26 @@ def _openapi_version(path: Path) -> str:
     return str(doc.get("openapi", doc.get("swagger", ""))) if isinstance(doc, dict) else ""
 
 
+def read_jsonl(path: Path, errors: str = "strict") -> list[dict[str, Any]]:
+    """The records of a JSON lines file; a line cut short (a worker killed mid-write) is skipped.
+
+    Lines end at ``\n`` only: ``str.splitlines`` also splits at U+2028, U+0085 and U+001C-U+001E,
+    which JSON strings written with ``ensure_ascii=False`` hold raw (a generated payload quoted in
+    an example), and the phase that quoted one was lost.
+    """
+    out: list[dict[str, Any]] = []
+    for line in path.read_text(encoding="utf-8", errors=errors).split("\n"):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(record, dict):
+            out.append(record)
+    return out
+
+
 def run_one(
     path: Path,
     folder: Path,
@@ -225,11 +245,7 @@ def run_one(
         seconds = time.perf_counter() - start
         phases: dict[str, dict[str, Any]] = {}
         if out.is_file():
-            for line in out.read_text(encoding="utf-8", errors="replace").splitlines():
-                try:
-                    record = json.loads(line)
-                except ValueError:  # the worker was killed while writing this line
-                    continue
+            for record in read_jsonl(out, errors="replace"):
                 phases[record.pop("phase")] = record
     running = next((p for p in wanted if p not in phases), None)
     if not timed_out and running is not None:
@@ -516,7 +532,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     jsonl = args.output.with_suffix(".jsonl")
     command = "nox -s corpus" + (" -- --all" if args.all else "")
     if args.render:
-        rows = [json.loads(line) for line in args.render.read_text(encoding="utf-8").splitlines()]
+        rows = read_jsonl(args.render)
         args.output.write_text(render(rows, "contracttest on the API corpus", command) + "\n")
         print(args.output)
         return 0
@@ -537,11 +553,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     done: list[dict[str, Any]] = []
     if args.resume and jsonl.is_file():
         names = {str(p.relative_to(folder)) for p in chosen}
-        done = [
-            row
-            for row in map(json.loads, jsonl.read_text(encoding="utf-8").splitlines())
-            if row["spec"] in names
-        ]
+        done = [row for row in read_jsonl(jsonl) if row["spec"] in names]
         seen = {row["spec"] for row in done}
         chosen = [p for p in chosen if str(p.relative_to(folder)) not in seen]
     else:

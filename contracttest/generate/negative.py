@@ -674,7 +674,11 @@ def breakable(gen: Gen, depth: int = 0) -> bool:
     Conservative towards True: False is a promise, True means "worth drawing".
     """
     while isinstance(gen, (FilterGen, RuleGen)) and gen.inner is not None:
+        if isinstance(gen, RuleGen):
+            return True  # a semantic rule (E.164, lengths as the server counts) can be broken
         gen = gen.inner
+    if isinstance(gen, ObjectGen) and gen.rules:
+        return True
     if depth > 40:
         return True
     if declares_type(gen) and (not isinstance(gen, AnyGen) or set(gen.types) != set(JSON_TYPES)):

@@ -10,7 +10,8 @@ simplest characters (``0``, ``a``).
 
 Characters are drawn from the Basic Multilingual Plane without surrogates and without the variation
 selectors U+FE0E/U+FE0F, so code points, UTF-16 units and validator.js's count agree: a string
-within its limits is within them however the server counts. Lookarounds and other zero-width
+within its limits is within them however the server counts. Nor are U+001C-U+001F, U+0085 and
+U+FEFF drawn where anything else will do: regex dialects disagree whether they are whitespace. Lookarounds and other zero-width
 assertions are not modelled; `PatternStrings` checks the final string with the ECMA pattern, which
 only rejects for patterns that lean on them.
 """
@@ -49,8 +50,19 @@ __all__ = [
 VARIATION_SELECTORS = "\ufe0e\ufe0f"
 _BMP_TOP = 0xFFFF
 _SURROGATES = (0xD800, 0xDFFF)
-# What a free-form character may be: the BMP minus surrogates and the two variation selectors.
-_SAFE: Ranges = ((0x0, 0xD7FF), (0xE000, 0xFE0D), (0xFE10, 0xFFFF))
+# What a free-form character may be: the BMP minus surrogates, the two variation selectors, and
+# the characters regex dialects disagree are whitespace: ECMA's \s holds U+FEFF, Python's (and
+# PCRE's Unicode) \s holds U+001C-U+001F and U+0085 instead. A valid value holds none of them, so a
+# pattern with \s or \S accepts it whichever engine reads it (the corpus oracle reads patterns with
+# Python's regex: a BOM drawn for ECMA's \s was a disagreement, amazonaws migration-hub-refactor-spaces).
+_SAFE: Ranges = (
+    (0x0, 0x1B),
+    (0x20, 0x84),
+    (0x86, 0xD7FF),
+    (0xE000, 0xFE0D),
+    (0xFE10, 0xFEFE),
+    (0xFF00, 0xFFFF),
+)
 # Readable characters come first so shrinking ends on them.
 _PREFERRED: Ranges = ((0x30, 0x39), (0x61, 0x7A), (0x41, 0x5A))
 DEFAULT_SLACK = 16
@@ -391,8 +403,9 @@ class _Builder:
             hi_ = None if hi is c.MAXREPEAT else int(hi)
             return _Repeat(self.seq(sub), int(lo), hi_, self.full, self.cap)
         if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
-            if op is not c.AT or av not in (c.AT_BEGINNING_STRING, c.AT_END_STRING):
-                self.has_assertions = True
+            # `_tree` strips the anchors at the pattern's two ends: any other (an inner \A or
+            # \Z) constrains where the match sits, so the strings are checked against the pattern
+            self.has_assertions = True
             return _Empty()
         raise _Unsupported(str(op))
 
@@ -642,7 +655,22 @@ def pattern_strings(
     return PatternStrings(pattern, min_len, cap, root, verify)
 
 
+def _hoist_end_anchor(items: list[tuple[Any, Any]]) -> list[tuple[Any, Any]]:
+    """``\\A(?:x\\Z|y\\Z)`` -> ``\\A(?:x|y)\\Z``: Python's parser factors the common ``\\A`` out of
+    ``^$|^\\S(.*\\S)?$`` (AWS CodeStar's description) but leaves each branch its own ``\\Z``."""
+    c = _sre_constants()
+    end = (c.AT, c.AT_END_STRING)
+    if not items or items[-1][0] is not c.BRANCH:
+        return items
+    alternatives = [list(b) for b in items[-1][1][1]]
+    if not alternatives or not all(alt and alt[-1] == end for alt in alternatives):
+        return items
+    branch = (c.BRANCH, (items[-1][1][0], [alt[:-1] for alt in alternatives]))
+    return [*items[:-1], branch, end]
+
+
 def _tree(builder: _Builder, items: list[tuple[Any, Any]]) -> _Node:
+    items = _hoist_end_anchor(items)
     start, end = _anchored(items)
     core = items[1 if start else 0 : len(items) - 1 if end else len(items)]
     node = builder.seq(core)

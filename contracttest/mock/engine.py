@@ -26,7 +26,7 @@ from contracttest.mock.listing import ListPlan
 from contracttest.mock.parsing import HTTPProblem
 from contracttest.mock.repair import has_loose_union, without
 from contracttest.mock.responses import SchemaView, ServerFields, iso_ms
-from contracttest.mock.store import Record, Store
+from contracttest.mock.store import Query, Record, Store
 from contracttest.openapi.model import JSON_MEDIA
 from contracttest.openapi.resources import Resource, ResourceMap, infer_resources
 
@@ -40,6 +40,8 @@ __all__ = ["MockEngine", "MockRequest", "Reply"]
 log = logging.getLogger("contracttest.mock")
 
 _UPDATED_KEYS = ("updatedAt", "updated_at")
+_ENVELOPES = ("data", "result", "item", "resource", "value", "items", "results")
+"""Members an answer wraps its object in."""
 _MAX_REPAIRS = 20
 _MINT_TRIES = 20
 
@@ -95,6 +97,7 @@ class MockEngine:
         self._loose: dict[int, bool] = {}
         self._repaired: set[tuple[str, str]] = set()
         self._id_shapes: dict[str, IdShape] = {}
+        self._client_named: dict[str, bool] = {}
         self.ids = IdMinter(spec, store.next_seq)
         self._lock = threading.RLock()
 
@@ -155,9 +158,7 @@ class MockEngine:
         if table is None:
             return whole
         res = binding.resource
-        record = self.store.get(
-            res.collection_key(req.match.path_params), req.org, self.item_id(res, req)
-        )
+        record = self.store.get(self.collection(res, req), req.org, self.item_id(res, req))
         if record is None:
             return None
         tag = record.body.get(table.property)
@@ -198,13 +199,21 @@ class MockEngine:
         return got
 
     def id_name(self, res: Resource) -> str:
-        """The member that carries an object's id: the item path's parameter name (``petId``) when the
-        responses declare it, else ``id``."""
-        if res.id_param and res.id_param != "id":
-            for view in self.fill_views(res):
-                props, _, _ = view.shape(view.root, None)
-                if props and res.id_param in props:
-                    return res.id_param
+        """The member that carries an object's id: the item path's parameter name (``petId``) when
+        the responses declare it, else the declared ``id`` of any case (xero.com's ``{FolderId}``
+        is the ``Id`` of a Folder), else ``id``."""
+        declared: set[str] = set()
+        for view in self.fill_views(res):
+            props, _, _ = view.shape(view.root, None)
+            declared.update(props or {})
+        if res.id_param and res.id_param != "id" and res.id_param in declared:
+            return res.id_param
+        if "id" not in declared:
+            wanted = [(res.id_param or "").lower(), "id"]
+            for want in filter(None, wanted):
+                found = sorted(n for n in declared if n.lower() == want)
+                if found:
+                    return found[0]
         return "id"
 
     def fill_views(self, res: Resource) -> list[SchemaView]:
@@ -274,9 +283,20 @@ class MockEngine:
     def check_parents(self, req: MockRequest) -> None:
         for parent in self.resources.parents.get(req.match.operation.key, ()):
             rid = self.item_id(parent, req)
-            key = parent.collection_key(req.match.path_params)
+            key = self.collection(parent, req)
             if self.store.get(key, req.org, rid) is None:
                 raise HTTPProblem(404, f"{_noun(parent)} not found")
+
+    def collection(self, res: Resource, req: MockRequest) -> str:
+        """The store collection of ``res`` for ``req``: one per org where clients name the objects
+        (each tenant names its own: two AWS accounts may both have a channel ``live-1``; a shared
+        key made the second org's create a 409), else one shared by every org."""
+        key = res.collection_key(req.match.path_params)
+        named = self._client_named.get(res.name)
+        if named is None:
+            member = self.naming_member(res, self.id_name(res), {})
+            named = self._client_named[res.name] = member is not None
+        return f"{key}\x00{req.org}" if named else key
 
     def item_id(self, res: Resource, req: MockRequest) -> str:
         raw = req.match.path_params.get(res.id_param or "", "")
@@ -288,15 +308,14 @@ class MockEngine:
         body = dict(req.body) if isinstance(req.body, dict) else {}
         now = _now_us()
         id_name = self.id_name(res)
-        key = res.collection_key(req.match.path_params)
-        sent = body.get(id_name) if id_name != "id" else None
+        key = self.collection(res, req)
+        member = self.naming_member(res, id_name, body)
+        sent = body.get(member) if member is not None else None
         named = sent if isinstance(sent, str) and sent and "/" not in sent else None
         if named is not None:
             # The client names the object: ``POST /kb/{id}/file {"fileId": f}`` attaches file f,
             # addressed as ``/kb/{id}/file/{fileId}`` from then on. Its key is echoed, never
-            # replaced; attaching the same one again replaces the earlier attachment. (A plain
-            # ``id`` in a create body stays the server's to set: Google's contacts sent the same
-            # one from two orgs, and a shared key made the second create a conflict.)
+            # replaced; attaching the same one again replaces the earlier attachment.
             rid = named.lower() if _looks_like_uuid(named) else named
             if self.store.get(key, req.org, rid) is not None:
                 self.store.delete(key, req.org, rid)
@@ -316,6 +335,20 @@ class MockEngine:
                 continue
             return self.answer(res.create, record)
         raise HTTPProblem(409, f"{_noun(res)}: no free id left")
+
+    def naming_member(self, res: Resource, id_name: str, body: dict[str, Any]) -> str | None:
+        """The create body's member that names the new object, if the client names it: the id
+        member when it is named after the item path (``fileId``), or an ``id`` the create body must
+        carry (AWS MediaPackage's channel ``id``, answered as ``Id``). An optional plain ``id``
+        stays the server's to set: Google's contacts sent the same one from two orgs, and a shared
+        key made the second create a conflict."""
+        if id_name.lower() != "id":
+            return id_name
+        view = self.request_view(res.create)
+        if view is None:
+            return None
+        _, required, _ = view.shape(view.root, body)
+        return next((n for n in sorted(required) if n.lower() == "id" or n == res.id_param), None)
 
     def build(
         self,
@@ -356,15 +389,38 @@ class MockEngine:
             for _ in range(_MAX_REPAIRS):
                 found = self.answer_findings(target, view.project(view.root, body))
                 names = [_pointer.parts(f.pointer)[0] for f in found if f.pointer]
-                bad = next((n for n in names if n in body and n != id_name), None)
-                if bad is None:
+                repaired = _without_first(view, props, body, names, id_name)
+                if repaired is None:
                     break
-                sub = (props or {}).get(bad)
-                body = dict(body)
-                if sub is None:
-                    del body[bad]
-                else:
-                    body[bad] = view.minimal(sub, 1, bad)
+                body = repaired
+        return self.conform_to_list(res, body, id_name)
+
+    def conform_to_list(self, res: Resource, body: dict[str, Any], id_name: str) -> dict[str, Any]:
+        """``body`` with each member the resource's list items cannot hold replaced as `conform`
+        does: sakari.io's webhook subscribe takes event types its list's items do not (the list
+        answered ``eventTypes: ["conversation-started"]`` outside the Webhook enum)."""
+        op = res.listing
+        if op is None:
+            return body
+        plan = self.plan(op, res)
+        if not plan.lists_items or not isinstance(plan.item_schema, dict):
+            return body
+        target = f"{op.label}:response:{self.success_status(op)}"
+        prefix = [plan.array_member, "0"] if plan.array_member is not None else ["0"]
+        view = plan.view
+        props, _, _ = view.shape(plan.item_schema, body)
+        for _ in range(_MAX_REPAIRS):
+            probe = Record("", "", 0, 0, 0, body)
+            answer = plan.render([plan.project_item(probe)], 1, Query(org=""), {})
+            names = []
+            for f in self.answer_findings(target, answer):
+                parts = _pointer.parts(f.pointer)
+                if len(parts) > len(prefix) and parts[: len(prefix)] == prefix:
+                    names.append(parts[len(prefix)])
+            repaired = _without_first(view, props, body, names, id_name)
+            if repaired is None:
+                break
+            body = repaired
         return body
 
     def mint_id(self, res: Resource, key: str, org: str, refused: set[str]) -> str:
@@ -390,20 +446,20 @@ class MockEngine:
         )
 
     def read(self, res: Resource, req: MockRequest, rid: str) -> Reply:
-        record = self.store.get(res.collection_key(req.match.path_params), req.org, rid)
+        record = self.store.get(self.collection(res, req), req.org, rid)
         if record is None:
             raise HTTPProblem(404, f"{_noun(res)} not found")
         return self.answer(req.match.operation, record)
 
     def delete(self, res: Resource, req: MockRequest, rid: str) -> Reply:
-        record = self.store.delete(res.collection_key(req.match.path_params), req.org, rid)
+        record = self.store.delete(self.collection(res, req), req.org, rid)
         if record is None:
             raise HTTPProblem(404, f"{_noun(res)} not found")
         return self.answer(req.match.operation, record)
 
     def update(self, res: Resource, req: MockRequest, rid: str) -> Reply:
         patch = dict(req.body) if isinstance(req.body, dict) else {}
-        key = res.collection_key(req.match.path_params)
+        key = self.collection(res, req)
 
         def change(old: Record) -> Record:
             merged = self.merge(res, req, old, patch)
@@ -528,7 +584,7 @@ class MockEngine:
         if not plan.lists_items:
             return self.action(op)
         query = plan.query(req.params.get("query", {}), req.org, self.search_default(res))
-        records, total = self.store.query(res.collection_key(req.match.path_params), query)
+        records, total = self.store.query(self.collection(res, req), query)
         items = [plan.project_item(r) for r in records]
         status = self.success_status(op)
         return Reply(
@@ -551,8 +607,40 @@ class MockEngine:
             typed = _typed_scalar(view, record.id)
             body = typed if typed is not None else self.generated(op, status)
             return Reply(self.status_code(status, op.method), body)
-        body = None if view is None else view.project(view.root, record.body)
+        if view is None:
+            return Reply(self.status_code(status, op.method), None)
+        body = self.enveloped(view, record.body)
+        if body is None:
+            body = view.project(view.root, record.body)
         return Reply(self.status_code(status, op.method), body)
+
+    def enveloped(self, view: SchemaView, record: dict[str, Any]) -> dict[str, Any] | None:
+        """The record inside the envelope member its answer declares, when the answer wraps it
+        (sakari.io's ``{success, data: Template}``, or ``{data: [Template]}`` for a create that
+        answers a page), else None: the object is answered as it is."""
+        root_props, required, _ = view.shape(view.root, record)
+        if not root_props:
+            return None
+        own = len(set(root_props) & set(record))
+        best: tuple[int, str, Any, bool] | None = None
+        for name in _ENVELOPES:
+            sub = view.deref(root_props.get(name))
+            if not isinstance(sub, dict):
+                continue
+            many = sub.get("type") == "array" or "items" in sub
+            inner = view.deref(sub.get("items")) if many else sub
+            props, _, _ = view.shape(inner, record)
+            hits = len(set(props or {}) & set(record))
+            if hits > own and (best is None or hits > best[0]):
+                best = (hits, name, inner, many)
+        if best is None:
+            return None
+        _, name, inner, many = best
+        item = view.project(inner, record)
+        body: dict[str, Any] = {name: [item] if many else item}
+        for key in sorted(required - set(body)):
+            body[key] = view.minimal(root_props.get(key, {}), 1, key)
+        return body
 
     def answers_object(self, view: SchemaView) -> bool:
         """Whether a response schema can hold an object (or says nothing of its type)."""
@@ -591,6 +679,27 @@ class MockEngine:
             "could not build a conformant %s body for %s; answering a best effort", status, op.label
         )
         return value
+
+
+def _without_first(
+    view: SchemaView,
+    props: dict[str, Any] | None,
+    body: dict[str, Any],
+    names: list[str],
+    id_name: str,
+) -> dict[str, Any] | None:
+    """``body`` with the first of ``names`` it holds (never the id) replaced by a minimal value of
+    its schema in ``props``, or left out where ``props`` does not declare it; None when none."""
+    bad = next((n for n in names if n in body and n != id_name), None)
+    if bad is None:
+        return None
+    sub = (props or {}).get(bad)
+    out = dict(body)
+    if sub is None:
+        del out[bad]
+    else:
+        out[bad] = view.minimal(sub, 1, bad)
+    return out
 
 
 def _success_status(op: Operation) -> str:

@@ -99,6 +99,10 @@ class ListPlan:
     ) -> ListPlan:
         view = SchemaView(schema or {})
         plan = cls(op, view)
+        plan._read_shape(item_props)
+        # The members of the listed items count too: a create or get answering an envelope
+        # (sakari.io's ``{success, data: Template}``) names none of them.
+        item_props = item_props | plan.item_members()
         descriptions = _descriptions(op, spec_raw)
         for p in op.parameters:
             if p.location != "query":
@@ -126,8 +130,14 @@ class ListPlan:
                 plan.ranges[name] = (fld, m["op"].lower())  # type: ignore[assignment]
             elif name in item_props:
                 plan.equals.add(name)
-        plan._read_shape(item_props)
         return plan
+
+    def item_members(self) -> set[str]:
+        """The members the listed items' schema declares."""
+        if not isinstance(self.item_schema, dict):
+            return set()
+        props, _, _ = self.view.shape(self.item_schema, None)
+        return set(props or {})
 
     def _read_shape(self, item_props: set[str]) -> None:
         root = self.view.deref(self.view.root)

@@ -236,7 +236,8 @@ class SchemaView:
 
     # ------------------------------------------------------------------ projection
     def project(self, node: Any, value: Any, depth: int = 0) -> Any:
-        """``value`` without the members ``node`` does not declare (recursively), and without
+        """``value`` without the members ``node`` does not declare (recursively; a required member is
+        kept, declared or not), and without
         credentials: a string member named like a secret (``twilioAuthToken``, ``serverUrlSecret``)
         is write-only, left out of answers, or masked when the schema requires it."""
         if not isinstance(value, dict | list):
@@ -253,7 +254,9 @@ class SchemaView:
                         out[k] = _mask(self.deref((props or {}).get(k, {})))
                     continue
                 if props is None or k not in props:
-                    if props is None or extras_ok:
+                    # kept where the schema takes undeclared members, or requires this one
+                    # without declaring it (xero.com's Folder requires `name`, declares `Name`)
+                    if props is None or extras_ok or k in required:
                         out[k] = v
                     continue
                 out[k] = (

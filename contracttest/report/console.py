@@ -43,6 +43,15 @@ def verdict_line(result: RunResult) -> str:
         f"errored, {counts['skipped']} skipped ({len(result.failures('contract'))} failing cases, "
         f"{m.requests} requests, {m.duration_s:.1f} s)"
     )
+    from contracttest.report.run_warnings import affecting, warnings_of
+
+    serious = len(affecting(warnings_of(result)))
+    if serious:
+        text += (
+            f" — {serious} warning above qualifies this result"
+            if serious == 1
+            else f" — {serious} warnings above qualify this result"
+        )
     if m.aborted:
         text += f" — aborted: {m.aborted}"
     elif m.interrupted:
@@ -167,6 +176,7 @@ class ConsoleReporter:
             result.verdict
         ]
         if self.quiet:
+            self._warnings(result, only_affecting=True)
             if result.coverage_short:
                 from contracttest.report._coverage import gate_line
 
@@ -237,4 +247,34 @@ class ConsoleReporter:
             if line:
                 short = result.coverage_short and line is not None and "fail-under" in line
                 self.console.print(Text(line, style="bold red" if short else ""), soft_wrap=True)
+        self._warnings(result)
         self.console.print(Text(verdict_line(result), style=style), soft_wrap=True)
+
+    def _warnings(self, result: RunResult, *, only_affecting: bool = False) -> None:
+        """The run's warnings, next to the verdict they qualify (those that affect it first)."""
+        from rich.text import Text
+
+        from contracttest.report.run_warnings import warnings_of
+
+        for w in warnings_of(result):
+            if only_affecting and not w.affects_verdict:
+                continue
+            style = "bold yellow" if w.affects_verdict else "yellow"
+            self.console.print(
+                Text.assemble(
+                    ("⚠ warning: ", style), (w.title, "bold"), f": {result.scrub(w.message)}"
+                ),
+                soft_wrap=True,
+            )
+            if self.quiet:
+                continue
+            for item in w.items[:3]:
+                where = f"{item.operation}: " if item.operation else ""
+                self.console.print(
+                    Text(result.scrub(f"    {where}{item.detail}"), style="dim"), soft_wrap=True
+                )
+            if len(w.items) > 3:
+                self.console.print(
+                    Text(f"    … and {len(w.items) - 3} more (see the reports)", style="dim")
+                )
+            self.console.print(Text(f"    tip: {w.tip}", style="dim"), soft_wrap=True)

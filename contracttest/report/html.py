@@ -1,5 +1,7 @@
-"""A self-contained HTML report: verdict, charts (inline SVG), the operations x checks matrix, and
-every failure with its minimal payload, the response, the finding and a ``curl`` line.
+"""A self-contained HTML report: the warnings that qualify the verdict first (next to the verdict, a
+link to them; in the matrix, a mark on each operation they name), then the run, charts (inline SVG),
+the operations x checks matrix, coverage, and every failure with its minimal payload, the response,
+the finding and a ``curl`` line.
 
 No external resource is referenced (a Content-Security-Policy meta tag forbids it), so the file can be
 attached to a CI run and opened anywhere. Every value is escaped; everything is already redacted.
@@ -17,6 +19,7 @@ from contracttest.report._atomic import atomic_write
 from contracttest.runner.results import STATUSES
 
 if TYPE_CHECKING:
+    from contracttest.report.run_warnings import RunWarning
     from contracttest.runner.results import CheckResult, Failure, RunResult
 
 __all__ = ["FILENAME", "render", "write"]
@@ -77,6 +80,20 @@ body.only-failing tr.row-ok { display: none; }
 .legend span { margin-right: 14px; }
 .spec-finding { margin: 4px 0; }
 .times { color: #607d8b; font-weight: 400; }
+a.caveat { display: inline-block; margin-left: 12px; padding: 2px 10px; border-radius: 12px;
+           background: #ffb300; color: #212121; font-size: 13px; font-weight: 700; text-decoration: none; }
+section#warnings { margin-top: 0; }
+section#warnings h2 { color: #e65100; border-bottom-color: #ffcc80; }
+details.warning { background: #fff8e1; border: 1px solid #ffcc80; border-left: 5px solid #ffb300;
+                  border-radius: 5px; margin: 8px 0; padding: 6px 12px; }
+details.warning.note { background: #fff; border-left-color: #b0bec5; border-color: #e0e0e0; }
+details.warning > summary { cursor: pointer; }
+details.warning .w-title { font-weight: 700; margin-right: 8px; }
+details.warning ul { margin: 6px 0; }
+details.warning .tip { color: #455a64; }
+#top-failures h3 { font-size: 14px; margin: 14px 0 4px; }
+#top-failures ol { margin: 0; padding-left: 22px; }
+a.row-warn { color: #e65100; text-decoration: none; font-weight: 700; margin-left: 4px; }
 """
 
 _JS = """
@@ -343,8 +360,73 @@ def _coverage(result: RunResult) -> str:
     )
 
 
+def _top_failures(failures: list[Failure], anchors: dict[int, str]) -> str:
+    """Kinds of failure (check and rule) by how many cases failed that way, most first, each linked
+    to its first case: what to fix first, before the details."""
+    kinds: dict[tuple[str, str], list[Failure]] = {}
+    for f in failures:
+        kinds.setdefault((f.check, f.finding.rule), []).append(f)
+    if not kinds:
+        return ""
+    ranked = sorted(
+        kinds.items(),
+        key=lambda kv: (kv[1][0].level != "contract", -sum(f.occurrences for f in kv[1]), kv[0]),
+    )
+    items = "".join(
+        f'<li><a href="#{anchors[id(fs[0])]}"><code>{_e(check)}</code> · <code>{_e(rule)}</code></a> '
+        f"{sum(f.occurrences for f in fs)} case(s) on {len({f.operation for f in fs})} operation(s)"
+        f"{' · advisory' if fs[0].level != 'contract' else ''} — {_e(fs[0].finding.message)}</li>"
+        for (check, rule), fs in ranked[:8]
+    )
+    more = f"<li>… {len(ranked) - 8} more kinds below</li>" if len(ranked) > 8 else ""
+    return f'<div id="top-failures"><h3>Top failures</h3><ol>{items}{more}</ol></div>'
+
+
+def _warnings(warnings: list[RunWarning], rows: dict[str, str]) -> str:
+    """The warnings section: those that affect the verdict first and open; each names its
+    operations (linked to their row of the matrix) and what to do."""
+    if not warnings:
+        return ""
+    blocks = []
+    for w in warnings:
+        shown = w.items[:50]
+        items = "".join(
+            "<li>"
+            + (
+                f'<a href="#{rows[i.operation]}"><code>{_e(i.operation)}</code></a>: '
+                if i.operation in rows
+                else (f"<code>{_e(i.operation)}</code>: " if i.operation else "")
+            )
+            + f"{_e(i.detail)}</li>"
+            for i in shown
+        )
+        more = (
+            f"<li>… and {len(w.items) - 50} more (see the JSON report)</li>"
+            if len(w.items) > 50
+            else ""
+        )
+        blocks.append(
+            f'<details class="warning {"affects" if w.affects_verdict else "note"}" id="warning-{_e(w.id)}" '
+            f'data-warning="{_e(w.id)}" data-affects-verdict="{str(w.affects_verdict).lower()}"'
+            f"{' open' if w.affects_verdict else ''}>"
+            f'<summary><span class="w-title">⚠ {_e(w.title)}</span>{_e(w.message)}</summary>'
+            + (f"<ul>{items}{more}</ul>" if items else "")
+            + f'<p class="tip"><b>What to do:</b> {_e(w.tip)}</p></details>'
+        )
+    return f'<section id="warnings"><h2>Warnings ({len(warnings)})</h2>{"".join(blocks)}</section>'
+
+
 def render(result: RunResult) -> str:
+    from contracttest.report.run_warnings import affecting, warnings_of
+
     m = result.metadata
+    warnings = warnings_of(result)
+    named: dict[str, list[RunWarning]] = {}
+    for w in warnings:
+        for item in w.items:
+            if item.operation is not None and w not in named.setdefault(item.operation, []):
+                named[item.operation].append(w)
+    row_ids = {op.label: f"op-{i}" for i, op in enumerate(result.operations, start=1)}
     counts = result.counts()
     failures = result.failures()
     anchors = {id(f): f"failure-{i}" for i, f in enumerate(failures, start=1)}
@@ -378,10 +460,18 @@ def render(result: RunResult) -> str:
     for op in result.operations:
         cells = [result.result(op.label, c) for c in result.checks]
         bad = any(r is not None and r.status.value in ("failed", "errored") for r in cells)
+        flags = named.get(op.label, [])
+        flag = (
+            f'<a class="row-warn" href="#warning-{_e(flags[0].id)}" '
+            f'title="{_e(", ".join(w.title for w in flags))}">⚠</a>'
+            if flags
+            else ""
+        )
         rows.append(
-            f'<tr class="{"row-bad" if bad else "row-ok"}" data-operation="{_e(op.label)}">'
+            f'<tr class="{"row-bad" if bad or flags else "row-ok"}" id="{row_ids[op.label]}" '
+            f'data-operation="{_e(op.label)}">'
             f'<td class="op"><span class="method">{_e(op.method)}</span> <code>{_e(op.path)}</code>'
-            f"<br><small>{_e(op.operation_id)}</small></td>"
+            f"{flag}<br><small>{_e(op.operation_id)}</small></td>"
             + "".join(_cell(r, anchors) for r in cells)
             + "</tr>"
         )
@@ -416,6 +506,14 @@ def render(result: RunResult) -> str:
         for f in sorted(result.spec_findings, key=lambda f: f.sort_key())
     )
     notes_html = "".join(f"<li>{_e(n)}</li>" for n in result.notes)
+    serious = affecting(warnings)
+    caveat = (
+        f'<a class="caveat" id="caveat" href="#warning-{_e(serious[0].id)}">'
+        f"⚠ {len(serious)} warning{'s' if len(serious) != 1 else ''} "
+        f"affect{'s' if len(serious) == 1 else ''} this result</a>"
+        if serious
+        else ""
+    )
 
     page = f"""<!DOCTYPE html>
 <html lang="en">
@@ -426,14 +524,16 @@ def render(result: RunResult) -> str:
 <title>contracttest: {_e(verdict)} — {_e(m.spec_title)}</title>
 <style>{_CSS}</style>
 </head>
-<body data-verdict="{_e(verdict)}">
+<body data-verdict="{_e(verdict)}" data-warnings="{len(warnings)}">
 <header>
-<h1>contracttest run — <span class="verdict {_e(verdict)}" id="verdict">{_e(verdict)}</span></h1>
+<h1>contracttest run — <span class="verdict {_e(verdict)}" id="verdict">{_e(verdict)}</span>{caveat}</h1>
 <div>{len(result.operations)} operations × {len(result.checks)} checks · {len(failures)} failing case(s)</div>
 </header>
 <main>
+{_warnings(warnings, row_ids)}
 <section id="summary">
 <table class="meta">{"".join(f"<tr><td>{k}</td><td>{v}</td></tr>" for k, v in meta_rows)}</table>
+{_top_failures(failures, anchors)}
 </section>
 <section id="charts">
 <h2>Overview</h2>

@@ -1,7 +1,13 @@
 """The JSON report: versioned, sorted, every failing case with its reproduction.
 
-``REPORT_SCHEMA`` is the JSON Schema of the document (tests validate every report against it). The
-version follows semver: a new optional member is a minor bump, anything else a major one.
+Its JSON Schema ships in the package, ``contracttest/report/schema/run-report-<version>.json``
+(`SCHEMA_PATH`; `REPORT_SCHEMA` is that file, loaded), so other tools can validate and consume the
+report. Compatibility: ``schema_version`` is MAJOR.MINOR. A minor version only adds (an optional
+member, a member every new report has, a value where readers already expect unknown ones): a reader
+written for 1.x reads every 1.y and ignores members it does not know. Anything else (a member removed,
+renamed or retyped, a meaning changed) is a new major version with a new schema file.
+
+1.2 added ``warnings`` (`contracttest.report.run_warnings`) and each operation's ``responses``.
 """
 
 from __future__ import annotations
@@ -11,289 +17,26 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from contracttest.report._atomic import atomic_write
-from contracttest.runner.results import STATUSES
 
 if TYPE_CHECKING:
     from contracttest.runner.results import RunResult
 
-__all__ = ["FILENAME", "REPORT_SCHEMA", "SCHEMA_VERSION", "render", "to_document", "write"]
+__all__ = [
+    "FILENAME",
+    "REPORT_SCHEMA",
+    "SCHEMA_PATH",
+    "SCHEMA_VERSION",
+    "render",
+    "to_document",
+    "write",
+]
 
 FILENAME = "contracttest-report.json"
-SCHEMA_VERSION = "1.1"
-SCHEMA_ID = "https://contracttest.dev/schemas/run-report/1.1.json"
-
-_PAIR: dict[str, Any] = {
-    "type": "object",
-    "required": ["exercised", "enumerated"],
-    "properties": {
-        "exercised": {"type": "integer", "minimum": 0},
-        "enumerated": {"type": "integer", "minimum": 0},
-        "percent": {"type": "number", "minimum": 0, "maximum": 100},
-    },
-}
-
-_FINDING: dict[str, Any] = {
-    "type": "object",
-    "required": ["rule", "severity", "pointer", "message"],
-    "properties": {
-        "rule": {"type": "string"},
-        "severity": {"enum": ["info", "warning", "error"]},
-        "pointer": {"type": "string"},
-        "message": {"type": "string"},
-        "expected": {"type": "string"},
-        "actual": {"type": "string"},
-        "schema_pointer": {"type": "string"},
-        "suggestion": {"type": "string"},
-        "source": {"type": "string"},
-        "line": {"type": "integer"},
-        "column": {"type": "integer"},
-        "target": {"type": "string"},
-        "details": {"type": "array", "items": {"$ref": "#/definitions/finding"}},
-    },
-}
-
-REPORT_SCHEMA: dict[str, Any] = {
-    "$schema": "http://json-schema.org/draft-07/schema#",
-    "$id": SCHEMA_ID,
-    "title": "contracttest run report",
-    "type": "object",
-    "required": [
-        "schema_version",
-        "tool",
-        "run",
-        "verdict",
-        "exit_code",
-        "summary",
-        "checks",
-        "operations",
-        "spec_findings",
-    ],
-    "definitions": {
-        "finding": _FINDING,
-        "pair": _PAIR,
-        "request": {
-            "type": "object",
-            "required": ["method", "url", "headers", "curl"],
-            "properties": {
-                "method": {"type": "string"},
-                "url": {"type": "string"},
-                "headers": {"type": "object", "additionalProperties": {"type": "string"}},
-                "body": {},
-                "body_text": {"type": "string"},
-                "curl": {"type": "string"},
-            },
-        },
-        "response": {
-            "type": "object",
-            "required": ["status", "headers", "elapsed_ms"],
-            "properties": {
-                "status": {"type": "integer"},
-                "headers": {"type": "object", "additionalProperties": {"type": "string"}},
-                "body": {},
-                "body_text": {"type": "string"},
-                "elapsed_ms": {"type": "number"},
-            },
-        },
-        "failure": {
-            "type": "object",
-            "required": ["check", "operation", "case", "finding"],
-            "properties": {
-                "check": {"type": "string"},
-                "operation": {"type": "string"},
-                "case": {"type": "string"},
-                "finding": {"$ref": "#/definitions/finding"},
-                "payload": {},
-                "request": {"$ref": "#/definitions/request"},
-                "response": {"$ref": "#/definitions/response"},
-                "steps": {"type": "array", "items": {"type": "string"}},
-                "occurrences": {"type": "integer", "minimum": 2},
-                "level": {"enum": ["contract", "advisory"]},
-            },
-        },
-    },
-    "properties": {
-        "$schema": {"type": "string"},
-        "schema_version": {"type": "string", "pattern": r"^1\.\d+$"},
-        "tool": {
-            "type": "object",
-            "required": ["name", "version"],
-            "properties": {"name": {"const": "contracttest"}, "version": {"type": "string"}},
-        },
-        "run": {
-            "type": "object",
-            "required": [
-                "run_id",
-                "started_at",
-                "duration_s",
-                "spec",
-                "base_url",
-                "target",
-                "seed",
-                "max_examples",
-                "versions",
-            ],
-            "properties": {
-                "run_id": {"type": "string"},
-                "started_at": {"type": "string"},
-                "finished_at": {"type": ["string", "null"]},
-                "duration_s": {"type": "number", "minimum": 0},
-                "spec": {
-                    "type": "object",
-                    "required": ["source", "sha256", "title", "version"],
-                    "properties": {
-                        "source": {"type": "string"},
-                        "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
-                        "title": {"type": "string"},
-                        "version": {"type": "string"},
-                        "overlays": {"type": "array", "items": {"type": "string"}},
-                    },
-                },
-                "base_url": {"type": "string"},
-                "target": {"enum": ["mock", "live"]},
-                "seed": {"type": "integer"},
-                "max_examples": {"type": "integer", "minimum": 0},
-                "allow_writes": {"type": "boolean"},
-                "read_only": {"type": "boolean"},
-                "credentials": {"type": "integer", "minimum": 0},
-                "include": {"type": "array", "items": {"type": "string"}},
-                "rate_limit": {"type": ["number", "null"]},
-                "timeout": {"type": "number"},
-                "interrupted": {"type": "boolean"},
-                "aborted": {"type": ["string", "null"]},
-                "requests": {"type": "integer", "minimum": 0},
-                "versions": {
-                    "type": "object",
-                    "required": ["contracttest", "python"],
-                    "additionalProperties": {"type": "string"},
-                },
-            },
-        },
-        "verdict": {"enum": ["passed", "failed", "error"]},
-        "exit_code": {"enum": [0, 1, 2]},
-        "summary": {
-            "type": "object",
-            "required": [
-                "operations",
-                "checks",
-                "passed",
-                "failed",
-                "errored",
-                "skipped",
-                "failures",
-            ],
-            "properties": {
-                k: {"type": "integer", "minimum": 0}
-                for k in (
-                    "operations",
-                    "checks",
-                    *STATUSES,
-                    "failures",
-                    "advisory_findings",
-                )
-            },
-        },
-        "checks": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "required": ["id", "title", "description"],
-                "properties": {
-                    "id": {"type": "string"},
-                    "title": {"type": "string"},
-                    "description": {"type": "string"},
-                },
-            },
-        },
-        "operations": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "required": ["operation_id", "method", "path", "status", "checks"],
-                "properties": {
-                    "operation_id": {"type": "string"},
-                    "method": {"type": "string"},
-                    "path": {"type": "string"},
-                    "status": {"enum": list(STATUSES)},
-                    "checks": {
-                        "type": "array",
-                        "items": {
-                            "type": "object",
-                            "required": ["check", "status", "cases", "failures"],
-                            "properties": {
-                                "check": {"type": "string"},
-                                "status": {"enum": list(STATUSES)},
-                                "cases": {"type": "integer", "minimum": 0},
-                                "failures": {
-                                    "type": "array",
-                                    "items": {"$ref": "#/definitions/failure"},
-                                },
-                                "errors": {"type": "array", "items": {"type": "string"}},
-                                "reason": {"type": "string"},
-                            },
-                        },
-                    },
-                },
-            },
-        },
-        "spec_findings": {"type": "array", "items": {"$ref": "#/definitions/finding"}},
-        "phases": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "required": ["name", "seconds", "requests"],
-                "properties": {
-                    "name": {"type": "string"},
-                    "seconds": {"type": "number"},
-                    "requests": {"type": "integer"},
-                },
-            },
-        },
-        "notes": {"type": "array", "items": {"type": "string"}},
-        "coverage": {
-            "type": "object",
-            "required": ["negative", "edges", "operations"],
-            "properties": {
-                "negative": {"$ref": "#/definitions/pair"},
-                "edges": {"$ref": "#/definitions/pair"},
-                "fail_under": {"type": ["number", "null"]},
-                "operations": {
-                    "type": "array",
-                    "items": {
-                        "type": "object",
-                        "required": ["operation", "negative", "edges", "families"],
-                        "properties": {
-                            "operation": {"type": "string"},
-                            "negative": {"$ref": "#/definitions/pair"},
-                            "edges": {"$ref": "#/definitions/pair"},
-                            "families": {
-                                "type": "object",
-                                "additionalProperties": {"$ref": "#/definitions/pair"},
-                            },
-                            "not_exercised": {
-                                "type": "array",
-                                "items": {
-                                    "type": "object",
-                                    "required": ["kind", "part", "location", "rule", "way"],
-                                    "properties": {
-                                        "kind": {"enum": ["negative", "edge"]},
-                                        "part": {"type": "string"},
-                                        "variant": {"type": "string"},
-                                        "location": {"type": "string"},
-                                        "rule": {"type": "string"},
-                                        "way": {"type": "string"},
-                                        "reason": {"type": "string"},
-                                    },
-                                },
-                            },
-                            "not_exercised_total": {"type": "integer", "minimum": 0},
-                            "places_left_out": {"type": "integer", "minimum": 0},
-                        },
-                    },
-                },
-            },
-        },
-    },
-}
+SCHEMA_VERSION = "1.2"
+SCHEMA_ID = f"https://contracttest.dev/schemas/run-report/{SCHEMA_VERSION}.json"
+SCHEMA_PATH = Path(__file__).with_name("schema") / f"run-report-{SCHEMA_VERSION}.json"
+"""The JSON Schema of the report this version writes (package data)."""
+REPORT_SCHEMA: dict[str, Any] = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
 
 
 def _operation_status(statuses: list[str]) -> str:
@@ -306,6 +49,7 @@ def _operation_status(statuses: list[str]) -> str:
 def to_document(result: RunResult) -> dict[str, Any]:
     """The report as a JSON-ready dict (already redacted)."""
     from contracttest import __version__
+    from contracttest.report.run_warnings import warnings_of
 
     m = result.metadata
     counts = result.counts()
@@ -324,6 +68,10 @@ def to_document(result: RunResult) -> dict[str, Any]:
                 "summary": op.summary,
                 "status": _operation_status([c["status"] for c in checks]),
                 "checks": checks,
+                "responses": {
+                    expect: {str(status): n for status, n in sorted(tally.items())}
+                    for expect, tally in sorted(result.responses.get(op.label, {}).items())
+                },
             }
         )
     run = m.to_dict()
@@ -371,6 +119,7 @@ def to_document(result: RunResult) -> dict[str, Any]:
         ],
         "notes": list(result.notes),
         "coverage": coverage_document(result),
+        "warnings": [w.to_dict() for w in warnings_of(result)],
     }
 
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from contracttest.report._atomic import atomic_write
 
 if TYPE_CHECKING:
+    from contracttest.report.run_warnings import RunWarning
     from contracttest.runner.results import CheckResult, Failure, RunResult
 
 __all__ = ["FILENAME", "render", "write"]
@@ -130,8 +131,24 @@ def _coverage_properties(result: RunResult, op_label: str) -> list[tuple[str, st
     return out
 
 
+def _warning_properties(warnings: list[RunWarning], op_label: str) -> list[tuple[str, str]]:
+    """warning.* properties of an operation's suite: every run warning (``warning.<id>``: its
+    message), and what it says about this operation (``warning.<id>.operation``)."""
+    out: list[tuple[str, str]] = [("warnings", str(len(warnings)))] if warnings else []
+    for w in warnings:
+        weight = "affects the verdict" if w.affects_verdict else "note"
+        out.append((f"warning.{w.id}", f"{w.title} ({weight}): {w.message}"))
+        here = [i.detail for i in w.items if i.operation == op_label]
+        if here:
+            out.append((f"warning.{w.id}.operation", "; ".join(here)))
+    return out
+
+
 def render(result: RunResult) -> str:
+    from contracttest.report.run_warnings import warnings_of
     from contracttest.runner.results import Status
+
+    warnings = warnings_of(result)
 
     m = result.metadata
     root = ET.Element("testsuites", {"name": "contracttest"})
@@ -170,10 +187,28 @@ def render(result: RunResult) -> str:
             ("seed", str(m.seed)),
             ("max_examples", str(m.max_examples)),
             *_coverage_properties(result, op.label),
+            *_warning_properties(warnings, op.label),
         ):
             ET.SubElement(props, "property", {"name": name, "value": _clean(value)})
         for r in checks:
             _case(result, op.label, r, suite)
+    if warnings and not len(root):
+        # nothing ran: the warnings still reach CI, on an empty suite of their own
+        suite = ET.SubElement(
+            root,
+            "testsuite",
+            {
+                "name": "contracttest run",
+                "tests": "0",
+                "failures": "0",
+                "errors": "0",
+                "skipped": "0",
+                "time": "0",
+            },
+        )
+        props = ET.SubElement(suite, "properties")
+        for name, value in _warning_properties(warnings, ""):
+            ET.SubElement(props, "property", {"name": name, "value": _clean(value)})
     root.set("tests", str(totals["tests"]))
     root.set("failures", str(totals["failures"]))
     root.set("errors", str(totals["errors"]))

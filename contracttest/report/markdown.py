@@ -130,6 +130,23 @@ def _coverage(result: RunResult) -> list[str]:
     return out
 
 
+def _warnings(result: RunResult) -> list[str]:
+    """Warnings first, as GitHub alerts: ``[!WARNING]`` when they affect the verdict."""
+    from contracttest.report.run_warnings import warnings_of
+
+    out: list[str] = []
+    for w in warnings_of(result):
+        out.append(f"> [!{'WARNING' if w.affects_verdict else 'NOTE'}]")
+        out.append(f"> **{_md(w.title)}**: {_md(w.message)}.")
+        for item in w.items[:10]:
+            where = f"`{item.operation}`: " if item.operation else ""
+            out.append(f"> - {where}{_md(item.detail)}")
+        if len(w.items) > 10:
+            out.append(f"> - … and {len(w.items) - 10} more (see the JSON or HTML report)")
+        out += [">", f"> {_md(w.tip)}", ""]
+    return out
+
+
 def _html(text: str) -> str:
     from html import escape
 
@@ -140,8 +157,12 @@ def render(result: RunResult, *, max_bytes: int = MAX_BYTES) -> str:
     m = result.metadata
     failures = result.failures()
     counts = result.counts()
+    from contracttest.report.run_warnings import affecting, warnings_of
+
+    serious = len(affecting(warnings_of(result)))
+    caveat = f" (⚠️ {serious} warning{'s' if serious != 1 else ''} below)" if serious else ""
     out: list[str] = [
-        f"## contracttest: {VERDICT[result.verdict]}",
+        f"## contracttest: {VERDICT[result.verdict]}{caveat}",
         "",
         f"**{_md(m.spec_title)} {_md(m.spec_version)}** against `{m.base_url}` ({m.target}"
         f"{', read-only' if m.read_only else ''}) — {len(result.operations)} operations × "
@@ -155,6 +176,7 @@ def render(result: RunResult, *, max_bytes: int = MAX_BYTES) -> str:
         f"contracttest {m.versions.get('contracttest', '?')}",
         "",
     ]
+    out += _warnings(result)
     if m.aborted:
         out += [f"> **Aborted:** {_md(m.aborted)}", ""]
     if m.interrupted:

@@ -149,6 +149,7 @@ class Engine:
         # A write's answer must reach the journal before Ctrl-C / SIGTERM may stop the run.
         with deferred_interrupts(case.operation.method != "GET"):
             response = self.transport.send(request)
+            self.recorder.answered(case, response.status)
             self.ledger.track(case, response)
             self.ledger.retire(case, response)
             self.ledger.patched(case, response)
@@ -428,6 +429,7 @@ class Engine:
             },
             redactor=self.redactor,
             coverage=self.recorder.coverage.summary([op.label for op in self.plan.operations]),
+            responses={op: dict(t) for op, t in self.recorder.responses.items()},
         )
 
 

@@ -77,7 +77,15 @@ class Recorder:
         self.levels: dict[str, str] = {}
         """Check id -> its level (``advisory`` checks' failures are all advisory)."""
         self.listeners: list[Callable[[Failure], None]] = []
+        self.responses: dict[str, dict[str, dict[int, int]]] = {}
+        """Operation label -> case expectation -> status -> responses (`RunResult.responses`)."""
         self._lock = threading.RLock()
+
+    def answered(self, case: Case, status: int) -> None:
+        """Tally the status a case was answered with, under its operation and expectation."""
+        with self._lock:
+            tally = self.responses.setdefault(case.operation.label, {}).setdefault(case.expect, {})
+            tally[status] = tally.get(status, 0) + 1
 
     def record(self, verdict: Verdict) -> None:
         """Record what a case source concluded."""

@@ -382,6 +382,9 @@ class RunResult:
     """A last line of defence for writers (``scrub``); never serialised."""
     coverage: list[OperationCoverage] = field(default_factory=list)
     """Coverage units per operation (negative units and valid edges)."""
+    responses: dict[str, dict[str, dict[int, int]]] = field(default_factory=dict)
+    """Operation label -> what its cases expected (``success``, ``reject``, ``unauthorized``...) ->
+    status code -> responses: what the server answered (the reports' warnings read it)."""
 
     def coverage_total(self, kind: str = "negative") -> tuple[int, int]:
         """(exercised, enumerated) over every operation, of ``negative`` units or ``edges``."""

@@ -99,3 +99,45 @@ def test_report_renders_in_chromium(browser: str, fixed_spec: Any, tmp_path: Pat
     assert "HTTP 2" in text  # the response status line
     assert "curl -sS -X" in text
     assert "${CONTRACTTEST_TOKEN}" in text and TOKENS[0] not in text
+
+
+def test_warnings_show_first_when_the_pass_means_little(
+    browser: str, fixed_spec: Any, tmp_path: Path
+) -> None:
+    # Given a run whose every request carried a token the server does not know (all 401)
+    wrong = "sk-not-a-token-this-server-knows"
+    with serve(make_app(fixed_spec, TOKENS, None)) as url:
+        result = run_runner(
+            fixed_spec,
+            url,
+            tokens=[wrong],
+            checks=["response.schema", "server.no-5xx"],
+            include=["PhoneNumberController_findAll", "PhoneNumberController_findOne"],
+        )
+    page = html.write(result, tmp_path)
+    # When Chromium renders the report
+    dom = _Dom()
+    dom.feed(_dump_dom(browser, page, "", tmp_path / "profile"))
+    # Then the first section of the page is the warnings, before the run's summary and the matrix
+    sections = [a.get("id") for t, a in dom.elements if t == "section"]
+    assert sections[0] == "warnings", sections
+    assert sections.index("summary") < sections.index("matrix-section")
+    # with the authentication warning first and open, naming every operation with its numbers
+    warnings = [
+        a for t, a in dom.elements if t == "details" and "warning" in (a.get("class") or "")
+    ]
+    first = warnings[0]
+    assert first.get("id") == "warning-auth-rejected"
+    assert first.get("data-affects-verdict") == "true" and "open" in first
+    text = "".join(dom.details_text["warning-auth-rejected"])
+    assert "PhoneNumberController_findAll" in text and "PhoneNumberController_findOne" in text
+    assert "responses were 401/403" in text
+    # and the verdict in the header links to it, as does each operation's row of the matrix
+    caveat = next(a for t, a in dom.elements if t == "a" and a.get("id") == "caveat")
+    assert caveat.get("href") == "#warning-auth-rejected"
+    marks = [a for t, a in dom.elements if t == "a" and "row-warn" in (a.get("class") or "")]
+    assert len(marks) == 2 and all(m.get("href") == "#warning-auth-rejected" for m in marks)
+    body = next(a for t, a in dom.elements if t == "body")
+    assert body.get("data-warnings") == str(len(warnings))
+    # and the wrong token is nowhere in the page
+    assert wrong not in page.read_text(encoding="utf-8")

@@ -221,12 +221,24 @@ def test_a_correct_server_passes(pytester: pytest.Pytester, buggy_server: Server
     _run(pytester, url).assert_outcomes(passed=18)
 
 
-def test_an_unreachable_endpoint_fails_fast(pytester: pytest.Pytester) -> None:
+def test_an_unreachable_endpoint_fails_fast(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import socket
 
     with socket.socket() as sock:  # a port nothing listens on
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
+    # Count the connection attempts the run makes (pytester runs the inner session in this process)
+    attempts: list[object] = []
+    connect = socket.create_connection
+
+    def counting(address: object, *args: object, **kwargs: object) -> socket.socket:
+        if address == ("127.0.0.1", port):
+            attempts.append(address)
+        return connect(address, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(socket, "create_connection", counting)
     pytester.makepyfile(
         """
         import contracttest.pytest as ct
@@ -236,7 +248,7 @@ def test_an_unreachable_endpoint_fails_fast(pytester: pytest.Pytester) -> None:
             case.call_and_check()
         """
     )
-    result = _run(pytester, f"http://127.0.0.1:{port}", "--durations=1")
+    result = _run(pytester, f"http://127.0.0.1:{port}")
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(
         [
@@ -244,14 +256,6 @@ def test_an_unreachable_endpoint_fails_fast(pytester: pytest.Pytester) -> None:
         ]
     )
     _no_internals(result.stdout.str())
-    # one request (with the client's retries), no shrinking of a failure every input has
-    seconds = float(
-        next(
-            ln
-            for ln in result.outlines
-            if ln.endswith(
-                "call     test_an_unreachable_endpoint_fails_fast.py::test_list[PhoneNumberController_findAll-valid]"
-            )
-        ).split("s", 1)[0]
-    )
-    assert seconds < 10
+    # One request with the client's retries (3), not 50 examples each retried, and no shrinking of
+    # a failure every input has.
+    assert 1 <= len(attempts) <= 4, f"{len(attempts)} connection attempts"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
+import json
 import tarfile
 from pathlib import Path
 
@@ -218,3 +219,13 @@ def test_a_disagreement_is_named_by_the_spec_finding_that_quotes_its_pattern_or_
     assert worker.spec_finding_for(pattern, findings) == "pattern.delimited"
     assert worker.spec_finding_for(tag, findings) == "spec.discriminator-target-missing"
     assert worker.spec_finding_for(other, findings) is None  # an info finding explains nothing
+
+
+def test_records_holding_unicode_line_separators_are_read_whole(tmp_path: Path) -> None:
+    # A generated payload quoted raw (ensure_ascii=False) may hold U+2028 or U+0085, where
+    # str.splitlines would cut the line: the generate phase of such a spec was lost.
+    out = tmp_path / "out.jsonl"
+    records = [{"phase": "generate", "payload": "a\u2028b\x85c\x1cd"}, {"phase": "run", "exit": 0}]
+    lines = [json.dumps(r, ensure_ascii=False) for r in records]
+    out.write_text("\n".join(lines) + "\n" + '{"phase": "li', encoding="utf-8")
+    assert corpus.read_jsonl(out) == records

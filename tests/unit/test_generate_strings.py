@@ -134,3 +134,39 @@ def test_a_huge_max_length_is_planned_in_linear_time_and_memory() -> None:
     assert len(plan.build_len(500_000) or "") == 500_000
     pair = pattern_strings(compile_pattern("^(ab)+$"), 0, 100_000)
     assert pair.lengths[:3] == [2, 4, 6] and pair.lengths[-1] == 100_000
+
+
+@pytest.mark.parametrize("pattern", ["^[a-z\\s]+$", "^\\S+$", "^[^a-z]+$"])
+def test_valid_strings_avoid_characters_regex_dialects_disagree_are_whitespace(
+    pattern: str,
+) -> None:
+    # ECMA's \s holds U+FEFF, Python's holds U+001C-U+001F and U+0085: a value with one of them
+    # matches the pattern in one engine and not in the other (the corpus oracle reads patterns with
+    # Python's regex module).
+    import re as stdlib_re
+
+    from contracttest.generate.core import examples as draw
+    from contracttest.generate.strings import pattern_strings
+    from contracttest.schema.ecma import compile_pattern
+
+    plan = pattern_strings(compile_pattern(pattern), 1, 40)
+    found = draw(plan.strategy(), 60, seed=3)
+    assert found
+    for value in found:
+        assert not set(value) & {"\ufeff", "\x1c", "\x1d", "\x1e", "\x1f", "\x85"}, value
+        assert stdlib_re.search(pattern.replace("$", "\\Z"), value), value
+
+
+@pytest.mark.parametrize("pattern", ["^$|^\\S(.*\\S)?$", "^a$|^b+$"])
+def test_alternatives_that_each_end_at_the_end_keep_their_anchor(pattern: str) -> None:
+    # Python's parser factors the common ^ of `^$|^\S(.*\S)?$` (AWS CodeStar's description) out
+    # of the alternation and leaves each branch its own $: that $ was ignored and free text (a \r,
+    # which `.` does not match) appended after the match, so our own validator refused the value.
+    from contracttest.generate.core import examples as draw
+    from contracttest.generate.strings import pattern_strings
+    from contracttest.schema.ecma import compile_pattern
+
+    compiled = compile_pattern(pattern)
+    found = draw(pattern_strings(compiled, 0, 300).strategy(), 200, seed=1)
+    assert found
+    assert [s for s in found if not compiled.test(s)] == []

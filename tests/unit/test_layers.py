@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from test_runner_imports import PACKAGE, imported_names, module_name
+from test_runner_imports import PACKAGE, imported_names, in_fresh_interpreter, module_name
 
 LAYERS: tuple[tuple[str, ...], ...] = (
     # the base: records, errors, exit codes, redaction, reading, interrupts, settings, data
@@ -97,4 +97,4 @@ def test_a_local_upward_import_is_seen(tmp_path: Path) -> None:
 
 
 def test_no_layer_imports_a_higher_one() -> None:
-    assert upward_imports() == []
+    assert in_fresh_interpreter("test_layers", "upward_imports") == []

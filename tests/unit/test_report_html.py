@@ -55,3 +55,17 @@ def test_coverage_section() -> None:
     assert 'id="coverage"' in page
     assert "negative coverage 9/10 (90.0%), valid edges 4/4" in page
     assert "1 unit(s) not exercised" in page
+
+
+def test_top_failures_rank_kinds_and_link_to_their_first_case() -> None:
+    # Given three failing cases of one kind (check and rule)
+    page = html.render(sample_result(failures=3))
+    top = page[
+        page.index('<div id="top-failures">') : page.index("</ol>", page.index("top-failures"))
+    ]
+    # Then the summary lists that kind once, with its count, linked to its first case
+    assert top.count("<li>") == 1
+    assert 'href="#failure-1"' in top and "schema.required" in top
+    assert "3 case(s) on 1 operation(s)" in top
+    # and a run without failures has no such list
+    assert '<div id="top-failures">' not in html.render(sample_result(failures=0))
