@@ -20,10 +20,8 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 import tempfile
-import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,40 +54,11 @@ class Outcome:
 
 
 def run_ours(url: str, workdir: Path, examples: int) -> Outcome:
-    out = workdir / f"ours-{time.monotonic_ns()}"
-    exe = Path(sys.executable).with_name("contracttest")
-    cmd = [
-        *([str(exe)] if exe.exists() else [sys.executable, "-m", "contracttest"]),
-        "-q",
-        "run",
-        "--spec",
-        str(SPEC),
-        "--overlay",
-        str(OVERLAY),
-        "--base-url",
-        url,
-        "--allow-writes",
-        "--max-examples",
-        str(examples),
-        "--seed",
-        str(SEED),
-        "--report",
-        "json",
-        "--report-dir",
-        str(out),
-        "--journal",
-        str(out / "journal.jsonl"),
-    ]
-    env = {**os.environ, "CONTRACTTEST_TOKEN": TOKENS[0], "CONTRACTTEST_TOKEN_2": TOKENS[1]}
-    start = time.perf_counter()
-    done = subprocess.run(
-        cmd, cwd=REPO, env=env, capture_output=True, text=True, timeout=3600, check=False
+    seconds, doc, error = bench_runner.contracttest_report(
+        url, workdir, examples, "--allow-writes", timeout=3600
     )
-    seconds = time.perf_counter() - start
-    report = out / "contracttest-report.json"
-    if done.returncode not in (0, 1) or not report.exists():
-        return Outcome(seconds, error=(done.stderr or done.stdout)[-300:])
-    doc = json.loads(report.read_text(encoding="utf-8"))
+    if doc is None:
+        return Outcome(seconds, error=error)
     outcome = Outcome(seconds)
     summary = doc.get("summary") or {}
     outcome.requests = summary.get("requests") if isinstance(summary, dict) else None

@@ -113,12 +113,15 @@ class Outcome:
     """contracttest only: (exercised, enumerated) negative coverage units."""
 
 
-def run_ours(url: str, workdir: Path, examples: int) -> Outcome:
+def contracttest_report(
+    url: str, workdir: Path, examples: int, *extra: str, timeout: float = 1800
+) -> tuple[float, dict[str, Any] | None, str | None]:
+    """``contracttest run`` of the seed spec (with its overlay) against ``url``, both orgs' tokens:
+    (wall seconds, the JSON report or None, the error when it could not run)."""
     out = workdir / f"ours-{time.monotonic_ns()}"
     exe = Path(sys.executable).with_name("contracttest")
     cmd = [
-        str(exe) if exe.exists() else sys.executable,
-        *([] if exe.exists() else ["-m", "contracttest"]),
+        *([str(exe)] if exe.exists() else [sys.executable, "-m", "contracttest"]),
         "-q",
         "run",
         "--spec",
@@ -127,6 +130,7 @@ def run_ours(url: str, workdir: Path, examples: int) -> Outcome:
         str(OVERLAY),
         "--base-url",
         url,
+        *extra,
         "--max-examples",
         str(examples),
         "--seed",
@@ -141,13 +145,20 @@ def run_ours(url: str, workdir: Path, examples: int) -> Outcome:
     env = {**os.environ, "CONTRACTTEST_TOKEN": TOKENS[0], "CONTRACTTEST_TOKEN_2": TOKENS[1]}
     start = time.perf_counter()
     done = subprocess.run(
-        cmd, cwd=REPO, env=env, capture_output=True, text=True, timeout=1800, check=False
+        cmd, cwd=REPO, env=env, capture_output=True, text=True, timeout=timeout, check=False
     )
     seconds = time.perf_counter() - start
     report = out / "contracttest-report.json"
     if done.returncode not in (0, 1) or not report.exists():
-        return Outcome(seconds, error=(done.stderr or done.stdout)[-300:])
-    doc = json.loads(report.read_text())
+        return seconds, None, (done.stderr or done.stdout)[-300:]
+    doc: dict[str, Any] = json.loads(report.read_text(encoding="utf-8"))
+    return seconds, doc, None
+
+
+def run_ours(url: str, workdir: Path, examples: int) -> Outcome:
+    seconds, doc, error = contracttest_report(url, workdir, examples)
+    if doc is None:
+        return Outcome(seconds, error=error)
     outcome = Outcome(seconds)
     for op in doc["operations"]:
         for c in op["checks"]:
