@@ -17,7 +17,12 @@ from typing import TYPE_CHECKING, Any
 
 from contracttest.runner.case import NO_BODY, Case, Violation, provoked_for
 from contracttest.runner.fixtures import declared_properties, discriminator_property
-from contracttest.runner.generation import draw_examples, field_names, headers_of, params_of
+from contracttest.runner.generation import (
+    draw_examples,
+    headers_of,
+    params_of,
+    violation_of,
+)
 from contracttest.runner.http import sendable_header
 
 if TYPE_CHECKING:
@@ -329,10 +334,7 @@ class CaseBuilder:
         if op.method == "DELETE" and self.scope.read_only:
             return None
         if not violation.rule or violation.rule == "invalid" or not _near(violation, findings):
-            f = findings[0]
-            violation = Violation(
-                f.rule, f.pointer, f.message, field_names(f.pointer, f.message, f.expected)
-            )
+            violation = violation_of(findings[0])
         path, query = params_of(base_params)
         path = self.item_path(op, payload, path, missing_id)
         return Case(
@@ -370,9 +372,7 @@ class CaseBuilder:
         if any(not isinstance(v, (str, int, float, bool)) for v in path.values()):
             return None
         f = findings[0]
-        violation = Violation(
-            f.rule, f.pointer, f.message, field_names(f.pointer, f.message, f.expected)
-        )
+        violation = violation_of(f)
         path_violation = f.pointer.startswith("/path")
         res, _role = self.scope.item_role(op)
         if res is not None and res.id_param and not path_violation:

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 from contracttest import _pointer
 from contracttest.findings import Finding, Severity
 from contracttest.runner.case import CoverageUnit, UnitKind, Violation
-from contracttest.runner.generation import field_names
+from contracttest.runner.generation import violation_of
 from contracttest.runner.http import URL_TEXT_LIMIT
 
 if TYPE_CHECKING:
@@ -538,12 +538,7 @@ class Enumeration:
             if not wired:
                 return None  # the same request as a valid one on the wire: no unit at all
             label = wired[0]
-        violation = Violation(
-            label.rule,
-            label.pointer,
-            label.message,
-            field_names(label.pointer, label.message, label.expected),
-        )
+        violation = violation_of(label)
         return Planned(unit, bad, violation)
 
     def runner_ways(self, site: Site, base: Any, found: list[Any]) -> Iterator[Any]:

@@ -14,7 +14,7 @@ import re
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from contracttest import _pointer
 from contracttest.findings import Finding, Severity
@@ -46,6 +46,28 @@ class Labelled:
 
     payload: Any
     violation: Violation
+
+
+class _Labelled(Protocol):
+    @property
+    def rule(self) -> str: ...
+    @property
+    def pointer(self) -> str: ...
+    @property
+    def message(self) -> str: ...
+    @property
+    def expected(self) -> str | None: ...
+
+
+def violation_of(found: _Labelled) -> Violation:
+    """The violation a finding (or a generator's label) describes, with the names a good error
+    message would use."""
+    return Violation(
+        found.rule,
+        found.pointer,
+        found.message,
+        field_names(found.pointer, found.message, found.expected),
+    )
 
 
 def field_names(pointer: str, message: str = "", expected: str | None = None) -> tuple[str, ...]:

@@ -21,7 +21,7 @@ from contracttest.runner.builder import params_of, path_text
 from contracttest.runner.case import NO_BODY, Case, Violation, provoked_for
 from contracttest.runner.context import Unit
 from contracttest.runner.fixtures import declared_properties, discriminator_property
-from contracttest.runner.generation import Labelled, draws, field_names
+from contracttest.runner.generation import Labelled, draws, violation_of
 from contracttest.runner.sources.bounds import (
     META_TEXTS,
     body_boundaries,
@@ -193,9 +193,7 @@ def _probes(ctx: SourceContext, op: Operation) -> Iterator[Case]:
             query=tuple(query),
             body=mutated,
             credential=ctx.scope.credential(),
-            violation=Violation(
-                f.rule, f.pointer, f.message, field_names(f.pointer, f.message, f.expected)
-            ),
+            violation=violation_of(f),
             description=f"invalid body: {f.rule} at {path_text(f.pointer)}",
             provoked=provoked_for("reject"),
         )
