@@ -530,13 +530,16 @@ def check_secrets(ctx: CheckContext, case: Case, response: HttpResponse) -> Iter
     body = response.json_or_none() if response.body else None
     exposed: set[str] = set()
     documented: set[str] = set()
+    documenting: _DocumentingSchemas | None = None
     if body is not None:
         for pointer, key, value in _iter_secret_members(body, ""):
             if not LEAK_KEY.search(key) or not isinstance(value, str) or not value.strip():
                 continue
             if MASKED.match(value.strip()) or value in ctx.credential_values:
                 continue  # the run's own credential: an echo, reported below
-            schema = _documenting_schema(ctx, case, response, body, pointer)
+            if documenting is None:
+                documenting = _DocumentingSchemas(ctx, case, response, body)
+            schema = documenting.of(pointer)
             if schema is not None:
                 # the contract itself puts a credential in this response: the spec's defect
                 ctx.notes.documented_secret(schema, key, case.operation.label)
@@ -574,7 +577,9 @@ def check_secrets(ctx: CheckContext, case: Case, response: HttpResponse) -> Iter
             if where in exposed or (where in documented and not credential):
                 continue  # reported above, or a member the contract documents carrying it
             if not credential and where and body is not None:
-                schema = _documenting_schema(ctx, case, response, body, where)
+                if documenting is None:
+                    documenting = _DocumentingSchemas(ctx, case, response, body)
+                schema = documenting.of(where)
                 if schema is not None:
                     # the stored secret comes back in a member the response schema documents:
                     # the contract's choice, its finding
@@ -655,37 +660,53 @@ def _distinctive(value: str) -> bool:
     return len(value) >= 12 and len(set(value)) >= 6
 
 
-def _documenting_schema(
-    ctx: CheckContext, case: Case, response: HttpResponse, body: Any, pointer: str
-) -> str | None:
-    """The spec pointer of the object schema of the documented response that declares the member
-    at ``pointer`` (``/components/schemas/TwilioPhoneNumber``), or None when the response
-    schema does not document it."""
-    from contracttest.runner.undeclared import undeclared_members
+class _DocumentingSchemas:
+    """For one response: the spec pointer of the object schema that declares a member, or None
+    when the response schema does not document it. The response schema and the body's undeclared
+    members are worked out once per response, not once per secret member (a list of n numbers
+    carries n secrets: once per member made the check quadratic in the list's length)."""
 
-    doc = documented_json(case.operation, response.status)
-    if doc is None:
-        return None
-    try:
-        schema = ctx.spec.target(doc[0]).schema()
-    except Exception:  # an unusual response schema: documented nowhere we can tell
-        return None
-    if any(pointer == u or pointer.startswith(u + "/") for u in undeclared_members(schema, body)):
-        return None
-    parts = _pointer.parts(pointer)
-    member = parts[-1] if parts else ""
-    parent = _pointer.resolve(body, _pointer.join("", *parts[:-1]) if len(parts) > 1 else "", None)
-    keys = set(parent) if isinstance(parent, dict) else set()
-    best: tuple[int, str] | None = None
-    nodes = [schema, *(schema.get("definitions") or {}).values()]
-    for node in nodes:
-        props = node.get("properties") if isinstance(node, dict) else None
-        where = node.get("x-spec-pointer") if isinstance(node, dict) else None
-        if isinstance(props, dict) and member in props and isinstance(where, str):
-            score = len(keys & set(props))
-            if best is None or score > best[0]:
-                best = (score, where)
-    return best[1] if best is not None else None
+    def __init__(self, ctx: CheckContext, case: Case, response: HttpResponse, body: Any) -> None:
+        from contracttest.runner.undeclared import undeclared_members
+
+        self.body = body
+        self.schema: dict[str, Any] | None = None
+        self.undeclared: list[str] = []
+        self._by_member: dict[tuple[str, frozenset[str]], str | None] = {}
+        doc = documented_json(case.operation, response.status)
+        if doc is None:
+            return
+        try:
+            self.schema = ctx.spec.target(doc[0]).schema()
+        except Exception:  # an unusual response schema: documented nowhere we can tell
+            return
+        self.undeclared = undeclared_members(self.schema, body)
+
+    def of(self, pointer: str) -> str | None:
+        """``/components/schemas/TwilioPhoneNumber`` for the member at ``pointer``, or None."""
+        schema = self.schema
+        if schema is None:
+            return None
+        if any(pointer == u or pointer.startswith(u + "/") for u in self.undeclared):
+            return None
+        parts = _pointer.parts(pointer)
+        member = parts[-1] if parts else ""
+        parent_pointer = _pointer.join("", *parts[:-1]) if len(parts) > 1 else ""
+        parent = _pointer.resolve(self.body, parent_pointer, None)
+        keys = frozenset(parent) if isinstance(parent, dict) else frozenset()
+        key = (member, keys)
+        if key not in self._by_member:
+            best: tuple[int, str] | None = None
+            nodes = [schema, *(schema.get("definitions") or {}).values()]
+            for node in nodes:
+                props = node.get("properties") if isinstance(node, dict) else None
+                where = node.get("x-spec-pointer") if isinstance(node, dict) else None
+                if isinstance(props, dict) and member in props and isinstance(where, str):
+                    score = len(keys & set(props))
+                    if best is None or score > best[0]:
+                        best = (score, where)
+            self._by_member[key] = best[1] if best is not None else None
+        return self._by_member[key]
 
 
 def _find_values(value: Any, needle: str, pointer: str = "") -> list[str]:
