@@ -156,7 +156,7 @@ class ResponseSnapshot:
             (k, redactor.header(k, v)) for k, v in response.headers if k.lower() in keep
         )
         try:
-            body = redactor.value(response.json())
+            body = redactor.value(_trim(response.json()))
             body_text = None
         except ValueError:
             body = None
@@ -457,6 +457,28 @@ class RunResult:
         for f in self.spec_findings:
             out[str(f.severity)] = out.get(str(f.severity), 0) + 1
         return out
+
+
+LIST_LIMIT = 20
+"""Items of a JSON array a response snapshot keeps: a failure shows what was wrong, not a listing of
+every resource (a run against a server that keeps what it should refuse saw lists of hundreds, and
+redacting each whole list once per failure made the run quadratic)."""
+
+
+def _trim(value: Any, limit: int = LIST_LIMIT, depth: int = 0) -> Any:
+    """``value`` with every array cut to its first ``limit`` items and a note of how many were left
+    out; only the kept part is walked. Below 200 levels the value is left as it is (the redactor
+    cuts what lies past its own depth cap)."""
+    if depth > 200:
+        return value
+    if isinstance(value, list):
+        kept = [_trim(v, limit, depth + 1) for v in value[:limit]]
+        if len(value) > limit:
+            kept.append(f"[{len(value) - limit} more items not kept in the report]")
+        return kept
+    if isinstance(value, dict):
+        return {k: _trim(v, limit, depth + 1) for k, v in value.items()}
+    return value
 
 
 def _cut(text: str, limit: int = BODY_LIMIT) -> str:
