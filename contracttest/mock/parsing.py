@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from contracttest._io import loads_incremental
@@ -223,11 +223,12 @@ def _before(text: str, pos: int) -> str:
     return stripped[-1:] if stripped else ""
 
 
-def _container(text: str, pos: int) -> str:
-    """The innermost bracket open at ``pos`` (``{`` or ``[``), strings skipped."""
-    stack: list[str] = []
+def _outside_strings(text: str, end: int | None = None) -> Iterator[tuple[int, str]]:
+    """(index, character) of every character of ``text`` before ``end`` that is not inside a JSON
+    string (the quotes themselves are skipped too)."""
+    stop = len(text) if end is None else end
     i, in_string = 0, False
-    while i < pos:
+    while i < stop:
         c = text[i]
         if in_string:
             if c == "\\":
@@ -236,11 +237,19 @@ def _container(text: str, pos: int) -> str:
                 in_string = False
         elif c == '"':
             in_string = True
-        elif c in "{[":
+        else:
+            yield i, c
+        i += 1
+
+
+def _container(text: str, pos: int) -> str:
+    """The innermost bracket open at ``pos`` (``{`` or ``[``), strings skipped."""
+    stack: list[str] = []
+    for _, c in _outside_strings(text, pos):
+        if c in "{[":
             stack.append(c)
         elif c in "}]" and stack:
             stack.pop()
-        i += 1
     return stack[-1] if stack else ""
 
 
@@ -327,19 +336,9 @@ def json_syntax_message(text: str, reason: str, pos: int) -> str:
 
 def _unquoted_constant(text: str) -> int | None:
     """Where the first ``NaN``/``Infinity``/``-Infinity`` outside a string starts, if any."""
-    i, in_string = 0, False
-    while i < len(text):
-        c = text[i]
-        if in_string:
-            if c == "\\":
-                i += 1
-            elif c == '"':
-                in_string = False
-        elif c == '"':
-            in_string = True
-        elif text.startswith(("NaN", "Infinity", "-Infinity"), i):
+    for i, _ in _outside_strings(text):
+        if text.startswith(("NaN", "Infinity", "-Infinity"), i):
             return i
-        i += 1
     return None
 
 
