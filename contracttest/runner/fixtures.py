@@ -398,6 +398,18 @@ class Fixtures:
                 out = trial
         return out
 
+    def renamed(self, res: Resource, body: dict[str, Any]) -> dict[str, Any]:
+        """``body`` (another create of the same object, made from one sent before) with a new
+        value for the member that names the object: two creates naming one object would be one
+        object (content.json's ``returnPolicyId``: the second create replaced the first)."""
+        naming = naming_member(self.spec, res, body)
+        fresh = self._fresh_key(res, naming) if naming is not None else None
+        if naming is None or fresh is None:
+            return body
+        candidate = {**body, naming: fresh}
+        valid = self.generation.is_valid(f"{res.create.label}:request", candidate)
+        return candidate if valid else body
+
     def _fresh_key(self, res: Resource, id_param: str) -> str | None:
         """A new value for a create body's member that names the object (``fileId`` of
         ``POST /kb/{id}/file``, then addressed as ``/kb/{id}/file/{fileId}``): one the item path

@@ -520,3 +520,153 @@ def test_a_create_answer_names_its_object_inside_its_only_member() -> None:
     assert sent_id(widgets, widget, {"id": "w-1"}) is None  # not required: the server's to set
     game: Any = SimpleNamespace(id_param="GameName", create=widgets.operation("createWidget"))
     assert sent_id(widgets, game, {"GameName": "g"}) == "g"
+
+
+# ------------------------------------------------------------ parents, names, items without id
+def _teams_spec() -> Spec:
+    def ok(schema: dict[str, Any]) -> dict[str, Any]:
+        return {"200": {"description": "ok", **_json(schema)}, **ERRORS, "403": ERR}
+
+    team = {"type": "object", "properties": {"id": {"type": "string"}}}
+    member = {
+        "type": "object",
+        "properties": {"$id": {"type": "string"}, "name": {"type": "string"}},
+    }
+    limit = {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1}}
+    search = {"name": "search", "in": "query", "schema": {"type": "string"}}
+    return _spec(
+        "teams",
+        {
+            "/teams": {
+                "post": {
+                    "operationId": "createTeam",
+                    "requestBody": {"required": True, **_json({"type": "object"})},
+                    "responses": ok(team),
+                },
+            },
+            "/teams/{teamId}": {
+                "parameters": [_param("teamId")],
+                "get": {"operationId": "getTeam", "responses": ok(team)},
+            },
+            "/teams/{teamId}/memberships": {
+                "parameters": [_param("teamId")],
+                "get": {
+                    "operationId": "listMemberships",
+                    "parameters": [limit],
+                    "responses": ok({"type": "array", "items": member}),
+                },
+                "post": {
+                    "operationId": "addMembership",
+                    "requestBody": {"required": True, **_json({"type": "object"})},
+                    "responses": ok(member),
+                },
+            },
+            "/files": {
+                "get": {
+                    "operationId": "listFiles",
+                    "parameters": [limit, search],
+                    "responses": ok({"type": "array", "items": member}),
+                },
+                "post": {
+                    "operationId": "createFile",
+                    "requestBody": {"required": True, **_json({"type": "object"})},
+                    "responses": ok(member),
+                },
+            },
+        },
+    )
+
+
+def _teams_server(request: httpx.Request) -> httpx.Response:
+    """This org may make no team (403), so no team exists to list members of; its files are
+    Appwrite's, named by ``$id``, and none is made here either."""
+    if _org(request) not in TOKENS:
+        return _reply(401, {"message": "unauthenticated"})
+    parts = request.url.path.strip("/").split("/")
+    if request.method == "POST":
+        return _reply(403, {"message": "not allowed"})
+    if parts == ["files"] and request.method == "GET":
+        term = request.url.params.get("search")
+        files = [{"$id": "f1", "name": "report"}, {"$id": "f2", "name": "notes"}]
+        limit = int(request.url.params.get("limit", "100"))
+        return _reply(200, [f for f in files if term is None or term in f["name"]][:limit])
+    return _reply(404, {"message": "not found"})
+
+
+def test_a_list_under_a_parent_that_could_not_be_made_is_not_judged() -> None:
+    """appwrite.io/client.json ``GET /teams/{teamId}/memberships`` answered 404 for a team id
+    drawn from the parameter's schema: no parent, nothing to page through. Its files carry
+    ``$id``, no id the runner reads: no filter can be judged by what it finds."""
+    checks = ["stateful.pagination", "stateful.filters"]
+    result = engine_for(_teams_spec(), _teams_server, checks=checks).run()
+    assert result.failures() == [], [f.finding.message for f in result.failures()]
+    skipped = result.results[("listMemberships", "stateful.pagination")]
+    assert skipped.status is Status.SKIPPED and "no parent" in (skipped.reason or "")
+    skipped = result.results[("listFiles", "stateful.filters")]
+    assert skipped.status is Status.SKIPPED and "no id" in (skipped.reason or "")
+
+
+NOTE = {
+    "type": "object",
+    "required": ["noteId", "name"],
+    "properties": {
+        "noteId": {"type": "string", "maxLength": 40},
+        "name": {"type": "string", "minLength": 1, "maxLength": 60},
+    },
+}
+
+
+def _notes_spec() -> Spec:
+    def ok(schema: dict[str, Any]) -> dict[str, Any]:
+        return {"200": {"description": "ok", **_json(schema)}, **ERRORS}
+
+    return _spec(
+        "notes",
+        {
+            "/notes": {
+                "post": {
+                    "operationId": "createNote",
+                    "requestBody": {"required": True, **_json(NOTE)},
+                    "responses": ok(NOTE),
+                }
+            },
+            "/notes/{noteId}": {
+                "parameters": [_param("noteId")],
+                "get": {"operationId": "getNote", "responses": ok(NOTE)},
+            },
+        },
+    )
+
+
+def _notes_server() -> Handler:
+    """The client names each note (content.json's ``returnPolicyId``); a create naming a note
+    that exists replaces it."""
+    store: dict[str, dict[str, Any]] = {}
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        if _org(request) not in TOKENS:
+            return _reply(401, {"message": "unauthenticated"})
+        parts = request.url.path.strip("/").split("/")
+        if parts == ["notes"] and request.method == "POST":
+            body = _body(request)
+            if not isinstance(body, dict) or not all(
+                isinstance(body.get(k), str) for k in ("noteId", "name")
+            ):
+                return _reply(400, {"message": "noteId and name are required strings"})
+            if len(body["noteId"]) > 40 or not 1 <= len(body["name"]) <= 60:
+                return _reply(400, {"message": "too long"})
+            store[body["noteId"]] = {"noteId": body["noteId"], "name": body["name"]}
+            return _reply(200, store[body["noteId"]])
+        if len(parts) == 2 and parts[1] in store and request.method == "GET":
+            return _reply(200, store[parts[1]])
+        return _reply(404, {"message": "not found"})
+
+    return handle
+
+
+def test_every_create_of_a_client_named_object_names_a_new_one() -> None:
+    """googleapis.com/content.json ``POST /{merchantId}/returnpolicy``: the second create (with
+    a long non-ASCII name) reused the first one's ``returnPolicyId`` and replaced it."""
+    result = engine_for(_notes_spec(), _notes_server(), checks=["stateful.lifecycle"]).run()
+    assert result.failures() == [], [f.finding.message for f in result.failures()]
+    assert result.results[("getNote", "stateful.lifecycle")].status is Status.PASSED

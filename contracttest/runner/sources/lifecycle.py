@@ -472,6 +472,7 @@ def _odd_text_round_trip(sc: Scenario, res: Resource, body: dict[str, Any]) -> S
     odd = _odd_text(ctx, target, body, "name")
     if odd is None:
         return
+    odd = ctx.fixtures.renamed(res, odd)
     case, ex = yield from sc.step(
         res.create, body=odd, description="create with a long non-ASCII name"
     )
