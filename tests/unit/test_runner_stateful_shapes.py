@@ -670,3 +670,32 @@ def test_every_create_of_a_client_named_object_names_a_new_one() -> None:
     result = engine_for(_notes_spec(), _notes_server(), checks=["stateful.lifecycle"]).run()
     assert result.failures() == [], [f.finding.message for f in result.failures()]
     assert result.results[("getNote", "stateful.lifecycle")].status is Status.PASSED
+
+
+def test_an_error_answer_to_a_read_back_is_no_changed_resource() -> None:
+    """amazonaws.com/managedblockchain.json: org 1's read after org 2's refused PATCH answered
+    400 (the id was too long for the path); its error body is not the resource, changed."""
+    from contracttest.runner.http import Exchange, HttpRequest, HttpResponse
+    from contracttest.runner.sources.isolation import _reread_changed
+    from contracttest.runner.sources.scenario import Scenario
+
+    spec = _writes_spec()
+    ctx = engine_for(spec, _writes_server(), checks=["auth.isolation"]).context
+    res = ctx.scope.resource_of(spec.operation("getTarget"))
+    assert res is not None
+    before = {"TargetArn": "t-1", "Name": "a"}
+
+    def reread(status: int, body: dict[str, Any]) -> Any:
+        steps = _reread_changed(Scenario(ctx, "auth.isolation"), res, {"TargetArn": "t-1"}, before)
+        next(steps)
+        answer = HttpResponse(
+            status, (("content-type", "application/json"),), json.dumps(body).encode(), 0.0
+        )
+        try:
+            steps.send(Exchange(HttpRequest("GET", "http://x", "/targets/t-1"), answer))
+        except StopIteration as stop:
+            return stop.value
+        raise AssertionError("one read only")
+
+    assert reread(400, {"message": "TargetArn too long"}) is None
+    assert reread(200, {"TargetArn": "t-1", "Name": "b"}) == "$.Name"
