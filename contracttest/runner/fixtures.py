@@ -296,6 +296,7 @@ class Fixtures:
         self._pool: dict[tuple[str, Any, int], Instance] = {}
         self._failures: dict[tuple[str, Any, int], str] = {}
         self._refused: dict[str, str] = {}
+        self._uncreatable: dict[str, str] = {}
         self._n = 0
 
     def tags(self, res: Resource) -> list[Any]:
@@ -321,6 +322,13 @@ class Fixtures:
             for ex in examples:
                 if isinstance(ex, dict):
                     out.setdefault(ex.get(prop) if prop else None, []).append(ex)
+            if examples and not out:
+                # circleci.com.json ``POST .../checkout-key`` takes the string "deploy-key"
+                kind = type(examples[0]).__name__
+                self._uncreatable[res.name] = (
+                    f"{op.method} {op.path} takes a JSON {_JSON_KINDS.get(kind, kind)}, not an "
+                    "object (the runner creates resources from JSON objects)"
+                )
             if prop and examples:
                 # A rare variant may not turn up among the draws: ask for each one by name, so
                 # every variant gets fixtures and is tested.
@@ -338,11 +346,19 @@ class Fixtures:
                 items.sort(key=lambda b: -_richness(b))
                 out[tag] = items[:8]
         else:
-            self._failures[(res.name, None, 0)] = (
+            self._uncreatable[res.name] = (
                 f"{op.method} {op.path} takes no JSON body (the runner creates resources with JSON)"
             )
+        if res.name in self._uncreatable:
+            self._failures[(res.name, None, 0)] = self._uncreatable[res.name]
         self._bodies[res.name] = out
         return out
+
+    def uncreatable(self, res: Resource) -> str | None:
+        """Why the runner cannot create ``res`` by its design, not for a fault of the spec or the
+        server (its create takes no JSON body, or a JSON value that is not an object), or None."""
+        self.bodies(res)
+        return self._uncreatable.get(res.name)
 
     def body_for(
         self, res: Resource, tag: Any = None, *, variant: int = 0
@@ -670,6 +686,15 @@ def _broken_part(case: Case) -> str | None:
         return None
     part = v.pointer.split("/", 2)[1]
     return part if part in ("path", "query", "header", "cookie") else None
+
+
+_JSON_KINDS = {
+    "str": "string",
+    "int": "number",
+    "float": "number",
+    "list": "array",
+    "bool": "boolean",
+}
 
 
 def _has_tag(prop: str, tag: Any) -> Callable[[Any], bool]:

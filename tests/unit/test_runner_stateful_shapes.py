@@ -699,3 +699,50 @@ def test_an_error_answer_to_a_read_back_is_no_changed_resource() -> None:
 
     assert reread(400, {"message": "TargetArn too long"}) is None
     assert reread(200, {"TargetArn": "t-1", "Name": "b"}) == "$.Name"
+
+
+def test_a_create_that_takes_no_json_object_is_skipped_naming_why() -> None:
+    """circleci.com.json ``POST /project/{username}/{project}/checkout-key`` takes the JSON string
+    ``"deploy-key"``: the runner makes resources from objects, so its scenarios cannot run, which
+    is no check that failed to finish."""
+
+    def ok(schema: dict[str, Any]) -> dict[str, Any]:
+        return {"200": {"description": "ok", **_json(schema)}, **ERRORS}
+
+    key = {"type": "object", "properties": {"id": {"type": "string"}}}
+    kind = {"type": "string", "enum": ["deploy-key", "github-user-key"]}
+    spec = _spec(
+        "keys",
+        {
+            "/keys": {
+                "post": {
+                    "operationId": "createKey",
+                    "requestBody": {"required": True, **_json(kind)},
+                    "responses": ok(key),
+                }
+            },
+            "/keys/{id}": {
+                "parameters": [_param("id")],
+                "get": {"operationId": "getKey", "responses": ok(key)},
+            },
+        },
+    )
+    keys: dict[str, dict[str, Any]] = {}
+
+    def server(request: httpx.Request) -> httpx.Response:
+        if _org(request) not in TOKENS:
+            return _reply(401, {"message": "unauthenticated"})
+        if request.url.path == "/keys" and request.method == "POST":
+            if _body(request) not in ("deploy-key", "github-user-key"):
+                return _reply(400, {"message": "a key type is required"})
+            made = {"id": uuid.uuid4().hex}
+            keys[made["id"]] = made
+            return _reply(200, made)
+        found = keys.get(request.url.path.rsplit("/", 1)[-1])
+        return _reply(200, found) if found else _reply(404, {"message": "not found"})
+
+    result = engine_for(spec, server, checks=["stateful.lifecycle", "auth.isolation"]).run()
+    for check in ("stateful.lifecycle", "auth.isolation"):
+        verdict = result.results[("createKey", check)]
+        assert verdict.status is Status.SKIPPED, (check, verdict)
+        assert "JSON string, not an object" in (verdict.reason or "")

@@ -50,7 +50,7 @@ def isolation(ctx: SourceContext, res: Resource) -> StepGen:
         if x is None:
             why = ctx.fixtures.why_not(res)
             refused = ctx.fixtures.refused(res)
-            if res.create.json_body() is None or refused is not None:
+            if ctx.fixtures.uncreatable(res) is not None or refused is not None:
                 # Nothing to address: the create takes no JSON, its answer names no id, or the
                 # server refused a valid create (a failure its own checks report).
                 yield from skip_all(ctx, res, sc.check, f"no resource to test with: {why}")

@@ -80,8 +80,9 @@ def lifecycle(ctx: SourceContext, res: Resource) -> StepGen:
         yield from skip_all(ctx, res, "stateful.lifecycle", "no credentials (pass --token)")
         return
     tags = ctx.fixtures.tags(res)
-    if not tags and res.create.json_body() is None:
-        yield from skip_all(ctx, res, "stateful.lifecycle", ctx.fixtures.why_not(res))
+    uncreatable = ctx.fixtures.uncreatable(res)
+    if not tags and uncreatable is not None:
+        yield from skip_all(ctx, res, "stateful.lifecycle", uncreatable)
         return
     if not tags:
         reason = ctx.fixtures.why_not(res)
