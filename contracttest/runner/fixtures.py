@@ -192,29 +192,31 @@ def created_id(res: Resource, answer: dict[str, Any]) -> str | None:
     return rid
 
 
-def naming_member(spec: Any, res: Resource, declared: Any) -> str | None:
+def naming_member(spec: Any, res: Resource, declared: Any, *, required: bool = False) -> str | None:
     """The create body's member that names the object, if the client names it: one named like
     the item path's parameter (``fileId`` of ``/kb/{id}/file/{fileId}``, GameSparks'
     ``GameName`` of ``/game/{GameName}``), or the resource's ``id`` where the create body must
     carry it (AWS MediaPackage's ``POST /channels {"id": ...}``, then ``/channels/{id}``).
-    ``declared``: the create body's declared members (or the body itself)."""
+    ``declared``: the create body's declared members (or the body itself); ``required``: only
+    a member the create body must carry (a server may key the object by an optional one or not:
+    anchore's ``registry``)."""
     id_param = res.id_param
     if not id_param or id_param not in declared:
         return None
-    if id_param != "id":
+    if id_param != "id" and not required:
         return id_param
     try:
-        required = spec.target(f"{res.create.label}:request").schema().get("required") or ()
+        needed = spec.target(f"{res.create.label}:request").schema().get("required") or ()
     except Exception:  # no usable create schema: the server's to set
         return None
-    return id_param if id_param in required else None
+    return id_param if id_param in needed else None
 
 
 def sent_id(spec: Any, res: Resource, sent: Any) -> str | None:
-    """The id a create request gave the object it names (`naming_member`), or None."""
+    """The id a create request gave the object it had to name (`naming_member`), or None."""
     if not isinstance(sent, dict):
         return None
-    key = naming_member(spec, res, sent)
+    key = naming_member(spec, res, sent, required=True)
     value = sent.get(key) if key is not None else None
     if isinstance(value, (str, int)) and not isinstance(value, bool) and str(value):
         return str(value)

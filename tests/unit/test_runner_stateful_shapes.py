@@ -518,8 +518,13 @@ def test_a_create_answer_names_its_object_inside_its_only_member() -> None:
     widgets = _writes_spec()
     widget: Any = SimpleNamespace(id_param="id", create=widgets.operation("createWidget"))
     assert sent_id(widgets, widget, {"id": "w-1"}) is None  # not required: the server's to set
-    game: Any = SimpleNamespace(id_param="GameName", create=widgets.operation("createWidget"))
-    assert sent_id(widgets, game, {"GameName": "g"}) == "g"
+    # GameSparks' ``GameName`` of ``/game/{GameName}``: a member the create must carry
+    notes = _notes_spec()
+    note: Any = SimpleNamespace(id_param="noteId", create=notes.operation("createNote"))
+    assert sent_id(notes, note, {"noteId": "n-1", "name": "x"}) == "n-1"
+    # anchore's optional ``registry``: a server may key the object by it, or not
+    optional: Any = SimpleNamespace(id_param="Id", create=widgets.operation("createWidget"))
+    assert sent_id(widgets, optional, {"Id": "w-1", "name": "x"}) is None
 
 
 # ------------------------------------------------------------ parents, names, items without id
