@@ -751,3 +751,40 @@ def test_a_create_that_takes_no_json_object_is_skipped_naming_why() -> None:
         verdict = result.results[("createKey", check)]
         assert verdict.status is Status.SKIPPED, (check, verdict)
         assert "JSON string, not an object" in (verdict.reason or "")
+
+
+def test_the_page_of_a_list_answer_is_read_from_its_schema() -> None:
+    from contracttest.runner.sources.scenario import PageShape, _shape_of
+
+    summary = {"type": "object", "properties": {"Id": {"type": "string"}}}
+    defs = {
+        "Summary": summary,
+        "SummaryList": {"type": "array", "items": {"$ref": "#/definitions/Summary"}},
+    }
+    # AWS wraps every member in allOf (managedblockchain's ListAccessorsOutput)
+    aws = {
+        "type": "object",
+        "properties": {
+            "Accessors": {"allOf": [{"$ref": "#/definitions/SummaryList"}, {}]},
+            "NextToken": {"type": "string"},
+        },
+        "definitions": defs,
+    }
+    assert _shape_of(aws) == PageShape("member", "Accessors", False)
+    assert _shape_of({"type": "array", "items": summary}) == PageShape("array")
+    # two arrays of objects, neither named like a page: no telling which
+    two = {
+        "type": "object",
+        "properties": {"a": defs["SummaryList"], "b": defs["SummaryList"]},
+        "definitions": defs,
+    }
+    assert _shape_of(two) is None
+    named = {
+        **two,
+        "properties": {**two["properties"], "items": defs["SummaryList"]},
+        "required": ["items"],
+    }
+    assert _shape_of(named) == PageShape("member", "items", True)
+    assert _shape_of(
+        {"type": "object", "properties": {"names": {"type": "array", "items": {"type": "string"}}}}
+    ) == PageShape("none")

@@ -142,7 +142,12 @@ def _shape_of(schema: dict[str, Any]) -> PageShape | None:
         return props, required, union
 
     def page(node: Any) -> bool:
+        """An array of objects, itself or through ``allOf`` (AWS wraps every member:
+        ``Accessors: {allOf: [{$ref: AccessorSummaryList}, {}]}``)."""
         node = deref(node)
+        if isinstance(node, dict) and not is_array(node):
+            wrapped = (deref(sub) for sub in node.get("allOf") or ())
+            node = next((sub for sub in wrapped if is_array(sub)), node)
         return is_array(node) and of_objects(node)
 
     root = deref(schema)
