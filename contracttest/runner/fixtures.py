@@ -182,10 +182,11 @@ ENVELOPES = ("data", "result", "item", "resource")
 
 def created_id(res: Resource, answer: dict[str, Any]) -> str | None:
     """The id of what a create made: the answer's own, or its wrapped object's (in a member
-    named like an envelope, or the answer's only object: PeerTube's ``{"abuse": {"id": 1}}``)."""
+    named like an envelope, or the answer's only member: PeerTube's ``{"abuse": {"id": 1}}``;
+    an object beside other members, ``{"name": .., "owner": {"id": ..}}``, is not the one made)."""
     rid = resource_id(res, answer)
     objects = [k for k, v in answer.items() if isinstance(v, dict)]
-    wrappers = [k for k in ENVELOPES if k in objects] + (objects if len(objects) == 1 else [])
+    wrappers = [k for k in ENVELOPES if k in objects] + (objects if len(answer) == 1 else [])
     for key in wrappers if rid is None else ():
         if (rid := resource_id(res, answer[key])) is not None:
             break

@@ -512,6 +512,7 @@ def test_a_create_answer_names_its_object_inside_its_only_member() -> None:
     res: Any = SimpleNamespace(id_param="abuseId")
     assert created_id(res, {"abuse": {"id": 1}}) == "1"  # PeerTube's POST /api/v1/abuses
     assert created_id(res, {"abuse": {"id": 1}, "video": {"id": 2}}) is None  # which one?
+    assert created_id(res, {"name": "a", "owner": {"id": "u-1"}}) is None  # not the one made
     spec = _channels_spec()
     channel: Any = SimpleNamespace(id_param="id", create=spec.operation("createChannel"))
     assert sent_id(spec, channel, {"id": "ch-1", "description": "x"}) == "ch-1"
