@@ -39,6 +39,33 @@ def _spec(title: str, paths: dict[str, Any], schemas: dict[str, Any] | None = No
     return Spec(doc, source=f"<{title}>", sha256="0" * 64)
 
 
+def _ok(schema: dict[str, Any], status: str = "200") -> dict[str, Any]:
+    """Responses: ``status`` with a JSON ``schema``, and the errors."""
+    return {status: {"description": "ok", **_json(schema)}, **ERRORS}
+
+
+def _created_and_read(
+    title: str, name: str, id_param: str, create: dict[str, Any], answer: dict[str, Any]
+) -> Spec:
+    """``POST /<name>`` taking ``create`` and ``GET /<name>/{id_param}``, both answering ``answer``."""
+    return _spec(
+        title,
+        {
+            f"/{name}": {
+                "post": {
+                    "operationId": "create",
+                    "requestBody": {"required": True, **_json(create)},
+                    "responses": _ok(answer),
+                }
+            },
+            f"/{name}/{{{id_param}}}": {
+                "parameters": [_param(id_param)],
+                "get": {"operationId": "get", "responses": _ok(answer)},
+            },
+        },
+    )
+
+
 def _status(result: RunResult, check: str) -> dict[str, Status]:
     return {op: r.status for (op, c), r in result.results.items() if c == check}
 
@@ -82,39 +109,14 @@ def _google_spec(*, required: bool = False) -> Spec:
         page["required"] = ["things"]
     create = {"type": "object", "properties": {"displayName": {"type": "string", "maxLength": 20}}}
     size = {"name": "pageSize", "in": "query", "schema": {"type": "integer", "minimum": 1}}
-    return _spec(
-        "google-list",
-        {
-            "/v1/things": {
-                "post": {
-                    "operationId": "create",
-                    "requestBody": {"required": True, **_json(create)},
-                    "responses": {"200": {"description": "ok", **_json(THING)}, **ERRORS},
-                },
-                "get": {
-                    "operationId": "list",
-                    "parameters": [size],
-                    "responses": {
-                        "200": {
-                            "description": "ok",
-                            **_json({"$ref": "#/components/schemas/Page"}),
-                        },
-                        **ERRORS,
-                    },
-                },
-            },
-            "/v1/things/{id}": {
-                "get": {
-                    "operationId": "get",
-                    "parameters": [
-                        {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
-                    ],
-                    "responses": {"200": {"description": "ok", **_json(THING)}, **ERRORS},
-                }
-            },
-        },
-        {"Thing": THING, "Page": page},
-    )
+    spec = _created_and_read("google-list", "v1/things", "id", create, THING)
+    spec.raw["paths"]["/v1/things"]["get"] = {
+        "operationId": "list",
+        "parameters": [size],
+        "responses": _ok({"$ref": "#/components/schemas/Page"}),
+    }
+    spec.raw["components"]["schemas"] = {"Thing": THING, "Page": page}
+    return Spec(spec.raw, source="<google-list>", sha256="0" * 64)
 
 
 def _google_server(empty_page: Any = None) -> Handler:
@@ -248,9 +250,6 @@ def _param(name: str) -> dict[str, Any]:
 
 
 def _writes_spec() -> Spec:
-    def ok(schema: dict[str, Any], status: str = "200") -> dict[str, Any]:
-        return {status: {"description": "ok", **_json(schema)}, **ERRORS}
-
     return _spec(
         "writes",
         {
@@ -258,20 +257,20 @@ def _writes_spec() -> Spec:
                 "post": {
                     "operationId": "createWidget",
                     "requestBody": {"required": True, **_json(WIDGET_CREATE)},
-                    "responses": ok(WIDGET, "201"),
+                    "responses": _ok(WIDGET, "201"),
                 },
                 "get": {
                     "operationId": "listWidgets",
-                    "responses": ok({"type": "array", "items": WIDGET}),
+                    "responses": _ok({"type": "array", "items": WIDGET}),
                 },
             },
             "/widgets/{WidgetId}": {
                 "parameters": [_param("WidgetId")],
-                "get": {"operationId": "getWidget", "responses": ok(WIDGET)},
+                "get": {"operationId": "getWidget", "responses": _ok(WIDGET)},
                 "put": {
                     "operationId": "putWidget",
                     "requestBody": {"required": True, **_json(WIDGET_PUT)},
-                    "responses": ok(WIDGET),
+                    "responses": _ok(WIDGET),
                 },
                 "delete": {
                     "operationId": "deleteWidget",
@@ -285,19 +284,19 @@ def _writes_spec() -> Spec:
                         "required": True,
                         **_json({**TARGET_WRITE, "required": ["Name"]}),
                     },
-                    "responses": ok(
+                    "responses": _ok(
                         {"type": "object", "properties": {"TargetArn": {"type": "string"}}}
                     ),
                 },
             },
             "/targets/{TargetArn}": {
                 "parameters": [_param("TargetArn")],
-                "get": {"operationId": "getTarget", "responses": ok(TARGET)},
+                "get": {"operationId": "getTarget", "responses": _ok(TARGET)},
                 "patch": {
                     "operationId": "updateTarget",
                     "requestBody": {"required": True, **_json(TARGET_WRITE)},
                     # AWS's UpdateActionTargetResponse: an object that declares no member
-                    "responses": ok({"type": "object", "properties": {}}),
+                    "responses": _ok({"type": "object", "properties": {}}),
                 },
             },
         },
@@ -417,9 +416,6 @@ CHANNEL = {
 
 
 def _channels_spec(*, with_id: bool = True) -> Spec:
-    def ok(schema: dict[str, Any]) -> dict[str, Any]:
-        return {"200": {"description": "ok", **_json(schema)}, **ERRORS}
-
     one: dict[str, Any] = {"type": "object", "properties": {"Channel": CHANNEL}}
     if with_id:
         one["properties"]["id"] = {"type": "string"}
@@ -432,14 +428,14 @@ def _channels_spec(*, with_id: bool = True) -> Spec:
                 "post": {
                     "operationId": "createChannel",
                     "requestBody": {"required": True, **_json(CHANNEL_CREATE)},
-                    "responses": ok(one),
+                    "responses": _ok(one),
                 },
-                "get": {"operationId": "listChannels", "responses": ok(page)},
+                "get": {"operationId": "listChannels", "responses": _ok(page)},
             },
             "/channels/{id}": {
                 "parameters": [_param("id")],
-                "get": {"operationId": "getChannel", "responses": ok(one)},
-                "delete": {"operationId": "deleteChannel", "responses": ok({"type": "object"})},
+                "get": {"operationId": "getChannel", "responses": _ok(one)},
+                "delete": {"operationId": "deleteChannel", "responses": _ok({"type": "object"})},
             },
         },
     )
@@ -521,7 +517,7 @@ def test_a_create_answer_names_its_object_inside_its_only_member() -> None:
     assert sent_id(widgets, widget, {"id": "w-1"}) is None  # not required: the server's to set
     # GameSparks' ``GameName`` of ``/game/{GameName}``: a member the create must carry
     notes = _notes_spec()
-    note: Any = SimpleNamespace(id_param="noteId", create=notes.operation("createNote"))
+    note: Any = SimpleNamespace(id_param="noteId", create=notes.operation("create"))
     assert sent_id(notes, note, {"noteId": "n-1", "name": "x"}) == "n-1"
     # anchore's optional ``registry``: a server may key the object by it, or not
     optional: Any = SimpleNamespace(id_param="Id", create=widgets.operation("createWidget"))
@@ -530,7 +526,7 @@ def test_a_create_answer_names_its_object_inside_its_only_member() -> None:
 
 # ------------------------------------------------------------ parents, names, items without id
 def _teams_spec() -> Spec:
-    def ok(schema: dict[str, Any]) -> dict[str, Any]:
+    def _ok(schema: dict[str, Any]) -> dict[str, Any]:
         return {"200": {"description": "ok", **_json(schema)}, **ERRORS, "403": ERR}
 
     team = {"type": "object", "properties": {"id": {"type": "string"}}}
@@ -547,36 +543,36 @@ def _teams_spec() -> Spec:
                 "post": {
                     "operationId": "createTeam",
                     "requestBody": {"required": True, **_json({"type": "object"})},
-                    "responses": ok(team),
+                    "responses": _ok(team),
                 },
             },
             "/teams/{teamId}": {
                 "parameters": [_param("teamId")],
-                "get": {"operationId": "getTeam", "responses": ok(team)},
+                "get": {"operationId": "getTeam", "responses": _ok(team)},
             },
             "/teams/{teamId}/memberships": {
                 "parameters": [_param("teamId")],
                 "get": {
                     "operationId": "listMemberships",
                     "parameters": [limit],
-                    "responses": ok({"type": "array", "items": member}),
+                    "responses": _ok({"type": "array", "items": member}),
                 },
                 "post": {
                     "operationId": "addMembership",
                     "requestBody": {"required": True, **_json({"type": "object"})},
-                    "responses": ok(member),
+                    "responses": _ok(member),
                 },
             },
             "/files": {
                 "get": {
                     "operationId": "listFiles",
                     "parameters": [limit, search],
-                    "responses": ok({"type": "array", "items": member}),
+                    "responses": _ok({"type": "array", "items": member}),
                 },
                 "post": {
                     "operationId": "createFile",
                     "requestBody": {"required": True, **_json({"type": "object"})},
-                    "responses": ok(member),
+                    "responses": _ok(member),
                 },
             },
         },
@@ -623,25 +619,7 @@ NOTE = {
 
 
 def _notes_spec() -> Spec:
-    def ok(schema: dict[str, Any]) -> dict[str, Any]:
-        return {"200": {"description": "ok", **_json(schema)}, **ERRORS}
-
-    return _spec(
-        "notes",
-        {
-            "/notes": {
-                "post": {
-                    "operationId": "createNote",
-                    "requestBody": {"required": True, **_json(NOTE)},
-                    "responses": ok(NOTE),
-                }
-            },
-            "/notes/{noteId}": {
-                "parameters": [_param("noteId")],
-                "get": {"operationId": "getNote", "responses": ok(NOTE)},
-            },
-        },
-    )
+    return _created_and_read("notes", "notes", "noteId", NOTE, NOTE)
 
 
 def _notes_server() -> Handler:
@@ -675,7 +653,7 @@ def test_every_create_of_a_client_named_object_names_a_new_one() -> None:
     a long non-ASCII name) reused the first one's ``returnPolicyId`` and replaced it."""
     result = engine_for(_notes_spec(), _notes_server(), checks=["stateful.lifecycle"]).run()
     assert result.failures() == [], [f.finding.message for f in result.failures()]
-    assert result.results[("getNote", "stateful.lifecycle")].status is Status.PASSED
+    assert result.results[("get", "stateful.lifecycle")].status is Status.PASSED
 
 
 def test_an_error_answer_to_a_read_back_is_no_changed_resource() -> None:
@@ -712,27 +690,9 @@ def test_a_create_that_takes_no_json_object_is_skipped_naming_why() -> None:
     ``"deploy-key"``: the runner makes resources from objects, so its scenarios cannot run, which
     is no check that failed to finish."""
 
-    def ok(schema: dict[str, Any]) -> dict[str, Any]:
-        return {"200": {"description": "ok", **_json(schema)}, **ERRORS}
-
     key = {"type": "object", "properties": {"id": {"type": "string"}}}
     kind = {"type": "string", "enum": ["deploy-key", "github-user-key"]}
-    spec = _spec(
-        "keys",
-        {
-            "/keys": {
-                "post": {
-                    "operationId": "createKey",
-                    "requestBody": {"required": True, **_json(kind)},
-                    "responses": ok(key),
-                }
-            },
-            "/keys/{id}": {
-                "parameters": [_param("id")],
-                "get": {"operationId": "getKey", "responses": ok(key)},
-            },
-        },
-    )
+    spec = _created_and_read("keys", "keys", "id", kind, key)
     keys: dict[str, dict[str, Any]] = {}
 
     def server(request: httpx.Request) -> httpx.Response:
@@ -749,7 +709,7 @@ def test_a_create_that_takes_no_json_object_is_skipped_naming_why() -> None:
 
     result = engine_for(spec, server, checks=["stateful.lifecycle", "auth.isolation"]).run()
     for check in ("stateful.lifecycle", "auth.isolation"):
-        verdict = result.results[("createKey", check)]
+        verdict = result.results[("create", check)]
         assert verdict.status is Status.SKIPPED, (check, verdict)
         assert "JSON string, not an object" in (verdict.reason or "")
 
