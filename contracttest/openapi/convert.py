@@ -790,12 +790,14 @@ class Translator:
                 break
         else:
             if isinstance(disc, dict):
-                self._diag(
-                    "spec.discriminator-without-oneOf",
-                    _pointer.join(pointer, "discriminator"),
-                    "discriminator next to no oneOf/anyOf (allOf inheritance) is not dispatched on",
-                    Severity.INFO,
-                )
+                if not (ctx.doc == "" and self._subtypes_of(pointer)):
+                    self._diag(
+                        "spec.discriminator-without-oneOf",
+                        _pointer.join(pointer, "discriminator"),
+                        "discriminator next to no oneOf/anyOf, and no component schema inherits"
+                        " from this one through allOf: it is not dispatched on",
+                        Severity.INFO,
+                    )
                 self._implicit_targets(node, disc, pointer, ctx)
 
         if ctx.closed and ctx.direction == "request":
