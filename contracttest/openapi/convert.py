@@ -594,9 +594,9 @@ class Translator:
 
     def _subtypes_of(self, ptr: str) -> list[tuple[Any, str]]:
         """(tag, pointer) per branch of the discriminated parent at ``ptr`` (empty for any other
-        schema): each component schema that inherits from it through ``allOf``, under the parent
-        mapping's name for it, else Azure's ``x-ms-discriminator-value``, else its component name;
-        a tag outside the property's enum is no subtype a payload can be. A tag of the enum that
+        schema): each component schema that inherits from it through ``allOf`` (at any depth),
+        under the parent mapping's name for it, else Azure's ``x-ms-discriminator-value``, else
+        its component name; a tag outside the property's enum is no subtype a payload can be. A tag of the enum that
         no subtype carries (Service Fabric's ``ServiceKind: Invalid``), or the parent's own name
         when the property has no enum, keeps the parent's own keywords (the parent's pointer)."""
         if self._subtypes is None:
@@ -608,26 +608,39 @@ class Translator:
         schemas = comps.get("schemas") if isinstance(comps, dict) else None
         if not isinstance(schemas, dict):
             return {}
+        prefix = "#/components/schemas/"
+        bases: dict[str, list[str]] = {}  # component -> the components its allOf names
+        for name, node in schemas.items():
+            all_of = node.get("allOf") if isinstance(node, dict) else None
+            refs = [m.get("$ref") for m in all_of or [] if isinstance(m, dict)]
+            bases[name] = [
+                r[len(prefix) :] for r in refs if isinstance(r, str) and r.startswith(prefix)
+            ]
         found: dict[str, list[tuple[Any, str]]] = {}
         enums: dict[str, list[Any] | None] = {}
         for name, node in schemas.items():
-            all_of = node.get("allOf") if isinstance(node, dict) else None
-            if not isinstance(all_of, list):
-                continue
-            for member in all_of:
-                ref = member.get("$ref") if isinstance(member, dict) else None
-                if not isinstance(ref, str) or not ref.startswith("#/components/schemas/"):
+            # every ancestor through allOf chains (Service Fabric: ApplicationCreatedEvent ->
+            # ApplicationEvent -> FabricEvent, each level with its own tag)
+            ancestors: list[str] = []
+            todo = list(bases.get(name, []))
+            while todo and len(ancestors) < 32:
+                up = todo.pop(0)
+                if up in ancestors or up == name:
                     continue
-                pptr = ref[1:]
-                parent = _pointer.resolve(self.document, pptr, None)
+                ancestors.append(up)
+                todo.extend(bases.get(up, []))
+            for up in ancestors:
+                parent = schemas.get(up)
                 disc = parent.get("discriminator") if isinstance(parent, dict) else None
                 if (
-                    not isinstance(disc, dict)
+                    not isinstance(parent, dict)
+                    or not isinstance(disc, dict)
                     or not isinstance(disc.get("propertyName"), str)
                     or "oneOf" in parent
                     or "anyOf" in parent
                 ):
                     continue
+                pptr = _pointer.join("/components/schemas", up)
                 if pptr not in enums:
                     enums[pptr] = self._tag_enum(parent, disc["propertyName"])
                 sub_ptr = _pointer.join("/components/schemas", name)
