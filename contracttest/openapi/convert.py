@@ -573,13 +573,15 @@ class Translator:
             parts = _pointer.parts(at)
         except ValueError:  # a pointer into another document
             return key
-        if len(parts) >= 2 and parts[-2] in ("allOf", "oneOf"):
-            # a subtype's own allOf entry, or the dispatch's branch of the parent's own tags
-            owner = _pointer.join("", *parts[:-2]) if len(parts) > 2 else ""
-            if any(sub == owner != ptr for _, sub in self._subtypes_of(ptr)) or (
-                owner == ptr and parts[-2] == "oneOf"
-            ):
-                return key
+        owner = parts[:-2]
+        if len(parts) >= 2 and (
+            # a component's own allOf entry: it extends the parent (even one whose tag is not
+            # among the parent's, which then is no branch)
+            (parts[-2] == "allOf" and len(owner) == 3 and owner[:2] == ["components", "schemas"])
+            # the dispatch's branch for the parent's own tags
+            or (parts[-2] == "oneOf" and _pointer.join("", *owner) == ptr)
+        ):
+            return key
         dptr = f"{ptr}#dispatch"
         dkey = self._keys.get((uri, dptr))
         if dkey is None:

@@ -374,7 +374,7 @@ def _azure_inheritance() -> dict[str, Any]:
     ``x-ms-discriminator-value``; each subtype requires members of its own. The tag's enum (behind
     a ``$ref``, as Service Fabric writes it) has a value no subtype carries."""
     return {
-        "MappingKind": {"type": "string", "enum": ["Blob", "Folder", "BigBlob", "Invalid"]},
+        "MappingKind": {"type": "string", "enum": ["Blob", "Folder", "BigBlob", "Swap", "Invalid"]},
         "Mapping": {
             "type": "object",
             "discriminator": {"propertyName": "kind"},
@@ -394,6 +394,15 @@ def _azure_inheritance() -> dict[str, Any]:
             "type": "object",
             "properties": {"size": {"type": "integer"}},
             "required": ["size"],
+        },
+        "PartitionMapping": {  # no tag of its own: no branch, but its subtype is one
+            "allOf": [{"$ref": "#/components/schemas/Mapping"}],
+            "properties": {"partition": {"type": "string"}},
+            "required": ["partition"],
+        },
+        "SwapMapping": {
+            "x-ms-discriminator-value": "Swap",
+            "allOf": [{"$ref": "#/components/schemas/PartitionMapping"}],
         },
         "FolderMapping": {
             "x-ms-discriminator-value": "Folder",
@@ -421,9 +430,14 @@ def test_a_reference_to_an_allof_parent_is_one_of_its_subtypes_by_tag(closed: bo
     )
     spec.closed_objects = closed
     target = "PUT /mappings/{name}"
-    values = assert_all_valid(spec, target, n=30)
-    assert {v["kind"] for v in values} == {"Blob", "Folder", "BigBlob", "Invalid"}
-    own = {"Blob": {"container"}, "BigBlob": {"container", "size"}, "Folder": {"path"}}
+    values = assert_all_valid(spec, target, n=40)
+    assert {v["kind"] for v in values} == {"Blob", "Folder", "BigBlob", "Swap", "Invalid"}
+    own = {
+        "Blob": {"container"},
+        "BigBlob": {"container", "size"},
+        "Folder": {"path"},
+        "Swap": {"partition"},
+    }
     for v in values:
         assert own.get(v["kind"], set()) <= set(v), v
     # The parent's own keywords alone are no payload a server that dispatches accepts.
