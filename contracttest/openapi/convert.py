@@ -661,13 +661,13 @@ class Translator:
             subs.extend((tag, pptr) for tag in rest if tag not in taken)
         return found
 
-    def _tag_enum(self, parent: dict[str, Any], prop: str) -> list[Any] | None:
+    def _tag_enum(self, parent: dict[str, Any], prop: str, doc: str = "") -> list[Any] | None:
         """The values the parent allows for its tag property (through a ``$ref``), if it says."""
         props = parent.get("properties")
         node = props.get(prop) if isinstance(props, dict) else None
         try:
-            node, _, _ = self.resolve_node(node)
-        except RefError:
+            node, _, _ = self.resolve_node(node, doc)
+        except (RefError, KeyError):
             return None
         enum = node.get("enum") if isinstance(node, dict) else None
         return enum if isinstance(enum, list) else None
@@ -678,12 +678,17 @@ class Translator:
         parent = self.lookup(uri, ptr)
         subtypes = self._subtypes_of(ptr)
         branches = list(dict.fromkeys(sub for _, sub in subtypes))
+        prop = parent["discriminator"]["propertyName"]
         node = {
             "oneOf": [{"$ref": "#" + sub} for sub in branches],
             "discriminator": {
-                "propertyName": parent["discriminator"]["propertyName"],
+                "propertyName": prop,
                 "mapping": {str(tag): "#" + sub for tag, sub in subtypes},
             },
+            # The tag chooses the subtype, so a payload carries it even where the parent does not
+            # list it as required (OpenAPI 3.1.1: the discriminating property MUST be required;
+            # validators that dispatch refuse a payload without it: azure.com/azure-kusto Database).
+            "required": [prop],
         }
         deps: set[str] = set()
         schema = self._convert(node, ptr, _Ctx(direction, closed, uri), deps)
@@ -833,10 +838,10 @@ class Translator:
         reject every payload that carries it (azure.com/datashare: DataSetMapping.kind).
         """
         prop = disc.get("propertyName")
-        props = node.get("properties")
-        sub = props.get(prop) if isinstance(props, dict) and isinstance(prop, str) else None
-        enum = sub.get("enum") if isinstance(sub, dict) else None
-        if not isinstance(enum, list):
+        if not isinstance(prop, str):
+            return
+        enum = self._tag_enum(node, prop, ctx.doc)
+        if enum is None:
             return
         raw = disc.get("mapping")
         mapping: dict[str, Any] = raw if isinstance(raw, dict) else {}
