@@ -225,6 +225,8 @@ class Translator:
     _docs: dict[str, dict[str, Any]] = field(default_factory=dict)
     _seen_diag: set[tuple[str, str]] = field(default_factory=set)
     _variant_of: dict[str, tuple[str, str, Any, bool]] = field(default_factory=dict)
+    _dispatch_of: dict[str, tuple[str, str]] = field(default_factory=dict)
+    _subtypes: dict[str, list[tuple[Any, str]]] | None = None
     where: Callable[[str], tuple[str | None, int | None, int | None]] | None = None
     """Spec pointer -> (source, line, column), so a schema that cannot be built names its place
     (set by the loader once the spec's positions are known)."""
@@ -333,6 +335,9 @@ class Translator:
         if key in self._variant_of:
             got = self._defs[ck] = self.build_variant(key, direction, closed)
             return got
+        if key in self._dispatch_of:
+            got = self._defs[ck] = self._build_dispatch(key, direction, closed)
+            return got
         uri, ptr = self._origin[key]
         node = self.lookup(uri, ptr)
         deps: set[str] = set()
@@ -367,7 +372,7 @@ class Translator:
             except (KeyError, RefError):
                 pass
             else:
-                key = self.def_key(uri, ptr)
+                key = self._dispatching_key(uri, ptr, pointer)
                 d = self.definition(key, direction, closed)
                 return self._assemble(
                     dict(d.schema), set(d.deps), direction, closed, ptr, root_key=key
@@ -547,9 +552,148 @@ class Translator:
             error = RefError(msg, pointer=pointer)
             error.rule = rule  # type: ignore[attr-defined]
             raise self._refuse(error) from None
-        key = self.def_key(uri, ptr)
+        key = self._dispatching_key(uri, ptr, pointer)
         deps.add(key)
         return {"$ref": "#/definitions/" + _pointer.escape(key)}
+
+    # ------------------------------------------------------------------ allOf inheritance
+    def _dispatching_key(self, uri: str, ptr: str, at: str) -> str:
+        """Definition key a ``$ref`` (at spec pointer ``at``) to (uri, ptr) stands for.
+
+        A component with a ``discriminator`` and no ``oneOf`` is the parent of an allOf
+        inheritance: its subtypes say ``allOf: [$ref parent, ...]``. A reference to the parent
+        means "one of its subtypes, chosen by the tag" (OpenAPI 3.0.3, Discriminator Object), so
+        it becomes a dispatching definition; only a subtype's own ``allOf`` entry means the
+        parent's own keywords.
+        """
+        key = self.def_key(uri, ptr)
+        if uri or not self._subtypes_of(ptr):
+            return key
+        try:
+            parts = _pointer.parts(at)
+        except ValueError:  # a pointer into another document
+            return key
+        owner = parts[:-2]
+        if len(parts) >= 2 and (
+            # a component's own allOf entry: it extends the parent (even one whose tag is not
+            # among the parent's, which then is no branch)
+            (parts[-2] == "allOf" and len(owner) == 3 and owner[:2] == ["components", "schemas"])
+            # the dispatch's branch for the parent's own tags
+            or (parts[-2] == "oneOf" and _pointer.join("", *owner) == ptr)
+        ):
+            return key
+        dptr = f"{ptr}#dispatch"
+        dkey = self._keys.get((uri, dptr))
+        if dkey is None:
+            dkey, n = f"{key}.dispatch", 1
+            while dkey in self._origin:
+                n += 1
+                dkey = f"{key}.dispatch_{n}"
+            self._keys[(uri, dptr)] = dkey
+            self._origin[dkey] = (uri, dptr)
+            self._dispatch_of[dkey] = (uri, ptr)
+        return dkey
+
+    def _subtypes_of(self, ptr: str) -> list[tuple[Any, str]]:
+        """(tag, pointer) per branch of the discriminated parent at ``ptr`` (empty for any other
+        schema): each component schema that inherits from it through ``allOf`` (at any depth),
+        under the parent mapping's name for it, else Azure's ``x-ms-discriminator-value``, else
+        its component name; a tag outside the property's enum is no subtype a payload can be. A tag of the enum that
+        no subtype carries (Service Fabric's ``ServiceKind: Invalid``), or the parent's own name
+        when the property has no enum, keeps the parent's own keywords (the parent's pointer)."""
+        if self._subtypes is None:
+            self._subtypes = self._find_subtypes()
+        return self._subtypes.get(ptr, [])
+
+    def _find_subtypes(self) -> dict[str, list[tuple[Any, str]]]:
+        comps = self.document.get("components")
+        schemas = comps.get("schemas") if isinstance(comps, dict) else None
+        if not isinstance(schemas, dict):
+            return {}
+        prefix = "#/components/schemas/"
+        bases: dict[str, list[str]] = {}  # component -> the components its allOf names
+        for name, node in schemas.items():
+            all_of = node.get("allOf") if isinstance(node, dict) else None
+            refs = [m.get("$ref") for m in all_of or [] if isinstance(m, dict)]
+            bases[name] = [
+                r[len(prefix) :] for r in refs if isinstance(r, str) and r.startswith(prefix)
+            ]
+        found: dict[str, list[tuple[Any, str]]] = {}
+        enums: dict[str, list[Any] | None] = {}
+        for name, node in schemas.items():
+            # every ancestor through allOf chains (Service Fabric: ApplicationCreatedEvent ->
+            # ApplicationEvent -> FabricEvent, each level with its own tag)
+            ancestors: list[str] = []
+            todo = list(bases.get(name, []))
+            while todo and len(ancestors) < 32:
+                up = todo.pop(0)
+                if up in ancestors or up == name:
+                    continue
+                ancestors.append(up)
+                todo.extend(bases.get(up, []))
+            for up in ancestors:
+                parent = schemas.get(up)
+                disc = parent.get("discriminator") if isinstance(parent, dict) else None
+                if (
+                    not isinstance(parent, dict)
+                    or not isinstance(disc, dict)
+                    or not isinstance(disc.get("propertyName"), str)
+                    or "oneOf" in parent
+                    or "anyOf" in parent
+                ):
+                    continue
+                pptr = _pointer.join("/components/schemas", up)
+                if pptr not in enums:
+                    enums[pptr] = self._tag_enum(parent, disc["propertyName"])
+                sub_ptr = _pointer.join("/components/schemas", name)
+                raw = disc.get("mapping")
+                mapping = raw if isinstance(raw, dict) else {}
+                named = [t for t, target in mapping.items() if target in (f"#{sub_ptr}", name)]
+                tag: Any = named[0] if named else node.get("x-ms-discriminator-value", name)
+                enum = enums[pptr]
+                if enum is not None and tag not in enum:
+                    continue
+                found.setdefault(pptr, []).append((tag, sub_ptr))
+        for pptr, subs in found.items():
+            taken = {tag for tag, _ in subs}
+            enum = enums[pptr]
+            rest = enum if enum is not None else [_pointer.parts(pptr)[-1]]
+            subs.extend((tag, pptr) for tag in rest if tag not in taken)
+        return found
+
+    def _tag_enum(self, parent: dict[str, Any], prop: str, doc: str = "") -> list[Any] | None:
+        """The values the parent allows for its tag property (through a ``$ref``), if it says."""
+        props = parent.get("properties")
+        node = props.get(prop) if isinstance(props, dict) else None
+        try:
+            node, _, _ = self.resolve_node(node, doc)
+        except (RefError, KeyError):
+            return None
+        enum = node.get("enum") if isinstance(node, dict) else None
+        return enum if isinstance(enum, list) else None
+
+    def _build_dispatch(self, dkey: str, direction: Direction, closed: bool) -> _Def:
+        """The discriminated ``oneOf`` over the subtypes of an allOf-inheritance parent."""
+        uri, ptr = self._dispatch_of[dkey]
+        parent = self.lookup(uri, ptr)
+        subtypes = self._subtypes_of(ptr)
+        branches = list(dict.fromkeys(sub for _, sub in subtypes))
+        prop = parent["discriminator"]["propertyName"]
+        node = {
+            "oneOf": [{"$ref": "#" + sub} for sub in branches],
+            "discriminator": {
+                "propertyName": prop,
+                "mapping": {str(tag): "#" + sub for tag, sub in subtypes},
+            },
+            # The tag chooses the subtype, so a payload carries it even where the parent does not
+            # list it as required (OpenAPI 3.1.1: the discriminating property MUST be required;
+            # validators that dispatch refuse a payload without it: azure.com/azure-kusto Database).
+            "required": [prop],
+        }
+        deps: set[str] = set()
+        schema = self._convert(node, ptr, _Ctx(direction, closed, uri), deps)
+        schema.setdefault("x-spec-pointer", ptr)
+        return _Def(schema, deps)
 
     def _convert(self, node: Any, pointer: str, ctx: _Ctx, deps: set[str]) -> Any:
         if isinstance(node, bool):
@@ -666,12 +810,14 @@ class Translator:
                 break
         else:
             if isinstance(disc, dict):
-                self._diag(
-                    "spec.discriminator-without-oneOf",
-                    _pointer.join(pointer, "discriminator"),
-                    "discriminator next to no oneOf/anyOf (allOf inheritance) is not dispatched on",
-                    Severity.INFO,
-                )
+                if not (ctx.doc == "" and self._subtypes_of(pointer)):
+                    self._diag(
+                        "spec.discriminator-without-oneOf",
+                        _pointer.join(pointer, "discriminator"),
+                        "discriminator next to no oneOf/anyOf, and no component schema inherits"
+                        " from this one through allOf: it is not dispatched on",
+                        Severity.INFO,
+                    )
                 self._implicit_targets(node, disc, pointer, ctx)
 
         if ctx.closed and ctx.direction == "request":
@@ -692,10 +838,10 @@ class Translator:
         reject every payload that carries it (azure.com/datashare: DataSetMapping.kind).
         """
         prop = disc.get("propertyName")
-        props = node.get("properties")
-        sub = props.get(prop) if isinstance(props, dict) and isinstance(prop, str) else None
-        enum = sub.get("enum") if isinstance(sub, dict) else None
-        if not isinstance(enum, list):
+        if not isinstance(prop, str):
+            return
+        enum = self._tag_enum(node, prop, ctx.doc)
+        if enum is None:
             return
         raw = disc.get("mapping")
         mapping: dict[str, Any] = raw if isinstance(raw, dict) else {}

@@ -2,7 +2,8 @@
 
 A *resource* is a collection path with a ``POST`` (create) and usually a ``GET`` (list), plus an item
 path that is the collection path and one more parameter segment (``/phone-number/{id}``) with any of
-``GET``/``PATCH``/``PUT``/``DELETE``. The update is the item's ``PATCH``, else its ``PUT``, else its
+``GET``/``PATCH``/``PUT``/``DELETE``; a path with only a ``GET`` that answers the list's own schema
+(payrun.io's ``/Employers/{EffectiveDate}``) is a view of the list, not its item. The update is the item's ``PATCH``, else its ``PUT``, else its
 ``POST`` (Twilio updates with ``POST /v2/Credentials/{Sid}``): a ``POST`` on an item path never
 makes that path a collection of its own. Parameters of the collection path scope the resource: the files of
 ``/v2/knowledge-base/{id}/file`` are kept per knowledge base. Besides its own list, a resource may have
@@ -15,7 +16,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+from contracttest.openapi.model import JSON_MEDIA
 
 if TYPE_CHECKING:
     from contracttest.openapi.model import Operation, Spec
@@ -200,9 +203,31 @@ def _item_path(
         rest = path[len(prefix) :]
         m = re.fullmatch(r"\{([^{}/]+)\}", rest)
         if m and any(k in methods for k in ("GET", "PATCH", "PUT", "DELETE")):
+            if _list_view(methods, by_path[collection]):
+                continue
             candidates.append((path, m.group(1)))
     if not candidates:
         return None, None
     # Deterministic even for odd specs with two item templates: prefer the one with most methods.
     candidates.sort(key=lambda c: (-len(by_path[c[0]]), c[0]))
     return candidates[0]
+
+
+def _list_view(methods: dict[str, Operation], collection: dict[str, Operation]) -> bool:
+    """Whether a read-only ``/x/{p}`` answers what the list ``GET /x`` answers: a view of the list
+    (payrun.io's ``GET /Employers/{EffectiveDate}``, the employers as of a date), not one item."""
+    if set(methods) != {"GET"} or "GET" not in collection:
+        return False
+    mine, theirs = _answer_schema(methods["GET"]), _answer_schema(collection["GET"])
+    return mine is not None and mine == theirs
+
+
+def _answer_schema(op: Operation) -> Any:
+    """The schema node (as written: a ``$ref`` compares by name) of the JSON 200 answer, if any."""
+    response = op.responses.get("200")
+    if response is None:
+        return None
+    for media in response.content.values():
+        if media.schema_node and JSON_MEDIA.match(media.media_type):
+            return media.schema_node
+    return None

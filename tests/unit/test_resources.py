@@ -71,3 +71,41 @@ def test_template_params_include_mixed_segments() -> None:
     assert template_params("/") == ()
     # A mixed segment is text to match, not a bare parameter segment.
     assert template_segments("/files/{id}.json") == ("files", "{id}.json")
+
+
+def _answers(ref: str) -> dict[str, Any]:
+    schema = {"$ref": f"#/components/schemas/{ref}"}
+    return {
+        "responses": {
+            "200": {"description": "ok", "content": {"application/json": {"schema": schema}}}
+        }
+    }
+
+
+def test_a_get_only_path_answering_the_list_is_a_view_not_the_item() -> None:
+    # payrun.io's shape: GET /Employers/{EffectiveDate} answers the same LinkCollection as the list
+    # (the employers as of a date); the item lives at /Employer/{EmployerId}. Taking the date as an
+    # id made "an id that does not exist" a failure when the server answered the list.
+    spec = make_spec(
+        {
+            "/Employers": {"get": _answers("LinkCollection"), "post": {"responses": OK}},
+            "/Employers/{EffectiveDate}": {"get": _answers("LinkCollection")},
+            "/Employers/{EffectiveDate}/Summary": {"get": _answers("LinkCollection")},
+        }
+    )
+    rmap = infer_resources(spec)
+    employers = next(r for r in rmap.resources if r.name == "/Employers")
+    assert employers.item is None and employers.get is None
+    assert "GET /Employers/{EffectiveDate}" not in rmap.bindings
+    assert "GET /Employers/{EffectiveDate}/Summary" not in rmap.parents
+
+
+def test_a_get_only_item_answering_its_own_schema_stays_the_item() -> None:
+    spec = make_spec(
+        {
+            "/pets": {"get": _answers("PetList"), "post": {"responses": OK}},
+            "/pets/{petId}": {"get": _answers("Pet")},
+        }
+    )
+    rmap = infer_resources(spec)
+    assert rmap.bindings["GET /pets/{petId}"].role == "get"
