@@ -31,6 +31,7 @@ from contracttest.mock.parsing import (
     coerce_value,
     media_type_of,
     parse_json_body,
+    raw_schema,
     read_capped,
 )
 from contracttest.mock.routing import Router
@@ -187,7 +188,7 @@ class MockASGI:
         declared_query: set[str] = set()
         for p in op.parameters:
             group = out.setdefault(p.location, {})
-            schema = _raw_schema(self.engine.spec, p.schema_node)
+            schema = raw_schema(self.engine.spec, p.schema_node)
             if p.location == "path":
                 if p.name in match.path_params:
                     group[p.name] = coerce_value([match.path_params[p.name]], schema)
@@ -274,14 +275,6 @@ def _json_headers(op: Operation | None, status: int) -> list[tuple[bytes, bytes]
                 break
             return [(b"content-type", media.encode("latin-1", "replace"))]
     return list(_JSON_HEADERS)
-
-
-def _raw_schema(spec: Spec, node: Any) -> Any:
-    seen = 0
-    while isinstance(node, dict) and str(node.get("$ref", "")).startswith("#") and seen < 20:
-        node = spec.resolve(node["$ref"][1:], {})
-        seen += 1
-    return node
 
 
 def create_app(
