@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from contracttest.mock.parsing import coerce_value, param_fits
 from contracttest.mock.responses import SchemaView, iso_ms, parse_datetime_us
 from contracttest.mock.store import Query, RangeOp, Record, TimeField
 
@@ -304,8 +305,17 @@ class ListPlan:
         return body
 
     def project_item(self, record: Record) -> Any:
+        """A stored object as the list's items show it: projected on the item schema, or, where
+        the items are strings or numbers (AWS's ``ProductSubscriptions: [arn]``), its id (a
+        minimal item where the id cannot be one)."""
         if self.item_schema is None:
             return record.body
+        items = self.view.deref(self.item_schema)
+        typ = items.get("type") if isinstance(items, dict) else None
+        if typ in ("string", "integer", "number"):
+            if param_fits(record.id, items):
+                return coerce_value([record.id], items)
+            return self.view.minimal(items)
         return self.view.project(self.item_schema, record.body)
 
 

@@ -95,3 +95,18 @@ def test_page_size_named_size_and_numbers_sent_as_strings() -> None:
     assert (q.limit, q.offset) == (2, 4)
     assert plan.query({"limit": "two"}, "o", ()).limit is None
     assert plan.page_number({"page": "3"}) == 3
+
+
+def test_a_list_of_strings_lists_the_objects_ids() -> None:
+    from contracttest.mock.store import Record
+
+    # AWS Security Hub: {ProductSubscriptions: [arn]} lists what POST /productSubscriptions made
+    arns = {"type": "array", "items": {"type": "string", "pattern": "^arn:"}}
+    plan = plan_of({"type": "object", "properties": {"ProductSubscriptions": arns}})
+    assert plan.array_member == "ProductSubscriptions"
+    record = Record("arn:aws:x", "o", 1, 0, 0, {"ProductSubscriptionArn": "arn:aws:x"})
+    assert plan.project_item(record) == "arn:aws:x"
+    other = Record("3f2a", "o", 2, 0, 0, {})
+    assert str(plan.project_item(other)).startswith("arn:")  # an id the items cannot hold
+    numbers = plan_of({"type": "array", "items": {"type": "integer"}})
+    assert numbers.project_item(Record("12", "o", 1, 0, 0, {})) == 12
