@@ -403,13 +403,23 @@ def coerce_value(values: Iterable[str], schema: Any, *, explode: bool = True) ->
     return text
 
 
-def raw_schema(spec: Spec, node: Any) -> Any:
-    """A parameter's schema node with its local ``$ref``s followed (at most 20)."""
+def raw_schema(spec: Spec, node: Any, depth: int = 0) -> Any:
+    """A parameter's schema node with its local ``$ref``s followed (at most 20 in a row), also
+    inside ``allOf``/``anyOf``/``oneOf`` and ``items``: PeerTube's ``videoId`` is
+    ``{allOf: [{$ref: id}]}``, an integer only once the ``allOf`` entry is read."""
     seen = 0
     while isinstance(node, dict) and str(node.get("$ref", "")).startswith("#") and seen < 20:
         node = spec.resolve(node["$ref"][1:], {})
         seen += 1
-    return node
+    if not isinstance(node, dict) or depth >= 8:
+        return node
+    out = dict(node)
+    for key in ("allOf", "anyOf", "oneOf"):
+        if isinstance(node.get(key), list):
+            out[key] = [raw_schema(spec, sub, depth + 1) for sub in node[key]]
+    if isinstance(node.get("items"), dict):
+        out["items"] = raw_schema(spec, node["items"], depth + 1)
+    return out
 
 
 _SCALAR = {
