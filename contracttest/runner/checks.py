@@ -11,7 +11,7 @@ sent, and where to note what they learn about the spec itself.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from contracttest import _pointer
@@ -52,6 +52,15 @@ REQUEST_PHASES = ("positive", "negative")
 def _json_media(media_type: str) -> bool:
     mt = media_type.split(";", 1)[0].strip().lower()
     return bool(JSON_RE.match(mt)) or mt == "*/*"
+
+
+def _matching_media(documented: Iterable[str], got: str) -> str | None:
+    """The documented media type (or range: ``*/*``, ``image/*``) that covers ``got``, if any."""
+    for mt in documented:
+        want = mt.split(";", 1)[0].strip().lower()
+        if want in ("*/*", got) or (want.endswith("/*") and got.startswith(want[:-1])):
+            return mt
+    return None
 
 
 def documents_errors(op: Operation) -> bool:
@@ -447,10 +456,8 @@ def check_content_type(ctx: CheckContext, case: Case, response: HttpResponse) ->
             actual="no Content-Type",
         )
         return
-    for mt in documented:
-        want = mt.split(";", 1)[0].strip().lower()
-        if want in ("*/*", got) or (want.endswith("/*") and got.startswith(want[:-1])):
-            return
+    if _matching_media(documented, got) is not None:
+        return
     yield _finding(
         "response.content-type",
         case,
@@ -477,6 +484,13 @@ def check_schema(ctx: CheckContext, case: Case, response: HttpResponse) -> Itera
     if doc is None:
         return
     target, _mt = doc
+    got = response.media_type
+    if got is not None and not JSON_RE.match(got):
+        resp = op.response_for(response.status)
+        if resp is not None and _matching_media(resp.content, got) is not None:
+            # The server chose a documented media type that is not JSON (the XML or binary
+            # beside the JSON, or anything under */*): the JSON schema does not describe it.
+            return
     if not response.body and response.status in BODILESS_STATUSES:
         # HTTP forbids the body the spec documents: the contract's defect, not the server's.
         ctx.notes.bodiless(op, response.status)

@@ -712,3 +712,48 @@ def test_each_operation_gets_the_token_the_way_its_own_security_scheme_takes_it(
     for label in ("reports", "settings"):
         got = result.result(label, "request.valid-accepted")
         assert got is not None and got.cases and got.status is Status.PASSED, label
+
+
+# ------------------------------------------------------------------ documented non-JSON media types
+def test_an_answer_in_a_documented_non_json_media_type_is_not_judged_as_json() -> None:
+    # The 200 documents XML beside JSON (AWS query protocol, NPR); the 400 documents only
+    # `*/*` (anything); the server picks XML and text: neither is a schema failure.
+    ok = {
+        "description": "ok",
+        "content": {
+            "application/json": OK_JSON["content"]["application/json"],
+            "application/xml": {"schema": {"type": "object"}},
+        },
+    }
+    spec = spec_of(
+        {
+            "/ads": {
+                "get": {
+                    "operationId": "listAds",
+                    "responses": {"200": ok, "400": {"description": "bad", "content": {"*/*": {}}}},
+                }
+            }
+        }
+    )
+
+    def xml(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, headers={"content-type": "application/xml"}, text="<ads/>")
+
+    result = engine_for(spec, xml, checks=["response"]).run()
+    assert result.verdict == "passed", failing(result)
+    schema = result.result("listAds", "response.schema")
+    assert schema is not None and schema.status is Status.PASSED and schema.cases
+
+    # the same XML body under a JSON Content-Type is still caught
+    def lying(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, headers={"content-type": "application/json"}, text="<ads/>")
+
+    result = engine_for(spec, lying, checks=["response"]).run()
+    assert any("response.schema" in f and "not JSON" in f for f in failing(result)), failing(result)
+
+    # and an undocumented media type is the content-type check's failure
+    def html(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, headers={"content-type": "text/html"}, text="<p>ads</p>")
+
+    result = engine_for(spec, html, checks=["response"]).run()
+    assert any(f.startswith("response.content-type") for f in failing(result)), failing(result)
