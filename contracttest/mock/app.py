@@ -26,11 +26,13 @@ from contracttest.mock.auth import Authenticator
 from contracttest.mock.engine import MockEngine, MockRequest, Reply
 from contracttest.mock.error_answers import ErrorAnswers
 from contracttest.mock.errors import error_body
+from contracttest.mock.media import MediaAnswers, content_type, wire_media
 from contracttest.mock.parsing import (
     HTTPProblem,
     coerce_value,
     media_type_of,
     parse_json_body,
+    raw_schema,
     read_capped,
 )
 from contracttest.mock.routing import Router
@@ -94,6 +96,7 @@ class MockASGI:
         self.max_body_bytes = max_body_bytes
         self.max_depth = max_depth
         self.errors = ErrorAnswers(engine)
+        self.media = MediaAnswers(engine.spec)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         from starlette.requests import ClientDisconnect, Request
@@ -105,10 +108,11 @@ class MockASGI:
             return  # the client left mid-request: nobody to answer, nothing went wrong
         except HTTPProblem as problem:
             status = problem.status
-            text = self.errors.text_media(problem.operation, status)
-            if text is not None:
-                payload = "; ".join(problem.messages).encode("utf-8", "backslashreplace")
-                kind = [(b"content-type", f"{text}; charset=utf-8".encode("latin-1", "replace"))]
+            media = self.errors.media_type(problem.operation, status)
+            if media is not None and problem.operation is not None:
+                message = "; ".join(problem.messages)
+                payload = self.media.body(problem.operation, status, media, message)
+                kind = [(b"content-type", content_type(media))]
             else:
                 payload = _dumps(self.errors.body(problem.operation, problem))
                 kind = _json_headers(problem.operation, status)
@@ -171,6 +175,14 @@ class MockASGI:
         reply = self.engine.handle(req)
         if self.engine.check_responses:
             reply = self.self_check(op, reply)
+        media = wire_media(op, reply.status)
+        if media is not None:
+            # The status documents no JSON body (AWS's query protocol: text/xml)
+            return (
+                reply.status,
+                [(b"content-type", content_type(media))],
+                self.media.body(op, reply.status, media),
+            )
         if reply.body is None:
             return reply.status, [], b""
         return reply.status, _json_headers(op, reply.status), _dumps(reply.body)
@@ -187,7 +199,7 @@ class MockASGI:
         declared_query: set[str] = set()
         for p in op.parameters:
             group = out.setdefault(p.location, {})
-            schema = _raw_schema(self.engine.spec, p.schema_node)
+            schema = raw_schema(self.engine.spec, p.schema_node)
             if p.location == "path":
                 if p.name in match.path_params:
                     group[p.name] = coerce_value([match.path_params[p.name]], schema)
@@ -274,14 +286,6 @@ def _json_headers(op: Operation | None, status: int) -> list[tuple[bytes, bytes]
                 break
             return [(b"content-type", media.encode("latin-1", "replace"))]
     return list(_JSON_HEADERS)
-
-
-def _raw_schema(spec: Spec, node: Any) -> Any:
-    seen = 0
-    while isinstance(node, dict) and str(node.get("$ref", "")).startswith("#") and seen < 20:
-        node = spec.resolve(node["$ref"][1:], {})
-        seen += 1
-    return node
 
 
 def create_app(

@@ -77,15 +77,15 @@ class ErrorAnswers:
             return filled
         return copy.deepcopy(base)
 
-    def text_media(self, op: Operation | None, status: int) -> str | None:
-        """The text media type ``op`` documents for ``status`` when it documents no JSON body there
-        (``400: text/plain``, AEM's servlets): the mock then answers the message as that text."""
+    def media_type(self, op: Operation | None, status: int) -> str | None:
+        """The media type ``op`` documents for ``status`` when it documents no JSON body there
+        (``400: text/plain``, AEM's ``401: application/octet-stream``, AWS's ``text/xml`` faults):
+        the mock then answers in it (`contracttest.mock.media`); None: JSON."""
         if op is None or self.nestjs:
             return None
-        resp = op.response_for(status)
-        if resp is None or any(JSON_MEDIA.match(mt) for mt in resp.content):
-            return None
-        return next((mt for mt in resp.content if mt.lower().startswith("text/")), None)
+        from contracttest.mock.media import wire_media
+
+        return wire_media(op, status)
 
     def documented(self, op: Operation, status: int) -> tuple[str, SchemaView, Any] | None:
         """(target, schema view, conforming minimal body) of the JSON error body ``op`` documents

@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from contracttest.mock.parsing import coerce_value, param_fits
 from contracttest.mock.responses import SchemaView, iso_ms, parse_datetime_us
 from contracttest.mock.store import Query, RangeOp, Record, TimeField
 
@@ -37,6 +38,7 @@ _LIMIT_NAMES = (
     "page_size",
     "maxResults",
     "max_results",
+    "size",
 )
 _PAGE_NAMES = ("page", "pageNumber", "page_number")
 _ORDER_NAMES = ("sortOrder", "order")
@@ -143,23 +145,44 @@ class ListPlan:
         root = self.view.deref(self.view.root)
         if not isinstance(root, dict):
             return
-        if root.get("type") == "array" or "items" in root:
+        if _is_array(root) or "items" in root:
             self.item_schema = root.get("items", {})
             return
         props, _, _ = self.view.shape(root, None)
-        arrays = [k for k, v in (props or {}).items() if self._array_items(v) is not None]
-        named = [k for k in _ARRAY_NAMES if k in arrays]
-        member = named[0] if named else arrays[0] if len(arrays) == 1 else None
+        arrays = {
+            k: got for k, v in (props or {}).items() if (got := self._array_items(v)) is not None
+        }
+        member = self._page_member(arrays, item_props)
         if member is None:
             self.item_schema = self._union_array_items(root)
             return
         assert props is not None
         self.array_member = member
-        self.item_schema = self._array_items(props[member])
+        self.item_schema = arrays[member]
         for k, v in props.items():
             if k != member and self.view.shape(v, None)[0] is not None:
                 self.meta_member = k
                 break
+
+    def _page_member(self, arrays: dict[str, Any], item_props: set[str]) -> str | None:
+        """The array member that holds the page: one named so (``results``, ``data``...), else the
+        only array, else the only array of objects or the one whose items share most members with
+        the resource's objects (Google's ``{instances: [Instance], unreachable: [string]}``)."""
+        named = [k for k in _ARRAY_NAMES if k in arrays]
+        if named:
+            return named[0]
+        if len(arrays) == 1:
+            return next(iter(arrays))
+        objects = {}
+        for name, items in arrays.items():
+            members, _, _ = self.view.shape(items, None)
+            if members is not None:
+                objects[name] = len(set(members) & item_props)
+        if not objects:
+            return None
+        best = max(objects.values())
+        top = sorted(k for k, hits in objects.items() if hits == best)
+        return top[0] if len(top) == 1 else None
 
     @property
     def lists_items(self) -> bool:
@@ -175,9 +198,7 @@ class ListPlan:
         for key in ("oneOf", "anyOf"):
             for branch in root.get(key) or ():
                 branch = self.view.deref(branch)
-                if isinstance(branch, dict) and (
-                    branch.get("type") == "array" or "items" in branch
-                ):
+                if isinstance(branch, dict) and (_is_array(branch) or "items" in branch):
                     return branch.get("items", {})
         return None
 
@@ -185,7 +206,7 @@ class ListPlan:
         node = self.view.deref(node)
         if not isinstance(node, dict):
             return None
-        if node.get("type") == "array":
+        if _is_array(node):
             return node.get("items", {})
         for sub in node.get("allOf") or []:
             got = self._array_items(sub)
@@ -197,16 +218,13 @@ class ListPlan:
     def query(self, params: dict[str, Any], org: str, search_default: tuple[str, ...]) -> Query:
         q = Query(org=org)
         limit: int | None = self.default_limit
-        if self.limit_name and isinstance(params.get(self.limit_name), int | float):
-            limit = max(0, math.floor(params[self.limit_name]))
+        asked = _number(params.get(self.limit_name)) if self.limit_name else None
+        if asked is not None:
+            limit = max(0, math.floor(asked))
         q.limit = limit
-        if (
-            self.page_name
-            and isinstance(params.get(self.page_name), int | float)
-            and limit is not None
-        ):
-            page = max(1, math.floor(params[self.page_name]))
-            q.offset = (page - 1) * limit
+        page = _number(params.get(self.page_name)) if self.page_name else None
+        if page is not None and limit is not None:
+            q.offset = (max(1, math.floor(page)) - 1) * limit
         q.descending = self.default_descending
         if self.order_name and isinstance(params.get(self.order_name), str):
             q.descending = params[self.order_name].upper() != "ASC"
@@ -232,8 +250,8 @@ class ListPlan:
         return q
 
     def page_number(self, params: dict[str, Any]) -> int:
-        value = params.get(self.page_name) if self.page_name else None
-        return max(1, math.floor(value)) if isinstance(value, int | float) else 1
+        value = _number(params.get(self.page_name)) if self.page_name else None
+        return max(1, math.floor(value)) if value is not None else 1
 
     # ------------------------------------------------------------------ answer
     def render(self, items: list[Any], total: int, query: Query, params: dict[str, Any]) -> Any:
@@ -287,9 +305,35 @@ class ListPlan:
         return body
 
     def project_item(self, record: Record) -> Any:
+        """A stored object as the list's items show it: projected on the item schema, or, where
+        the items are strings or numbers (AWS's ``ProductSubscriptions: [arn]``), its id (a
+        minimal item where the id cannot be one)."""
         if self.item_schema is None:
             return record.body
+        items = self.view.deref(self.item_schema)
+        typ = items.get("type") if isinstance(items, dict) else None
+        if typ in ("string", "integer", "number"):
+            if param_fits(record.id, items):
+                return coerce_value([record.id], items)
+            return self.view.minimal(items)
         return self.view.project(self.item_schema, record.body)
+
+
+def _is_array(node: dict[str, Any]) -> bool:
+    """Whether a schema's type is array, also in a type list (e-conomic's ``[array, null]``)."""
+    typ = node.get("type")
+    return typ == "array" or (isinstance(typ, list) and "array" in typ)
+
+
+def _number(value: Any) -> float | None:
+    """A page parameter's value as a number: eBay types ``limit`` as a string of digits."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, str) and value.strip().isdigit() and len(value) < 20:
+        return int(value)
+    return None
 
 
 def _text(value: Any) -> str:

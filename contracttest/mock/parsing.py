@@ -23,7 +23,7 @@ from contracttest._io import loads_incremental
 from contracttest.mock.errors import error_body
 
 if TYPE_CHECKING:
-    from contracttest.openapi.model import Operation
+    from contracttest.openapi.model import Operation, Spec
 
 __all__ = [
     "TOO_LARGE",
@@ -32,7 +32,9 @@ __all__ = [
     "json_depth_exceeds",
     "json_syntax_message",
     "media_type_of",
+    "param_fits",
     "parse_json_body",
+    "raw_schema",
     "read_capped",
     "strict_syntax_message",
     "unexpected_token",
@@ -399,3 +401,64 @@ def coerce_value(values: Iterable[str], schema: Any, *, explode: bool = True) ->
         if typ == "null" and text == "null":
             return None
     return text
+
+
+def raw_schema(spec: Spec, node: Any, depth: int = 0) -> Any:
+    """A parameter's schema node with its local ``$ref``s followed (at most 20 in a row), also
+    inside ``allOf``/``anyOf``/``oneOf`` and ``items``: PeerTube's ``videoId`` is
+    ``{allOf: [{$ref: id}]}``, an integer only once the ``allOf`` entry is read."""
+    seen = 0
+    while isinstance(node, dict) and str(node.get("$ref", "")).startswith("#") and seen < 20:
+        node = spec.resolve(node["$ref"][1:], {})
+        seen += 1
+    if not isinstance(node, dict) or depth >= 8:
+        return node
+    out = dict(node)
+    for key in ("allOf", "anyOf", "oneOf"):
+        if isinstance(node.get(key), list):
+            out[key] = [raw_schema(spec, sub, depth + 1) for sub in node[key]]
+    if isinstance(node.get("items"), dict):
+        out["items"] = raw_schema(spec, node["items"], depth + 1)
+    return out
+
+
+_SCALAR = {
+    "number": "number",
+    "integer": "number",
+    "boolean": "boolean",
+    "null": "null",
+    "string": "string",
+}
+"""A scalar schema type -> the `_json_type` of the values that can be one."""
+
+
+def param_fits(text: str, schema: Any) -> bool:
+    """Whether parameter text could be a value of ``schema`` (its type, ``enum`` and ``pattern``):
+    enough to tell where one parameter ends and the next begins in ``{maxLat}.{format}``."""
+    if not isinstance(schema, dict):
+        return True
+    value = coerce_value([text], schema)
+    enum = schema.get("enum")
+    if isinstance(enum, list) and enum and value not in enum:
+        return False
+    types = _types_of(schema)
+    if (
+        types
+        and all(t in _SCALAR for t in types)
+        and _json_type(value) not in {_SCALAR[t] for t in types}
+    ):
+        return False
+    pattern = schema.get("pattern")
+    if isinstance(pattern, str) and isinstance(value, str):
+        return _pattern_matches(pattern, value)
+    return True
+
+
+def _pattern_matches(pattern: str, text: str) -> bool:
+    from contracttest.errors import PatternError
+    from contracttest.schema.ecma import compile_pattern
+
+    try:
+        return bool(compile_pattern(pattern).search(text))
+    except (PatternError, ValueError, OverflowError, RecursionError):
+        return True  # an unreadable pattern tells nothing about the split

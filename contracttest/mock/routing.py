@@ -16,13 +16,13 @@ templates are tried over the whole path with parameters that may span slashes.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
-from contracttest.openapi.resources import template_segments
+from contracttest.mock.parsing import param_fits, raw_schema
 
 if TYPE_CHECKING:
     from contracttest.openapi.model import Operation, Spec
@@ -44,6 +44,34 @@ def _segment_regex(segment: str) -> re.Pattern[str] | None:
         return None
     # over one decoded segment: an encoded slash (%2F) is part of the value
     return re.compile(_pattern(segment, ".*?"), re.S)
+
+
+_MAX_SPLITS = 64
+
+
+def _splits(segment: str, text: str) -> Iterator[list[str]]:
+    """Every way to read ``text`` as the mixed ``segment`` (``{maxLat}.{format}``): the parameters'
+    values in order, the first parameter's shortest value first (at most `_MAX_SPLITS`)."""
+    pieces = re.split(r"(\{[^{}]+\})", segment)
+
+    def walk(index: int, pos: int) -> Iterator[list[str]]:
+        if index == len(pieces):
+            if pos == len(text):
+                yield []
+            return
+        piece = pieces[index]
+        if not _PARAM.match(piece):
+            if text.startswith(piece, pos):
+                yield from walk(index + 1, pos + len(piece))
+            return
+        for end in range(pos, len(text) + 1):
+            for rest in walk(index + 1, end):
+                yield [text[pos:end], *rest]
+
+    for count, values in enumerate(walk(0, 0)):
+        if count >= _MAX_SPLITS:
+            return
+        yield values
 
 
 def _pattern(text: str, value: str, spans: frozenset[str] = frozenset()) -> str:
@@ -82,6 +110,16 @@ def slash_params(operation: Operation, spec: Spec | None) -> frozenset[str]:
     return frozenset(found)
 
 
+def _route_segments(template: str) -> tuple[str | None, ...]:
+    """The segments of a template as `split_path` reads a request path (``None`` marks a
+    parameter segment): one trailing slash ignored, an empty segment before it kept, so TomTom's
+    ``/map/{v}/wms//`` (GetCapabilities) is not ``/map/{v}/wms/`` (GetMap)."""
+    path = template[:-1] if len(template) > 1 and template.endswith("/") else template
+    if not path.strip("/"):
+        return ()
+    return tuple(None if _PARAM.match(seg) else seg for seg in path[1:].split("/"))
+
+
 def split_path(raw_path: str, *, trailing_slash: bool = False) -> list[str]:
     """Percent-decoded segments of a raw request path (one trailing slash ignored, unless
     ``trailing_slash``: then it ends an empty last segment)."""
@@ -108,13 +146,17 @@ class Route:
     """Parameters whose values may hold unencoded slashes (`slash_params`)."""
     alternatives: dict[str, list[Operation]] = field(default_factory=dict)
     """Per method, the operations that share this route (path keys that differ by a fragment)."""
+    schemas: dict[str, Any] = field(default_factory=dict)
+    """Path parameter name -> its schema: where two parameters share a segment
+    (``{maxLat}.{format}``), the split whose values fit them wins."""
 
     def pick(
         self, method: str, headers: Mapping[str, str], query: Mapping[str, str]
     ) -> Operation | None:
         """The operation serving ``method``: among alternatives, the one whose pinned header or
-        query value the request carries (else the first, whose validation then says what is
-        missing)."""
+        query value the request carries, else the one whose literal query pairs it carries, else
+        the one whose query names it carries, else the plain path key (whose validation then says
+        what is missing)."""
         alternatives = self.alternatives.get(method)
         if not alternatives:
             return self.operations.get(method)
@@ -126,14 +168,26 @@ class Route:
             got = headers.get(name.lower()) if location == "header" else query.get(name)
             if got == value:
                 return op
+        # Flickr's 30 operations on GET /rest, keyed /rest?method=flickr.favorites.getList: the
+        # one whose literal pairs the request carries, the most specific first
+        literal = [
+            op
+            for op in alternatives
+            if op.literal_query and all(query.get(n) == v for n, v in op.literal_query)
+        ]
+        if literal:
+            return max(literal, key=lambda op: len(op.literal_query))
         # path keys with a query part (weatherbit's /current?city={city} and ?lat={lat}&lon={lon}):
         # the one whose query names the request carries, the most specific first
         keyed = [op for op in alternatives if op.path_query]
         fits = [op for op in keyed if all(name in query for name in op.path_query)]
         if fits:
             return max(fits, key=lambda op: len(op.path_query))
-        plain = [op for op in alternatives if not op.path_query]
-        return plain[0] if plain else alternatives[0]
+        # Chime's POST /accounts/{id}/users beside /accounts/{id}/users#operation=suspend (a
+        # required `operation` pinned to one value): a request without the value is the plain key's
+        rest = [op for op in alternatives if not op.path_query and not op.literal_query]
+        plain = [op for op in rest if op.selector() is None]
+        return (plain or rest or alternatives)[0]
 
     def __post_init__(self) -> None:
         if not self.mixed:
@@ -166,8 +220,18 @@ class Route:
                 m = regex.fullmatch(got)
                 if m is None:
                     return None
-                for i in range(len(m.groups())):
-                    values[next(names)] = m.group(f"p{i}")
+                found = [m.group(f"p{i}") for i in range(len(m.groups()))]
+                keys = [next(names) for _ in found]
+                if len(found) > 1:
+                    # "1.5.json" as {maxLat}.{format}: not at the first dot but where the most
+                    # values fit their schemas, the later split on a tie (a file's extension)
+                    schemas = [self.schemas.get(k) for k in keys]
+                    scored = (
+                        (sum(map(param_fits, split, schemas)), i, split)
+                        for i, split in enumerate(_splits(want, got))
+                    )
+                    found = max(scored, default=(0, 0, found))[2]
+                values.update(zip(keys, found, strict=True))
             elif want != got:
                 return None
         return values
@@ -201,7 +265,7 @@ class Router:
             template = op.wire_path
             route = by_template.get(op.route_key)
             if route is None:
-                route = Route(template, template_segments(template), _params_of(template))
+                route = Route(template, _route_segments(template), _params_of(template))
                 by_template[op.route_key] = route
             method = op.method.upper()
             if method in route.operations:
@@ -211,6 +275,9 @@ class Router:
             else:
                 route.operations[method] = op
             route.spans |= slash_params(op, spec)
+            if spec is not None:
+                for p in op.path_params():
+                    route.schemas.setdefault(p.name, raw_schema(spec, p.schema_node))
         self.routes = list(by_template.values())
         self._by_length: dict[int, list[Route]] = {}
         for route in sorted(self.routes, key=lambda r: r.specificity):

@@ -135,6 +135,20 @@ class Operation:
         return out
 
     @property
+    def literal_query(self) -> tuple[tuple[str, str], ...]:
+        """The ``name=value`` pairs written literally in the path key's query part (Flickr's
+        ``/rest?method=flickr.favorites.getList``), decoded; ``{param}`` values are `path_query`."""
+        from urllib.parse import unquote
+
+        query = self.path.split("#", 1)[0].partition("?")[2]
+        out = []
+        for pair in query.split("&") if query else []:
+            name, _, value = pair.partition("=")
+            if name and not (value.startswith("{") and value.endswith("}")):
+                out.append((unquote(name), unquote(value)))
+        return tuple(out)
+
+    @property
     def fragment(self) -> str:
         """The ``#fragment`` of the path key (without ``#``), or ``""``."""
         return self.path.partition("#")[2]

@@ -485,6 +485,8 @@ class CaseBuilder:
             expect, description = "success", unit.describe()
             known = False
             if res is not None and unit.part == "path" and unit.location == f"/{res.id_param}":
+                if self.fixtures.ledger.instance(res, str(path.get(unit.location[1:]))):
+                    return "the edge value names a resource the run created"
                 expect = "not-found"  # a well-formed id that names nothing
             elif res is not None and res.id_param:
                 if self.scope.read_only:

@@ -35,7 +35,9 @@ __all__ = [
     "created_id",
     "declared_properties",
     "discriminator_property",
+    "naming_member",
     "resource_id",
+    "sent_id",
     "variant_tags",
 ]
 
@@ -75,10 +77,11 @@ class Ledger:
         res = self.scope.resource_of(op)
         if res is None or res.create is not op:
             return None
-        body = response.json_or_none()
-        if not isinstance(body, dict):
-            return None
-        rid = created_id(res, body)
+        answer = response.json_or_none()
+        body: dict[str, Any] = answer if isinstance(answer, dict) else {}
+        # An answer without the id (GameSparks' ``{"Game": {...}}``) of an object the client
+        # named: it exists under the name it was given.
+        rid = created_id(res, body) or sent_id(self.spec, res, case.body)
         if rid is None:
             return None
         credential = case.credential if isinstance(case.credential, int) else 0
@@ -178,13 +181,47 @@ ENVELOPES = ("data", "result", "item", "resource")
 
 
 def created_id(res: Resource, answer: dict[str, Any]) -> str | None:
-    """The id of what a create made: the answer's own, or its wrapped object's."""
+    """The id of what a create made: the answer's own, or its wrapped object's (in a member
+    named like an envelope, or the answer's only member: PeerTube's ``{"abuse": {"id": 1}}``;
+    an object beside other members, ``{"name": .., "owner": {"id": ..}}``, is not the one made)."""
     rid = resource_id(res, answer)
-    for key in ENVELOPES if rid is None else ():
-        inner = answer.get(key)
-        if isinstance(inner, dict) and (rid := resource_id(res, inner)) is not None:
+    objects = [k for k, v in answer.items() if isinstance(v, dict)]
+    wrappers = [k for k in ENVELOPES if k in objects] + (objects if len(answer) == 1 else [])
+    for key in wrappers if rid is None else ():
+        if (rid := resource_id(res, answer[key])) is not None:
             break
     return rid
+
+
+def naming_member(spec: Any, res: Resource, declared: Any, *, required: bool = False) -> str | None:
+    """The create body's member that names the object, if the client names it: one named like
+    the item path's parameter (``fileId`` of ``/kb/{id}/file/{fileId}``, GameSparks'
+    ``GameName`` of ``/game/{GameName}``), or the resource's ``id`` where the create body must
+    carry it (AWS MediaPackage's ``POST /channels {"id": ...}``, then ``/channels/{id}``).
+    ``declared``: the create body's declared members (or the body itself); ``required``: only
+    a member the create body must carry (a server may key the object by an optional one or not:
+    anchore's ``registry``)."""
+    id_param = res.id_param
+    if not id_param or id_param not in declared:
+        return None
+    if id_param != "id" and not required:
+        return id_param
+    try:
+        needed = spec.target(f"{res.create.label}:request").schema().get("required") or ()
+    except Exception:  # no usable create schema: the server's to set
+        return None
+    return id_param if id_param in needed else None
+
+
+def sent_id(spec: Any, res: Resource, sent: Any) -> str | None:
+    """The id a create request gave the object it had to name (`naming_member`), or None."""
+    if not isinstance(sent, dict):
+        return None
+    key = naming_member(spec, res, sent, required=True)
+    value = sent.get(key) if key is not None else None
+    if isinstance(value, (str, int)) and not isinstance(value, bool) and str(value):
+        return str(value)
+    return None
 
 
 def discriminator_property(spec: Any, op: Operation | None) -> str | None:
@@ -262,6 +299,7 @@ class Fixtures:
         self._pool: dict[tuple[str, Any, int], Instance] = {}
         self._failures: dict[tuple[str, Any, int], str] = {}
         self._refused: dict[str, str] = {}
+        self._uncreatable: dict[str, str] = {}
         self._n = 0
 
     def tags(self, res: Resource) -> list[Any]:
@@ -287,6 +325,13 @@ class Fixtures:
             for ex in examples:
                 if isinstance(ex, dict):
                     out.setdefault(ex.get(prop) if prop else None, []).append(ex)
+            if examples and not out:
+                # circleci.com.json ``POST .../checkout-key`` takes the string "deploy-key"
+                kind = type(examples[0]).__name__
+                self._uncreatable[res.name] = (
+                    f"{op.method} {op.path} takes a JSON {_JSON_KINDS.get(kind, kind)}, not an "
+                    "object (the runner creates resources from JSON objects)"
+                )
             if prop and examples:
                 # A rare variant may not turn up among the draws: ask for each one by name, so
                 # every variant gets fixtures and is tested.
@@ -304,11 +349,19 @@ class Fixtures:
                 items.sort(key=lambda b: -_richness(b))
                 out[tag] = items[:8]
         else:
-            self._failures[(res.name, None, 0)] = (
+            self._uncreatable[res.name] = (
                 f"{op.method} {op.path} takes no JSON body (the runner creates resources with JSON)"
             )
+        if res.name in self._uncreatable:
+            self._failures[(res.name, None, 0)] = self._uncreatable[res.name]
         self._bodies[res.name] = out
         return out
+
+    def uncreatable(self, res: Resource) -> str | None:
+        """Why the runner cannot create ``res`` by its design, not for a fault of the spec or the
+        server (its create takes no JSON body, or a JSON value that is not an object), or None."""
+        self.bodies(res)
+        return self._uncreatable.get(res.name)
 
     def body_for(
         self, res: Resource, tag: Any = None, *, variant: int = 0
@@ -339,24 +392,42 @@ class Fixtures:
         self._n += 1
         target = f"{res.create.label}:request"
         declared = declared_properties(self.spec, target, body)
-        candidate = dict(body)
+        changes: list[dict[str, Any]] = []
         if "name" in declared and _string_schema(declared["name"]):
-            candidate["name"] = f"ct-{self.seed % 10000:04d}-{self._n:03d}"
+            changes.append({"name": f"ct-{self.seed % 10000:04d}-{self._n:03d}"})
         for key, schema in declared.items():
             if LEAK_KEY.search(key) and _string_schema(schema):
-                candidate[key] = f"{MARKER_PREFIX}-{secrets.token_hex(8)}"
-        id_param = res.id_param
-        if id_param and id_param != "id" and id_param in declared:
-            fresh = self._fresh_key(res, id_param)
+                changes.append({key: f"{MARKER_PREFIX}-{secrets.token_hex(8)}"})
+        naming = naming_member(self.spec, res, declared)
+        if naming is not None:
+            fresh = self._fresh_key(res, naming)
             if fresh is not None:
-                candidate[id_param] = fresh
-        if candidate != body and self.generation.is_valid(target, candidate):
+                changes.append({naming: fresh})
+        candidate = dict(body)
+        for change in changes:
+            candidate.update(change)
+        if candidate == body or self.generation.is_valid(target, candidate):
             return candidate
-        if "name" in candidate and candidate.get("name") != body.get("name"):
-            only_name = dict(body, name=candidate["name"])
-            if self.generation.is_valid(target, only_name):
-                return only_name
-        return body
+        # One change breaks a rule (a marker shorter than GameSparks' ``ClientToken`` minLength):
+        # keep each of the others that stays valid.
+        out = dict(body)
+        for change in changes:
+            trial = {**out, **change}
+            if self.generation.is_valid(target, trial):
+                out = trial
+        return out
+
+    def renamed(self, res: Resource, body: dict[str, Any]) -> dict[str, Any]:
+        """``body`` (another create of the same object, made from one sent before) with a new
+        value for the member that names the object: two creates naming one object would be one
+        object (content.json's ``returnPolicyId``: the second create replaced the first)."""
+        naming = naming_member(self.spec, res, body)
+        fresh = self._fresh_key(res, naming) if naming is not None else None
+        if naming is None or fresh is None:
+            return body
+        candidate = {**body, naming: fresh}
+        valid = self.generation.is_valid(f"{res.create.label}:request", candidate)
+        return candidate if valid else body
 
     def _fresh_key(self, res: Resource, id_param: str) -> str | None:
         """A new value for a create body's member that names the object (``fileId`` of
@@ -428,6 +499,7 @@ class Fixtures:
             return None
         body_json = ex.json()
         rid = created_id(res, body_json) if isinstance(body_json, dict) else None
+        rid = rid or sent_id(self.spec, res, body)
         if rid is None:
             why = "the create response has no id"
             self._failures[(res.name, tag, credential)] = why
@@ -617,6 +689,15 @@ def _broken_part(case: Case) -> str | None:
         return None
     part = v.pointer.split("/", 2)[1]
     return part if part in ("path", "query", "header", "cookie") else None
+
+
+_JSON_KINDS = {
+    "str": "string",
+    "int": "number",
+    "float": "number",
+    "list": "array",
+    "bool": "boolean",
+}
 
 
 def _has_tag(prop: str, tag: Any) -> Callable[[Any], bool]:

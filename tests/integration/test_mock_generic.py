@@ -333,3 +333,31 @@ def test_actions_fall_back_to_the_generators(
     assert not response_findings("code", 200, r.json(), spec)
     assert any(ch.isdigit() for ch in r.json()["code"])
     assert c.get("/code").json() == r.json()  # built once
+
+
+def test_a_request_is_not_refused_for_the_specs_overlapping_one_of(
+    make_app: Callable[..., Any], make_client: Callable[..., httpx.Client]
+) -> None:
+    # PeerTube's idOrUUID: oneOf [integer, uuid, short uuid], and a uuid matches both strings
+    id_or_uuid = {
+        "oneOf": [
+            {"type": "integer", "minimum": 1},
+            {"type": "string", "format": "uuid", "minLength": 36, "maxLength": 36},
+            {"type": "string", "pattern": "^[0-9a-zA-Z-]+$"},
+        ]
+    }
+    param = {"name": "id", "in": "path", "required": True, "schema": id_or_uuid}
+    doc = {
+        "openapi": "3.0.3",
+        "info": {"title": "videos", "version": "1"},
+        "paths": {
+            "/live/{id}": {
+                "get": {"operationId": "live", "parameters": [param], "responses": answer(TOY_OUT)}
+            }
+        },
+    }
+    c = make_client(make_app(Spec(doc, source="<videos>", sha256="0")))
+    assert c.get("/live/9c9de5e8-0a1e-484a-b099-e80766180a6d").status_code == 200
+    assert c.get("/live/12").status_code == 200
+    r = c.get("/live/a%20b")  # no branch takes it: the client's fault
+    assert r.status_code == 400 and "id" in r.text

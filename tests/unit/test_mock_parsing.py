@@ -173,3 +173,33 @@ def test_media_type_of() -> None:
 def test_coerce_value(values: list[str], schema: dict[str, Any], expected: Any) -> None:
     explode = not (len(values) == 1 and "," in values[0])
     assert coerce_value(values, schema, explode=explode) == expected
+
+
+def test_parameter_schemas_are_read_through_refs_inside_combinators() -> None:
+    from contracttest.mock.parsing import raw_schema
+    from contracttest.openapi.model import Spec
+
+    # PeerTube: videoId is {allOf: [{$ref: id}]} and id is an integer
+    spec = Spec(
+        {
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "1"},
+            "paths": {},
+            "components": {
+                "schemas": {
+                    "id": {"type": "integer", "minimum": 1},
+                    "Video": {
+                        "properties": {"id": {"allOf": [{"$ref": "#/components/schemas/id"}]}}
+                    },
+                }
+            },
+        },
+        source="<test>",
+        sha256="0",
+    )
+    video_id = raw_schema(spec, {"$ref": "#/components/schemas/Video/properties/id"})
+    assert coerce_value(["7"], video_id) == 7
+    ids = raw_schema(
+        spec, {"type": "array", "items": {"$ref": "#/components/schemas/Video/properties/id"}}
+    )
+    assert coerce_value(["1", "2"], ids) == [1, 2]

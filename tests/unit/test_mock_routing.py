@@ -204,3 +204,120 @@ def test_only_parameters_marked_for_it_take_unencoded_slashes() -> None:
     assert m is not None and m.path_params == {"name": "projects/p1"}
     assert router.match("GET", "/chat/1/2") is None
     assert router.match("GET", "/r/a/b") is None
+
+
+def _query_param(name: str, *, enum: list[str] | None = None) -> dict[str, Any]:
+    schema: dict[str, Any] = {"type": "string"}
+    if enum is not None:
+        schema["enum"] = enum
+    return {"name": name, "in": "query", "required": True, "schema": schema}
+
+
+def test_path_keys_told_apart_by_a_literal_query_route_by_its_pairs() -> None:
+    # Flickr: every operation is GET /rest, keyed by ?method=<name>
+    spec = make_spec(
+        {
+            "/rest?method=flickr.favorites.getList": {
+                "get": {"operationId": "favorites", "responses": OK}
+            },
+            "/rest?method=flickr.photos.getInfo": {
+                "get": {"operationId": "photo", "responses": OK}
+            },
+            "/rest?method=flickr.photos.getInfo&format=json": {
+                "get": {"operationId": "photoJson", "responses": OK}
+            },
+        }
+    )
+    router = Router(spec.operations, spec)
+    for query, label in (
+        ({"method": "flickr.photos.getInfo"}, "photo"),
+        ({"method": "flickr.favorites.getList", "page": "2"}, "favorites"),
+        ({"method": "flickr.photos.getInfo", "format": "json"}, "photoJson"),
+    ):
+        m = router.match("GET", "/rest", {}, query)
+        assert m is not None and m.operation.label == label, query
+
+
+def test_a_request_without_the_pinned_value_is_the_plain_keys() -> None:
+    # Chime: POST /accounts/{id}/users (BatchUpdateUser) beside #operation=suspend / #operation=add,
+    # each with a required `operation` query parameter pinned to one value
+    def pinned(value: str) -> dict[str, Any]:
+        return {
+            "post": {
+                "operationId": value,
+                "parameters": [_query_param("operation", enum=[value])],
+                "responses": OK,
+            }
+        }
+
+    spec = make_spec(
+        {
+            "/accounts/{id}/users#operation=suspend": pinned("suspend"),
+            "/accounts/{id}/users": {"post": {"operationId": "batchUpdate", "responses": OK}},
+            "/accounts/{id}/users#operation=add": pinned("add"),
+        }
+    )
+    router = Router(spec.operations, spec)
+    m = router.match("POST", "/accounts/1/users", {}, {})
+    assert m is not None and m.operation.label == "batchUpdate"
+    m = router.match("POST", "/accounts/1/users", {}, {"operation": "add"})
+    assert m is not None and m.operation.label == "add"
+
+
+def test_a_mixed_segment_splits_where_the_values_fit_their_schemas() -> None:
+    # TomTom: /copyrights/{maxLat}.{format} with maxLat a number, so "1.5.json" holds two dots
+    def param(name: str, schema: dict[str, Any]) -> dict[str, Any]:
+        return {"name": name, "in": "path", "required": True, "schema": schema}
+
+    spec = make_spec(
+        {
+            "/copyrights/{maxLat}.{format}": {
+                "get": {
+                    "parameters": [
+                        param("maxLat", {"type": "number"}),
+                        param("format", {"type": "string", "enum": ["json", "xml"]}),
+                    ],
+                    "responses": OK,
+                }
+            },
+            "/files/{name}.{ext}": {
+                "get": {
+                    "parameters": [
+                        param("name", {"type": "string"}),
+                        param("ext", {"type": "string", "pattern": "^[a-z]+$"}),
+                    ],
+                    "responses": OK,
+                }
+            },
+        }
+    )
+    router = Router(spec.operations, spec)
+    m = router.match("GET", "/copyrights/1.5.json")
+    assert m is not None and m.path_params == {"maxLat": "1.5", "format": "json"}
+    m = router.match("GET", "/copyrights/-0.25.xml")
+    assert m is not None and m.path_params == {"maxLat": "-0.25", "format": "xml"}
+    m = router.match("GET", "/files/report.v2.pdf")
+    assert m is not None and m.path_params == {"name": "report.v2", "ext": "pdf"}
+    # not every value fits: the split where most do, so validation names the one that does not
+    m = router.match("GET", "/copyrights/1.5.png")
+    assert m is not None and m.path_params == {"maxLat": "1.5", "format": "png"}
+    m = router.match("GET", "/copyrights/north.json")
+    assert m is not None and m.path_params == {"maxLat": "north", "format": "json"}
+
+
+def test_an_empty_segment_before_the_trailing_slash_is_its_own_route() -> None:
+    # TomTom: GET /map/{v}/wms/ (GetMap) and GET /map/{v}/wms// (GetCapabilities)
+    spec = make_spec(
+        {
+            "/map/{v}/wms/": {"get": {"operationId": "getMap", "responses": OK}},
+            "/map/{v}/wms//": {"get": {"operationId": "getCapabilities", "responses": OK}},
+        }
+    )
+    router = Router(spec.operations, spec)
+    for path, label in (
+        ("/map/1/wms/", "getMap"),
+        ("/map/1/wms", "getMap"),
+        ("/map/1/wms//", "getCapabilities"),
+    ):
+        m = router.match("GET", path)
+        assert m is not None and m.operation.label == label, path

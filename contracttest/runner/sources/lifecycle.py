@@ -17,6 +17,7 @@ from contracttest.runner.fixtures import (
     declared_properties,
     discriminator_property,
     resource_id,
+    sent_id,
 )
 from contracttest.runner.registry import scenario_check
 from contracttest.runner.sources.scenario import (
@@ -79,8 +80,9 @@ def lifecycle(ctx: SourceContext, res: Resource) -> StepGen:
         yield from skip_all(ctx, res, "stateful.lifecycle", "no credentials (pass --token)")
         return
     tags = ctx.fixtures.tags(res)
-    if not tags and res.create.json_body() is None:
-        yield from skip_all(ctx, res, "stateful.lifecycle", ctx.fixtures.why_not(res))
+    uncreatable = ctx.fixtures.uncreatable(res)
+    if not tags and uncreatable is not None:
+        yield from skip_all(ctx, res, "stateful.lifecycle", uncreatable)
         return
     if not tags:
         reason = ctx.fixtures.why_not(res)
@@ -138,6 +140,7 @@ def _lifecycle_variant(ctx: SourceContext, res: Resource, tag: Any) -> StepGen:
         return
     created = ex.json()
     rid = resource_id(res, created) if isinstance(created, dict) else None
+    rid = rid or sent_id(ctx.spec, res, body)  # an object the client named is known by it
     if rid is None and not _declares_id(ctx, res, ex.status, created):
         # An action that makes something (``POST /eval/run``, answered ``{"type": "object"}``):
         # the spec promises no id, so a server that returns none conforms; nothing to follow.
@@ -155,12 +158,14 @@ def _lifecycle_variant(ctx: SourceContext, res: Resource, tag: Any) -> StepGen:
             expected="an id member",
         )
         return
-    assert isinstance(created, dict)
     inst = ctx.ledger.instance(res, rid)
     yield sc.ok(res.create)
-    yield from compare_sent(sc, case, ex, body, created, "the create response")
-    yield from check_tag(sc, case, ex, prop, tag, created, "the create response")
-    yield from _check_defaults(sc, case, ex, res, body, created)
+    if isinstance(created, dict):
+        yield from compare_sent(sc, case, ex, body, created, "the create response")
+        yield from check_tag(sc, case, ex, prop, tag, created, "the create response")
+        yield from _check_defaults(sc, case, ex, res, body, created)
+    else:
+        created = {}  # no object answered (PeerTube's blocklist: 200 without a body): read it
     yield from _minimal_create(sc, res, body)
     yield from _odd_text_round_trip(sc, res, body)
     server = server_fields(ctx, res, created)
@@ -303,9 +308,13 @@ def _patch_steps(
                         actual=show(have),
                         op=res.update,
                     )
-                untouched = {
-                    k: v for k, v in current.items() if k not in patch and k not in VOLATILE
-                }
+                # Only a PATCH (merge semantics) promises that what it does not name stays: a
+                # PUT replaces the resource, and members it leaves out may take their defaults.
+                untouched = (
+                    {k: v for k, v in current.items() if k not in patch and k not in VOLATILE}
+                    if res.update.method == "PATCH"
+                    else {}
+                )
                 for p, want, have in mismatches(
                     untouched, got, skip=frozenset(server - set(IMMUTABLE))
                 ):
@@ -464,6 +473,7 @@ def _odd_text_round_trip(sc: Scenario, res: Resource, body: dict[str, Any]) -> S
     odd = _odd_text(ctx, target, body, "name")
     if odd is None:
         return
+    odd = ctx.fixtures.renamed(res, odd)
     case, ex = yield from sc.step(
         res.create, body=odd, description="create with a long non-ASCII name"
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from contracttest import _pointer
 from contracttest.findings import Finding, Severity, is_secret_key, truncate_value
@@ -28,7 +28,15 @@ if TYPE_CHECKING:
     from contracttest.runner.context import SourceContext, Step
     from contracttest.runner.http import Exchange
 
-__all__ = ["Scenario", "fetch_all", "list_items", "mismatches"]
+__all__ = [
+    "PageShape",
+    "Scenario",
+    "fetch_all",
+    "list_items",
+    "mismatches",
+    "page_items",
+    "page_shape",
+]
 
 StepGen = Generator["Step", "Exchange | None", Any]
 """A helper that yields steps and verdicts (and returns a value to its ``yield from``)."""
@@ -37,15 +45,20 @@ VOLATILE = frozenset({"updatedAt", "updated_at", "status"})
 MAX_PAGES = 10
 
 
+PAGE_MEMBERS = ("results", "data", "items", "records", "list", "values")
+"""Names a list envelope gives its page of items, most likely first."""
+
+
 # ------------------------------------------------------------------------------------ helpers
 def list_items(body: Any) -> tuple[list[Any] | None, dict[str, Any] | None]:
-    """The items and the pagination metadata of a list response (a bare array or an envelope)."""
+    """The items and the pagination metadata of a list response (a bare array or an envelope),
+    read from the body alone (`page_items` reads it with the documented schema)."""
     if isinstance(body, list):
         return body, None
     if not isinstance(body, dict):
         return None, None
     items = None
-    for key in ("results", "data", "items", "records", "list", "values"):
+    for key in PAGE_MEMBERS:
         if isinstance(body.get(key), list):
             items = body[key]
             break
@@ -58,6 +71,119 @@ def list_items(body: Any) -> tuple[list[Any] | None, dict[str, Any] | None]:
             meta = body[key]
             break
     return items, meta
+
+
+@dataclass(frozen=True)
+class PageShape:
+    """Where the answer a list operation documents holds its items.
+
+    ``kind``: ``array`` (the answer is the array), ``member`` (an object whose member ``member``
+    is the array of items; ``required`` says whether the schema requires it) or ``none`` (the
+    documented answer is one object with no array of objects: a spec that lists nothing)."""
+
+    kind: Literal["array", "member", "none"]
+    member: str | None = None
+    required: bool = False
+    schema: str | None = None
+    """The documented schema's name (``File``), for what a skip says."""
+
+
+def page_shape(ctx: SourceContext, op: Operation, status: int) -> PageShape | None:
+    """How the answer documented for ``status`` holds the page (None: nothing documented, an
+    unusual schema, or several arrays of objects none of which is named like a page)."""
+    doc = documented_json(op, status)
+    if doc is None:
+        return None
+    try:
+        schema = ctx.spec.target(doc[0]).schema()
+    except Exception:  # an unusual response schema: read the body alone
+        return None
+    return _shape_of(schema)
+
+
+def _shape_of(schema: dict[str, Any]) -> PageShape | None:
+    defs = schema.get("definitions", {})
+
+    def deref(node: Any) -> Any:
+        for _ in range(16):
+            if not (isinstance(node, dict) and isinstance(node.get("$ref"), str)):
+                break
+            node = defs.get(node["$ref"].rsplit("/", 1)[-1], {})
+        return node
+
+    def is_array(node: Any) -> bool:
+        types = node.get("type") if isinstance(node, dict) else None
+        return types == "array" or (isinstance(types, list) and "array" in types)
+
+    def of_objects(node: Any) -> bool:
+        items = deref(node.get("items"))
+        if is_array(items) or not isinstance(items, dict):
+            return False
+        return items.get("type") in (None, "object")
+
+    def members(node: Any, depth: int) -> tuple[dict[str, Any], set[str], bool]:
+        """Properties and required names of an object (through ``allOf``); whether a union
+        branch could hold a page."""
+        node = deref(node)
+        if not isinstance(node, dict) or depth > 4:
+            return {}, set(), False
+        props = dict(node["properties"]) if isinstance(node.get("properties"), dict) else {}
+        required = {str(r) for r in node.get("required") or () if isinstance(r, str)}
+        union = False
+        for sub in node.get("allOf") or ():
+            p, r, u = members(sub, depth + 1)
+            props = {**p, **props}
+            required |= r
+            union = union or u
+        for sub in (*(node.get("oneOf") or ()), *(node.get("anyOf") or ())):
+            sub = deref(sub)
+            p, _r, u = members(sub, depth + 1)
+            union = union or u or is_array(sub) or any(page(v) for v in p.values())
+        return props, required, union
+
+    def page(node: Any) -> bool:
+        """An array of objects, itself or through ``allOf`` (AWS wraps every member:
+        ``Accessors: {allOf: [{$ref: AccessorSummaryList}, {}]}``)."""
+        node = deref(node)
+        if isinstance(node, dict) and not is_array(node):
+            wrapped = (deref(sub) for sub in node.get("allOf") or ())
+            node = next((sub for sub in wrapped if is_array(sub)), node)
+        return is_array(node) and of_objects(node)
+
+    root = deref(schema)
+    if not isinstance(root, dict):
+        return None
+    if is_array(root):
+        return PageShape("array")
+    props, required, union = members(root, 0)
+    pages = [k for k, v in props.items() if page(v)]
+    name = str(root.get("x-spec-pointer", "")).rsplit("/", 1)[-1] or None
+    if not pages:
+        return None if union else PageShape("none", schema=name)
+    named = [k for k in PAGE_MEMBERS if k in pages]
+    member = named[0] if named else pages[0] if len(pages) == 1 else None
+    if member is None:
+        return None
+    return PageShape("member", member, member in required, name)
+
+
+def page_items(
+    ctx: SourceContext, op: Operation, ex: Exchange
+) -> tuple[list[Any] | None, dict[str, Any] | None]:
+    """The items and metadata of a list answer, read with the schema the operation documents:
+    the array member it names, and none when an optional one is absent (Google's servers leave
+    empty repeated fields out: ``{}`` is an empty page of ``ListInstancesResponse``). A required
+    member that is missing, or something other than an array in its place, is no page (None)."""
+    body = ex.json()
+    items, meta = list_items(body)
+    shape = page_shape(ctx, op, ex.status) if isinstance(body, dict) else None
+    if shape is None or shape.kind != "member" or shape.member is None:
+        return items, meta
+    assert isinstance(body, dict)
+    if shape.member not in body:
+        return (None if shape.required else []), meta
+    got = body[shape.member]
+    return (got if isinstance(got, list) else None), meta
 
 
 def ids(items: list[Any], res: Resource) -> list[str]:
@@ -296,23 +422,44 @@ def undeclared_in_response(
         return frozenset()
     try:
         schema = ctx.spec.target(doc[0]).schema()
+        if _declares_nothing(schema) and isinstance(sent, dict):
+            # ``{"type": "object", "properties": {}}`` (AWS's UpdateActionTargetResponse): the
+            # answer promises no member, so it need not echo one.
+            return frozenset(_pointer.join("", k) for k in sent)
         return frozenset(undeclared_members(schema, sent)) | frozenset(misfit_members(schema, sent))
     except Exception:  # an unusual response schema: compare everything
         return frozenset()
 
 
-def _server_keys(ctx: SourceContext, op: Operation) -> frozenset[str]:
-    """The resource's id members a create body may carry but need not (the server's to set:
-    googleapis mirror's optional ``id``); one the create body must carry names the object."""
+def _declares_nothing(schema: dict[str, Any]) -> bool:
+    """An object schema that says, in so many words, that it has no members (``properties: {}``
+    and nothing that could add one)."""
+    props = schema.get("properties")
+    extra = schema.get("additionalProperties")
+    return (
+        isinstance(props, dict)
+        and not props
+        and not schema.get("required")
+        and not (isinstance(extra, dict) and extra)
+        and extra is not True
+        and not any(k in schema for k in ("allOf", "oneOf", "anyOf", "$ref", "patternProperties"))
+    )
+
+
+def _server_keys(ctx: SourceContext, op: Operation, sent: dict[str, Any]) -> frozenset[str]:
+    """The members of ``sent`` that are the resource's id (named like the item path's parameter,
+    ``id``, ``_id`` or ``uuid``, in any letter case: Xero's ``Id``) which the create body may
+    carry but need not: the server's to set (googleapis mirror's optional ``id``). One the create
+    body must carry names the object, and is compared."""
     res = ctx.scope.resource_of(op)
     if res is None:
         return frozenset()
-    keys = {k for k in (res.id_param, "id", "_id", "uuid") if k}
+    names = {k.lower() for k in (res.id_param, "id", "_id", "uuid") if k}
     try:
         required = ctx.spec.target(f"{res.create.label}:request").schema().get("required", [])
     except Exception:  # no JSON create body: nothing it must carry
         required = []
-    return frozenset(k for k in keys if k not in required)
+    return frozenset(k for k in sent if k.lower() in names and k not in required)
 
 
 def compare_sent(
@@ -320,7 +467,7 @@ def compare_sent(
 ) -> Iterator[Failed]:
     ignore = undeclared_in_response(sc.ctx, case.operation, ex.status, sent)
     for p, want, have in mismatches(
-        sent, got, skip=_server_keys(sc.ctx, case.operation), ignore=ignore
+        sent, got, skip=_server_keys(sc.ctx, case.operation, sent), ignore=ignore
     ):
         yield sc.fail(
             case,
@@ -440,7 +587,7 @@ def fetch_all(
     )
     if ex is None or not 200 <= ex.status < 300:
         return case, ex, None, None
-    items, meta = list_items(ex.json())
+    items, meta = page_items(sc.ctx, op, ex)
     return case, ex, items, meta
 
 
@@ -479,6 +626,15 @@ def listed(
             )
         return
     found = ids(items, res)
+    if items and not found:
+        # Items without an id member by any name the runner reads (AWS GameSparks lists games
+        # by ``Name``, created as ``GameName``): nothing to find the resource by.
+        yield Skipped(
+            op,
+            sc.check,
+            f"the items {op.method} {op.path} answers carry no id member to find it by",
+        )
+        return
     if present and rid not in found:
         yield sc.fail(
             case,
