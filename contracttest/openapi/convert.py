@@ -661,8 +661,12 @@ class Translator:
             subs.extend((tag, pptr) for tag in rest if tag not in taken)
         return found
 
-    def _tag_enum(self, parent: dict[str, Any], prop: str, doc: str = "") -> list[Any] | None:
-        """The values the parent allows for its tag property (through a ``$ref``), if it says."""
+    def _tag_enum(
+        self, parent: dict[str, Any], prop: str, doc: str = "", depth: int = 0
+    ) -> list[Any] | None:
+        """The values the parent allows for its tag property (through ``$ref``s, also where an
+        ``allOf`` member declares it: securityinsights' ``AlertRule`` takes ``kind`` from
+        ``AlertRuleKind``), if it says."""
         props = parent.get("properties")
         node = props.get(prop) if isinstance(props, dict) else None
         try:
@@ -670,7 +674,21 @@ class Translator:
         except (RefError, KeyError):
             return None
         enum = node.get("enum") if isinstance(node, dict) else None
-        return enum if isinstance(enum, list) else None
+        if isinstance(enum, list):
+            return enum
+        members = parent.get("allOf")
+        if depth > 8 or not isinstance(members, list):
+            return None
+        for member in members:
+            try:
+                member, uri, _ = self.resolve_node(member, doc)
+            except (RefError, KeyError):
+                continue
+            if isinstance(member, dict):
+                found = self._tag_enum(member, prop, uri, depth + 1)
+                if found is not None:
+                    return found
+        return None
 
     def _build_dispatch(self, dkey: str, direction: Direction, closed: bool) -> _Def:
         """The discriminated ``oneOf`` over the subtypes of an allOf-inheritance parent."""

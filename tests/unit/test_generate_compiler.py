@@ -375,10 +375,12 @@ def _azure_inheritance() -> dict[str, Any]:
     a ``$ref``, as Service Fabric writes it) has a value no subtype carries."""
     return {
         "MappingKind": {"type": "string", "enum": ["Blob", "Folder", "BigBlob", "Swap", "Invalid"]},
+        # the tag property comes from an allOf member (securityinsights' AlertRule/AlertRuleKind)
+        "MappingTag": {"properties": {"kind": {"$ref": "#/components/schemas/MappingKind"}}},
         "Mapping": {
             "type": "object",
             "discriminator": {"propertyName": "kind"},
-            "properties": {"kind": {"$ref": "#/components/schemas/MappingKind"}},
+            "allOf": [{"$ref": "#/components/schemas/MappingTag"}],
         },
         "BlobMapping": {
             "x-ms-discriminator-value": "Blob",
