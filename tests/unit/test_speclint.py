@@ -609,6 +609,34 @@ def test_discriminator_mappings_reach_components() -> None:
     assert run_rule(spec, "components.unused") == []
 
 
+def test_subtypes_of_a_used_inheritance_parent_are_used() -> None:
+    # Azure's allOf inheritance: a $ref to the parent stands for every component inheriting it
+    parent = {
+        "type": "object",
+        "required": ["kind"],
+        "properties": {"kind": {"type": "string"}},
+        "discriminator": {"propertyName": "kind"},
+    }
+    inherit = {"allOf": [{"$ref": "#/components/schemas/Parent"}, {"type": "object"}]}
+    spec = make_spec(
+        {
+            "Parent": parent,
+            "Child": inherit,
+            "Grandchild": {"allOf": [{"$ref": "#/components/schemas/Child"}]},
+            "Plain": {"type": "object"},
+            "PlainChild": {"allOf": [{"$ref": "#/components/schemas/Plain"}]},
+        },
+        paths=body_op({"$ref": "#/components/schemas/Parent"}),
+    )
+    unused = {f.pointer for f in run_rule(spec, "components.unused")}
+    # Child and Grandchild inherit the used parent (at any depth, as the translator dispatches);
+    # PlainChild inherits a used schema that has no discriminator, so nothing stands for it
+    assert unused == {
+        "/components/schemas/Plain",
+        "/components/schemas/PlainChild",
+    }
+
+
 # ------------------------------------------------------------------------------------ patterns
 
 

@@ -38,10 +38,35 @@ def _component_ptr(ref: str) -> str | None:
     return _pointer.from_parts(toks[:3]) if len(toks) >= 3 else None
 
 
+def _dispatches(ctx: LintContext, ptr: str) -> bool:
+    """Whether the component at ``ptr`` is an allOf-inheritance parent: a discriminator and no
+    ``oneOf``/``anyOf``, so a ``$ref`` to it stands for the components that inherit it."""
+    toks = _pointer.parts(ptr)
+    node = _section(ctx, toks[1]).get(toks[2]) if len(toks) == 3 else None
+    return (
+        isinstance(node, dict)
+        and isinstance(node.get("discriminator"), dict)
+        and "oneOf" not in node
+        and "anyOf" not in node
+    )
+
+
+def _descendants(children: dict[str, set[str]], ptr: str) -> set[str]:
+    out: set[str] = set()
+    todo = list(children.get(ptr, ()))
+    while todo:
+        cur = todo.pop()
+        if cur not in out:
+            out.add(cur)
+            todo.extend(children.get(cur, ()))
+    return out
+
+
 @spec_rule("components.unused")
 def components_unused(ctx: LintContext) -> Iterator[Finding]:
     """Components no operation reaches, directly or through other components."""
     edges: dict[str, set[str]] = {}
+    children: dict[str, set[str]] = {}  # component -> components whose own allOf names it
     roots: set[str] = set()
     for ptr, ref in ctx.refs:
         target = _component_ptr(ref.removeprefix("mapping:"))
@@ -56,6 +81,8 @@ def components_unused(ctx: LintContext) -> Iterator[Finding]:
                 roots.add(target)
         else:
             edges.setdefault(owner, set()).add(target)
+            if toks[3:4] == ["allOf"] and len(toks) == 5:
+                children.setdefault(target, set()).add(owner)
     reached: set[str] = set()
     todo = list(roots)
     while todo:
@@ -64,6 +91,10 @@ def components_unused(ctx: LintContext) -> Iterator[Finding]:
             continue
         reached.add(cur)
         todo.extend(edges.get(cur, ()))
+        if _dispatches(ctx, cur):
+            # a used inheritance parent stands for every component inheriting it, at any depth
+            # (the translator's dispatch: `Translator._subtypes_of`)
+            todo.extend(_descendants(children, cur))
     for section in _UNUSED_SECTIONS:
         for name in _section(ctx, section):
             ptr = _pointer.join("/components", section, name)
