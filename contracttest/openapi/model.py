@@ -34,6 +34,9 @@ HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "tra
 PARAM_LOCATIONS = ("path", "query", "header", "cookie")
 IGNORED_HEADER_PARAMS = frozenset({"accept", "content-type", "authorization"})
 """Header parameters OpenAPI says to ignore: the media types and the security scheme set them."""
+FRAMING_HEADERS = frozenset({"content-length", "transfer-encoding", "host", "connection"})
+"""Header parameters HTTP itself sets: a value drawn from a schema would break the message's framing
+(PeerTube documents a required ``Content-Length``), so no client sends them as parameters."""
 TargetKind = Literal["dto", "request", "response", "parameters", "schema"]
 DTO_PREFIX = "#/components/schemas/"
 """A target that starts with this names a component schema, even one an operationId shares."""
@@ -503,8 +506,10 @@ class Spec:
                 continue
             loc = str(p["in"])
             name = str(p["name"])
-            if loc == "header" and name.lower() in IGNORED_HEADER_PARAMS:
-                continue  # OpenAPI: such a definition SHALL be ignored (media types, credentials)
+            if loc == "header" and name.lower() in IGNORED_HEADER_PARAMS | FRAMING_HEADERS:
+                # OpenAPI: such a definition SHALL be ignored (media types, credentials); HTTP's
+                # framing headers are the transport's to set
+                continue
             schema = p.get("schema")
             sptr = _pointer.join(rptr, "schema")
             if schema is None and isinstance(p.get("content"), dict) and p["content"]:

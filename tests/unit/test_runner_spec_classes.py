@@ -293,7 +293,8 @@ def test_required_query_and_header_parameters_go_with_every_request_that_needs_t
     fixture's create, a valid request, a negative case of the body all carry them (before, only
     the generated valid requests had the query and no case had the header, so a server that
     requires them refused every "valid" request). Header parameters OpenAPI says to ignore
-    (``Content-Type``, ``Authorization``) are no parameters: no case breaks them. And a 204 the
+    (``Content-Type``, ``Authorization``) and HTTP's framing (``Content-Length``) are no
+    parameters: no case sets or breaks them. And a 204 the
     spec gives a JSON body (HTTP forbids one) is a spec finding, not a response.schema failure."""
     version = {
         "name": "api-version",
@@ -310,6 +311,8 @@ def test_required_query_and_header_parameters_go_with_every_request_that_needs_t
     ignored = [
         {"name": "Content-Type", "in": "header", "required": True, "schema": {"type": "string"}},
         {"name": "Authorization", "in": "header", "required": True, "schema": {"type": "string"}},
+        # PeerTube documents a required Content-Length: HTTP's framing is the transport's to set
+        {"name": "Content-Length", "in": "header", "required": True, "schema": {"type": "integer"}},
     ]
     thing = {"type": "object", "properties": {"id": {"type": "string"}, "name": {"type": "string"}}}
     spec = spec_of(
@@ -380,6 +383,11 @@ def test_required_query_and_header_parameters_go_with_every_request_that_needs_t
         allowed = ("POST",) if len(parts) == 1 else ("GET", "DELETE")
         if request.method not in allowed:
             return httpx.Response(405, headers={"Allow": ", ".join(allowed)})
+        if request.headers.get("content-length", str(len(request.content))) != str(
+            len(request.content)
+        ):
+            refused.append(f"{request.method} {request.url.path}: Content-Length")
+            return json_response(400, {"message": "Content-Length does not frame the body"})
         if request.url.params.get_list("api-version") != ["2024-01-01"]:
             refused.append(f"{request.method} {request.url.path}: api-version")
             return json_response(400, {"message": "api-version is required"})
