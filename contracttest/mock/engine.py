@@ -25,7 +25,7 @@ from contracttest.mock.ids import IdMinter, IdShape, id_shape
 from contracttest.mock.listing import ListPlan
 from contracttest.mock.parsing import HTTPProblem
 from contracttest.mock.repair import has_loose_union, without
-from contracttest.mock.responses import SchemaView, ServerFields, iso_ms
+from contracttest.mock.responses import ENVELOPES, SchemaView, ServerFields, iso_ms, typed_id
 from contracttest.mock.store import Query, Record, Store
 from contracttest.openapi.model import JSON_MEDIA
 from contracttest.openapi.resources import Resource, ResourceMap, infer_resources
@@ -40,8 +40,6 @@ __all__ = ["MockEngine", "MockRequest", "Reply"]
 log = logging.getLogger("contracttest.mock")
 
 _UPDATED_KEYS = ("updatedAt", "updated_at")
-_ENVELOPES = ("data", "result", "item", "resource", "value", "items", "results")
-"""Members an answer wraps its object in."""
 _MAX_REPAIRS = 20
 _MINT_TRIES = 20
 
@@ -619,12 +617,14 @@ class MockEngine:
             return Reply(self.status_code(status, op.method), body)
         if view is None:
             return Reply(self.status_code(status, op.method), None)
-        body = self.enveloped(view, record.body)
+        body = self.enveloped(view, record.body, record.id)
         if body is None:
             body = view.project(view.root, record.body)
         return Reply(self.status_code(status, op.method), body)
 
-    def enveloped(self, view: SchemaView, record: dict[str, Any]) -> dict[str, Any] | None:
+    def enveloped(
+        self, view: SchemaView, record: dict[str, Any], rid: str = ""
+    ) -> dict[str, Any] | None:
         """The record inside the envelope member its answer declares, when the answer wraps it
         (sakari.io's ``{success, data: Template}``, or ``{data: [Template]}`` for a create that
         answers a page), else None: the object is answered as it is."""
@@ -633,7 +633,7 @@ class MockEngine:
             return None
         own = len(set(root_props) & set(record))
         best: tuple[int, str, Any, bool] | None = None
-        for name in _ENVELOPES:
+        for name in ENVELOPES:
             sub = view.deref(root_props.get(name))
             if not isinstance(sub, dict):
                 continue
@@ -646,6 +646,11 @@ class MockEngine:
         if best is None:
             return None
         _, name, inner, many = best
+        props = view.shape(inner, record)[0] or {}
+        if rid and "id" in props and "id" not in record:
+            # the create stored the object under the envelope's schema, where no `id` member sits
+            # (apideck's `{status, data: {id}}`): the record's own id is the envelope item's id
+            record = {**record, "id": typed_id(view.deref(props["id"]), rid)}
         item = view.project(inner, record)
         body: dict[str, Any] = {name: [item] if many else item}
         for key in sorted(required - set(body)):

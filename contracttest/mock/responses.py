@@ -25,7 +25,15 @@ from typing import Any
 from contracttest import _pointer
 from contracttest.mock.patterns import pattern_example
 
-__all__ = ["SchemaView", "ServerFields", "iso_ms", "parse_datetime_us"]
+__all__ = [
+    "ENVELOPES",
+    "SchemaView",
+    "ServerFields",
+    "holds",
+    "iso_ms",
+    "parse_datetime_us",
+    "typed_id",
+]
 
 _MAX_DEPTH = 40
 SECRET_MEMBER = re.compile(r"(?:token|secret|privatekey|private_key)$", re.I)
@@ -33,6 +41,8 @@ SECRET_MEMBER = re.compile(r"(?:token|secret|privatekey|private_key)$", re.I)
 ``response.no-secrets`` check uses the same rule). Passwords are not in it: Vapi's responses require
 a SIP ``authentication.password``."""
 _NO_TAG = "\x00"
+ENVELOPES = ("data", "result", "item", "resource", "value", "items", "results")
+"""Members an answer wraps its object in."""
 Shape = tuple[dict[str, Any] | None, set[str], bool]
 
 
@@ -245,13 +255,18 @@ class SchemaView:
         node = self.deref(node)
         if depth > _MAX_DEPTH or not isinstance(node, dict):
             return value
+        if not _type_fits(node, value):
+            # a container where the schema wants another type (a list of ids holding objects)
+            return self.minimal(node, depth + 1)
         if isinstance(value, dict):
             props, required, extras_ok = self.shape(node, value)
             out = {}
             for k, v in value.items():
                 if isinstance(v, str) and v and SECRET_MEMBER.search(k):
                     if k in required:
-                        out[k] = _mask(self.deref((props or {}).get(k, {})))
+                        sub = self.deref((props or {}).get(k, {}))
+                        masked = _mask(sub)
+                        out[k] = masked if holds(sub, masked) else self.minimal(sub, depth + 1, k)
                     continue
                 if props is None or k not in props:
                     # kept where the schema takes undeclared members, or requires this one
@@ -259,14 +274,34 @@ class SchemaView:
                     if props is None or extras_ok or k in required:
                         out[k] = v
                     continue
-                out[k] = (
-                    v if not isinstance(v, dict | list) else self.project(props[k], v, depth + 1)
-                )
+                out[k] = self._member(props[k], v, k, depth)
+            # The answer is total: a required member the record lacks gets the schema's value
+            # (apideck's `data.id`, impala's `notes.fromGuest`, wowza's `url`).
+            for k in sorted(required - set(out)):
+                out[k] = self.minimal((props or {}).get(k, {}), depth + 1, k)
             return out
         items = self._items(node, value)
         if items is None:
             return value
-        return [self.project(items, v, depth + 1) for v in value]
+        return [self._member(items, v, "", depth) for v in value]
+
+    def _member(self, sub: Any, value: Any, name: str, depth: int) -> Any:
+        """``value`` as the member schema ``sub`` can hold it: projected when it is a container of the
+        declared type, retyped when only its JSON type is wrong and its text says the same (an id
+        ``42`` where the answer types ids as strings), else the schema's own minimal value (a value
+        the request schema allowed but the response schema does not: another type, outside the
+        enum, off the format, pattern or length)."""
+        node = self.deref(sub)
+        if not isinstance(node, dict):
+            return value
+        if not _type_fits(node, value):
+            retyped = _retyped(node, value)
+            if retyped is not None and holds(node, retyped):
+                return retyped
+            return self.minimal(node, depth + 1, name)
+        if isinstance(value, dict | list):
+            return self.project(node, value, depth + 1)
+        return value if holds(node, value) else self.minimal(node, depth + 1, name)
 
     def _items(self, node: dict[str, Any], value: Any) -> Any:
         if isinstance(node.get("items"), dict):
@@ -306,7 +341,7 @@ class SchemaView:
             sub = self.deref(sub)
             present = name in out
             if name == server.id_name or (name == "id" and not present):
-                out[name] = _typed_id(sub, server.id)
+                out[name] = typed_id(sub, server.id)
                 continue
             if present and (not isinstance(sub, dict) or _type_fits(sub, out[name])):
                 continue
@@ -338,7 +373,14 @@ class SchemaView:
             return iso_ms(server.created_us)
         if isinstance(sub, dict) and "default" in sub:
             return sub["default"]
-        return make(sub)
+        made = make(sub)
+        if name in ENVELOPES and isinstance(made, dict):
+            # the envelope the object is answered in (apideck's `{status, data: {id}}`): its id
+            # is the new object's, the one the client addresses it by next
+            props, _, _ = self.shape(sub, made)
+            if props and server.id_name in props:
+                made[server.id_name] = typed_id(self.deref(props[server.id_name]), server.id)
+        return made
 
     # ------------------------------------------------------------------ minimal instances
     def minimal(self, node: Any, depth: int = 0, name: str = "") -> Any:
@@ -414,7 +456,7 @@ class SchemaView:
         return None
 
 
-def _typed_id(node: Any, rid: str) -> Any:
+def typed_id(node: Any, rid: str) -> Any:
     """The id as the member's schema types it: a number where it says integer (``"42"`` -> 42)."""
     typ = _type_of(node)
     types = typ if isinstance(typ, list) else [typ]
@@ -427,6 +469,50 @@ def _typed_id(node: Any, rid: str) -> Any:
             except ValueError:
                 return rid
     return rid
+
+
+_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+
+
+def holds(node: Any, value: Any) -> bool:
+    """Whether a scalar ``value`` meets the simple keywords of ``node`` (type, const, enum, string
+    length, ``uuid`` format, pattern); keywords it cannot judge count as met."""
+    if not isinstance(node, dict) or isinstance(value, dict | list):
+        return True
+    if not _type_fits(node, value):
+        return False
+    if "const" in node and node["const"] != value:
+        return False
+    enum = node.get("enum")
+    if isinstance(enum, list) and enum and value not in enum:
+        return False
+    if isinstance(value, str):
+        if not _string_ok(node, value):
+            return False
+        if node.get("format") == "uuid" and not _UUID.match(value):
+            return False
+        pattern = node.get("pattern")
+        if isinstance(pattern, str):
+            try:
+                if re.search(pattern, value) is None:
+                    return False
+            except re.error:
+                return True
+    return True
+
+
+def _retyped(node: dict[str, Any], value: Any) -> Any:
+    """``value`` in the JSON type ``node`` declares when its text carries over unchanged, else None."""
+    typ = node.get("type")
+    types = typ if isinstance(typ, list) else [typ]
+    if isinstance(value, int | float) and not isinstance(value, bool) and "string" in types:
+        return str(value)
+    if isinstance(value, str) and ("integer" in types or "number" in types):
+        try:
+            return int(value)
+        except ValueError:
+            pass
+    return None
 
 
 def _mask(node: Any) -> str:

@@ -217,3 +217,69 @@ def test_projection_keeps_credentials_out_of_answers() -> None:
     )
     # Required secrets are masked, optional ones left out; other members untouched.
     assert out == {"apiToken": "******", "password": "pw", "tokenCount": 3, "extra": {"plain": 1}}
+
+
+def test_project_makes_a_stored_record_valid_for_the_response_schema() -> None:
+    """A record stored from a request (or another operation's answer) is answered in the shape this
+    response documents: missing required members filled, wrong types and values off the enum,
+    format or pattern replaced, retyped where the text carries over, secrets kept valid."""
+    schema = {
+        "type": "object",
+        "required": ["id", "data", "token"],
+        "additionalProperties": False,
+        "properties": {
+            "id": {"type": "string"},
+            "data": {
+                "type": "object",
+                "required": ["id", "notes"],
+                "properties": {
+                    "id": {"type": "string"},
+                    "notes": {
+                        "type": "object",
+                        "required": ["fromGuest"],
+                        "properties": {"fromGuest": {"type": "string"}},
+                    },
+                },
+            },
+            "token": {"type": "string", "format": "uuid"},
+            "name": {"type": "string"},
+            "day": {"type": "string", "enum": ["1", "15"]},
+            "ids": {"type": "array", "items": {"type": "integer"}},
+            "rows": {"type": "array", "items": {"type": "array", "items": {"type": "string"}}},
+            "code": {"type": "string", "pattern": "^AB[0-9]{2}$", "maxLength": 4},
+        },
+    }
+    record = {
+        "id": 42,
+        "data": {"notes": {}},
+        "token": "not-a-uuid-secret",
+        "name": {"first": "x"},
+        "day": "31",
+        "ids": ["7", "x"],
+        "rows": [{"a": 1}],
+        "code": "ZZZZZZ",
+        "extra": 1,
+    }
+    body = SchemaView(schema).project(schema, record)
+    jsonschema.validate(body, schema, format_checker=jsonschema.FormatChecker())
+    assert body["id"] == "42"  # the same id, in the declared type
+    assert body["ids"][0] == 7
+    assert body["token"] != "not-a-uuid-secret"
+    assert "extra" not in body
+
+
+def test_project_keeps_values_the_schema_holds() -> None:
+    schema = {
+        "type": "object",
+        "properties": {
+            "name": {"type": "string", "maxLength": 5},
+            "n": {"type": ["integer", "null"]},
+            "tags": {"type": "array", "items": {"type": "string"}},
+        },
+    }
+    record = {"name": "abc", "n": None, "tags": ["a", "b"], "more": True}
+    assert SchemaView(schema).project(schema, record) == {
+        "name": "abc",
+        "n": None,
+        "tags": ["a", "b"],
+    }
