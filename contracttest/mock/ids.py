@@ -82,6 +82,16 @@ def id_shape(spec: Spec, res: Resource, members: list[Any] | None = None) -> IdS
         kind = "integer" if integer else None
         schema = _deref(spec, integer[0]) if integer else schema
     if kind is None:
+        # a plain path parameter, an id member with a pattern (twilio's `sid`: `^CH[0-9a-f]{32}$`,
+        # 34 characters): the id must fit the member too
+        patterned = [
+            _deref(spec, m)
+            for m in members or []
+            if isinstance(_deref(spec, m), dict) and isinstance(_deref(spec, m).get("pattern"), str)
+        ]
+        if patterned:
+            return IdShape("member", patterned[0])
+    if kind is None:
         return IdShape("uuid")
     return IdShape(kind, schema if isinstance(schema, dict) else {})
 
@@ -109,6 +119,14 @@ class IdMinter:
         """A new id for ``res`` that ``taken`` says no object holds."""
         if shape.kind == "integer":
             return str(self._number(shape.schema, taken))
+        if shape.kind == "member":
+            for _ in range(1000):
+                candidate = _numbered(shape.schema, self.next_number())
+                if candidate is None:
+                    break
+                if not taken(candidate):
+                    return candidate
+            log.warning("%s: no id fits its answers' id member; minting a uuid", res.name)
         if shape.kind == "drawn":
             for candidate in self._drawn(res):
                 if not taken(candidate):
@@ -186,3 +204,17 @@ def _as_path_text(value: Any) -> str | None:
         # a value that cannot travel as one path segment is no id to hand out
         return text if text and "/" not in text and text.strip() == text else None
     return None
+
+
+def _numbered(schema: dict[str, Any], n: int) -> str | None:
+    """The ``n``-th id the member ``schema`` holds: its shortest pattern instance with the tail
+    replaced by the digits of ``n`` (``CH00..07``), or None when that instance is off the schema."""
+    from contracttest.mock.patterns import pattern_example
+    from contracttest.mock.responses import holds
+
+    base = pattern_example(schema["pattern"])
+    if base is None:
+        return None
+    digits = str(n)
+    candidate = base[: max(len(base) - len(digits), 0)] + digits
+    return candidate if holds(schema, candidate) else None

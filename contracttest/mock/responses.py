@@ -23,7 +23,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from contracttest import _pointer
+from contracttest.errors import PatternError
 from contracttest.mock.patterns import pattern_example
+from contracttest.schema.ecma import compile_pattern
 
 __all__ = [
     "ENVELOPES",
@@ -494,9 +496,9 @@ def holds(node: Any, value: Any) -> bool:
         pattern = node.get("pattern")
         if isinstance(pattern, str):
             try:
-                if re.search(pattern, value) is None:
+                if not compile_pattern(pattern).test(value):
                     return False
-            except re.error:
+            except PatternError:
                 return True
     return True
 

@@ -70,3 +70,37 @@ def test_a_drawn_id_is_not_the_simplest_value_a_client_would_send_as_unknown() -
     minted = IdMinter(spec, lambda: 1).mint(res, IdShape("drawn", sid), lambda _id: False)
     assert minted.startswith("CR") and len(minted) == 34
     assert minted != "CR" + "0" * 32
+
+
+def test_a_plain_id_parameter_mints_ids_that_fit_the_answers_id_member() -> None:
+    # Twilio's conversations: `{Sid}` is a plain string, the answers' `sid` is 34 characters with a
+    # pattern; a uuid (36 characters) made every answer fail its own schema.
+    from contracttest.mock.ids import IdMinter, id_shape
+    from contracttest.openapi import load_spec
+    from contracttest.openapi.resources import infer_resources
+    from contracttest.schema.ecma import compile_pattern
+
+    sid = {"type": "string", "pattern": "^CH[0-9a-fA-F]{32}$", "minLength": 34, "maxLength": 34}
+    param = {"name": "Sid", "in": "path", "required": True, "schema": {"type": "string"}}
+    ok = {"200": {"description": "ok"}}
+    spec = load_spec(
+        {
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "1"},
+            "paths": {
+                "/Channels": {"post": {"responses": ok}, "get": {"responses": ok}},
+                "/Channels/{Sid}": {"get": {"parameters": [param], "responses": ok}},
+            },
+        },
+        cache=False,
+    )
+    res = infer_resources(spec).resources[0]
+    shape = id_shape(spec, res, [sid])
+    counter = iter(range(1, 100))
+    minter = IdMinter(spec, lambda: next(counter))
+    taken: set[str] = set()
+    for _ in range(3):
+        minted = minter.mint(res, shape, lambda v: v in taken)
+        assert compile_pattern(sid["pattern"]).test(minted) and len(minted) == 34
+        assert minted != "CH" + "0" * 32 and minted not in taken
+        taken.add(minted)
