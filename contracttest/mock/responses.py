@@ -281,6 +281,15 @@ class SchemaView:
             # (apideck's `data.id`, impala's `notes.fromGuest`, wowza's `url`).
             for k in sorted(required - set(out)):
                 out[k] = self.minimal((props or {}).get(k, {}), depth + 1, k)
+            least = node.get("minProperties")
+            if isinstance(least, int) and len(out) < least:
+                # mailscript's `criteria: {}` where the answer wants at least one member
+                made = self.minimal(node, depth + 1)
+                extra = made.items() if isinstance(made, dict) else ()
+                for k, v in extra:
+                    if len(out) >= least:
+                        break
+                    out.setdefault(k, v)
             return out
         items = self._items(node, value)
         if items is None:

@@ -283,3 +283,18 @@ def test_project_keeps_values_the_schema_holds() -> None:
         "n": None,
         "tags": ["a", "b"],
     }
+
+
+def test_project_gives_an_object_the_members_its_min_properties_asks() -> None:
+    schema = {
+        "type": "object",
+        "properties": {
+            "criteria": {
+                "type": "object",
+                "minProperties": 1,
+                "additionalProperties": {"type": "string"},
+            }
+        },
+    }
+    body = SchemaView(schema).project(schema, {"criteria": {}})
+    jsonschema.validate(body, schema)
