@@ -423,6 +423,8 @@ class SchemaView:
         if node.get("allOf"):
             combined: Any = None
             for sub in node["allOf"]:
+                if self._is_open_object(sub):
+                    continue  # a description-only member (AWS's `allOf: [String, {description}]`)
                 v = self.minimal(sub, depth + 1)
                 both = isinstance(combined, dict) and isinstance(v, dict)
                 combined = {**combined, **v} if both else v

@@ -298,3 +298,17 @@ def test_project_gives_an_object_the_members_its_min_properties_asks() -> None:
     }
     body = SchemaView(schema).project(schema, {"criteria": {}})
     jsonschema.validate(body, schema)
+
+
+def test_minimal_of_an_all_of_with_a_description_only_part_keeps_the_typed_part() -> None:
+    # AWS docdb-elastic: `adminUserName: {allOf: [{$ref: String}, {description: ...}]}` came out `{}`
+    schema = {
+        "definitions": {"String": {"type": "string"}},
+        "type": "object",
+        "required": ["name"],
+        "properties": {
+            "name": {"allOf": [{"$ref": "#/definitions/String"}, {"description": "the name"}]}
+        },
+    }
+    body = SchemaView(schema).minimal(schema)
+    assert isinstance(body["name"], str)
