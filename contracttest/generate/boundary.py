@@ -52,6 +52,9 @@ class _NoValue:
     def __repr__(self) -> str:
         return "NO_VALUE"
 
+    def __reduce__(self) -> str:
+        return "NO_VALUE"  # copies (and pickles) are the sentinel itself: `is NO_VALUE` holds
+
 
 NO_VALUE: Any = _NoValue()
 """`minimal` found no value (a filter the simplest candidates do not pass)."""

@@ -366,6 +366,10 @@ class CaseBuilder:
             return None  # an empty segment addresses another route: no value of this one
 
         wire_path, wire_query = self.generation.wire_params(op, path, query)
+        auth = self.credential_scheme(op)
+        if auth is not None and auth.location == "query":  # the credential takes its place
+            wire_query = [(k, v) for k, v in wire_query if k != auth.name]
+            wire_query.append((auth.name, "credential"))
         findings = self.generation.wire_findings(op, wire_path, wire_query)
         if not findings:
             return None  # the mutation does not survive the trip through strings
@@ -439,12 +443,38 @@ class CaseBuilder:
                         gen.validator(target),
                         table,
                         split=_split_parameter,
-                        wire=lambda params, op=op: gen.params_wire_findings(op, params),  # type: ignore[misc]
+                        wire=lambda params, op=op: gen.params_wire_findings(  # type: ignore[misc]
+                            op, self.with_credential(op, params)
+                        ),
                         blames_spec=blames_spec,
                     )
                 )
         self._coverage[op.label] = out
         return out
+
+    def credential_scheme(self, op: Operation) -> Any:
+        """How the run presents its credential to ``op`` (None: it presents none)."""
+        from contracttest.runner.plan import operation_scheme
+
+        return operation_scheme(self.spec, op) if self.scope.credentials else None
+
+    def with_credential(self, op: Operation, params: Any) -> Any:
+        """``params`` as they reach the server: the parameter that carries the run's API key
+        (trello's ``key`` in the query) holds the credential, whatever the case drew or left out
+        there (the transport puts it there), so a case that breaks it breaks nothing."""
+        auth = self.credential_scheme(op)
+        if auth is None or not isinstance(params, dict) or auth.location not in params:
+            return params
+        group = params[auth.location]
+        if not isinstance(group, dict):
+            return params
+        same = auth.name.lower() if auth.location == "header" else auth.name
+        kept = {
+            k: v
+            for k, v in group.items()
+            if (k.lower() if auth.location == "header" else k) != same
+        }
+        return {**params, auth.location: {**kept, auth.name: "credential"}}
 
     def unit_share(self, op: Operation, kind: str) -> int:
         """How many units of ``kind`` ``op`` may send: the run's budget (``--max-units`` per kind)

@@ -139,12 +139,15 @@ def _variant_index(steps: tuple[tuple[str, Any], ...]) -> int:
 
 
 # --------------------------------------------------------------------------------- reaching
-class _NoValue:
+class _NoLeaf:
     def __repr__(self) -> str:
-        return "NO_VALUE"
+        return "NO_LEAF"
+
+    def __reduce__(self) -> str:
+        return "NO_LEAF"  # copies are the sentinel itself: `is NO_LEAF` holds
 
 
-NO_LEAF: Any = _NoValue()
+NO_LEAF: Any = _NoLeaf()
 
 
 def reach(gen: Gen, steps: tuple[tuple[str, Any], ...], leaf: Any = NO_LEAF) -> Any:

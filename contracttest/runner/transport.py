@@ -78,12 +78,16 @@ class Transport:
             else:
                 value = ("Authorization", f"Bearer {self.invalid_token}")
         if value is not None:
+            # the credential takes its parameter's place: a drawn value of the same parameter
+            # (trello documents ``key`` as a query parameter too) sent beside it makes it a list
             if auth is not None and auth.location == "query":
+                query = [(k, v) for k, v in query if k != value[0]]
                 query.append(value)
             elif auth is not None and auth.location == "cookie":
                 headers.append(("cookie", f"{value[0]}={value[1]}"))
             else:
                 headers.append(value)
+        carried = value[0].lower() if value is not None and auth is not None else None
         for name, text in case.headers:
             if name.lower() in FRAMING_HEADERS:
                 continue  # the client frames the message; a spec's value would contradict it
@@ -92,7 +96,14 @@ class Transport:
                     f"header {name}: {text[:40]!r} is not plain ASCII; HTTP cannot carry it as "
                     "the case has it"
                 )
-        headers.extend((k, v) for k, v in case.headers if k.lower() not in FRAMING_HEADERS)
+        headers.extend(
+            (k, v)
+            for k, v in case.headers
+            if k.lower() not in FRAMING_HEADERS
+            and not (
+                carried and auth is not None and auth.location == "header" and k.lower() == carried
+            )
+        )
         body = case.body_bytes()
         if body is not None and not any(k.lower() == "content-type" for k, _ in case.headers):
             media = op.json_body()

@@ -3,12 +3,15 @@ semantic rule, places through unions and arrays, and each unit's payload breakin
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from typing import Any
 
 import pytest
 
+from contracttest.generate.boundary import NO_VALUE
 from contracttest.generate.core import generator_for
+from contracttest.openapi import load_spec
 from contracttest.runner.enumeration import Enumeration, reach, sites
 from contracttest.validate import get_validator
 from contracttest.validate._report import blames_spec
@@ -122,3 +125,66 @@ def test_reach_builds_the_simplest_payload_along_a_path(create: Enumeration) -> 
     deep = next(p for p in places if p.pattern == "/hooks/*/filters/*/startsWith/*")
     value = reach(create.root, deep.steps)
     assert isinstance(value, dict) and value["hooks"][0]["filters"][0]["startsWith"]
+
+
+def test_an_array_of_items_with_no_simple_value_never_carries_the_sentinel(tmp_path: Any) -> None:
+    # chime.json: Tags (minItems 1) of objects whose members have no simplest value; copying
+    # the "no value" sentinel into the array made a payload that could not be sent
+    spec_file = tmp_path / "tags.json"
+    spec_file.write_text(json.dumps(TAGS_SPEC))
+    spec = load_spec(str(spec_file))
+    target = "POST /things:request"
+    gen = generator_for(spec)
+    root = gen.plan(target).root
+    places, _ = sites(root)
+    for place in places:
+        value = reach(root, place.steps)
+        if value is not NO_VALUE:  # no value at all is fine; a value holding the sentinel is not
+            json.dumps(value)
+    e = Enumeration("things", "body", root, gen.validator(spec.target(target)), gen.semantic.table)
+    for unit in e.units:
+        planned = e.plan(unit)
+        if planned is not None and planned.reason is None:
+            json.dumps(planned.payload)  # every payload the runner would send is JSON
+
+
+_TAG_MEMBER = {"allOf": [{"type": "string", "minLength": 1, "format": "password"}, {}]}
+TAGS_SPEC = {
+    "openapi": "3.0.3",
+    "info": {"title": "t", "version": "1"},
+    "paths": {
+        "/things": {
+            "post": {
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "required": ["Name"],
+                                "properties": {
+                                    "Name": {"type": "string", "minLength": 1},
+                                    "Tags": {
+                                        "type": "array",
+                                        "minItems": 1,
+                                        "items": {"$ref": "#/components/schemas/Tag"},
+                                    },
+                                },
+                            }
+                        }
+                    },
+                },
+                "responses": {"200": {"description": "ok"}},
+            }
+        }
+    },
+    "components": {
+        "schemas": {
+            "Tag": {
+                "type": "object",
+                "required": ["Key", "Value"],
+                "properties": {"Key": _TAG_MEMBER, "Value": _TAG_MEMBER},
+            }
+        }
+    },
+}
