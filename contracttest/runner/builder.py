@@ -24,6 +24,7 @@ from contracttest.runner.generation import (
     violation_of,
 )
 from contracttest.runner.http import sendable_header
+from contracttest.runner.schemes import AuthScheme, operation_scheme
 
 if TYPE_CHECKING:
     from contracttest.openapi.model import Operation, Spec
@@ -452,10 +453,8 @@ class CaseBuilder:
         self._coverage[op.label] = out
         return out
 
-    def credential_scheme(self, op: Operation) -> Any:
+    def credential_scheme(self, op: Operation) -> AuthScheme | None:
         """How the run presents its credential to ``op`` (None: it presents none)."""
-        from contracttest.runner.plan import operation_scheme
-
         return operation_scheme(self.spec, op) if self.scope.credentials else None
 
     def with_credential(self, op: Operation, params: Any) -> Any:

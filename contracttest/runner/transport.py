@@ -13,12 +13,13 @@ from typing import TYPE_CHECKING
 from contracttest.errors import ContractTestError, TransportError
 from contracttest.runner.case import Case
 from contracttest.runner.http import encode_query, render_path
+from contracttest.runner.schemes import AuthScheme, operation_scheme
 
 if TYPE_CHECKING:
     from contracttest.openapi.model import Operation
     from contracttest.runner.fixtures import Instance, Ledger
     from contracttest.runner.http import HttpClient, HttpRequest, HttpResponse
-    from contracttest.runner.plan import AuthScheme, Plan
+    from contracttest.runner.plan import Plan
 
 __all__ = ["INVALID_TOKEN_PREFIX", "Transport", "literal_query"]
 
@@ -121,8 +122,6 @@ class Transport:
         operations different ones (an API key here, OAuth2 there), else the plan's."""
         got = self._schemes.get(op.key, self.plan.auth)
         if op.key not in self._schemes:
-            from contracttest.runner.plan import operation_scheme
-
             own = operation_scheme(self.plan.spec, op)
             got = self._schemes[op.key] = own if own != self.plan.auth else self.plan.auth
         return got
