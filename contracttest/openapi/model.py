@@ -8,6 +8,7 @@ import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
+from urllib.parse import unquote
 
 from contracttest import _pointer
 from contracttest.errors import RefError, TargetError
@@ -55,6 +56,18 @@ def register_object_policy(policy: ObjectPolicy) -> None:
     """Add a policy (once) that `Spec.closed_objects` consults."""
     if policy not in OBJECT_POLICIES:
         OBJECT_POLICIES.append(policy)
+
+
+def literal_query(path: str) -> tuple[tuple[str, str], ...]:
+    """The ``name=value`` pairs written literally in a path key's query part, decoded (``{param}``
+    values are parameters, not literals)."""
+    query = path.split("#", 1)[0].partition("?")[2]
+    out = []
+    for pair in query.split("&") if query else []:
+        name, _, value = pair.partition("=")
+        if name and not (value.startswith("{") and value.endswith("}")):
+            out.append((unquote(name), unquote(value)))
+    return tuple(out)
 
 
 @dataclass(frozen=True)
@@ -141,15 +154,7 @@ class Operation:
     def literal_query(self) -> tuple[tuple[str, str], ...]:
         """The ``name=value`` pairs written literally in the path key's query part (Flickr's
         ``/rest?method=flickr.favorites.getList``), decoded; ``{param}`` values are `path_query`."""
-        from urllib.parse import unquote
-
-        query = self.path.split("#", 1)[0].partition("?")[2]
-        out = []
-        for pair in query.split("&") if query else []:
-            name, _, value = pair.partition("=")
-            if name and not (value.startswith("{") and value.endswith("}")):
-                out.append((unquote(name), unquote(value)))
-        return tuple(out)
+        return literal_query(self.path)
 
     @property
     def fragment(self) -> str:

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from contracttest.runner.http import HttpClient, HttpRequest, HttpResponse
     from contracttest.runner.plan import Plan
 
-__all__ = ["INVALID_TOKEN_PREFIX", "Transport", "literal_query"]
+__all__ = ["INVALID_TOKEN_PREFIX", "Transport"]
 
 INVALID_TOKEN_PREFIX = "ct-invalid-"
 FRAMING_HEADERS = frozenset(
@@ -29,20 +29,6 @@ FRAMING_HEADERS = frozenset(
 )
 """Headers that frame the message, which the HTTP client sets (a spec may declare them as
 parameters: cpy.re/peertube.json's Content-Length broke the connection)."""
-
-
-def literal_query(path: str) -> list[tuple[str, str]]:
-    """The ``name=value`` pairs written literally in a path key's query (``{param}`` values are
-    parameters, sent as such)."""
-    from urllib.parse import unquote
-
-    query = path.split("#", 1)[0].partition("?")[2]
-    out = []
-    for pair in query.split("&") if query else []:
-        name, _, value = pair.partition("=")
-        if name and not (value.startswith("{") and value.endswith("}")):
-            out.append((unquote(name), unquote(value)))
-    return out
 
 
 class Transport:
@@ -63,7 +49,7 @@ class Transport:
         given = {k for k, _ in query}
         # A path key's literal query (flickr's ``/rest?method=flickr.favorites.getList``) is part
         # of the operation's address: it travels as the query.
-        query = [*((k, v) for k, v in literal_query(op.path) if k not in given), *query]
+        query = [*((k, v) for k, v in op.literal_query if k not in given), *query]
         headers: list[tuple[str, str]] = [("accept", "application/json")]
         headers.extend(self.plan.extra_headers)
         cred = case.credential

@@ -65,10 +65,10 @@ def test_a_member_the_schema_requires_is_declared_even_where_properties_leave_it
 def test_a_path_keys_literal_query_travels_with_the_request() -> None:
     """flickr.com.json: ``/rest?method=flickr.favorites.getList`` is one operation of many at
     ``/rest``; ``method`` names it and must be sent (``{param}`` values are parameters)."""
-    from contracttest.runner.transport import literal_query
+    from contracttest.openapi.model import literal_query
 
-    assert literal_query("/rest?method=flickr.favorites.getList") == [
-        ("method", "flickr.favorites.getList")
-    ]
-    assert literal_query("/users/{id}/pic?key={KEY}&size=large#x") == [("size", "large")]
-    assert literal_query("/plain") == []
+    assert literal_query("/rest?method=flickr.favorites.getList") == (
+        ("method", "flickr.favorites.getList"),
+    )
+    assert literal_query("/users/{id}/pic?key={KEY}&size=large#x") == (("size", "large"),)
+    assert literal_query("/plain") == ()
