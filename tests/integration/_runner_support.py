@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import io
+import json
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
+from contracttest.cli import run as cli
 from contracttest.runner.plan import RunConfig, build_plan
 from contracttest.runner.results import RunResult, Status
 
@@ -125,3 +129,16 @@ def detect(bug: str) -> tuple[str, set[str], str]:
         )
     digest = describe(result) + ("" if complete else "\n  (failures lack a finding or a curl line)")
     return bug, caught(result, bug) if complete else set(), digest
+
+
+def run_cli_on(spec: dict[str, Any], tmp_path: Path, *args: str) -> tuple[int, dict[str, Any], str]:
+    """``contracttest run`` on ``spec`` against its built-in mock, as a user types it, with a JSON
+    report: (exit code, the report, the console's last 3,000 characters)."""
+    path = tmp_path / "spec.json"
+    path.write_text(json.dumps(spec))
+    out, err = io.StringIO(), io.StringIO()
+    report_dir = tmp_path / "report"
+    argv = ["run", "--spec", str(path), *args, "--report", "json", "--report-dir", str(report_dir)]
+    code = cli(argv, out, err)
+    report = json.loads((report_dir / "contracttest-report.json").read_text())
+    return code, report, (out.getvalue() + err.getvalue())[-3000:]

@@ -4,13 +4,11 @@ that drops or breaks it is no case (the credential puts it back)."""
 
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 
 import pytest
-
-from contracttest.cli import run as cli
+from _runner_support import run_cli_on
 
 pytestmark = pytest.mark.network
 
@@ -56,12 +54,7 @@ SPEC = {
 
 
 def test_a_query_api_key_documented_as_a_parameter_is_sent_once(tmp_path: Path) -> None:
-    spec = tmp_path / "boards.json"
-    spec.write_text(json.dumps(SPEC))
-    out, err = io.StringIO(), io.StringIO()
-    args = ["run", "--spec", str(spec), "--max-examples", "3", "--seed", "1"]
-    code = cli([*args, "--report", "json", "--report-dir", str(tmp_path / "r")], out, err)
-    report = json.loads((tmp_path / "r" / "contracttest-report.json").read_text())
+    code, report, console = run_cli_on(SPEC, tmp_path, "--max-examples", "3", "--seed", "1")
     text = json.dumps(report)
-    assert code == 0, out.getvalue()[-3000:]
+    assert code == 0, console
     assert "key must be a string" not in text

@@ -4,14 +4,12 @@ the method, a 2xx proves nothing; the probe tries a method no template serves th
 
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
-
-from contracttest.cli import run as cli
+from _runner_support import run_cli_on
 
 pytestmark = pytest.mark.network
 
@@ -37,12 +35,7 @@ SPEC = {
 
 
 def test_a_probe_url_another_template_documents_is_not_a_failure(tmp_path: Path) -> None:
-    spec = tmp_path / "consents.json"
-    spec.write_text(json.dumps(SPEC))
-    out, err = io.StringIO(), io.StringIO()
-    args = ["run", "--spec", str(spec), "--max-examples", "2", "--seed", "1"]
-    code = cli([*args, "--report", "json", "--report-dir", str(tmp_path / "r")], out, err)
-    report = json.loads((tmp_path / "r" / "contracttest-report.json").read_text())
+    code, report, console = run_cli_on(SPEC, tmp_path, "--max-examples", "2", "--seed", "1")
     text = json.dumps(report)
-    assert "request.undocumented-method-allowed" not in text, out.getvalue()[-3000:]
-    assert code == 0, out.getvalue()[-3000:]
+    assert "request.undocumented-method-allowed" not in text, console
+    assert code == 0, console
