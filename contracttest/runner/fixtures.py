@@ -19,6 +19,7 @@ from contracttest.openapi.resources import template_params
 from contracttest.runner.case import Case, provoked_for
 from contracttest.runner.http import render_path
 from contracttest.runner.markers import LEAK_KEY, MARKER_PREFIX
+from contracttest.runner.schemes import operation_scheme
 
 if TYPE_CHECKING:
     from contracttest.openapi.model import Operation, Spec
@@ -293,7 +294,6 @@ class Fixtures:
         self.param_sample: Callable[[Operation], Any] | None = None
         """One valid set of an operation's parameters (``{"path": .., "query": .., "header": ..}``,
         drawn from their schemas), for what a case leaves out (`address`)."""
-        self.credential_params = credential_params(spec)
         """Security scheme -> (location, name) of the API key parameter it sends."""
         self._bodies: dict[str, dict[Any, list[dict[str, Any]]]] = {}
         self._pool: dict[tuple[str, Any, int], Instance] = {}
@@ -605,12 +605,14 @@ class Fixtures:
         names = template_params(op.path)
         missing_path = [n for n in names if n not in case.path_params]
         broken = _broken_part(case)
-        credentials = {
-            self.credential_params[name]
-            for requirement in op.security
-            for name in requirement
-            if name in self.credential_params
-        }
+        # the parameter that carries the credential the run presents (one scheme of the
+        # operation's alternatives: trello's `key`; its `token` is then a parameter like any other)
+        scheme = operation_scheme(self.spec, op) if self.scope.credentials else None
+        credentials = (
+            {(scheme.location, scheme.name.lower() if scheme.location == "header" else scheme.name)}
+            if scheme is not None
+            else set()
+        )
         have_query = {k for k, _ in case.query}
         have_header = {k.lower() for k, _ in case.headers}
         wanted = [
@@ -666,20 +668,6 @@ class Fixtures:
         return self._failures.get((res.name, tag, credential)) or self._failures.get(
             (res.name, None, 0), "no resource could be created"
         )
-
-
-def credential_params(spec: Spec) -> dict[str, tuple[str, str]]:
-    """Security scheme name -> (location, name) of the API key it sends (header names
-    lowercased): where the operation uses that scheme, the parameter carries a credential."""
-    comps = spec.raw.get("components")
-    schemes = comps.get("securitySchemes") if isinstance(comps, dict) else None
-    out: dict[str, tuple[str, str]] = {}
-    for key, scheme in schemes.items() if isinstance(schemes, dict) else ():
-        if isinstance(scheme, dict) and str(scheme.get("type", "")).lower() == "apikey":
-            where = str(scheme.get("in", "header")).lower()
-            name = str(scheme.get("name", ""))
-            out[str(key)] = (where, name.lower() if where == "header" else name)
-    return out
 
 
 def _broken_part(case: Case) -> str | None:
