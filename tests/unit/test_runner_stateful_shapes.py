@@ -749,3 +749,51 @@ def test_the_page_of_a_list_answer_is_read_from_its_schema() -> None:
     assert _shape_of(
         {"type": "object", "properties": {"names": {"type": "array", "items": {"type": "string"}}}}
     ) == PageShape("none")
+
+
+# ----------------------------------------------------------------------- a list that answers ids
+@pytest.mark.parametrize("lists_it", [True, False])
+def test_a_list_of_ids_shows_the_object_by_its_id(lists_it: bool) -> None:
+    """mailscript.com.json ``GET /domains`` answers ``{"id": ["..."]}`` and AWS Security Hub its
+    ARNs: the item is the object's id. A server that lists what it made passes; one that leaves
+    the new object out is still caught."""
+    create = {"type": "object", "properties": {"domain": {"type": "string", "maxLength": 20}}}
+    spec = _created_and_read("ids", "domains", "id", create, THING)
+    spec.raw["paths"]["/domains"]["get"] = {
+        "operationId": "list",
+        "responses": _ok(
+            {"type": "object", "properties": {"id": {"type": "array", "items": {"type": "string"}}}}
+        ),
+    }
+    spec = Spec(spec.raw, source="<ids>", sha256="0" * 64)
+    store: dict[str, dict[str, dict[str, Any]]] = {t: {} for t in TOKENS}
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        org = store.get(_org(request))
+        if org is None:
+            return _reply(401, {"message": "unauthenticated"})
+        parts = request.url.path.strip("/").split("/")
+        if parts[0] != "domains" or len(parts) > 2:
+            return _reply(404, {"message": "no route"})
+        if len(parts) == 2:
+            if request.method != "GET" or parts[1] not in org:
+                return _reply(404, {"message": "not found"})
+            return _reply(200, org[parts[1]])
+        if request.method == "POST":
+            body = _body(request)
+            domain = body.get("domain", "") if isinstance(body, dict) else None
+            if not isinstance(domain, str) or len(domain) > 20 or set(body) - {"domain"}:
+                return _reply(400, {"message": "domain must be a string of at most 20"})
+            thing = {"id": uuid.uuid4().hex, "displayName": domain}
+            org[thing["id"]] = thing
+            return _reply(200, thing)
+        listed = list(org) if lists_it else list(org)[:-1]
+        return _reply(200, {"id": listed})
+
+    result = engine_for(spec, handle, checks=["stateful.lifecycle"]).run()
+    messages = _messages(result, "stateful.lifecycle")
+    if lists_it:
+        assert messages == [], messages
+        assert set(_status(result, "stateful.lifecycle").values()) == {Status.PASSED}
+    else:
+        assert any("not in GET /domains" in m for m in messages), messages

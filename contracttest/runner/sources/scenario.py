@@ -187,12 +187,16 @@ def page_items(
 
 
 def ids(items: list[Any], res: Resource) -> list[str]:
+    """The ids of a page's items, as text: an object's id member, or the item itself where the
+    list answers ids (mailscript's ``{"id": ["..."]}``, AWS Security Hub's ARNs)."""
     out = []
     for it in items:
         if isinstance(it, dict):
             rid = resource_id(res, it)
             if rid is not None:
                 out.append(rid)
+        elif isinstance(it, (str, int)) and not isinstance(it, bool):
+            out.append(str(it))
     return out
 
 
