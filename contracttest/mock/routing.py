@@ -309,14 +309,26 @@ class Router:
         method = method.upper()
         lookup = "GET" if method == "HEAD" else method
         tries = [segments] if exact == segments else [segments, exact]
+        slash = raw_path.split("?", 1)[0].endswith("/")
         for segs in tries:
+            found: Match | None = None
             for route in self._by_length.get(len(segs), ()):
+                if found is not None and route.segments != found.route.segments:
+                    continue  # only the other form of the route found may still win
                 op = route.pick(lookup, headers, query)
                 if op is None:
                     continue
                 values = route.bind(segs)
-                if values is not None:
-                    return Match(op, route, _with_key_query(op, values, query))
+                if values is None:
+                    continue
+                got = Match(op, route, _with_key_query(op, values, query))
+                # a spec that documents both `/x` and `/x/` (VTEX's coupon) means two operations:
+                # the request's own form wins; else one trailing slash is ignored
+                if (len(route.template) > 1 and route.template.endswith("/")) == slash:
+                    return got
+                found = found or got
+            if found is not None:
+                return found
         # Last resort: parameter values with unencoded slashes.
         decoded = "/" + "/".join(segments)
         for route in self._spanning:

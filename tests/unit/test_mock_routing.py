@@ -321,3 +321,30 @@ def test_an_empty_segment_before_the_trailing_slash_is_its_own_route() -> None:
     ):
         m = router.match("GET", path)
         assert m is not None and m.operation.label == label, path
+
+
+@pytest.mark.parametrize("first", ["/api/coupon", "/api/coupon/"])
+def test_a_spec_documenting_both_slash_forms_routes_each_to_its_own(first: str) -> None:
+    # VTEX Promotions: POST /api/rnb/pvt/coupon and POST /api/rnb/pvt/coupon/ are two operations
+    other = "/api/coupon/" if first == "/api/coupon" else "/api/coupon"
+    label = {"/api/coupon": "createOne", "/api/coupon/": "createMany"}
+    spec = make_spec(
+        {
+            first: {"post": {"operationId": label[first], "responses": OK}},
+            other: {"post": {"operationId": label[other], "responses": OK}},
+            "/api/{kind}": {"post": {"operationId": "createKind", "responses": OK}},
+            "/single/": {"get": {"operationId": "single", "responses": OK}},
+        }
+    )
+    router = Router(spec.operations, spec)
+    for path, want in (
+        ("/api/coupon", "createOne"),
+        ("/api/coupon/", "createMany"),
+        ("/api/other", "createKind"),
+    ):
+        m = router.match("POST", path)
+        assert m is not None and m.operation.label == want, path
+    # where only one form is documented, one trailing slash is still ignored
+    for path in ("/single", "/single/"):
+        m = router.match("GET", path)
+        assert m is not None and m.operation.label == "single", path
