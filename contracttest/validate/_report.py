@@ -23,9 +23,20 @@ from contracttest import _pointer
 from contracttest._types import json_type
 from contracttest.findings import REDACTED, Finding, Severity, is_secret_key, redact, truncate_value
 
-__all__ = ["SPEC_AT_FAULT", "blames_spec", "field_label", "render_actual", "to_finding"]
+__all__ = [
+    "SPEC_AT_FAULT",
+    "SPEC_EXAMPLE_AT_FAULT",
+    "blames_spec",
+    "field_label",
+    "render_actual",
+    "spec_contradicts_itself",
+    "to_finding",
+]
 
 SPEC_AT_FAULT = "fix the spec (an overlay) rather than the payload"
+SPEC_EXAMPLE_AT_FAULT = "fix the spec's example or its schema (an overlay), then the payload"
+"""The suggestion of a finding whose schema also rejects the spec's own example: the spec is
+suspect, but unlike a contradiction, valid values exist and this payload is not one of them."""
 """The suggestion of a finding the spec is to blame for (it contradicts itself), not the payload."""
 
 _ABSENT = object()
@@ -34,6 +45,13 @@ _ABSENT = object()
 def blames_spec(finding: Finding) -> bool:
     """Whether a validation finding is the spec's fault (an ``enum`` its ``type`` excludes,
     overlapping ``oneOf`` branches, an example its schema rejects), not the payload's."""
+    return finding.suggestion in (SPEC_AT_FAULT, SPEC_EXAMPLE_AT_FAULT)
+
+
+def spec_contradicts_itself(finding: Finding) -> bool:
+    """Whether no payload could avoid the finding (an ``enum`` its ``type`` excludes, overlapping
+    ``oneOf`` branches): what a server built from the spec could not refuse a client for. A schema
+    that merely rejects the spec's own example still tells valid payloads from invalid ones."""
     return finding.suggestion == SPEC_AT_FAULT
 
 
@@ -337,15 +355,13 @@ def to_finding(
             "its oneOf alternatives overlap (the value is valid under more than one), so no "
             "value they share can pass; the spec most likely means anyOf"
         )
-    if (
-        blame is None
-        and kw not in ("required", "additionalProperties")
-        and not rule.startswith("discriminator.")
-    ):
+    if blame is not None:
+        suggestion = SPEC_AT_FAULT
+    elif kw not in ("required", "additionalProperties") and not rule.startswith("discriminator."):
         blame = _example_blame(chain, validator)
+        suggestion = SPEC_EXAMPLE_AT_FAULT if blame is not None else None
     if blame is not None:
         message += f"; the spec is at fault here: {blame}"
-        suggestion = SPEC_AT_FAULT
     actual = None
     if kw != "required" and rule != "discriminator.missing":
         actual = render_actual(err.instance, pointer)

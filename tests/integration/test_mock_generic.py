@@ -361,3 +361,36 @@ def test_a_request_is_not_refused_for_the_specs_overlapping_one_of(
     assert c.get("/live/12").status_code == 200
     r = c.get("/live/a%20b")  # no branch takes it: the client's fault
     assert r.status_code == 400 and "id" in r.text
+
+
+def test_a_body_is_refused_even_where_the_specs_own_example_fails_the_schema(
+    make_app: Callable[..., Any], make_client: Callable[..., httpx.Client]
+) -> None:
+    # hubapi.com/crm.json: the body's example breaks its schema. That makes the spec suspect, but
+    # valid bodies exist and an array where an object is due is still the client's fault
+    body = {
+        "type": "object",
+        "required": ["title"],
+        "properties": {"title": {"type": "string", "maxLength": 8}},
+        "example": {"title": "longer than eight"},
+    }
+    doc = {
+        "openapi": "3.0.3",
+        "info": {"title": "cards", "version": "1"},
+        "paths": {
+            "/cards": {
+                "post": {
+                    "operationId": "createCard",
+                    "requestBody": {
+                        "required": True,
+                        "content": {"application/json": {"schema": body}},
+                    },
+                    "responses": answer(TOY_OUT, "201"),
+                }
+            }
+        },
+    }
+    c = make_client(make_app(Spec(doc, source="<cards>", sha256="0")))
+    assert c.post("/cards", json={"title": "ok"}).status_code == 201
+    assert c.post("/cards", json=[]).status_code == 400
+    assert c.post("/cards", json={"title": "longer than eight"}).status_code == 400
