@@ -697,7 +697,7 @@ class Translator:
         subtypes = self._subtypes_of(ptr)
         branches = list(dict.fromkeys(sub for _, sub in subtypes))
         prop = parent["discriminator"]["propertyName"]
-        node = {
+        node: dict[str, Any] = {
             "oneOf": [{"$ref": "#" + sub} for sub in branches],
             "discriminator": {
                 "propertyName": prop,
@@ -707,7 +707,13 @@ class Translator:
             # list it as required (OpenAPI 3.1.1: the discriminating property MUST be required;
             # validators that dispatch refuse a payload without it: azure.com/azure-kusto Database).
             "required": [prop],
+            # A discriminator names a property: the value is an object, whatever its branches
+            # leave out (Azure's subtypes rarely say `type: object`, so a string passed every
+            # branch and the oneOf failed only as overlapping: Service Fabric's Impact "x").
+            "type": "object",
         }
+        if parent.get("nullable") is True:
+            node["nullable"] = True
         deps: set[str] = set()
         schema = self._convert(node, ptr, _Ctx(direction, closed, uri), deps)
         schema.setdefault("x-spec-pointer", ptr)

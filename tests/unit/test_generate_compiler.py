@@ -13,6 +13,7 @@ from contracttest.generate.merge import merge
 from contracttest.openapi import Spec, load_spec
 from contracttest.strategies import examples, plan, valid
 from contracttest.validate import validate
+from contracttest.validate._report import blames_spec
 
 
 def make_spec(schemas: dict[str, Any], **paths: Any) -> Spec:
@@ -377,8 +378,7 @@ def _azure_inheritance() -> dict[str, Any]:
         "MappingKind": {"type": "string", "enum": ["Blob", "Folder", "BigBlob", "Swap", "Invalid"]},
         # the tag property comes from an allOf member (securityinsights' AlertRule/AlertRuleKind)
         "MappingTag": {"properties": {"kind": {"$ref": "#/components/schemas/MappingKind"}}},
-        "Mapping": {
-            "type": "object",
+        "Mapping": {  # no `type: object`, as Service Fabric's RepairImpactDescriptionBase
             "discriminator": {"propertyName": "kind"},
             "allOf": [{"$ref": "#/components/schemas/MappingTag"}],
         },
@@ -445,6 +445,11 @@ def test_a_reference_to_an_allof_parent_is_one_of_its_subtypes_by_tag(closed: bo
     assert [f for f in validate(spec, target, {"kind": "Blob"}) if f.severity >= 30]
     # The tag chooses the subtype: a payload carries it though the parent does not require it.
     assert [f for f in validate(spec, target, {"container": "c"}) if f.severity >= 30]
+    # A discriminator names a property: a value that is no object is the payload's fault, though
+    # no branch says `type: object` (a string passed every branch, an "overlapping oneOf")
+    for wrong in ("x", 3, ["kind"]):
+        found = [f for f in validate(spec, target, wrong) if f.severity >= 30]
+        assert found and not any(blames_spec(f) for f in found), wrong
     for fine in ({"kind": "Blob", "container": "c"}, {"kind": "Invalid"}):
         assert not [f for f in validate(spec, target, fine) if f.severity >= 30], fine
     # The tags name no component and there is no mapping: validators that follow OpenAPI's
