@@ -89,6 +89,28 @@ def _reply(status: int, body: Any = None) -> httpx.Response:
     return httpx.Response(status, json=body) if body is not None else httpx.Response(status)
 
 
+Store = dict[str, dict[str, Any]]
+
+
+def _org_server(
+    collection: str, serve: Callable[[Store, list[str], httpx.Request], httpx.Response]
+) -> Handler:
+    """A server of ``/<collection>`` and ``/<collection>/{id}``: each token is an org with a store
+    of its own, an unknown token is a 401, any other path a 404; ``serve`` answers the rest."""
+    store: dict[str, Store] = {t: {} for t in TOKENS}
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        org = store.get(_org(request))
+        if org is None:
+            return _reply(401, {"message": "unauthenticated"})
+        parts = request.url.path.strip("/").split("/")
+        if parts[0] != collection or len(parts) > 2:
+            return _reply(404, {"message": "no route"})
+        return serve(org, parts, request)
+
+    return handle
+
+
 # ------------------------------------------------------------------ Google's omitted empty page
 THING = {
     "type": "object",
@@ -449,15 +471,7 @@ def _channels_server(*, with_id: bool) -> Handler:
     def one(channel: dict[str, Any]) -> dict[str, Any]:
         return {"id": channel["Name"], "Channel": channel} if with_id else {"Channel": channel}
 
-    store: dict[str, dict[str, dict[str, Any]]] = {t: {} for t in TOKENS}
-
-    def handle(request: httpx.Request) -> httpx.Response:
-        org = store.get(_org(request))
-        if org is None:
-            return _reply(401, {"message": "unauthenticated"})
-        parts = request.url.path.strip("/").split("/")
-        if parts[0] != "channels" or len(parts) > 2:
-            return _reply(404, {"message": "no route"})
+    def serve(org: Store, parts: list[str], request: httpx.Request) -> httpx.Response:
         if len(parts) == 1 and request.method == "GET":
             return _reply(
                 200, {"Channels": [{"description": c["description"]} for c in org.values()]}
@@ -481,7 +495,7 @@ def _channels_server(*, with_id: bool) -> Handler:
                 return _reply(200, one(org.pop(parts[1])))
         return _reply(404, {"message": "not found"})
 
-    return handle
+    return _org_server("channels", serve)
 
 
 @pytest.mark.parametrize("with_id", [True, False])
@@ -766,15 +780,8 @@ def test_a_list_of_ids_shows_the_object_by_its_id(lists_it: bool) -> None:
         ),
     }
     spec = Spec(spec.raw, source="<ids>", sha256="0" * 64)
-    store: dict[str, dict[str, dict[str, Any]]] = {t: {} for t in TOKENS}
 
-    def handle(request: httpx.Request) -> httpx.Response:
-        org = store.get(_org(request))
-        if org is None:
-            return _reply(401, {"message": "unauthenticated"})
-        parts = request.url.path.strip("/").split("/")
-        if parts[0] != "domains" or len(parts) > 2:
-            return _reply(404, {"message": "no route"})
+    def serve(org: Store, parts: list[str], request: httpx.Request) -> httpx.Response:
         if len(parts) == 2:
             if request.method != "GET" or parts[1] not in org:
                 return _reply(404, {"message": "not found"})
@@ -790,7 +797,7 @@ def test_a_list_of_ids_shows_the_object_by_its_id(lists_it: bool) -> None:
         listed = list(org) if lists_it else list(org)[:-1]
         return _reply(200, {"id": listed})
 
-    result = engine_for(spec, handle, checks=["stateful.lifecycle"]).run()
+    result = engine_for(spec, _org_server("domains", serve), checks=["stateful.lifecycle"]).run()
     messages = _messages(result, "stateful.lifecycle")
     if lists_it:
         assert messages == [], messages
