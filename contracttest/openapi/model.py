@@ -35,7 +35,9 @@ HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "tra
 PARAM_LOCATIONS = ("path", "query", "header", "cookie")
 IGNORED_HEADER_PARAMS = frozenset({"accept", "content-type", "authorization"})
 """Header parameters OpenAPI says to ignore: the media types and the security scheme set them."""
-FRAMING_HEADERS = frozenset({"content-length", "transfer-encoding", "host", "connection"})
+FRAMING_HEADERS = frozenset(
+    {"content-length", "transfer-encoding", "host", "connection", "te", "upgrade", "keep-alive"}
+)
 """Header parameters HTTP itself sets: a value drawn from a schema would break the message's framing
 (PeerTube documents a required ``Content-Length``), so no client sends them as parameters."""
 TargetKind = Literal["dto", "request", "response", "parameters", "schema"]

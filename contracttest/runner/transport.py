@@ -11,6 +11,7 @@ import time
 from typing import TYPE_CHECKING
 
 from contracttest.errors import ContractTestError, TransportError
+from contracttest.openapi.model import FRAMING_HEADERS
 from contracttest.runner.case import Case
 from contracttest.runner.http import encode_query, render_path
 from contracttest.runner.schemes import AuthScheme, operation_scheme
@@ -24,11 +25,6 @@ if TYPE_CHECKING:
 __all__ = ["INVALID_TOKEN_PREFIX", "Transport"]
 
 INVALID_TOKEN_PREFIX = "ct-invalid-"
-FRAMING_HEADERS = frozenset(
-    {"content-length", "transfer-encoding", "host", "connection", "te", "upgrade", "keep-alive"}
-)
-"""Headers that frame the message, which the HTTP client sets (a spec may declare them as
-parameters: cpy.re/peertube.json's Content-Length broke the connection)."""
 
 
 class Transport:
