@@ -27,7 +27,7 @@ from contracttest.runner.catalog import checks_info, phases_of, run_checks
 from contracttest.runner.checks import CheckContext
 from contracttest.runner.context import SourceContext, Unit
 from contracttest.runner.fixtures import Fixtures, Ledger
-from contracttest.runner.generation import Generation
+from contracttest.runner.generation import Generation, NoValidPayload
 from contracttest.runner.http import Exchange, HttpClient
 from contracttest.runner.recorder import Recorder, SpecNotes
 from contracttest.runner.redaction import Redactor, is_secret_header
@@ -95,6 +95,7 @@ class Engine:
         self.scope = plan.scope()
         self.generation = Generation(plan.spec)
         self.generation.on_spec_fault = self.spec_notes.fault
+        self.generation.on_no_payload = self.spec_notes.no_payload
         self.ledger = Ledger(plan.spec, self.scope, plan.base_url)
         self.ledger.journal = journal
         self.fixtures = Fixtures(plan.spec, self.scope, self.generation, self.ledger, self.send)
@@ -213,6 +214,9 @@ class Engine:
             return
         except TransportError:
             raise
+        except NoValidPayload as exc:
+            # The spec's defect (named as a spec finding), not the server's: nothing to send.
+            self.recorder.skip(unit.operation, unit.check, exc.skip_reason)
         except ContractTestError as exc:
             self.recorder.error(unit.operation, unit.check, f"could not finish: {exc}")
         finally:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from contracttest.openapi.resources import template_params
 from contracttest.runner.case import Case, provoked_for
+from contracttest.runner.generation import NoValidPayload
 from contracttest.runner.http import render_path
 from contracttest.runner.markers import LEAK_KEY, MARKER_PREFIX
 from contracttest.runner.schemes import operation_scheme
@@ -319,6 +320,9 @@ class Fixtures:
             try:
                 strategy = self.generation.valid(f"{op.label}:request")
                 examples = draw_examples(strategy, 36, self.seed)
+            except NoValidPayload as exc:  # the spec's defect (a spec finding): a skip
+                self._uncreatable[res.name] = exc.skip_reason
+                examples = []
             except Exception as exc:  # generation failure: no fixtures, reported by the caller
                 self._failures[(res.name, None, 0)] = f"cannot generate a create body: {exc}"
                 examples = []
@@ -358,8 +362,9 @@ class Fixtures:
         return out
 
     def uncreatable(self, res: Resource) -> str | None:
-        """Why the runner cannot create ``res`` by its design, not for a fault of the spec or the
-        server (its create takes no JSON body, or a JSON value that is not an object), or None."""
+        """Why the runner cannot create ``res`` by its design or the spec's defect, not for a fault
+        of the server (its create takes no JSON body, a JSON value that is not an object, or one
+        the spec allows no value of: a spec finding names that), or None."""
         self.bodies(res)
         return self._uncreatable.get(res.name)
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 from contracttest import _pointer
+from contracttest.errors import SpecError
 from contracttest.findings import Finding, Severity
 from contracttest.runner.case import Violation
 from contracttest.runner.http import encode_query
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Generation",
+    "NoValidPayload",
     "draw_examples",
     "draws",
     "explore",
@@ -38,6 +40,22 @@ __all__ = [
 
 BOUNDARY_LIMIT = 300
 """Boundary cases drawn per target (the runner sends a deduplicated subset)."""
+
+
+class NoValidPayload(SpecError):
+    """No value satisfies a target's schema (a closed object that requires a member it never
+    declares, ``minLength`` above ``maxLength``...): a defect of the spec, not of the server. The run
+    names it as a spec finding and skips the cases that need such a value, with this reason."""
+
+    def __init__(self, target: str, reason: str, pointer: str) -> None:
+        super().__init__(f"{target}: no valid payload exists: {reason}", pointer=pointer)
+        self.target = target
+        self.reason = reason
+
+    @property
+    def skip_reason(self) -> str:
+        """Why the cases that need such a value were skipped (what a result shows)."""
+        return f"the spec allows no valid value here (a spec defect, see spec findings): {self}"
 
 
 @dataclass(frozen=True)
@@ -166,6 +184,8 @@ class Generation:
         self._cache: dict[tuple[str, str], Any] = {}
         self.on_spec_fault: Callable[[Finding], None] | None = None
         """Told about each finding the validator blames on the spec."""
+        self.on_no_payload: Callable[[NoValidPayload], None] | None = None
+        """Told about each target whose schema no value satisfies (each time it is asked for)."""
 
     # -- strategies ------------------------------------------------------------------------
     def valid(self, target: str) -> SearchStrategy[Any]:
@@ -188,9 +208,26 @@ class Generation:
         with self._lock:
             if key in self._cache:
                 return self._cache[key]
+        self.check_satisfiable(target)
         value = build(target)
         with self._lock:
             return self._cache.setdefault(key, value)
+
+    def check_satisfiable(self, target: str) -> None:
+        """Raise `NoValidPayload` (telling ``on_no_payload``) when no value satisfies ``target``'s
+        schema. Valid, invalid and boundary values all start from a valid one, so none exists then.
+        A plan cut only by the recursion bound is the generator's limit, not the spec's defect: its
+        error is left to the strategies."""
+        from contracttest import strategies
+
+        plan = strategies.plan(self.spec, target)
+        root = plan.root
+        if plan.satisfiable or getattr(root, "cut", False):
+            return
+        exc = NoValidPayload(target, getattr(root, "reason", ""), getattr(root, "pointer", ""))
+        if self.on_no_payload is not None:
+            self.on_no_payload(exc)
+        raise exc
 
     def _build_valid(self, target: str) -> SearchStrategy[Any]:
         from contracttest import strategies

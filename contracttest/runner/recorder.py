@@ -39,6 +39,7 @@ from contracttest.runner.verdicts import (
 if TYPE_CHECKING:
     from contracttest.openapi.model import Operation, Spec
     from contracttest.runner.case import Case, CoverageUnit
+    from contracttest.runner.generation import NoValidPayload
     from contracttest.runner.http import HttpRequest, HttpResponse
     from contracttest.runner.redaction import Redactor
 
@@ -316,6 +317,8 @@ class SpecNotes:
         """Operation label -> 2xx statuses it answered valid requests with, documenting no 2xx."""
         self.bodiless_statuses: dict[str, set[int]] = {}
         """Operation label -> statuses it documents a JSON body for that HTTP forbids one."""
+        self.impossible: dict[tuple[str, str], set[str]] = {}
+        """(schema pointer, why no value satisfies it) -> the targets that needed a value."""
         self._lock = threading.Lock()
 
     def gap(self, op: Operation, status: int, why: str) -> None:
@@ -343,6 +346,11 @@ class SpecNotes:
                 target=finding.target,
             )
 
+    def no_payload(self, exc: NoValidPayload) -> None:
+        """No value satisfies the schema of ``exc.target``: the cases needing one were skipped."""
+        with self._lock:
+            self.impossible.setdefault((exc.pointer or "", exc.reason), set()).add(exc.target)
+
     def no_success(self, op: Operation, status: int) -> None:
         """``op`` documents no success response, and a valid request was answered ``status``."""
         with self._lock:
@@ -364,6 +372,24 @@ class SpecNotes:
         """One finding per operation whose provoked error responses are undocumented, one per
         spec defect a payload ran into, and one per response schema that documents a secret."""
         out = list(self.faults.values())
+        for (schema, reason), targets in sorted(self.impossible.items()):
+            names = sorted(targets)
+            out.append(
+                Finding(
+                    rule="spec.no-valid-payload",
+                    severity=Severity.ERROR,
+                    pointer=schema,
+                    message=(
+                        f"no value satisfies the schema at {schema or '/'}: {reason}; the cases "
+                        f"that need one were skipped, not failed ({', '.join(names[:4])}"
+                        f"{', ...' if len(names) > 4 else ''})"
+                    ),
+                    expected="a schema some value satisfies",
+                    actual=reason,
+                    suggestion="correct the schema so that a value can satisfy it (an overlay can)",
+                    target=names[0].rsplit(":", 1)[0],
+                )
+            )
         for (schema, member), returned in sorted(self.secrets.items()):
             ops = sorted(returned)
             name = _pointer.parts(schema)[-1] if schema.startswith("/components/") else schema

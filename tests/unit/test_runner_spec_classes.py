@@ -765,3 +765,62 @@ def test_an_answer_in_a_documented_non_json_media_type_is_not_judged_as_json() -
 
     result = engine_for(spec, html, checks=["response"]).run()
     assert any(f.startswith("response.content-type") for f in failing(result)), failing(result)
+
+
+EMPLOYEE = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["name", "canApprove"],
+    "properties": {"name": {"type": "string"}, "number": {"type": "integer"}},
+}
+
+
+def test_a_schema_no_value_satisfies_is_one_spec_finding_and_its_cases_skipped() -> None:
+    """e-conomic.com.json ``Employee``: closed (``additionalProperties: false``) and requiring
+    ``canApprove``, which it never declares, so no body of ``POST``/``PUT /employees`` is valid.
+    The spec is at fault: one spec finding names the schema and why, and every check that needs
+    such a body is skipped with that reason; none "could not finish" (which made the run exit 2)."""
+    ref = {"$ref": "#/components/schemas/Employee"}
+    body = {"required": True, "content": {"application/json": {"schema": ref}}}
+    number = {"name": "number", "in": "path", "required": True, "schema": {"type": "integer"}}
+    paths = {
+        "/employees": {
+            "post": {
+                "operationId": "createEmployee",
+                "requestBody": body,
+                "responses": {"201": OK_JSON, "400": {"description": "bad"}},
+            },
+            "put": {
+                "operationId": "updateEmployee",
+                "requestBody": body,
+                "responses": {"200": OK_JSON, "400": {"description": "bad"}},
+            },
+        },
+        "/employees/{number}": {
+            "get": {
+                "operationId": "getEmployee",
+                "parameters": [number],
+                "responses": {"200": OK_JSON, "404": {"description": "none"}},
+            }
+        },
+    }
+    doc = spec_of(paths).raw
+    spec = Spec(
+        {**doc, "components": {"schemas": {"Employee": EMPLOYEE}}}, source="<t>", sha256="1" * 64
+    )
+    sent: list[str] = []
+
+    def server(request: httpx.Request) -> httpx.Response:
+        sent.append(f"{request.method} {request.url.path}")
+        return json_response(404, {"message": "Not Found"})
+
+    result = engine_for(spec, server).run()
+    assert not errors(result), errors(result)
+    assert result.exit_code != 2 and result.verdict != "error"
+    found = [f for f in result.spec_findings if f.rule == "spec.no-valid-payload"]
+    assert len(found) == 1, [f.rule for f in result.spec_findings]
+    assert found[0].pointer == "/components/schemas/Employee" and "canApprove" in found[0].message
+    for op in ("createEmployee", "updateEmployee"):
+        got = result.result(op, "request.valid-accepted")
+        assert got is not None and got.status is Status.SKIPPED and "canApprove" in got.reason
+    assert not any(s.startswith(("POST", "PUT")) for s in sent if s.endswith("/employees"))

@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING, Any
 from contracttest.errors import ContractTestError
 from contracttest.runner.builder import params_of, path_text
 from contracttest.runner.case import NO_BODY, Case, Violation, provoked_for
+from contracttest.runner.generation import NoValidPayload
 from contracttest.runner.http import URL_TEXT_LIMIT
-from contracttest.runner.verdicts import Errored
+from contracttest.runner.verdicts import Errored, Skipped
 
 if TYPE_CHECKING:
     from contracttest.openapi.model import Operation
@@ -40,6 +41,11 @@ def body_boundaries(ctx: SourceContext, op: Operation, *, valid: bool) -> Iterat
     target = f"{op.label}:request"
     try:
         cases = ctx.generation.boundary(target)
+    except NoValidPayload as exc:
+        yield Skipped(
+            op, "request.valid-accepted" if valid else "request.invalid-rejected", exc.skip_reason
+        )
+        return
     except ContractTestError as exc:
         yield Errored(op, "request.valid-accepted", f"cannot build boundary cases: {exc}")
         return

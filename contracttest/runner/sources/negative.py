@@ -21,7 +21,7 @@ from contracttest.runner.builder import params_of, path_text
 from contracttest.runner.case import NO_BODY, Case, Violation, provoked_for
 from contracttest.runner.context import Unit
 from contracttest.runner.fixtures import declared_properties, discriminator_property
-from contracttest.runner.generation import Labelled, draws, violation_of
+from contracttest.runner.generation import Labelled, NoValidPayload, draws, violation_of
 from contracttest.runner.sources.bounds import (
     META_TEXTS,
     body_boundaries,
@@ -234,6 +234,9 @@ def _labelled(
     try:
         strategy = ctx.generation.invalid(f"{op.label}:{part}")
         drawn, note = draws(strategy, ctx.scope.max_examples, ctx.builder.seed_for(op, salt))
+    except NoValidPayload as exc:
+        yield Skipped(op, CHECK, exc.skip_reason)
+        return
     except ContractTestError as exc:
         what = "bodies" if part == "request" else part
         if "no invalid payload exists" in str(exc):

@@ -15,7 +15,7 @@ from contracttest.runner.builder import params_of
 from contracttest.runner.case import NO_BODY, Case
 from contracttest.runner.context import Unit
 from contracttest.runner.fixtures import discriminator_property
-from contracttest.runner.generation import draws
+from contracttest.runner.generation import NoValidPayload, draws
 from contracttest.runner.sources.bounds import body_boundaries, query_boundaries
 from contracttest.runner.sources.units import unit_cases, units_not_sent
 from contracttest.runner.verdicts import Errored, Skipped
@@ -58,6 +58,10 @@ def positive(ctx: SourceContext, op: Operation) -> Steps:
     try:
         params = gen.valid(f"{op.label}:parameters") if op.parameters else st.just({})
         body = gen.valid(f"{op.label}:request") if op.json_body() else st.just(NO_BODY)
+    except NoValidPayload as exc:
+        yield Skipped(op, CHECK, exc.skip_reason)
+        yield from units_not_sent(ctx, op, "edge", exc.skip_reason)
+        return
     except ContractTestError as exc:
         yield Errored(op, CHECK, f"cannot generate requests: {exc}")
         return
