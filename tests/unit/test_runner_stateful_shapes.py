@@ -804,3 +804,69 @@ def test_a_list_of_ids_shows_the_object_by_its_id(lists_it: bool) -> None:
         assert set(_status(result, "stateful.lifecycle").values()) == {Status.PASSED}
     else:
         assert any("not in GET /domains" in m for m in messages), messages
+
+
+# ------------------------------------------------------- an id each answer types its own way
+PAYMENT = {"type": "object", "properties": {"amount": {"type": "number"}}}
+
+
+def _payments(get_id: dict[str, Any]) -> Spec:
+    """beanstream.com.json: the create answer types ``id`` a string, GET's ``get_id``."""
+    made = {"type": "object", "properties": {"id": {"type": "string"}}}
+    read = {"type": "object", "properties": {"id": get_id, "amount": {"type": "number"}}}
+    return _spec(
+        "payments",
+        {
+            "/payments": {
+                "post": {
+                    "operationId": "create",
+                    "requestBody": {"required": True, **_json(PAYMENT)},
+                    "responses": _ok(made),
+                }
+            },
+            "/payments/{transId}": {
+                "parameters": [_param("transId")],
+                "get": {"operationId": "get", "responses": _ok(read)},
+            },
+        },
+    )
+
+
+def _payments_server() -> Handler:
+    """Writes an id as a string in the create answer and as a number when read back."""
+    store: dict[str, Any] = {}
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        if _org(request) not in TOKENS:
+            return _reply(401, {"message": "unauthenticated"})
+        parts = request.url.path.strip("/").split("/")
+        if parts == ["payments"] and request.method == "POST":
+            body = _body(request)
+            if not isinstance(body, dict):
+                return _reply(400, {"message": "an object is required"})
+            key = str(len(store) + 44)
+            store[key] = body
+            return _reply(200, {"id": key})
+        if len(parts) == 2 and parts[1] in store and request.method == "GET":
+            return _reply(200, {**store[parts[1]], "id": int(parts[1])})
+        return _reply(404, {"message": "not found"})
+
+    return handle
+
+
+@pytest.mark.parametrize("retyped", [True, False])
+def test_an_id_is_the_same_when_each_answer_writes_it_as_its_schema_types_it(
+    retyped: bool,
+) -> None:
+    """beanstream.com.json ``POST /payments`` answers ``id`` as a string, ``GET
+    /payments/{transId}`` as a number: ``"44"`` then ``44`` is the one id, each written as its
+    schema says. Where both schemas type it a string, the server that turns it into ``44`` has
+    changed it (and the check says so)."""
+    spec = _payments({"type": "number"} if retyped else {"type": "string"})
+    result = engine_for(spec, _payments_server(), checks=["stateful.lifecycle"]).run()
+    unstable = [f for f in result.failures() if f.finding.rule == "stateful.unstable"]
+    if retyped:
+        assert result.failures() == [], [f.finding.message for f in result.failures()]
+        assert result.results[("get", "stateful.lifecycle")].status is Status.PASSED
+    else:
+        assert [f.finding.pointer for f in unstable] == ["/id"]

@@ -189,7 +189,14 @@ def _lifecycle_variant(ctx: SourceContext, res: Resource, tag: Any) -> StepGen:
                 yield sc.ok(res.get)
                 yield from compare_sent(sc, gcase, gex, body, got, "GET after create")
                 yield from compare_stable(
-                    sc, gcase, gex, created, got, "GET after create", "the create response"
+                    sc,
+                    gcase,
+                    gex,
+                    created,
+                    got,
+                    "GET after create",
+                    "the create response",
+                    origin=(res.create, ex.status),
                 )
                 yield from check_tag(sc, gcase, gex, prop, tag, got, "GET after create")
                 current = got
