@@ -46,6 +46,15 @@ class Transport:
         # A path key's literal query (flickr's ``/rest?method=flickr.favorites.getList``) is part
         # of the operation's address: it travels as the query.
         query = [*((k, v) for k, v in op.literal_query if k not in given), *query]
+        # Its ``name={param}`` pairs (learnifier's ``/users/{userid}/pic?key={APIKEY}``) carry a
+        # parameter documented ``in: path`` in the query, under that name.
+        query += encode_query(
+            [
+                (name, case.path_params[param])
+                for name, param in op.path_query.items()
+                if param in case.path_params and name not in given
+            ]
+        )
         headers: list[tuple[str, str]] = [("accept", "application/json")]
         headers.extend(self.plan.extra_headers)
         cred = case.credential

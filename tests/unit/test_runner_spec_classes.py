@@ -824,3 +824,50 @@ def test_a_schema_no_value_satisfies_is_one_spec_finding_and_its_cases_skipped()
         got = result.result(op, "request.valid-accepted")
         assert got is not None and got.status is Status.SKIPPED and "canApprove" in got.reason
     assert not any(s.startswith(("POST", "PUT")) for s in sent if s.endswith("/employees"))
+
+
+def test_a_parameter_a_path_key_puts_in_its_query_travels_in_the_query() -> None:
+    """learnifier.com.json ``GET /users/{userid}/pic?key={APIKEY}``: ``APIKEY`` is documented
+    ``in: path`` but the key puts it in the query, as ``key``. Without it the server answered 400
+    "APIKEY should not be null", and the unknown-id probe failed for it."""
+    spec = spec_of(
+        {
+            "/users/{userid}/pic?key={APIKEY}": {
+                "get": {
+                    "operationId": "userPic",
+                    "parameters": [
+                        {
+                            "name": "userid",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string"},
+                        },
+                        {
+                            "name": "APIKEY",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string"},
+                        },
+                    ],
+                    "responses": {
+                        "200": OK_JSON,
+                        "400": {"description": "bad"},
+                        "404": {"description": "none"},
+                    },
+                }
+            }
+        }
+    )
+    keys: list[str | None] = []
+
+    def server(request: httpx.Request) -> httpx.Response:
+        key = request.url.params.get("key")
+        if request.url.path.startswith("/users/"):
+            keys.append(key)
+        if key is None:
+            return json_response(400, {"message": "APIKEY should not be null or undefined"})
+        return json_response(404, {"message": "no such user"})
+
+    result = engine_for(spec, server, checks=["request.unknown-id", "request.valid-accepted"]).run()
+    assert keys and None not in keys
+    assert failing(result) == []
