@@ -278,6 +278,7 @@ class CaseBuilder:
         path, query = params_of(params)
         res, role = scope.item_role(op)
         expect = "success"
+        provoked: frozenset[int] | None = None
         description = "valid request"
         inst: Instance | None = None
         if res is not None and res.id_param:
@@ -287,12 +288,19 @@ class CaseBuilder:
                     path[res.id_param] = inst.id
                     description = "valid request on an existing resource"
             if inst is None:
-                if self.fixtures.ledger.instance(res, str(path.get(res.id_param))) is not None:
+                ledger = self.fixtures.ledger
+                if ledger.instance(res, str(path.get(res.id_param))) is not None:
                     return None  # the generated id is one the server minted: it names something
                 expect = "not-found"
                 description = "valid request with an id that does not exist"
                 if not scope.may_send(op, expect_rejection=True):
                     return None
+                if ledger.unnamed.get(res.name):
+                    # The run made objects whose ids their answers did not name: the drawn id
+                    # may be one of them, so nothing says what the server must answer (a 404
+                    # is still what it provokes most likely).
+                    expect, provoked = "any", provoked_for("not-found")
+                    description = "valid request with an id the run cannot tell is unused"
         if not routable_path(path):
             return None  # an empty path segment addresses another route; not this operation
         wire_path, wire_query = self.generation.wire_params(op, path, query)
@@ -318,7 +326,7 @@ class CaseBuilder:
             body=body,
             credential=scope.credential(),
             description=description,
-            provoked=provoked_for(expect),  # type: ignore[arg-type]
+            provoked=provoked if provoked is not None else provoked_for(expect),  # type: ignore[arg-type]
             known_resource=inst is not None,
         )
 
@@ -512,11 +520,15 @@ class CaseBuilder:
         res, role = self.scope.item_role(op)
         if unit.kind == "edge":
             expect, description = "success", unit.describe()
+            provoked: frozenset[int] | None = None
             known = False
             if res is not None and unit.part == "path" and unit.location == f"/{res.id_param}":
                 if self.fixtures.ledger.instance(res, str(path.get(unit.location[1:]))):
                     return "the edge value names a resource the run created"
-                expect = "not-found"  # a well-formed id that names nothing
+                # a well-formed id that names nothing, unless the run made objects whose ids it
+                # was not told (then nothing says what the server must answer)
+                expect = "any" if self.fixtures.ledger.unnamed.get(res.name) else "not-found"
+                provoked = provoked_for("not-found")
             elif res is not None and res.id_param:
                 if self.scope.read_only:
                     return "read-only run: no resource to send it to"
@@ -549,7 +561,7 @@ class CaseBuilder:
                 body=body,
                 credential=self.scope.credential(),
                 description=description,
-                provoked=provoked_for(expect),  # type: ignore[arg-type]
+                provoked=provoked if provoked is not None else provoked_for(expect),  # type: ignore[arg-type]
                 known_resource=known,
                 unit=unit,
             )

@@ -69,6 +69,9 @@ class Ledger:
         self.base_url = base_url
         self.journal: Journal | None = None
         self.created: list[Instance] = []
+        self.unnamed: dict[str, int] = {}
+        """Resource name -> creates answered 2xx that named no id (PeerTube's ``POST
+        /api/v1/abuses`` may answer ``{}``): objects exist whose ids the run does not know."""
         self._lock = threading.Lock()
 
     def track(self, case: Case, response: HttpResponse) -> Instance | None:
@@ -85,6 +88,8 @@ class Ledger:
         # named: it exists under the name it was given.
         rid = created_id(res, body) or sent_id(self.spec, res, case.body)
         if rid is None:
+            with self._lock:
+                self.unnamed[res.name] = self.unnamed.get(res.name, 0) + 1
             return None
         credential = case.credential if isinstance(case.credential, int) else 0
         entry = None

@@ -871,3 +871,75 @@ def test_a_parameter_a_path_key_puts_in_its_query_travels_in_the_query() -> None
     result = engine_for(spec, server, checks=["request.unknown-id", "request.valid-accepted"]).run()
     assert keys and None not in keys
     assert failing(result) == []
+
+
+def test_an_id_drawn_after_creates_that_named_no_id_is_not_called_unused() -> None:
+    """cpy.re/peertube.json ``POST /api/v1/abuses`` may answer ``{}`` (its schema leaves
+    ``abuse.id`` optional): the objects exist, numbered 1, 2..., and the run does not know their
+    ids. An id drawn for ``PUT /api/v1/abuses/{abuseId}`` may name one of them, so a 204 is no
+    "returned a resource for an id that does not exist"."""
+    abuse_id = {
+        "name": "abuseId",
+        "in": "path",
+        "required": True,
+        "schema": {"type": "integer", "minimum": 1, "maximum": 1},
+    }
+    report = {"type": "object", "properties": {"reason": {"type": "string", "minLength": 2}}}
+    answer = {
+        "type": "object",
+        "properties": {"abuse": {"type": "object", "properties": {"id": {"type": "integer"}}}},
+    }
+    spec = spec_of(
+        {
+            "/abuses": {
+                "post": {
+                    "operationId": "report",
+                    "requestBody": {
+                        "required": True,
+                        "content": {"application/json": {"schema": report}},
+                    },
+                    "responses": {
+                        "200": {
+                            "description": "ok",
+                            "content": {"application/json": {"schema": answer}},
+                        },
+                        "400": {"description": "bad"},
+                    },
+                }
+            },
+            "/abuses/{abuseId}": {
+                "put": {
+                    "operationId": "updateAbuse",
+                    "parameters": [abuse_id],
+                    "requestBody": {"content": {"application/json": {"schema": report}}},
+                    "responses": {
+                        "204": {"description": "done"},
+                        "400": {"description": "bad"},
+                        "404": {"description": "none"},
+                    },
+                }
+            },
+        }
+    )
+    made: list[int] = []
+
+    def server(request: httpx.Request) -> httpx.Response:
+        parts = request.url.path.strip("/").split("/")
+        try:
+            body = json.loads(request.content or b"{}")
+        except (ValueError, RecursionError):
+            return json_response(400, {"message": "malformed JSON"})
+        reason = body.get("reason", "ok") if isinstance(body, dict) else None
+        if not isinstance(reason, str) or len(reason) < 2:
+            return json_response(400, {"message": "reason must be a string of 2 or more"})
+        if parts == ["abuses"] and request.method == "POST":
+            made.append(len(made) + 1)
+            return json_response(200, {})
+        if len(parts) == 2 and request.method == "PUT":
+            known = parts[1].isdigit() and int(parts[1]) in made
+            return httpx.Response(204) if known else json_response(404, {"message": "no"})
+        return json_response(404, {"message": "Not Found"})
+
+    result = engine_for(spec, server, checks=["request.unknown-id", "request.valid-accepted"]).run()
+    assert made
+    assert failing(result) == []
