@@ -943,3 +943,53 @@ def test_an_id_drawn_after_creates_that_named_no_id_is_not_called_unused() -> No
     result = engine_for(spec, server, checks=["request.unknown-id", "request.valid-accepted"]).run()
     assert made
     assert failing(result) == []
+
+
+def test_a_body_only_overlapping_oneof_branches_speak_against_is_no_negative_case() -> None:
+    """mailscript.com.json ``POST /actions``: a ``oneOf`` of object schemas that declare no
+    ``type``, so every branch takes ``"x"`` or ``[]``. Plain JSON Schema calls such a value
+    invalid (it matches more than one branch), but that is the spec contradicting itself (a spec
+    finding), not a value the server must refuse: the boundary and robustness cases built on it
+    failed "answered 201 to an invalid request". Values no branch takes are still refused."""
+    thing = {
+        "oneOf": [
+            {"required": ["a"], "properties": {"a": {"type": "string", "maxLength": 3}}},
+            {"required": ["b"], "properties": {"b": {"type": "integer", "maximum": 5}}},
+        ]
+    }
+    spec = spec_of(
+        {
+            "/things": {
+                "post": {
+                    "operationId": "addThing",
+                    "requestBody": {
+                        "required": True,
+                        "content": {"application/json": {"schema": thing}},
+                    },
+                    "responses": {"201": OK_JSON, "400": {"description": "bad"}},
+                }
+            }
+        }
+    )
+    refused: list[Any] = []
+
+    def server(request: httpx.Request) -> httpx.Response:
+        if not request.headers.get("content-type", "").startswith("application/json"):
+            return json_response(415, {"message": "JSON only"})
+        try:
+            body = json.loads(request.content)
+        except (ValueError, RecursionError):
+            return json_response(400, {"message": "malformed JSON"})
+        if isinstance(body, dict):
+            a, b = body.get("a"), body.get("b")
+            ok_a = isinstance(a, str) and len(a) <= 3
+            ok_b = isinstance(b, int) and not isinstance(b, bool) and b <= 5
+            if not (ok_a or ok_b):
+                refused.append(body)
+                return json_response(400, {"message": "a must be at most 3 characters"})
+        return json_response(201, {"id": "t-1"})
+
+    result = engine_for(spec, server, checks=["request.invalid-rejected"]).run()
+    assert failing(result) == []
+    assert refused  # the bodies no branch takes were sent, and refused
+    assert any(f.rule == "spec.self-contradiction" for f in result.spec_findings)
