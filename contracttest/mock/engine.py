@@ -95,6 +95,7 @@ class MockEngine:
         self._loose: dict[int, bool] = {}
         self._repaired: set[tuple[str, str]] = set()
         self._id_shapes: dict[str, IdShape] = {}
+        self._id_places: dict[str, tuple[str | None, str]] = {}
         self._client_named: dict[str, bool] = {}
         self.ids = IdMinter(spec, store.next_seq)
         self._lock = threading.RLock()
@@ -212,22 +213,42 @@ class MockEngine:
         return got
 
     def id_name(self, res: Resource) -> str:
-        """The member that carries an object's id: the item path's parameter name (``petId``) when
-        the responses declare it, else the declared ``id`` of any case (xero.com's ``{FolderId}``
-        is the ``Id`` of a Folder), else ``id``."""
+        """The member that carries an object's id (`id_place`)."""
+        return self.id_place(res)[1]
+
+    def id_place(self, res: Resource) -> tuple[str | None, str]:
+        """Where an object's id sits in its answers: (the wrapper member holding it or None, the id
+        member). The member is the item path's parameter name (``petId``) when the responses
+        declare it, else the declared ``id`` of any case (xero.com's ``{FolderId}`` is the ``Id`` of
+        a Folder), else ``id``. Where the answers declare none of them at the top but inside the
+        member they wrap the object in (an envelope name in any case, or the answer's only member,
+        as the runner reads a create's id), the id sits there: Open Banking's ``{Data:
+        {DomesticPaymentId}, Links, Meta}``, docdb-elastic's ``{cluster: {clusterArn}}``. Minting
+        the id without placing it there answered a made-up id the object was never stored under.
+        """
+        got = self._id_places.get(res.name)
+        if got is not None:
+            return got
         declared: set[str] = set()
+        wrapped: dict[str, set[str]] = {}
         for view in self.fill_views(res):
             props, _, _ = view.shape(view.root, None)
             declared.update(props or {})
-        if res.id_param and res.id_param != "id" and res.id_param in declared:
-            return res.id_param
-        if "id" not in declared:
-            wanted = [(res.id_param or "").lower(), "id"]
-            for want in filter(None, wanted):
-                found = sorted(n for n in declared if n.lower() == want)
-                if found:
-                    return found[0]
-        return "id"
+            for name, inner in _wrappers(view, props or {}):
+                inner_props, _, _ = view.shape(inner, None)
+                wrapped.setdefault(name, set()).update(inner_props or {})
+        got = (None, "id")
+        found = _id_member(res, declared)
+        if found is not None:
+            got = (None, found)
+        else:
+            for name in sorted(wrapped):
+                found = _id_member(res, wrapped[name])
+                if found is not None:
+                    got = (name, found)
+                    break
+        self._id_places[res.name] = got
+        return got
 
     def fill_views(self, res: Resource) -> list[SchemaView]:
         """The distinct response schemas of a resource's operations (what a new object must satisfy)."""
@@ -375,6 +396,8 @@ class MockEngine:
     ) -> Record:
         """The record a create stores: the body with the server's fields, as the answers hold it."""
         server = ServerFields(rid, id_name, req.org, now, now)
+        home, _ = self.id_place(res)
+        nested = home is not None and isinstance(body.get(home), dict)
         for view in self.fill_views(res):
             body = view.fill(view.root, body, server, minimal=view.minimal)
         if res.listing is not None:
@@ -385,6 +408,15 @@ class MockEngine:
                 body = plan.view.fill(plan.item_schema, body, server, minimal=plan.view.minimal)
         if named is not None:
             body[id_name] = named
+        elif home is not None:
+            # the answers declare the id inside their wrapper member: where the client sent that
+            # member too, the stored object is nested in it; else it is stored flat and answered
+            # inside the wrapper (`enveloped`)
+            value = typed_id(self.id_member_schema(res), server.id)
+            if nested and isinstance(body.get(home), dict):
+                body[home] = {**body[home], id_name: value}
+            else:
+                body[id_name] = value
         body = self.conform(res, body, id_name)
         body = self.representable(res, body)
         return Record(server.id, req.org, self.store.next_seq(), now, now, body)
@@ -436,23 +468,33 @@ class MockEngine:
             body = repaired
         return body
 
+    def id_member_schema(self, res: Resource) -> Any:
+        """The schema of the id member where the answers declare it (`id_place`), else None."""
+        home, id_name = self.id_place(res)
+        for view in self.fill_views(res):
+            member = _id_member_node(view, view.root, home, id_name)
+            if member is not None:
+                return member
+        return None
+
     def mint_id(self, res: Resource, key: str, org: str, refused: set[str]) -> str:
         """A new id that fits the resource's id parameter (`contracttest.mock.ids`)."""
         shape = self._id_shapes.get(res.name)
         if shape is None:
             # the id member as the create answer or the list's items declare it
             members = []
-            id_name = self.id_name(res)
+            home, id_name = self.id_place(res)
             places = [(v, v.root) for v in self.fill_views(res)]
             if res.listing is not None:
                 plan = self.plan(res.listing, res)
                 if plan.item_schema is not None:
                     places.append((plan.view, plan.item_schema))
             for view, node in places:
-                props, _, _ = view.shape(node, None)
-                member = (props or {}).get(id_name)
+                member = _id_member_node(view, node, None, id_name)
+                if member is None and home is not None:
+                    member = _id_member_node(view, node, home, id_name)
                 if member is not None:
-                    members.append(view.deref(member))
+                    members.append(member)
             shape = self._id_shapes[res.name] = id_shape(self.spec, res, members)
         return self.ids.mint(
             res, shape, lambda v: v in refused or self.store.get(key, org, v) is not None
@@ -636,7 +678,10 @@ class MockEngine:
             return None
         own = len(set(root_props) & set(record))
         best: tuple[int, str, Any, bool] | None = None
-        for name in ENVELOPES:
+        names = [n for n in root_props if n.lower() in ENVELOPES]
+        if len(root_props) == 1:
+            names = names or list(root_props)  # the answer's only member wraps the object
+        for name in names:
             sub = view.deref(root_props.get(name))
             if not isinstance(sub, dict):
                 continue
@@ -697,6 +742,44 @@ class MockEngine:
             "could not build a conformant %s body for %s; answering a best effort", status, op.label
         )
         return value
+
+
+def _wrappers(view: SchemaView, props: dict[str, Any]) -> list[tuple[str, Any]]:
+    """The members of an answer's ``props`` that may wrap its object: an envelope name in any
+    letter case (``Data``), or the only member, where it holds an object."""
+    names = [n for n in props if n.lower() in ENVELOPES]
+    if len(props) == 1:
+        names = names or list(props)
+    out = []
+    for name in names:
+        inner = view.deref(props[name])
+        inner_props, _, _ = view.shape(inner, None)
+        if inner_props:
+            out.append((name, inner))
+    return out
+
+
+def _id_member(res: Resource, declared: set[str]) -> str | None:
+    """Which of the ``declared`` members is the id of ``res`` (`MockEngine.id_place`), if any."""
+    if res.id_param and res.id_param != "id" and res.id_param in declared:
+        return res.id_param
+    if "id" in declared:
+        return "id"
+    for want in filter(None, [(res.id_param or "").lower(), "id"]):
+        found = sorted(n for n in declared if n.lower() == want)
+        if found:
+            return found[0]
+    return None
+
+
+def _id_member_node(view: SchemaView, node: Any, home: str | None, id_name: str) -> Any:
+    """The schema of member ``id_name`` of object ``node`` (inside its member ``home`` when
+    given), dereferenced, or None."""
+    props, _, _ = view.shape(node, None)
+    if home is not None:
+        props, _, _ = view.shape((props or {}).get(home), None)
+    member = (props or {}).get(id_name)
+    return view.deref(member) if member is not None else None
 
 
 def _without_first(

@@ -312,3 +312,29 @@ def test_each_org_names_its_own_objects(
         assert client.get("/channels/live-1").json()["Id"] == "live-1"
     a.post("/channels", json={"id": "live-2"})
     assert b.get("/channels/live-2").status_code == 404  # and each sees only its own
+
+
+def test_an_id_declared_inside_the_answers_wrapper_addresses_the_object(
+    make_app: Callable[..., Any], make_client: Callable[..., httpx.Client]
+) -> None:
+    spec, c = mock_of("wrapped-ids.yaml", make_app, make_client)
+    # docdb-elastic: a flat body, answered inside the only member `cluster`; the clusterArn it
+    # answered was a made-up "a" and GET /cluster/{that} was a 404
+    r = c.post("/cluster", json={"clusterName": "c1"})
+    assert r.status_code == 200, r.text
+    cluster = r.json()["cluster"]
+    assert cluster["clusterName"] == "c1"
+    assert get_validator(spec, "createCluster:response:200").is_valid(r.json()), r.text
+    r = c.get(f"/cluster/{cluster['clusterArn']}")
+    assert r.status_code == 200, r.text
+    assert r.json()["cluster"] == cluster
+    # Open Banking: the body and the answers wrap the object in `Data`
+    r = c.post("/payments", json={"Data": {"Amount": "1.00"}})
+    assert r.status_code == 201, r.text
+    payment = r.json()["Data"]
+    assert get_validator(spec, "createPayment:response:201").is_valid(r.json()), r.text
+    r = c.get(f"/payments/{payment['PaymentId']}")
+    assert r.status_code == 200, r.text
+    assert r.json()["Data"]["PaymentId"] == payment["PaymentId"]
+    assert r.json()["Data"]["Amount"] == "1.00"
+    assert c.get("/payments/nothing-here").status_code == 404
