@@ -326,11 +326,23 @@ class MockEngine:
         (each tenant names its own: two AWS accounts may both have a channel ``live-1``; a shared
         key made the second org's create a 409), else one shared by every org."""
         key = res.collection_key(req.match.path_params)
+        key = self.store_name(res) + key[len(res.name) :]
         named = self._client_named.get(res.name)
         if named is None:
             member = self.naming_member(res, self.id_name(res), {})
             named = self._client_named[res.name] = member is not None
         return f"{key}\x00{req.org}" if named else key
+
+    def store_name(self, res: Resource) -> str:
+        """The store collection name of ``res``: the collection its item path lives under, so
+        resources that share an item path share their objects. VTEX Promotions documents both
+        ``POST /coupon`` and ``POST /coupon/``, two resources whose items are both read at
+        ``/coupon/{couponCode}``: the GET, bound to one of them, answered 404 for what the other's
+        create stored."""
+        item = next((op.path for op in (res.get, res.update, res.delete) if op is not None), None)
+        if item is None or not res.id_param or not item.endswith("/{" + res.id_param + "}"):
+            return res.name
+        return item[: -len(res.id_param) - 3] or res.name
 
     def item_id(self, res: Resource, req: MockRequest) -> str:
         raw = req.match.path_params.get(res.id_param or "", "")

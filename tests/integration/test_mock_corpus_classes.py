@@ -338,3 +338,20 @@ def test_an_id_declared_inside_the_answers_wrapper_addresses_the_object(
     assert r.json()["Data"]["PaymentId"] == payment["PaymentId"]
     assert r.json()["Data"]["Amount"] == "1.00"
     assert c.get("/payments/nothing-here").status_code == 404
+
+
+def test_creates_whose_objects_share_an_item_path_share_the_objects(
+    make_app: Callable[..., Any], make_client: Callable[..., httpx.Client]
+) -> None:
+    _, c = mock_of("shared-item-path.yaml", make_app, make_client)
+    # VTEX Promotions: what POST /coupon stored, GET /coupon/{couponCode} answered 404 for (the GET
+    # was bound to the other create, POST /coupon/, and read its collection)
+    r = c.post("/coupon", json={"couponCode": "spring", "utmCampaign": "c1"})
+    assert r.status_code == 200, r.text
+    r = c.get("/coupon/spring")
+    assert r.status_code == 200, r.text
+    assert r.json()["utmCampaign"] == "c1"
+    r = c.post("/coupon/", json={"couponCode": "autumn", "utmSource": "s"})
+    assert r.status_code == 200, r.text
+    assert c.get("/coupon/autumn").json()["utmSource"] == "s"
+    assert c.get("/coupon/winter").status_code == 404
