@@ -40,6 +40,8 @@ __all__ = ["MockEngine", "MockRequest", "Reply"]
 log = logging.getLogger("contracttest.mock")
 
 _UPDATED_KEYS = ("updatedAt", "updated_at")
+_ID_NAMES = ("id", "_id", "uuid")
+"""Members that carry an object's id when none is named after the item path's parameter."""
 _MAX_REPAIRS = 20
 _MINT_TRIES = 20
 
@@ -384,17 +386,18 @@ class MockEngine:
 
     def naming_member(self, res: Resource, id_name: str, body: dict[str, Any]) -> str | None:
         """The create body's member that names the new object, if the client names it: the id
-        member when it is named after the item path (``fileId``), or an ``id`` the create body must
+        member when it is named after the item path (``fileId``), or an ``id`` (``_id``) the create body must
         carry (AWS MediaPackage's channel ``id``, answered as ``Id``). An optional plain ``id``
         stays the server's to set: Google's contacts sent the same one from two orgs, and a shared
         key made the second create a conflict."""
-        if id_name.lower() != "id":
+        if id_name.lower() not in _ID_NAMES:
             return id_name
         view = self.request_view(res.create)
         if view is None:
             return None
         _, required, _ = view.shape(view.root, body)
-        return next((n for n in sorted(required) if n.lower() == "id" or n == res.id_param), None)
+        names = {id_name.lower(), "id"}
+        return next((n for n in sorted(required) if n.lower() in names or n == res.id_param), None)
 
     def build(
         self,
@@ -508,9 +511,10 @@ class MockEngine:
                 if member is not None:
                     members.append(member)
             shape = self._id_shapes[res.name] = id_shape(self.spec, res, members)
-        return self.ids.mint(
-            res, shape, lambda v: v in refused or self.store.get(key, org, v) is not None
-        )
+        # taken in any org: the collection's keys are shared unless clients name the objects,
+        # and asking only this org's made a create retry each id another org holds until it gave
+        # up with a 409 (vestorly: 40 members of org 2, then org 1's create)
+        return self.ids.mint(res, shape, lambda v: v in refused or self.store.taken(key, v))
 
     def read(self, res: Resource, req: MockRequest, rid: str) -> Reply:
         record = self.store.get(self.collection(res, req), req.org, rid)
@@ -777,7 +781,8 @@ def _id_member(res: Resource, declared: set[str]) -> str | None:
         return res.id_param
     if "id" in declared:
         return "id"
-    for want in filter(None, [(res.id_param or "").lower(), "id"]):
+    # the names the runner reads a created id by too (`runner.fixtures.resource_id`): Mongo's `_id`
+    for want in filter(None, [(res.id_param or "").lower(), *_ID_NAMES]):
         found = sorted(n for n in declared if n.lower() == want)
         if found:
             return found[0]

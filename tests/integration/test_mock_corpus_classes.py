@@ -355,3 +355,30 @@ def test_creates_whose_objects_share_an_item_path_share_the_objects(
     assert r.status_code == 200, r.text
     assert c.get("/coupon/autumn").json()["utmSource"] == "s"
     assert c.get("/coupon/winter").status_code == 404
+
+
+def test_objects_known_by_a_mongo_id_in_a_one_member_wrapper(
+    make_app: Callable[..., Any], make_client: Callable[..., httpx.Client]
+) -> None:
+    spec, c = mock_of("mongo-ids.yaml", make_app, make_client)
+    # A member's create must carry `_id`: the client names it, and naming it again replaces it
+    # (the list repeated items with one `_id`, and the object was stored under another id)
+    for email in ("a@example.com", "b@example.com"):
+        r = c.post("/members", json={"_id": "m1", "email": email})
+        assert r.status_code == 200, r.text
+        assert r.json() == {"member": {"_id": "m1", "email": email}}
+    r = c.get("/members/m1")
+    assert r.status_code == 200, r.text
+    assert r.json()["member"]["email"] == "b@example.com"
+    assert [m["_id"] for m in c.get("/members").json()["members"]] == ["m1"]
+    # A feed's `_id` is optional: the server's to set, answered inside `feed` (it answered the
+    # filled-in "a" while the feed was stored under a uuid)
+    r = c.post("/feeds", json={"_id": "mine", "label": "news"})
+    assert r.status_code == 200, r.text
+    feed = r.json()["feed"]
+    assert feed["_id"] != "mine" and feed["label"] == "news"
+    assert get_validator(spec, "createFeed:response:200").is_valid(r.json()), r.text
+    r = c.get(f"/feeds/{feed['_id']}")
+    assert r.status_code == 200, r.text
+    assert r.json()["feed"] == feed
+    assert c.get("/feeds/a").status_code == 404
