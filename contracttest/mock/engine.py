@@ -243,6 +243,15 @@ class MockEngine:
         found = _id_member(res, declared)
         if found is not None:
             got = (None, found)
+            # an id member that is itself an object holding the id (Google Content's
+            # ProductDeliveryTime `productId: {productId: string}`): the id sits inside it
+            for view in self.fill_views(res):
+                member = _id_member_node(view, view.root, None, found)
+                inner_props, _, _ = view.shape(member, None)
+                inner = _id_member(res, set(inner_props or {}))
+                if inner is not None:
+                    got = (found, inner)
+                    break
         else:
             for name in sorted(wrapped):
                 found = _id_member(res, wrapped[name])
@@ -359,6 +368,9 @@ class MockEngine:
         key = self.collection(res, req)
         member = self.naming_member(res, id_name, body)
         sent = body.get(member) if member is not None else None
+        home, _ = self.id_place(res)
+        if isinstance(sent, dict) and home == member:
+            sent = sent.get(id_name)  # the id's own object: {productId: {productId: "p1"}}
         named = sent if isinstance(sent, str) and sent and "/" not in sent else None
         if named is not None:
             # The client names the object: ``POST /kb/{id}/file {"fileId": f}`` attaches file f,
@@ -410,9 +422,11 @@ class MockEngine:
         now: int,
     ) -> Record:
         """The record a create stores: the body with the server's fields, as the answers hold it."""
-        server = ServerFields(rid, id_name, req.org, now, now)
         home, _ = self.id_place(res)
-        nested = home is not None and isinstance(body.get(home), dict)
+        # where the id sits inside a member, the member at the top is no id to overwrite
+        server = ServerFields(rid, id_name if home is None else "", req.org, now, now)
+        # the id member is an object holding the id, or the client sent the wrapper member too
+        nested = home is not None and (home == id_name or isinstance(body.get(home), dict))
         for view in self.fill_views(res):
             body = view.fill(view.root, body, server, minimal=view.minimal)
         if res.listing is not None:
@@ -421,15 +435,17 @@ class MockEngine:
             plan = self.plan(res.listing, res)
             if plan.item_schema is not None and plan.view.root:
                 body = plan.view.fill(plan.item_schema, body, server, minimal=plan.view.minimal)
-        if named is not None:
-            body[id_name] = named
-        elif home is not None:
-            # the answers declare the id inside their wrapper member: where the client sent that
-            # member too, the stored object is nested in it; else it is stored flat and answered
-            # inside the wrapper (`enveloped`)
-            value = typed_id(self.id_member_schema(res), server.id)
-            if nested and isinstance(body.get(home), dict):
-                body[home] = {**body[home], id_name: value}
+        if home is None:
+            if named is not None:
+                body[id_name] = named
+        else:
+            # the answers declare the id inside a member: where it is the id's own object, or the
+            # client sent that member too, the id goes in it; else the object is stored flat and
+            # answered inside the wrapper (`enveloped`)
+            value = named if named is not None else typed_id(self.id_member_schema(res), rid)
+            if nested:
+                held = body.get(home)
+                body[home] = {**(held if isinstance(held, dict) else {}), id_name: value}
             else:
                 body[id_name] = value
         body = self.conform(res, body, id_name)
@@ -505,9 +521,12 @@ class MockEngine:
                 if plan.item_schema is not None:
                     places.append((plan.view, plan.item_schema))
             for view, node in places:
-                member = _id_member_node(view, node, None, id_name)
-                if member is None and home is not None:
-                    member = _id_member_node(view, node, home, id_name)
+                # inside the member the answers hold it in (`id_place`), else at the top (a list's
+                # items hold the object itself)
+                member = _id_member_node(view, node, home, id_name) if home is not None else None
+                if member is None:
+                    member = _id_member_node(view, node, None, id_name)
+                    member = member if _holds_scalar(view, member) else None
                 if member is not None:
                     members.append(member)
             shape = self._id_shapes[res.name] = id_shape(self.spec, res, members)
@@ -787,6 +806,18 @@ def _id_member(res: Resource, declared: set[str]) -> str | None:
         if found:
             return found[0]
     return None
+
+
+def _holds_scalar(view: SchemaView, node: Any) -> bool:
+    """Whether a member's schema can hold an id (not only an object or an array)."""
+    node = view.deref(node)
+    if not isinstance(node, dict):
+        return False
+    typ = node.get("type")
+    types = set(typ) if isinstance(typ, list) else {typ} if isinstance(typ, str) else set()
+    if types:
+        return bool(types - {"object", "array", "null"})
+    return "properties" not in node and "items" not in node
 
 
 def _id_member_node(view: SchemaView, node: Any, home: str | None, id_name: str) -> Any:

@@ -338,6 +338,17 @@ def test_an_id_declared_inside_the_answers_wrapper_addresses_the_object(
     assert r.json()["Data"]["PaymentId"] == payment["PaymentId"]
     assert r.json()["Data"]["Amount"] == "1.00"
     assert c.get("/payments/nothing-here").status_code == 404
+    # Google Content: the id member is an object holding the id (it answered `productId: {}`)
+    r = c.post("/m1/deliverytime", json={"days": 2, "productId": {}})
+    assert r.status_code == 200, r.text
+    product = r.json()["productId"]["productId"]
+    r = c.get(f"/m1/deliverytime/{product}")
+    assert r.status_code == 200, r.text
+    assert r.json() == {"days": 2, "productId": {"productId": product}}
+    # and a client that names the product keeps its name
+    r = c.post("/m1/deliverytime", json={"days": 3, "productId": {"productId": "online:en:US:1"}})
+    assert r.status_code == 200, r.text
+    assert c.get("/m1/deliverytime/online:en:US:1").json()["days"] == 3
 
 
 def test_creates_whose_objects_share_an_item_path_share_the_objects(
