@@ -40,6 +40,8 @@ __all__ = ["MockEngine", "MockRequest", "Reply"]
 log = logging.getLogger("contracttest.mock")
 
 _UPDATED_KEYS = ("updatedAt", "updated_at")
+_ID_NAMES = ("id", "_id", "uuid")
+"""Members that carry an object's id when none is named after the item path's parameter."""
 _MAX_REPAIRS = 20
 _MINT_TRIES = 20
 
@@ -95,6 +97,7 @@ class MockEngine:
         self._loose: dict[int, bool] = {}
         self._repaired: set[tuple[str, str]] = set()
         self._id_shapes: dict[str, IdShape] = {}
+        self._id_places: dict[str, tuple[str | None, str]] = {}
         self._client_named: dict[str, bool] = {}
         self.ids = IdMinter(spec, store.next_seq)
         self._lock = threading.RLock()
@@ -212,22 +215,51 @@ class MockEngine:
         return got
 
     def id_name(self, res: Resource) -> str:
-        """The member that carries an object's id: the item path's parameter name (``petId``) when
-        the responses declare it, else the declared ``id`` of any case (xero.com's ``{FolderId}``
-        is the ``Id`` of a Folder), else ``id``."""
+        """The member that carries an object's id (`id_place`)."""
+        return self.id_place(res)[1]
+
+    def id_place(self, res: Resource) -> tuple[str | None, str]:
+        """Where an object's id sits in its answers: (the wrapper member holding it or None, the id
+        member). The member is the item path's parameter name (``petId``) when the responses
+        declare it, else the declared ``id`` of any case (xero.com's ``{FolderId}`` is the ``Id`` of
+        a Folder), else ``id``. Where the answers declare none of them at the top but inside the
+        member they wrap the object in (an envelope name in any case, or the answer's only member,
+        as the runner reads a create's id), the id sits there: Open Banking's ``{Data:
+        {DomesticPaymentId}, Links, Meta}``, docdb-elastic's ``{cluster: {clusterArn}}``. Minting
+        the id without placing it there answered a made-up id the object was never stored under.
+        """
+        got = self._id_places.get(res.name)
+        if got is not None:
+            return got
         declared: set[str] = set()
+        wrapped: dict[str, set[str]] = {}
         for view in self.fill_views(res):
             props, _, _ = view.shape(view.root, None)
             declared.update(props or {})
-        if res.id_param and res.id_param != "id" and res.id_param in declared:
-            return res.id_param
-        if "id" not in declared:
-            wanted = [(res.id_param or "").lower(), "id"]
-            for want in filter(None, wanted):
-                found = sorted(n for n in declared if n.lower() == want)
-                if found:
-                    return found[0]
-        return "id"
+            for name, inner in _wrappers(view, props or {}):
+                inner_props, _, _ = view.shape(inner, None)
+                wrapped.setdefault(name, set()).update(inner_props or {})
+        got = (None, "id")
+        found = _id_member(res, declared)
+        if found is not None:
+            got = (None, found)
+            # an id member that is itself an object holding the id (Google Content's
+            # ProductDeliveryTime `productId: {productId: string}`): the id sits inside it
+            for view in self.fill_views(res):
+                member = _id_member_node(view, view.root, None, found)
+                inner_props, _, _ = view.shape(member, None)
+                inner = _id_member(res, set(inner_props or {}))
+                if inner is not None:
+                    got = (found, inner)
+                    break
+        else:
+            for name in sorted(wrapped):
+                found = _id_member(res, wrapped[name])
+                if found is not None:
+                    got = (name, found)
+                    break
+        self._id_places[res.name] = got
+        return got
 
     def fill_views(self, res: Resource) -> list[SchemaView]:
         """The distinct response schemas of a resource's operations (what a new object must satisfy)."""
@@ -305,11 +337,23 @@ class MockEngine:
         (each tenant names its own: two AWS accounts may both have a channel ``live-1``; a shared
         key made the second org's create a 409), else one shared by every org."""
         key = res.collection_key(req.match.path_params)
+        key = self.store_name(res) + key[len(res.name) :]
         named = self._client_named.get(res.name)
         if named is None:
             member = self.naming_member(res, self.id_name(res), {})
             named = self._client_named[res.name] = member is not None
         return f"{key}\x00{req.org}" if named else key
+
+    def store_name(self, res: Resource) -> str:
+        """The store collection name of ``res``: the collection its item path lives under, so
+        resources that share an item path share their objects. VTEX Promotions documents both
+        ``POST /coupon`` and ``POST /coupon/``, two resources whose items are both read at
+        ``/coupon/{couponCode}``: the GET, bound to one of them, answered 404 for what the other's
+        create stored."""
+        item = next((op.path for op in (res.get, res.update, res.delete) if op is not None), None)
+        if item is None or not res.id_param or not item.endswith("/{" + res.id_param + "}"):
+            return res.name
+        return item[: -len(res.id_param) - 3] or res.name
 
     def item_id(self, res: Resource, req: MockRequest) -> str:
         raw = req.match.path_params.get(res.id_param or "", "")
@@ -324,6 +368,9 @@ class MockEngine:
         key = self.collection(res, req)
         member = self.naming_member(res, id_name, body)
         sent = body.get(member) if member is not None else None
+        home, _ = self.id_place(res)
+        if isinstance(sent, dict) and home == member:
+            sent = sent.get(id_name)  # the id's own object: {productId: {productId: "p1"}}
         named = sent if isinstance(sent, str) and sent and "/" not in sent else None
         if named is not None:
             # The client names the object: ``POST /kb/{id}/file {"fileId": f}`` attaches file f,
@@ -351,17 +398,18 @@ class MockEngine:
 
     def naming_member(self, res: Resource, id_name: str, body: dict[str, Any]) -> str | None:
         """The create body's member that names the new object, if the client names it: the id
-        member when it is named after the item path (``fileId``), or an ``id`` the create body must
+        member when it is named after the item path (``fileId``), or an ``id`` (``_id``) the create body must
         carry (AWS MediaPackage's channel ``id``, answered as ``Id``). An optional plain ``id``
         stays the server's to set: Google's contacts sent the same one from two orgs, and a shared
         key made the second create a conflict."""
-        if id_name.lower() != "id":
+        if id_name.lower() not in _ID_NAMES:
             return id_name
         view = self.request_view(res.create)
         if view is None:
             return None
         _, required, _ = view.shape(view.root, body)
-        return next((n for n in sorted(required) if n.lower() == "id" or n == res.id_param), None)
+        names = {id_name.lower(), "id"}
+        return next((n for n in sorted(required) if n.lower() in names or n == res.id_param), None)
 
     def build(
         self,
@@ -374,7 +422,11 @@ class MockEngine:
         now: int,
     ) -> Record:
         """The record a create stores: the body with the server's fields, as the answers hold it."""
-        server = ServerFields(rid, id_name, req.org, now, now)
+        home, _ = self.id_place(res)
+        # where the id sits inside a member, the member at the top is no id to overwrite
+        server = ServerFields(rid, id_name if home is None else "", req.org, now, now)
+        # the id member is an object holding the id, or the client sent the wrapper member too
+        nested = home is not None and (home == id_name or isinstance(body.get(home), dict))
         for view in self.fill_views(res):
             body = view.fill(view.root, body, server, minimal=view.minimal)
         if res.listing is not None:
@@ -383,8 +435,19 @@ class MockEngine:
             plan = self.plan(res.listing, res)
             if plan.item_schema is not None and plan.view.root:
                 body = plan.view.fill(plan.item_schema, body, server, minimal=plan.view.minimal)
-        if named is not None:
-            body[id_name] = named
+        if home is None:
+            if named is not None:
+                body[id_name] = named
+        else:
+            # the answers declare the id inside a member: where it is the id's own object, or the
+            # client sent that member too, the id goes in it; else the object is stored flat and
+            # answered inside the wrapper (`enveloped`)
+            value = named if named is not None else typed_id(self.id_member_schema(res), rid)
+            if nested:
+                held = body.get(home)
+                body[home] = {**(held if isinstance(held, dict) else {}), id_name: value}
+            else:
+                body[id_name] = value
         body = self.conform(res, body, id_name)
         body = self.representable(res, body)
         return Record(server.id, req.org, self.store.next_seq(), now, now, body)
@@ -436,27 +499,41 @@ class MockEngine:
             body = repaired
         return body
 
+    def id_member_schema(self, res: Resource) -> Any:
+        """The schema of the id member where the answers declare it (`id_place`), else None."""
+        home, id_name = self.id_place(res)
+        for view in self.fill_views(res):
+            member = _id_member_node(view, view.root, home, id_name)
+            if member is not None:
+                return member
+        return None
+
     def mint_id(self, res: Resource, key: str, org: str, refused: set[str]) -> str:
         """A new id that fits the resource's id parameter (`contracttest.mock.ids`)."""
         shape = self._id_shapes.get(res.name)
         if shape is None:
             # the id member as the create answer or the list's items declare it
             members = []
-            id_name = self.id_name(res)
+            home, id_name = self.id_place(res)
             places = [(v, v.root) for v in self.fill_views(res)]
             if res.listing is not None:
                 plan = self.plan(res.listing, res)
                 if plan.item_schema is not None:
                     places.append((plan.view, plan.item_schema))
             for view, node in places:
-                props, _, _ = view.shape(node, None)
-                member = (props or {}).get(id_name)
+                # inside the member the answers hold it in (`id_place`), else at the top (a list's
+                # items hold the object itself)
+                member = _id_member_node(view, node, home, id_name) if home is not None else None
+                if member is None:
+                    member = _id_member_node(view, node, None, id_name)
+                    member = member if _holds_scalar(view, member) else None
                 if member is not None:
-                    members.append(view.deref(member))
+                    members.append(member)
             shape = self._id_shapes[res.name] = id_shape(self.spec, res, members)
-        return self.ids.mint(
-            res, shape, lambda v: v in refused or self.store.get(key, org, v) is not None
-        )
+        # taken in any org: the collection's keys are shared unless clients name the objects,
+        # and asking only this org's made a create retry each id another org holds until it gave
+        # up with a 409 (vestorly: 40 members of org 2, then org 1's create)
+        return self.ids.mint(res, shape, lambda v: v in refused or self.store.taken(key, v))
 
     def read(self, res: Resource, req: MockRequest, rid: str) -> Reply:
         record = self.store.get(self.collection(res, req), req.org, rid)
@@ -636,7 +713,10 @@ class MockEngine:
             return None
         own = len(set(root_props) & set(record))
         best: tuple[int, str, Any, bool] | None = None
-        for name in ENVELOPES:
+        names = [n for n in root_props if n.lower() in ENVELOPES]
+        if len(root_props) == 1:
+            names = names or list(root_props)  # the answer's only member wraps the object
+        for name in names:
             sub = view.deref(root_props.get(name))
             if not isinstance(sub, dict):
                 continue
@@ -697,6 +777,57 @@ class MockEngine:
             "could not build a conformant %s body for %s; answering a best effort", status, op.label
         )
         return value
+
+
+def _wrappers(view: SchemaView, props: dict[str, Any]) -> list[tuple[str, Any]]:
+    """The members of an answer's ``props`` that may wrap its object: an envelope name in any
+    letter case (``Data``), or the only member, where it holds an object."""
+    names = [n for n in props if n.lower() in ENVELOPES]
+    if len(props) == 1:
+        names = names or list(props)
+    out = []
+    for name in names:
+        inner = view.deref(props[name])
+        inner_props, _, _ = view.shape(inner, None)
+        if inner_props:
+            out.append((name, inner))
+    return out
+
+
+def _id_member(res: Resource, declared: set[str]) -> str | None:
+    """Which of the ``declared`` members is the id of ``res`` (`MockEngine.id_place`), if any."""
+    if res.id_param and res.id_param != "id" and res.id_param in declared:
+        return res.id_param
+    if "id" in declared:
+        return "id"
+    # the names the runner reads a created id by too (`runner.fixtures.resource_id`): Mongo's `_id`
+    for want in filter(None, [(res.id_param or "").lower(), *_ID_NAMES]):
+        found = sorted(n for n in declared if n.lower() == want)
+        if found:
+            return found[0]
+    return None
+
+
+def _holds_scalar(view: SchemaView, node: Any) -> bool:
+    """Whether a member's schema can hold an id (not only an object or an array)."""
+    node = view.deref(node)
+    if not isinstance(node, dict):
+        return False
+    typ = node.get("type")
+    types = set(typ) if isinstance(typ, list) else {typ} if isinstance(typ, str) else set()
+    if types:
+        return bool(types - {"object", "array", "null"})
+    return "properties" not in node and "items" not in node
+
+
+def _id_member_node(view: SchemaView, node: Any, home: str | None, id_name: str) -> Any:
+    """The schema of member ``id_name`` of object ``node`` (inside its member ``home`` when
+    given), dereferenced, or None."""
+    props, _, _ = view.shape(node, None)
+    if home is not None:
+        props, _, _ = view.shape((props or {}).get(home), None)
+    member = (props or {}).get(id_name)
+    return view.deref(member) if member is not None else None
 
 
 def _without_first(

@@ -1,24 +1,31 @@
-"""Ids the mock mints for new objects, fitted to the schema of the item path's id parameter.
+"""Ids the mock mints for new objects, fitted to every schema the id appears in.
 
 A uuid fits Vapi's ids, not every API's: an item path ``/guests/{guestId}`` whose ``guestId`` is an
 integer rejects a uuid, so every read, update and delete of what was just created failed (corpus
-class 4: clickmeter.com). The id parameter's schema (and, where that says nothing, the schema of the
-id member of the create response) decides:
+class 4: clickmeter.com). The id parameter's schema, and the schemas of the id member of the
+resource's answers (the create answer's, the list items'), decide together:
 
 * integer (or number): the next number of a counter shared by the store (unique across collections
   and orgs), within ``minimum``/``maximum``;
-* a plain string, or ``format: uuid``: a uuid, as before;
-* anything narrower (``pattern``, ``enum``, length limits, other formats): values drawn once from the
-  id parameter's own generator (the one the runner uses), the first one no object holds yet.
+* a string every schema leaves plain, or ``format: uuid``: a uuid, as before;
+* anything narrower (``pattern``, ``enum``, length limits, other formats) in any of them: the first
+  candidate that holds for *all* of them and no object holds yet. Candidates are a uuid, a hex id
+  cut to the length limits (managedblockchain's ``MemberId``, at most 32 characters, had a 36
+  character uuid in its answers), numbers written into each pattern's shortest instance (chime's
+  ``arn:...`` channel ARNs) and values drawn from the id parameter's own generator (the one the
+  runner uses). Where a schema holds a format this module cannot judge, the drawn values come first.
+  A uuid is the last resort, logged: the candidates never run out where a pattern or a length
+  limit is all there is (they did: after 40 drawn ids a busy collection got uuids).
 """
 
 from __future__ import annotations
 
 import logging
 import math
+import secrets
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from contracttest.errors import ContractTestError
@@ -32,17 +39,26 @@ __all__ = ["IdMinter", "IdShape", "id_shape"]
 log = logging.getLogger("contracttest.mock")
 
 _DRAWS = 40
+_SYNTHETIC_TRIES = 1000
+_SYNTHETIC_MISSES = 3
 _PLAIN_STRING_KEYS = frozenset(
     {"type", "description", "title", "example", "examples", "nullable", "readOnly", "deprecated"}
 )
 
 
 class IdShape:
-    """What kind of id a resource takes: ``uuid``, ``integer`` or ``drawn``."""
+    """What kind of id a resource takes: ``uuid``, ``integer`` or ``fitted`` (a string that must
+    hold for each schema in ``fits``: the id parameter's and the answers' id members')."""
 
-    def __init__(self, kind: str, schema: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        kind: str,
+        schema: dict[str, Any] | None = None,
+        fits: list[dict[str, Any]] | None = None,
+    ) -> None:
         self.kind = kind
         self.schema = schema or {}
+        self.fits = fits if fits is not None else [self.schema] if self.schema else []
 
     def __repr__(self) -> str:
         return f"IdShape({self.kind!r})"
@@ -72,28 +88,27 @@ def _kind_of(schema: Any) -> str | None:
 
 
 def id_shape(spec: Spec, res: Resource, members: list[Any] | None = None) -> IdShape:
-    """The id kind of ``res``: from its item path's id parameter, else the id member schemas of its
-    answers (``members``: the create answer's, the list items'), else a uuid."""
+    """The id kind of ``res``: from its item path's id parameter and the id member schemas of its
+    answers (``members``: the create answer's, the list items'); a uuid where none says more."""
     param = _id_parameter(res)
     schema = _deref(spec, param.schema_node) if param is not None else None
+    kinds = [(m, _kind_of(m)) for m in (_deref(spec, m) for m in members or [])]
     kind = _kind_of(schema)
+    if kind == "integer":
+        return IdShape("integer", schema)
     if kind is None:
-        integer = [m for m in members or [] if _kind_of(_deref(spec, m)) == "integer"]
-        kind = "integer" if integer else None
-        schema = _deref(spec, integer[0]) if integer else schema
-    if kind is None:
-        # a plain path parameter, an id member with a pattern (twilio's `sid`: `^CH[0-9a-f]{32}$`,
-        # 34 characters): the id must fit the member too
-        patterned = [
-            _deref(spec, m)
-            for m in members or []
-            if isinstance(_deref(spec, m), dict) and isinstance(_deref(spec, m).get("pattern"), str)
-        ]
-        if patterned:
-            return IdShape("member", patterned[0])
-    if kind is None:
+        integer = [m for m, k in kinds if k == "integer"]
+        if integer:
+            return IdShape("integer", integer[0])
+    # every string schema the id must hold: a member typed integer is answered as a number
+    fits = [
+        m for m, k in [(schema, kind), *kinds] if isinstance(m, dict) and k in ("drawn", "uuid")
+    ]
+    if not fits:
         return IdShape("uuid")
-    return IdShape(kind, schema if isinstance(schema, dict) else {})
+    if all(k == "uuid" for m, k in [(schema, kind), *kinds] if k is not None):
+        return IdShape("uuid")
+    return IdShape("fitted", schema if isinstance(schema, dict) else {}, fits)
 
 
 def _id_parameter(res: Resource) -> Any:
@@ -119,20 +134,48 @@ class IdMinter:
         """A new id for ``res`` that ``taken`` says no object holds."""
         if shape.kind == "integer":
             return str(self._number(shape.schema, taken))
-        if shape.kind == "member":
-            for _ in range(1000):
-                candidate = _numbered(shape.schema, self.next_number())
-                if candidate is None:
-                    break
+        if shape.kind != "uuid":
+            for candidate in self._fitted(res, shape):
                 if not taken(candidate):
                     return candidate
-            log.warning("%s: no id fits its answers' id member; minting a uuid", res.name)
-        if shape.kind == "drawn":
-            for candidate in self._drawn(res):
-                if not taken(candidate):
-                    return candidate
-            log.warning("%s: every id its schema allows is taken; minting a uuid", res.name)
+            log.warning(
+                "%s: no free id fits the schemas its id appears in; minting a uuid", res.name
+            )
         return str(uuid.uuid4())
+
+    def _fitted(self, res: Resource, shape: IdShape) -> Iterator[str]:
+        """Candidates that hold for every schema of ``shape.fits`` (see the module docstring)."""
+        from contracttest.mock.responses import holds
+
+        def fit(candidate: str) -> bool:
+            return _as_path_text(candidate) is not None and all(
+                holds(s, candidate) for s in shape.fits
+            )
+
+        judged = all(_judged(s) for s in shape.fits)
+        if not judged:
+            yield from (c for c in self._drawn(res) if fit(c))
+        misses = 0
+        for _ in range(_SYNTHETIC_TRIES):
+            found = [c for c in self._synthetic(shape) if c is not None and fit(c)]
+            yield from found
+            misses = 0 if found else misses + 1
+            if misses >= _SYNTHETIC_MISSES:
+                break
+        if judged:
+            yield from (c for c in self._drawn(res) if fit(c))
+
+    def _synthetic(self, shape: IdShape) -> list[str | None]:
+        """One round of made-up candidates: a uuid, a hex id within the length limits, and the
+        next number written into each pattern's shortest instance (in place of its tail, or after
+        it)."""
+        out: list[str | None] = [str(uuid.uuid4()), _hex_within(shape.fits)]
+        n = self.next_number()
+        for schema in shape.fits:
+            pattern = schema.get("pattern")
+            if isinstance(pattern, str):
+                out += _numbered(pattern, n)
+        return out
 
     def _number(self, schema: dict[str, Any], taken: Callable[[str], bool]) -> int:
         start, stop = _bounds(schema)
@@ -206,15 +249,27 @@ def _as_path_text(value: Any) -> str | None:
     return None
 
 
-def _numbered(schema: dict[str, Any], n: int) -> str | None:
-    """The ``n``-th id the member ``schema`` holds: its shortest pattern instance with the tail
-    replaced by the digits of ``n`` (``CH00..07``), or None when that instance is off the schema."""
-    from contracttest.mock.patterns import pattern_example
-    from contracttest.mock.responses import holds
+def _judged(schema: dict[str, Any]) -> bool:
+    """Whether `holds` judges everything ``schema`` asks of a string (length, pattern, uuid)."""
+    fmt = schema.get("format")
+    return fmt in (None, "uuid") and not ({"enum", "const"} & set(schema))
 
-    base = pattern_example(schema["pattern"])
+
+def _hex_within(fits: list[dict[str, Any]]) -> str:
+    """A random hex id as long as the schemas allow, up to 32 characters."""
+    low = max((s["minLength"] for s in fits if isinstance(s.get("minLength"), int)), default=1)
+    high = min((s["maxLength"] for s in fits if isinstance(s.get("maxLength"), int)), default=32)
+    length = max(low, min(high, 32), 1)
+    return secrets.token_hex(length // 2 + 1)[:length]
+
+
+def _numbered(pattern: str, n: int) -> list[str | None]:
+    """``pattern``'s shortest instance with its tail replaced by the digits of ``n``
+    (``CH00..07``), and with them appended (``arn:a::::a7``); the caller checks which hold."""
+    from contracttest.mock.patterns import pattern_example
+
+    base = pattern_example(pattern)
     if base is None:
-        return None
+        return []
     digits = str(n)
-    candidate = base[: max(len(base) - len(digits), 0)] + digits
-    return candidate if holds(schema, candidate) else None
+    return [base[: max(len(base) - len(digits), 0)] + digits, base + digits]

@@ -232,7 +232,7 @@ class SchemaView:
         for sub in subs:
             p, r, e = self.shape(sub, value, depth + 1)
             if p is None:
-                if self._is_open_object(sub):
+                if self._is_open_object(sub) and self.deref(sub) != {}:  # {} constrains nothing
                     return None, required | r, True
                 continue
             props = {**(props or {}), **p}

@@ -147,6 +147,10 @@ class Store(Protocol):
 
     def get(self, collection: str, org: str, record_id: str) -> Record | None: ...
 
+    def taken(self, collection: str, record_id: str) -> bool:
+        """Whether any org's object in ``collection`` holds ``record_id`` (what `insert` refuses)."""
+        ...
+
     def update(self, collection: str, org: str, record_id: str, change: Mutation) -> Record | None:
         """Apply ``change`` atomically; None when there is no such record (in that org)."""
         ...
@@ -190,6 +194,9 @@ class MemoryStore:
     def get(self, collection: str, org: str, record_id: str) -> Record | None:
         rec = self._data.get(collection, {}).get(record_id)
         return rec if rec is not None and rec.org == org else None
+
+    def taken(self, collection: str, record_id: str) -> bool:
+        return record_id in self._data.get(collection, {})
 
     def update(self, collection: str, org: str, record_id: str, change: Mutation) -> Record | None:
         with self._lock:
@@ -277,6 +284,9 @@ class SQLiteStore:
             self._salt = bytes.fromhex(
                 cur.execute("SELECT value FROM meta WHERE key='salt'").fetchone()[0]
             )
+            self._seq = int(
+                cur.execute("SELECT COALESCE(MAX(rowid), 0) FROM records").fetchone()[0]
+            )
 
     def _check_integrity(self) -> None:
         """Refuse a damaged file at start (a torn page, a half-copied file): a mock that opened it
@@ -306,8 +316,12 @@ class SQLiteStore:
                 cur.close()
 
     def next_seq(self) -> int:
-        # Insertion order comes from the AUTOINCREMENT rowid; the value passed in is ignored.
-        return 0
+        # Insertion order comes from the AUTOINCREMENT rowid; the value passed in is ignored. The
+        # number is still one the minted ids count with (it was always 0: every integer id the
+        # mock minted over a file store was the same, and the second create a 409).
+        with self._lock:
+            self._seq += 1
+            return self._seq
 
     def insert(self, collection: str, record: Record) -> None:
         with self._tx() as cur:
@@ -334,6 +348,13 @@ class SQLiteStore:
                 (collection, record_id, org),
             ).fetchone()
         return _record(row) if row else None
+
+    def taken(self, collection: str, record_id: str) -> bool:
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT 1 FROM records WHERE collection=? AND id=?", (collection, record_id)
+            ).fetchone()
+        return row is not None
 
     def update(self, collection: str, org: str, record_id: str, change: Mutation) -> Record | None:
         with self._tx() as cur:

@@ -312,3 +312,84 @@ def test_each_org_names_its_own_objects(
         assert client.get("/channels/live-1").json()["Id"] == "live-1"
     a.post("/channels", json={"id": "live-2"})
     assert b.get("/channels/live-2").status_code == 404  # and each sees only its own
+
+
+def test_an_id_declared_inside_the_answers_wrapper_addresses_the_object(
+    make_app: Callable[..., Any], make_client: Callable[..., httpx.Client]
+) -> None:
+    spec, c = mock_of("wrapped-ids.yaml", make_app, make_client)
+    # docdb-elastic: a flat body, answered inside the only member `cluster`; the clusterArn it
+    # answered was a made-up "a" and GET /cluster/{that} was a 404
+    r = c.post("/cluster", json={"clusterName": "c1"})
+    assert r.status_code == 200, r.text
+    cluster = r.json()["cluster"]
+    assert cluster["clusterName"] == "c1"
+    assert get_validator(spec, "createCluster:response:200").is_valid(r.json()), r.text
+    r = c.get(f"/cluster/{cluster['clusterArn']}")
+    assert r.status_code == 200, r.text
+    assert r.json()["cluster"] == cluster
+    # Open Banking: the body and the answers wrap the object in `Data`
+    r = c.post("/payments", json={"Data": {"Amount": "1.00"}})
+    assert r.status_code == 201, r.text
+    payment = r.json()["Data"]
+    assert get_validator(spec, "createPayment:response:201").is_valid(r.json()), r.text
+    r = c.get(f"/payments/{payment['PaymentId']}")
+    assert r.status_code == 200, r.text
+    assert r.json()["Data"]["PaymentId"] == payment["PaymentId"]
+    assert r.json()["Data"]["Amount"] == "1.00"
+    assert c.get("/payments/nothing-here").status_code == 404
+    # Google Content: the id member is an object holding the id (it answered `productId: {}`)
+    r = c.post("/m1/deliverytime", json={"days": 2, "productId": {}})
+    assert r.status_code == 200, r.text
+    product = r.json()["productId"]["productId"]
+    r = c.get(f"/m1/deliverytime/{product}")
+    assert r.status_code == 200, r.text
+    assert r.json() == {"days": 2, "productId": {"productId": product}}
+    # and a client that names the product keeps its name
+    r = c.post("/m1/deliverytime", json={"days": 3, "productId": {"productId": "online:en:US:1"}})
+    assert r.status_code == 200, r.text
+    assert c.get("/m1/deliverytime/online:en:US:1").json()["days"] == 3
+
+
+def test_creates_whose_objects_share_an_item_path_share_the_objects(
+    make_app: Callable[..., Any], make_client: Callable[..., httpx.Client]
+) -> None:
+    _, c = mock_of("shared-item-path.yaml", make_app, make_client)
+    # VTEX Promotions: what POST /coupon stored, GET /coupon/{couponCode} answered 404 for (the GET
+    # was bound to the other create, POST /coupon/, and read its collection)
+    r = c.post("/coupon", json={"couponCode": "spring", "utmCampaign": "c1"})
+    assert r.status_code == 200, r.text
+    r = c.get("/coupon/spring")
+    assert r.status_code == 200, r.text
+    assert r.json()["utmCampaign"] == "c1"
+    r = c.post("/coupon/", json={"couponCode": "autumn", "utmSource": "s"})
+    assert r.status_code == 200, r.text
+    assert c.get("/coupon/autumn").json()["utmSource"] == "s"
+    assert c.get("/coupon/winter").status_code == 404
+
+
+def test_objects_known_by_a_mongo_id_in_a_one_member_wrapper(
+    make_app: Callable[..., Any], make_client: Callable[..., httpx.Client]
+) -> None:
+    spec, c = mock_of("mongo-ids.yaml", make_app, make_client)
+    # A member's create must carry `_id`: the client names it, and naming it again replaces it
+    # (the list repeated items with one `_id`, and the object was stored under another id)
+    for email in ("a@example.com", "b@example.com"):
+        r = c.post("/members", json={"_id": "m1", "email": email})
+        assert r.status_code == 200, r.text
+        assert r.json() == {"member": {"_id": "m1", "email": email}}
+    r = c.get("/members/m1")
+    assert r.status_code == 200, r.text
+    assert r.json()["member"]["email"] == "b@example.com"
+    assert [m["_id"] for m in c.get("/members").json()["members"]] == ["m1"]
+    # A feed's `_id` is optional: the server's to set, answered inside `feed` (it answered the
+    # filled-in "a" while the feed was stored under a uuid)
+    r = c.post("/feeds", json={"_id": "mine", "label": "news"})
+    assert r.status_code == 200, r.text
+    feed = r.json()["feed"]
+    assert feed["_id"] != "mine" and feed["label"] == "news"
+    assert get_validator(spec, "createFeed:response:200").is_valid(r.json()), r.text
+    r = c.get(f"/feeds/{feed['_id']}")
+    assert r.status_code == 200, r.text
+    assert r.json()["feed"] == feed
+    assert c.get("/feeds/a").status_code == 404

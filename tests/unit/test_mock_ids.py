@@ -104,3 +104,55 @@ def test_a_plain_id_parameter_mints_ids_that_fit_the_answers_id_member() -> None
         assert compile_pattern(sid["pattern"]).test(minted) and len(minted) == 34
         assert minted != "CH" + "0" * 32 and minted not in taken
         taken.add(minted)
+
+
+def _one_resource_spec(param_schema: dict[str, Any]) -> Any:
+    from contracttest.openapi import load_spec
+
+    param = {"name": "memberId", "in": "path", "required": True, "schema": param_schema}
+    ok = {"200": {"description": "ok"}}
+    return load_spec(
+        {
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "1"},
+            "paths": {
+                "/members": {"post": {"responses": ok}},
+                "/members/{memberId}": {"get": {"parameters": [param], "responses": ok}},
+            },
+        },
+        cache=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("param", "member"),
+    [
+        # managedblockchain: both at most 32 characters; after 40 drawn ids a uuid (36) came out
+        ({"type": "string", "minLength": 1, "maxLength": 32}, {"type": "string", "maxLength": 32}),
+        # a plain path parameter, the answer's MemberId at most 32: the uuid broke the answers
+        ({"type": "string"}, {"type": "string", "minLength": 1, "maxLength": 32}),
+        # chime's channel ARNs: a pattern on both
+        (
+            {"type": "string", "pattern": "arn:[a-z0-9-\\.]{1,63}:[a-z0-9-\\.]{0,63}:[^/].{0,9}"},
+            {"type": "string", "pattern": "arn:[a-z0-9-\\.]{1,63}:[a-z0-9-\\.]{0,63}:[^/].{0,9}"},
+        ),
+    ],
+)
+def test_every_minted_id_fits_the_parameter_and_the_answers_id_member(
+    param: dict[str, Any], member: dict[str, Any]
+) -> None:
+    from contracttest.mock.ids import IdMinter, id_shape
+    from contracttest.mock.responses import holds
+    from contracttest.openapi.resources import infer_resources
+
+    spec = _one_resource_spec(param)
+    res = infer_resources(spec).resources[0]
+    shape = id_shape(spec, res, [member])
+    counter = iter(range(1, 10_000))
+    minter = IdMinter(spec, lambda: next(counter))
+    taken: set[str] = set()
+    for _ in range(150):  # more than any fixed list of drawn candidates holds
+        minted = minter.mint(res, shape, lambda v: v in taken)
+        assert holds(param, minted) and holds(member, minted), minted
+        assert minted not in taken and "/" not in minted
+        taken.add(minted)

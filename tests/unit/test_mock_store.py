@@ -50,6 +50,20 @@ def test_duplicate_id_is_refused(store: Store) -> None:
         store.insert(C, rec(store, "a"))
 
 
+def test_an_id_any_org_holds_is_taken(store: Store) -> None:
+    # what insert refuses: the mock minted ids another org held, each create retried them until a
+    # 409 (vestorly.com.json: "no free id left")
+    store.insert(C, rec(store, "a"))
+    assert store.taken(C, "a") and not store.taken(C, "b") and not store.taken("/other", "a")
+    assert store.get(C, "o2", "a") is None  # though org 2 cannot see it
+
+
+def test_numbers_for_minted_ids_count_up(store: Store) -> None:
+    # the file store answered 0 every time: every integer id it minted was the same
+    first, second = store.next_seq(), store.next_seq()
+    assert second > first
+
+
 def test_update_cannot_change_identity(store: Store) -> None:
     store.insert(C, rec(store, "a"))
     got = store.update(C, "o1", "a", lambda r: replace(r, id="b", org="o2"))
