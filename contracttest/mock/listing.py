@@ -94,6 +94,9 @@ class ListPlan:
     """Member holding the page in a paginated answer; None when the answer is an array."""
     item_schema: Any = None
     meta_member: str | None = None
+    max_items: int | None = None
+    """The page array's ``maxItems``: no page is longer, whatever ``limit`` asks (EVE's mail
+    labels: at most 30)."""
 
     @classmethod
     def build(
@@ -147,6 +150,7 @@ class ListPlan:
             return
         if _is_array(root) or "items" in root:
             self.item_schema = root.get("items", {})
+            self.max_items = self._max_items(root)
             return
         props, _, _ = self.view.shape(root, None)
         arrays = {
@@ -159,6 +163,7 @@ class ListPlan:
         assert props is not None
         self.array_member = member
         self.item_schema = arrays[member]
+        self.max_items = self._max_items(props[member])
         for k, v in props.items():
             if k != member and self.view.shape(v, None)[0] is not None:
                 self.meta_member = k
@@ -199,6 +204,7 @@ class ListPlan:
             for branch in root.get(key) or ():
                 branch = self.view.deref(branch)
                 if isinstance(branch, dict) and (_is_array(branch) or "items" in branch):
+                    self.max_items = self._max_items(branch)
                     return branch.get("items", {})
         return None
 
@@ -214,6 +220,18 @@ class ListPlan:
                 return got
         return None
 
+    def _max_items(self, node: Any, depth: int = 0) -> int | None:
+        """The smallest ``maxItems`` an array schema sets, itself or in its ``allOf`` entries."""
+        node = self.view.deref(node)
+        if not isinstance(node, dict) or depth > 16:
+            return None
+        caps = [node["maxItems"]] if _is_count(node.get("maxItems")) else []
+        for sub in node.get("allOf") or []:
+            got = self._max_items(sub, depth + 1)
+            if got is not None:
+                caps.append(got)
+        return min(caps) if caps else None
+
     # ------------------------------------------------------------------ query
     def query(self, params: dict[str, Any], org: str, search_default: tuple[str, ...]) -> Query:
         q = Query(org=org)
@@ -221,6 +239,8 @@ class ListPlan:
         asked = _number(params.get(self.limit_name)) if self.limit_name else None
         if asked is not None:
             limit = max(0, math.floor(asked))
+        if self.max_items is not None:
+            limit = self.max_items if limit is None else min(limit, self.max_items)
         q.limit = limit
         page = _number(params.get(self.page_name)) if self.page_name else None
         if page is not None and limit is not None:
@@ -323,6 +343,10 @@ def _is_array(node: dict[str, Any]) -> bool:
     """Whether a schema's type is array, also in a type list (e-conomic's ``[array, null]``)."""
     typ = node.get("type")
     return typ == "array" or (isinstance(typ, list) and "array" in typ)
+
+
+def _is_count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
 def _number(value: Any) -> float | None:
