@@ -133,7 +133,9 @@ class SchemaView:
         if not isinstance(branches, list) or not branches:
             return None
         disc = node.get("x-discriminator")
-        if isinstance(disc, dict) and isinstance(value, dict):
+        # An object without the tag (an optional discriminator, or a stored object that never
+        # carried it) takes the branch its members fit, as any other union's value does.
+        if isinstance(disc, dict) and isinstance(value, dict) and _tagged(disc, value):
             tag = value.get(disc.get("propertyName", ""))
             target = (disc.get("mapping") or {}).get(tag) if isinstance(tag, str) else None
             if isinstance(target, int) and 0 <= target < len(branches):
@@ -181,6 +183,8 @@ class SchemaView:
         if kind is None:
             return self._shape(node, value, depth)
         tag = value.get(kind, _NO_TAG) if kind and isinstance(value, dict) else _NO_TAG
+        if kind and isinstance(value, dict) and kind not in value:
+            return self._shape(node, value, depth)  # untagged: the branch depends on the members
         key = (id(node), tag if isinstance(tag, str) else _NO_TAG)
         got = self._shapes.get(key)
         if got is None:
@@ -512,6 +516,11 @@ def holds(node: Any, value: Any) -> bool:
             except PatternError:
                 return True
     return True
+
+
+def _tagged(disc: dict[str, Any], value: dict[str, Any]) -> bool:
+    """Whether an object carries its union's discriminator tag."""
+    return disc.get("propertyName", "") in value
 
 
 def _retyped(node: dict[str, Any], value: Any) -> Any:

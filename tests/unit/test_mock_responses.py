@@ -312,3 +312,55 @@ def test_minimal_of_an_all_of_with_a_description_only_part_keeps_the_typed_part(
     }
     body = SchemaView(schema).minimal(schema)
     assert isinstance(body["name"], str)
+
+
+def test_project_cuts_an_untagged_object_to_a_branch_of_a_discriminated_union() -> None:
+    # exavault: ResourceResponse.included is `anyOf: [User, Resource]` with an optional `type`
+    # tag; a stored folder {name, path, parentResource} carries no tag and none of those members
+    from contracttest.runner.undeclared import undeclared_members
+    from contracttest.validate import get_validator
+
+    def obj(tag: str, *names: str) -> dict[str, Any]:
+        props = {"type": {"type": "string"}, **{n: {"type": "string"} for n in names}}
+        return {"type": "object", "properties": props}
+
+    union = {"anyOf": [{"$ref": "#/components/schemas/User"}, {"$ref": "#/components/schemas/Res"}]}
+    answer = {
+        "type": "object",
+        "properties": {
+            "data": {"$ref": "#/components/schemas/Res"},
+            "included": {
+                "type": "array",
+                "items": {**union, "discriminator": {"propertyName": "type"}},
+            },
+        },
+    }
+    spec = Spec(
+        {
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "1"},
+            "paths": {
+                "/resources": {
+                    "get": {
+                        "operationId": "get",
+                        "responses": {
+                            "200": {
+                                "description": "ok",
+                                "content": {"application/json": {"schema": answer}},
+                            }
+                        },
+                    }
+                }
+            },
+            "components": {"schemas": {"User": obj("User", "email"), "Res": obj("Res", "hash")}},
+        },
+        source="<test>",
+        sha256="0",
+    )
+    schema = spec.target("get:response:200").schema()
+    view = SchemaView(schema)
+    stored = {"name": "f", "path": "/f", "parentResource": "/", "hash": "h1"}
+    body = view.project(schema, {"included": [stored, {"type": "User", "email": "e", "x": 1}]})
+    assert undeclared_members(schema, body) == []
+    assert get_validator(spec, "get:response:200").is_valid(body), body
+    assert body["included"] == [{"hash": "h1"}, {"type": "User", "email": "e"}]
