@@ -121,7 +121,11 @@ class ListPlan:
                 plan.default_limit = int(default) if default and default.isdigit() else None
             elif name in _PAGE_NAMES and plan.page_name is None:
                 plan.page_name = name
-            elif name in _ORDER_NAMES and plan.order_name is None:
+            elif (
+                name in _ORDER_NAMES
+                and plan.order_name is None
+                and _sorts(name, pschema, item_props)
+            ):
                 plan.order_name = name
                 default = _param_default(pschema, desc, _DEFAULT_WORD)
                 plan.default_descending = (default or "DESC").upper() != "ASC"
@@ -343,6 +347,23 @@ def _is_array(node: dict[str, Any]) -> bool:
     """Whether a schema's type is array, also in a type list (e-conomic's ``[array, null]``)."""
     typ = node.get("type")
     return typ == "array" or (isinstance(typ, list) and "array" in typ)
+
+
+def _sorts(name: str, schema: dict[str, Any], item_props: set[str]) -> bool:
+    """Whether an ``order``-like parameter is a sort direction, not a filter on the items' member
+    of that name (gsmtasks' documents carry an ``order`` URI and filter on it): a direction unless
+    the items have the member and the parameter's values are not ``asc``/``desc``."""
+    if name not in item_props:
+        return True
+    enum = schema.get("enum")
+    return (
+        isinstance(enum, list)
+        and bool(enum)
+        and all(
+            isinstance(v, str) and v.lower() in ("asc", "desc", "ascending", "descending")
+            for v in enum
+        )
+    )
 
 
 def _is_count(value: Any) -> bool:

@@ -364,3 +364,23 @@ def test_project_cuts_an_untagged_object_to_a_branch_of_a_discriminated_union() 
     assert undeclared_members(schema, body) == []
     assert get_validator(spec, "get:response:200").is_valid(body), body
     assert body["included"] == [{"hash": "h1"}, {"type": "User", "email": "e"}]
+
+
+def test_a_default_the_schema_refuses_is_not_answered() -> None:
+    # gsmtasks: `total_duration: {type: object, readOnly: true, default: "4 10:55:34.12"}`
+    schema = {
+        "type": "object",
+        "required": ["total_duration", "state"],
+        "properties": {
+            "total_duration": {"type": "object", "default": "4 10:55:34.12"},
+            "state": {"type": "string", "enum": ["pending", "done"], "default": "pending"},
+            "speed": {"type": "integer", "minimum": 1, "default": 0},
+        },
+    }
+    view = SchemaView(schema)
+    made = view.fill(view.root, {}, server())
+    jsonschema.validate(made, schema)
+    assert made["state"] == "pending"  # a default the schema holds is still the answer
+    assert "speed" not in made  # optional, and its default is off the schema
+    assert view.project(schema, {"total_duration": "1 00:00"})["total_duration"] == {}
+    jsonschema.validate(view.minimal(schema), schema)
