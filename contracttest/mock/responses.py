@@ -26,6 +26,7 @@ from contracttest import _pointer
 from contracttest.errors import PatternError
 from contracttest.mock.patterns import pattern_example
 from contracttest.schema.ecma import compile_pattern
+from contracttest.validate.formats import FORMATS
 
 __all__ = [
     "ENVELOPES",
@@ -490,12 +491,10 @@ def typed_id(node: Any, rid: str) -> Any:
     return rid
 
 
-_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
-
-
 def holds(node: Any, value: Any) -> bool:
     """Whether a scalar ``value`` meets the simple keywords of ``node`` (type, const, enum, string
-    length, ``uuid`` format, pattern, numeric bounds); keywords it cannot judge count as met."""
+    length, the formats the validators check, pattern, numeric bounds); keywords it cannot judge
+    count as met."""
     if not isinstance(node, dict) or isinstance(value, dict | list):
         return True
     if not _type_fits(node, value):
@@ -510,7 +509,9 @@ def holds(node: Any, value: Any) -> bool:
     if isinstance(value, str):
         if not _string_ok(node, value):
             return False
-        if node.get("format") == "uuid" and not _UUID.match(value):
+        fmt = node.get("format")
+        check = FORMATS.get(fmt) if isinstance(fmt, str) else None
+        if check is not None and not check(value):
             return False
         pattern = node.get("pattern")
         if isinstance(pattern, str):

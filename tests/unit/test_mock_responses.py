@@ -13,6 +13,7 @@ import yaml
 
 from contracttest.mock.responses import SchemaView, ServerFields, iso_ms, parse_datetime_us
 from contracttest.openapi.model import Spec
+from contracttest.validate.formats import is_date_time
 
 REPO = Path(__file__).resolve().parents[2]
 SEED = REPO / "spec" / "vapi-phone-numbers.yaml"
@@ -384,3 +385,52 @@ def test_a_default_the_schema_refuses_is_not_answered() -> None:
     assert "speed" not in made  # optional, and its default is off the schema
     assert view.project(schema, {"total_duration": "1 00:00"})["total_duration"] == {}
     jsonschema.validate(view.minimal(schema), schema)
+
+
+def test_project_replaces_only_the_member_off_its_format() -> None:
+    # vtex Subscriptions: the request takes any string for `plan.validity.end`, the answer wants a
+    # date-time; the rest of `plan` (frequency, id) is answered as sent
+    validity = {
+        "type": "object",
+        "properties": {
+            "begin": {"type": "string", "format": "date-time"},
+            "end": {"type": ["string", "null"], "format": "date-time"},
+        },
+    }
+    frequency = {
+        "type": "object",
+        "required": ["interval", "periodicity"],
+        "properties": {
+            "interval": {"type": "integer"},
+            "periodicity": {"type": ["string", "null"]},
+        },
+    }
+    plan = {
+        "type": "object",
+        "properties": {
+            "id": {"type": ["string", "null"]},
+            "frequency": frequency,
+            "validity": validity,
+        },
+    }
+    schema = {
+        "type": "object",
+        "properties": {"plan": plan, "mail": {"type": "string", "format": "email"}},
+    }
+    sent = {
+        "plan": {
+            "id": "store.subscription",
+            "frequency": {"interval": 3, "periodicity": None},
+            "validity": {"begin": "", "end": "K"},
+        },
+        "mail": "nobody",
+    }
+    body = SchemaView(schema).project(schema, sent)
+    jsonschema.validate(body, schema, format_checker=jsonschema.FormatChecker())
+    assert all(is_date_time(v) for v in body["plan"]["validity"].values())
+    assert body["plan"]["frequency"] == sent["plan"]["frequency"]
+    assert body["plan"]["id"] == "store.subscription"
+    kept = {"begin": "2024-01-31T12:00:00Z", "end": None}
+    assert SchemaView(schema).project(schema, {"plan": {"validity": kept}}) == {
+        "plan": {"validity": kept}
+    }
