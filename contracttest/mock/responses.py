@@ -456,7 +456,14 @@ class SchemaView:
             out: dict[str, Any] = {}
             for name in node.get("required") or []:
                 out[name] = self.minimal(props.get(name, {}), depth + 1, name)
-            for _ in range(int(node.get("minProperties", 0)) - len(out)):
+            # minProperties: the declared members first (mailscript's Criteria declares six and
+            # takes no others in an answer), then names of the schema's own making
+            least = int(node.get("minProperties", 0))
+            for name in props:
+                if len(out) >= least:
+                    break
+                out.setdefault(name, self.minimal(props[name], depth + 1, name))
+            for _ in range(least - len(out)):
                 out[f"key{len(out)}"] = self.minimal(
                     node.get("additionalProperties") or {}, depth + 1
                 )
