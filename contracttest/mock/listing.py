@@ -94,6 +94,9 @@ class ListPlan:
     """Member holding the page in a paginated answer; None when the answer is an array."""
     item_schema: Any = None
     meta_member: str | None = None
+    max_items: int | None = None
+    """The page array's ``maxItems``: no page is longer, whatever ``limit`` asks (EVE's mail
+    labels: at most 30)."""
 
     @classmethod
     def build(
@@ -118,7 +121,11 @@ class ListPlan:
                 plan.default_limit = int(default) if default and default.isdigit() else None
             elif name in _PAGE_NAMES and plan.page_name is None:
                 plan.page_name = name
-            elif name in _ORDER_NAMES and plan.order_name is None:
+            elif (
+                name in _ORDER_NAMES
+                and plan.order_name is None
+                and _sorts(name, pschema, item_props)
+            ):
                 plan.order_name = name
                 default = _param_default(pschema, desc, _DEFAULT_WORD)
                 plan.default_descending = (default or "DESC").upper() != "ASC"
@@ -147,6 +154,7 @@ class ListPlan:
             return
         if _is_array(root) or "items" in root:
             self.item_schema = root.get("items", {})
+            self.max_items = self._max_items(root)
             return
         props, _, _ = self.view.shape(root, None)
         arrays = {
@@ -159,6 +167,7 @@ class ListPlan:
         assert props is not None
         self.array_member = member
         self.item_schema = arrays[member]
+        self.max_items = self._max_items(props[member])
         for k, v in props.items():
             if k != member and self.view.shape(v, None)[0] is not None:
                 self.meta_member = k
@@ -199,6 +208,7 @@ class ListPlan:
             for branch in root.get(key) or ():
                 branch = self.view.deref(branch)
                 if isinstance(branch, dict) and (_is_array(branch) or "items" in branch):
+                    self.max_items = self._max_items(branch)
                     return branch.get("items", {})
         return None
 
@@ -214,6 +224,18 @@ class ListPlan:
                 return got
         return None
 
+    def _max_items(self, node: Any, depth: int = 0) -> int | None:
+        """The smallest ``maxItems`` an array schema sets, itself or in its ``allOf`` entries."""
+        node = self.view.deref(node)
+        if not isinstance(node, dict) or depth > 16:
+            return None
+        caps = [node["maxItems"]] if _is_count(node.get("maxItems")) else []
+        for sub in node.get("allOf") or []:
+            got = self._max_items(sub, depth + 1)
+            if got is not None:
+                caps.append(got)
+        return min(caps) if caps else None
+
     # ------------------------------------------------------------------ query
     def query(self, params: dict[str, Any], org: str, search_default: tuple[str, ...]) -> Query:
         q = Query(org=org)
@@ -221,6 +243,8 @@ class ListPlan:
         asked = _number(params.get(self.limit_name)) if self.limit_name else None
         if asked is not None:
             limit = max(0, math.floor(asked))
+        if self.max_items is not None:
+            limit = self.max_items if limit is None else min(limit, self.max_items)
         q.limit = limit
         page = _number(params.get(self.page_name)) if self.page_name else None
         if page is not None and limit is not None:
@@ -323,6 +347,27 @@ def _is_array(node: dict[str, Any]) -> bool:
     """Whether a schema's type is array, also in a type list (e-conomic's ``[array, null]``)."""
     typ = node.get("type")
     return typ == "array" or (isinstance(typ, list) and "array" in typ)
+
+
+def _sorts(name: str, schema: dict[str, Any], item_props: set[str]) -> bool:
+    """Whether an ``order``-like parameter is a sort direction, not a filter on the items' member
+    of that name (gsmtasks' documents carry an ``order`` URI and filter on it): a direction unless
+    the items have the member and the parameter's values are not ``asc``/``desc``."""
+    if name not in item_props:
+        return True
+    enum = schema.get("enum")
+    return (
+        isinstance(enum, list)
+        and bool(enum)
+        and all(
+            isinstance(v, str) and v.lower() in ("asc", "desc", "ascending", "descending")
+            for v in enum
+        )
+    )
+
+
+def _is_count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
 def _number(value: Any) -> float | None:

@@ -26,6 +26,7 @@ from contracttest import _pointer
 from contracttest.errors import PatternError
 from contracttest.mock.patterns import pattern_example
 from contracttest.schema.ecma import compile_pattern
+from contracttest.validate.formats import FORMATS
 
 __all__ = [
     "ENVELOPES",
@@ -133,7 +134,9 @@ class SchemaView:
         if not isinstance(branches, list) or not branches:
             return None
         disc = node.get("x-discriminator")
-        if isinstance(disc, dict) and isinstance(value, dict):
+        # An object without the tag (an optional discriminator, or a stored object that never
+        # carried it) takes the branch its members fit, as any other union's value does.
+        if isinstance(disc, dict) and isinstance(value, dict) and _tagged(disc, value):
             tag = value.get(disc.get("propertyName", ""))
             target = (disc.get("mapping") or {}).get(tag) if isinstance(tag, str) else None
             if isinstance(target, int) and 0 <= target < len(branches):
@@ -181,6 +184,8 @@ class SchemaView:
         if kind is None:
             return self._shape(node, value, depth)
         tag = value.get(kind, _NO_TAG) if kind and isinstance(value, dict) else _NO_TAG
+        if kind and isinstance(value, dict) and kind not in value:
+            return self._shape(node, value, depth)  # untagged: the branch depends on the members
         key = (id(node), tag if isinstance(tag, str) else _NO_TAG)
         got = self._shapes.get(key)
         if got is None:
@@ -358,7 +363,7 @@ class SchemaView:
                 continue
             # Absent, or sent with a type the answer cannot carry (a request schema that leaves a
             # member untyped, a response schema that types it): the server's own value.
-            has_default = isinstance(sub, dict) and "default" in sub
+            has_default = _default_of(sub) is not _NO_DEFAULT
             # A lifecycle ``status`` with an enum is the server's to set even when optional.
             is_status = name == "status" and isinstance(sub, dict) and bool(sub.get("enum"))
             if name not in required and not has_default and not is_status and not present:
@@ -382,8 +387,9 @@ class SchemaView:
             return iso_ms(server.updated_us)
         if fmt == "date-time" or low in ("createdat", "created_at"):
             return iso_ms(server.created_us)
-        if isinstance(sub, dict) and "default" in sub:
-            return sub["default"]
+        default = _default_of(sub)
+        if default is not _NO_DEFAULT:
+            return default
         made = make(sub)
         if name in ENVELOPES and isinstance(made, dict):
             # the envelope the object is answered in (apideck's `{status, data: {id}}`): its id
@@ -408,8 +414,9 @@ class SchemaView:
         if isinstance(node.get("enum"), list) and node["enum"]:
             non_null = [v for v in node["enum"] if v is not None]
             return non_null[0] if non_null else None
-        if "default" in node and node["default"] is not None:
-            return node["default"]
+        default = _default_of(node)
+        if default is not _NO_DEFAULT and default is not None:
+            return default
         if node.get("oneOf") or node.get("anyOf"):
             branches: list[Any] = node.get("oneOf") or node.get("anyOf") or []
             non_null = [b for b in branches if _type_of(self.deref(b)) != "null"] or branches
@@ -449,7 +456,14 @@ class SchemaView:
             out: dict[str, Any] = {}
             for name in node.get("required") or []:
                 out[name] = self.minimal(props.get(name, {}), depth + 1, name)
-            for _ in range(int(node.get("minProperties", 0)) - len(out)):
+            # minProperties: the declared members first (mailscript's Criteria declares six and
+            # takes no others in an answer), then names of the schema's own making
+            least = int(node.get("minProperties", 0))
+            for name in props:
+                if len(out) >= least:
+                    break
+                out.setdefault(name, self.minimal(props[name], depth + 1, name))
+            for _ in range(least - len(out)):
                 out[f"key{len(out)}"] = self.minimal(
                     node.get("additionalProperties") or {}, depth + 1
                 )
@@ -484,12 +498,10 @@ def typed_id(node: Any, rid: str) -> Any:
     return rid
 
 
-_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
-
-
 def holds(node: Any, value: Any) -> bool:
     """Whether a scalar ``value`` meets the simple keywords of ``node`` (type, const, enum, string
-    length, ``uuid`` format, pattern); keywords it cannot judge count as met."""
+    length, the formats the validators check, pattern, numeric bounds); keywords it cannot judge
+    count as met."""
     if not isinstance(node, dict) or isinstance(value, dict | list):
         return True
     if not _type_fits(node, value):
@@ -499,10 +511,14 @@ def holds(node: Any, value: Any) -> bool:
     enum = node.get("enum")
     if isinstance(enum, list) and enum and value not in enum:
         return False
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return _number_ok(node, value)
     if isinstance(value, str):
         if not _string_ok(node, value):
             return False
-        if node.get("format") == "uuid" and not _UUID.match(value):
+        fmt = node.get("format")
+        check = FORMATS.get(fmt) if isinstance(fmt, str) else None
+        if check is not None and not check(value):
             return False
         pattern = node.get("pattern")
         if isinstance(pattern, str):
@@ -512,6 +528,24 @@ def holds(node: Any, value: Any) -> bool:
             except PatternError:
                 return True
     return True
+
+
+_NO_DEFAULT = object()
+
+
+def _default_of(node: Any) -> Any:
+    """A schema's ``default`` where the schema holds it, else ``_NO_DEFAULT``: a spec may document a
+    default its own type refuses (gsmtasks' ``total_duration: {type: object, default: "4 10:55"}``),
+    and a server answers what its schema says, not the stray example."""
+    if not isinstance(node, dict) or "default" not in node:
+        return _NO_DEFAULT
+    value = node["default"]
+    return value if _type_fits(node, value) and holds(node, value) else _NO_DEFAULT
+
+
+def _tagged(disc: dict[str, Any], value: dict[str, Any]) -> bool:
+    """Whether an object carries its union's discriminator tag."""
+    return disc.get("propertyName", "") in value
 
 
 def _retyped(node: dict[str, Any], value: Any) -> Any:
@@ -612,6 +646,21 @@ def _string_ok(node: dict[str, Any], text: str) -> bool:
         return False
     max_len = node.get("maxLength")
     return not (isinstance(max_len, int) and len(text) > max_len)
+
+
+def _number_ok(node: dict[str, Any], value: float) -> bool:
+    def bound(key: str) -> float | None:
+        got = node.get(key)
+        return got if isinstance(got, int | float) and not isinstance(got, bool) else None
+
+    low, high = bound("minimum"), bound("maximum")
+    xlow, xhigh = bound("exclusiveMinimum"), bound("exclusiveMaximum")
+    return not (
+        (low is not None and value < low)
+        or (high is not None and value > high)
+        or (xlow is not None and value <= xlow)
+        or (xhigh is not None and value >= xhigh)
+    )
 
 
 def _minimal_number(node: dict[str, Any], integer: bool) -> int | float:

@@ -110,3 +110,36 @@ def test_a_list_of_strings_lists_the_objects_ids() -> None:
     assert str(plan.project_item(other)).startswith("arn:")  # an id the items cannot hold
     numbers = plan_of({"type": "array", "items": {"type": "integer"}})
     assert numbers.project_item(Record("12", "o", 1, 0, 0, {})) == 12
+
+
+def test_no_page_is_longer_than_the_arrays_max_items() -> None:
+    # EVE's mail labels: {labels: {maxItems: 30, items: Label}}, no page-size parameter
+    capped = {"type": "array", "maxItems": 30, "items": THING}
+    plan = plan_of({"type": "object", "properties": {"labels": capped, "total": STR}})
+    assert plan.query({}, "o", ()).limit == 30
+    # a bare array; a page member behind allOf; a limit asking for more, or for fewer
+    limit = [{"name": "limit", "in": "query", "schema": {"type": "integer"}}]
+    bare = plan_of(capped, limit)
+    assert bare.query({"limit": 50}, "o", ()).limit == 30
+    assert bare.query({"limit": 5}, "o", ()).limit == 5
+    wrapped = {"allOf": [{"type": "array", "items": THING}, {"maxItems": 3}]}
+    plan = plan_of({"type": "object", "properties": {"results": wrapped}}, limit)
+    assert plan.array_member == "results" and plan.query({"limit": 10}, "o", ()).limit == 3
+    assert plan_of({"type": "array", "items": THING}).query({}, "o", ()).limit is None
+
+
+def test_an_order_parameter_named_after_the_items_member_filters() -> None:
+    # gsmtasks: documents carry an `order` URI, and `GET /documents/?order=<uri>` filters on it
+    doc = {
+        "type": "object",
+        "properties": {"id": STR, "order": {"type": "string", "format": "uri"}},
+    }
+    order = {"name": "order", "in": "query", "schema": STR}
+    plan = plan_of({"type": "array", "items": doc}, [order])
+    assert plan.order_name is None and plan.equals == {"order"}
+    q = plan.query({"order": "https://x.example/o/1"}, "o", ())
+    assert q.equals == [("order", "https://x.example/o/1")]
+    # an `order` of directions stays the sort order, as does one the items do not carry
+    direction = {**order, "schema": {"type": "string", "enum": ["asc", "desc"]}}
+    assert plan_of({"type": "array", "items": doc}, [direction]).order_name == "order"
+    assert plan_of({"type": "array", "items": THING}, [order]).order_name == "order"

@@ -13,6 +13,7 @@ import yaml
 
 from contracttest.mock.responses import SchemaView, ServerFields, iso_ms, parse_datetime_us
 from contracttest.openapi.model import Spec
+from contracttest.validate.formats import is_date_time
 
 REPO = Path(__file__).resolve().parents[2]
 SEED = REPO / "spec" / "vapi-phone-numbers.yaml"
@@ -298,6 +299,13 @@ def test_project_gives_an_object_the_members_its_min_properties_asks() -> None:
     }
     body = SchemaView(schema).project(schema, {"criteria": {}})
     jsonschema.validate(body, schema)
+    # mailscript's Criteria declares its members: the answer takes one of them, not a made-up name
+    declared = {"from": {"type": "string"}, "hasAttachments": {"type": "boolean"}}
+    criteria = {"minProperties": 1, "properties": declared}
+    trigger = {"type": "object", "properties": {"criteria": criteria}}
+    body = SchemaView(trigger).project(trigger, {"criteria": {}})
+    assert body["criteria"] and set(body["criteria"]) <= set(declared)
+    jsonschema.validate(body, trigger)
 
 
 def test_minimal_of_an_all_of_with_a_description_only_part_keeps_the_typed_part() -> None:
@@ -312,3 +320,124 @@ def test_minimal_of_an_all_of_with_a_description_only_part_keeps_the_typed_part(
     }
     body = SchemaView(schema).minimal(schema)
     assert isinstance(body["name"], str)
+
+
+def test_project_cuts_an_untagged_object_to_a_branch_of_a_discriminated_union() -> None:
+    # exavault: ResourceResponse.included is `anyOf: [User, Resource]` with an optional `type`
+    # tag; a stored folder {name, path, parentResource} carries no tag and none of those members
+    from contracttest.runner.undeclared import undeclared_members
+    from contracttest.validate import get_validator
+
+    def obj(tag: str, *names: str) -> dict[str, Any]:
+        props = {"type": {"type": "string"}, **{n: {"type": "string"} for n in names}}
+        return {"type": "object", "properties": props}
+
+    union = {"anyOf": [{"$ref": "#/components/schemas/User"}, {"$ref": "#/components/schemas/Res"}]}
+    answer = {
+        "type": "object",
+        "properties": {
+            "data": {"$ref": "#/components/schemas/Res"},
+            "included": {
+                "type": "array",
+                "items": {**union, "discriminator": {"propertyName": "type"}},
+            },
+        },
+    }
+    spec = Spec(
+        {
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "1"},
+            "paths": {
+                "/resources": {
+                    "get": {
+                        "operationId": "get",
+                        "responses": {
+                            "200": {
+                                "description": "ok",
+                                "content": {"application/json": {"schema": answer}},
+                            }
+                        },
+                    }
+                }
+            },
+            "components": {"schemas": {"User": obj("User", "email"), "Res": obj("Res", "hash")}},
+        },
+        source="<test>",
+        sha256="0",
+    )
+    schema = spec.target("get:response:200").schema()
+    view = SchemaView(schema)
+    stored = {"name": "f", "path": "/f", "parentResource": "/", "hash": "h1"}
+    body = view.project(schema, {"included": [stored, {"type": "User", "email": "e", "x": 1}]})
+    assert undeclared_members(schema, body) == []
+    assert get_validator(spec, "get:response:200").is_valid(body), body
+    assert body["included"] == [{"hash": "h1"}, {"type": "User", "email": "e"}]
+
+
+def test_a_default_the_schema_refuses_is_not_answered() -> None:
+    # gsmtasks: `total_duration: {type: object, readOnly: true, default: "4 10:55:34.12"}`
+    schema = {
+        "type": "object",
+        "required": ["total_duration", "state"],
+        "properties": {
+            "total_duration": {"type": "object", "default": "4 10:55:34.12"},
+            "state": {"type": "string", "enum": ["pending", "done"], "default": "pending"},
+            "speed": {"type": "integer", "minimum": 1, "default": 0},
+        },
+    }
+    view = SchemaView(schema)
+    made = view.fill(view.root, {}, server())
+    jsonschema.validate(made, schema)
+    assert made["state"] == "pending"  # a default the schema holds is still the answer
+    assert "speed" not in made  # optional, and its default is off the schema
+    assert view.project(schema, {"total_duration": "1 00:00"})["total_duration"] == {}
+    jsonschema.validate(view.minimal(schema), schema)
+
+
+def test_project_replaces_only_the_member_off_its_format() -> None:
+    # vtex Subscriptions: the request takes any string for `plan.validity.end`, the answer wants a
+    # date-time; the rest of `plan` (frequency, id) is answered as sent
+    validity = {
+        "type": "object",
+        "properties": {
+            "begin": {"type": "string", "format": "date-time"},
+            "end": {"type": ["string", "null"], "format": "date-time"},
+        },
+    }
+    frequency = {
+        "type": "object",
+        "required": ["interval", "periodicity"],
+        "properties": {
+            "interval": {"type": "integer"},
+            "periodicity": {"type": ["string", "null"]},
+        },
+    }
+    plan = {
+        "type": "object",
+        "properties": {
+            "id": {"type": ["string", "null"]},
+            "frequency": frequency,
+            "validity": validity,
+        },
+    }
+    schema = {
+        "type": "object",
+        "properties": {"plan": plan, "mail": {"type": "string", "format": "email"}},
+    }
+    sent = {
+        "plan": {
+            "id": "store.subscription",
+            "frequency": {"interval": 3, "periodicity": None},
+            "validity": {"begin": "", "end": "K"},
+        },
+        "mail": "nobody",
+    }
+    body = SchemaView(schema).project(schema, sent)
+    jsonschema.validate(body, schema, format_checker=jsonschema.FormatChecker())
+    assert all(is_date_time(v) for v in body["plan"]["validity"].values())
+    assert body["plan"]["frequency"] == sent["plan"]["frequency"]
+    assert body["plan"]["id"] == "store.subscription"
+    kept = {"begin": "2024-01-31T12:00:00Z", "end": None}
+    assert SchemaView(schema).project(schema, {"plan": {"validity": kept}}) == {
+        "plan": {"validity": kept}
+    }
