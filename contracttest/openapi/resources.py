@@ -15,6 +15,7 @@ has that resource as a *parent*: it answers 404 while the parent does not exist.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -24,13 +25,18 @@ if TYPE_CHECKING:
     from contracttest.openapi.model import Operation, Spec
 
 __all__ = [
+    "ENVELOPES",
+    "ID_NAMES",
     "Binding",
     "Resource",
     "ResourceMap",
     "Role",
+    "id_member",
     "infer_resources",
+    "named_by_client",
     "template_params",
     "template_segments",
+    "wrapper_names",
 ]
 
 Role = Literal["create", "list", "get", "update", "delete"]
@@ -81,6 +87,54 @@ class Resource:
     def operations(self) -> list[Operation]:
         ops = [self.create, self.listing, self.get, self.update, self.delete, *self.views]
         return [op for op in ops if op is not None]
+
+
+ID_NAMES = ("id", "_id", "uuid")
+"""Members that carry an object's id where none is named after its item path's parameter (Mongo's
+``_id``), matched in any letter case (AWS answers ``Id``)."""
+
+ENVELOPES = ("data", "result", "item", "resource", "value", "items", "results")
+"""Members (in any letter case) an answer may wrap its object in: ``{"success": true, "data": {...}}``,
+Open Banking's ``{"Data": {...}, "Links": ..}``."""
+
+
+def id_member(res: Resource, declared: Iterable[str]) -> str | None:
+    """Which of the ``declared`` members carries the id of ``res``: the one named like the item
+    path's parameter (``petId``), else ``id``, else one equal in any letter case to the parameter
+    name or to one of `ID_NAMES` (xero's ``FolderId`` answered as ``FolderID``, AWS's ``Id``).
+    The mock stores and answers an object's id there; the runner reads a created id there."""
+    names = list(declared)
+    if res.id_param and res.id_param != "id" and res.id_param in names:
+        return res.id_param
+    if "id" in names:
+        return "id"
+    for want in filter(None, [(res.id_param or "").lower(), *ID_NAMES]):
+        found = sorted(n for n in names if n.lower() == want)
+        if found:
+            return found[0]
+    return None
+
+
+def wrapper_names(members: Collection[str]) -> list[str]:
+    """The members of an answer that may wrap the object it is about: an `ENVELOPES` name in any
+    letter case, or the answer's only member (PeerTube's ``{"abuse": {"id": 1}}``). An object
+    beside other members (``{"name": .., "owner": {"id": ..}}``) is not the one answered. The
+    caller keeps those that hold an object."""
+    names = [n for n in members if n.lower() in ENVELOPES]
+    if len(members) == 1:
+        names = names or list(members)
+    return names
+
+
+def named_by_client(res: Resource, member: str, required: Collection[str]) -> bool:
+    """Whether the client names a new object by the create body's ``member`` (its id member):
+    always where the member is named after the item path's parameter (``fileId`` of
+    ``/kb/{id}/file/{fileId}``), and an `ID_NAMES` member only where the create body must carry
+    it (AWS MediaPackage's ``POST /channels {"id": ...}``, Vapi-like ``_id``). An optional
+    plain ``id`` stays the server's: two orgs sending the same one must not collide."""
+    if member.lower() not in ID_NAMES and member.lower() == (res.id_param or "").lower():
+        return True
+    return member in required
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from contracttest.openapi.model import Spec
-from contracttest.openapi.resources import infer_resources, template_params, template_segments
+from contracttest.openapi.resources import (
+    Resource,
+    id_member,
+    infer_resources,
+    named_by_client,
+    template_params,
+    template_segments,
+    wrapper_names,
+)
 
 OK = {"200": {"description": "ok"}}
 
@@ -109,3 +117,37 @@ def test_a_get_only_item_answering_its_own_schema_stays_the_item() -> None:
     )
     rmap = infer_resources(spec)
     assert rmap.bindings["GET /pets/{petId}"].role == "get"
+
+
+def _resource(item_param: str) -> Resource:
+    spec = make_spec({"/things": ops("get", "post"), f"/things/{{{item_param}}}": ops("get")})
+    (res,) = infer_resources(spec).resources
+    return res
+
+
+def test_the_id_member_is_named_after_the_item_path_first_then_id_in_any_case() -> None:
+    pets = _resource("petId")
+    assert id_member(pets, ["name", "id", "petId"]) == "petId"
+    assert id_member(pets, ["name", "id"]) == "id"
+    assert id_member(pets, ["Name", "PetID"]) == "PetID"  # xero's FolderID for {FolderId}
+    assert id_member(pets, ["Id", "Name"]) == "Id"  # AWS
+    assert id_member(pets, ["_id", "name"]) == "_id"  # Mongo
+    assert id_member(pets, ["name", "owner"]) is None
+
+
+def test_an_answer_wraps_its_object_in_an_envelope_or_its_only_member() -> None:
+    assert wrapper_names(["success", "Data", "Links"]) == ["Data"]
+    assert wrapper_names(["abuse"]) == ["abuse"]
+    # an object beside other members is not the one answered
+    assert wrapper_names(["name", "owner"]) == []
+
+
+def test_the_client_names_an_object_by_its_path_parameter_or_a_required_id() -> None:
+    files = _resource("fileId")
+    assert named_by_client(files, "fileId", required=())
+    channels = _resource("id")
+    assert named_by_client(channels, "id", required=("id",))
+    # an optional plain id stays the server's to set
+    assert not named_by_client(channels, "id", required=())
+    assert not named_by_client(files, "_id", required=())
+    assert named_by_client(files, "_id", required=("_id", "name"))
