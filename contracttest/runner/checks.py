@@ -553,6 +553,8 @@ def check_secrets(ctx: CheckContext, case: Case, response: HttpResponse) -> Iter
                 continue  # the run's own credential: an echo, reported below
             if documenting is None:
                 documenting = _DocumentingSchemas(ctx, case, response, body)
+            if documenting.pins(pointer, value):
+                continue  # a code the contract lists (ChargeBearer: BorneByCreditor): no secret
             schema = documenting.of(pointer)
             if schema is not None:
                 # the contract itself puts a credential in this response: the spec's defect
@@ -593,6 +595,8 @@ def check_secrets(ctx: CheckContext, case: Case, response: HttpResponse) -> Iter
             if not credential and where and body is not None:
                 if documenting is None:
                     documenting = _DocumentingSchemas(ctx, case, response, body)
+                if documenting.pins(where, value):
+                    continue  # a value the contract lists for that member: no secret
                 schema = documenting.of(where)
                 if schema is not None:
                     # the stored secret comes back in a member the response schema documents:
@@ -686,7 +690,7 @@ class _DocumentingSchemas:
         self.body = body
         self.schema: dict[str, Any] | None = None
         self.undeclared: list[str] = []
-        self._by_member: dict[tuple[str, frozenset[str]], str | None] = {}
+        self._by_member: dict[tuple[str, frozenset[str]], tuple[str, dict[str, Any]] | None] = {}
         doc = documented_json(case.operation, response.status)
         if doc is None:
             return
@@ -698,6 +702,34 @@ class _DocumentingSchemas:
 
     def of(self, pointer: str) -> str | None:
         """``/components/schemas/TwilioPhoneNumber`` for the member at ``pointer``, or None."""
+        found = self._declaring(pointer)
+        return found[0] if found is not None else None
+
+    def pins(self, pointer: str, value: Any) -> bool:
+        """Whether the schema that documents the member at ``pointer`` allows only listed values
+        (``enum``/``const``), ``value`` among them: a code the contract fixes (openbanking's
+        ``ChargeBearer: BorneByCreditor``), whatever the member's name suggests, is no secret."""
+        found = self._declaring(pointer)
+        if found is None or self.schema is None:
+            return False
+        parts = _pointer.parts(pointer)
+        node = found[1]["properties"].get(parts[-1] if parts else "")
+        defs = self.schema.get("definitions") or {}
+        hops = 0
+        while isinstance(node, dict) and isinstance(node.get("$ref"), str) and hops < 16:
+            node = defs.get(_pointer.unescape(node["$ref"].rsplit("/", 1)[-1]))
+            hops += 1
+        if not isinstance(node, dict):
+            return False
+        allowed = node["enum"] if isinstance(node.get("enum"), list) else None
+        if "const" in node:
+            allowed = [node["const"]]
+        return allowed is not None and value in allowed
+
+    def _declaring(self, pointer: str) -> tuple[str, dict[str, Any]] | None:
+        """(spec pointer, object schema) of the schema that declares the member at ``pointer``:
+        the one declaring most of its siblings, inline objects (``Data.Initiation`` inside a
+        response component) included; None when the response schema does not document it."""
         schema = self.schema
         if schema is None:
             return None
@@ -710,17 +742,48 @@ class _DocumentingSchemas:
         keys = frozenset(parent) if isinstance(parent, dict) else frozenset()
         key = (member, keys)
         if key not in self._by_member:
-            best: tuple[int, str] | None = None
-            nodes = [schema, *(schema.get("definitions") or {}).values()]
-            for node in nodes:
-                props = node.get("properties") if isinstance(node, dict) else None
-                where = node.get("x-spec-pointer") if isinstance(node, dict) else None
-                if isinstance(props, dict) and member in props and isinstance(where, str):
+            best: tuple[int, str, dict[str, Any]] | None = None
+            for node, where in _object_schemas(schema):
+                props = node["properties"]
+                if member in props:
                     score = len(keys & set(props))
                     if best is None or score > best[0]:
-                        best = (score, where)
-            self._by_member[key] = best[1] if best is not None else None
+                        best = (score, where, node)
+            self._by_member[key] = (best[1], best[2]) if best is not None else None
         return self._by_member[key]
+
+
+def _object_schemas(schema: dict[str, Any]) -> list[tuple[dict[str, Any], str]]:
+    """Every object schema that declares ``properties`` in a standalone schema (the root, its
+    ``definitions``, and the objects nested inline in them), with its spec pointer: the nearest
+    ``x-spec-pointer`` and the way down from it. Breadth first, the root first."""
+    defs = schema.get("definitions") or {}
+    queue: list[tuple[Any, str]] = [(schema, ""), *((d, "") for d in defs.values())]
+    out: list[tuple[dict[str, Any], str]] = []
+    seen: set[int] = set()
+    i = 0
+    while i < len(queue):
+        node, where = queue[i]
+        i += 1
+        if not isinstance(node, dict) or id(node) in seen:
+            continue
+        seen.add(id(node))
+        own = node.get("x-spec-pointer")
+        where = own if isinstance(own, str) else where
+        props = node.get("properties")
+        if isinstance(props, dict):
+            if where:
+                out.append((node, where))
+            for k, sub in props.items():
+                queue.append((sub, _pointer.join(where, "properties", k) if where else ""))
+        for kw in ("items", "additionalProperties"):
+            if isinstance(node.get(kw), dict):
+                queue.append((node[kw], _pointer.join(where, kw) if where else ""))
+        for kw in ("allOf", "anyOf", "oneOf"):
+            branches = node.get(kw)
+            for n, sub in enumerate(branches if isinstance(branches, list) else []):
+                queue.append((sub, _pointer.join(where, kw, n) if where else ""))
+    return out
 
 
 def _find_values(value: Any, needle: str, pointer: str = "") -> list[str]:

@@ -227,3 +227,95 @@ def test_fail_on_takes_contract_or_advisory(fail_on: str) -> None:
 
     with pytest.raises(UsageError, match="--fail-on"):
         run(Server(), fail_on=fail_on)
+
+
+def _payments_spec() -> Spec:
+    """openbanking payment-initiation's shape: the response component holds an inline object
+    (``Data.Initiation``) whose members are named like credentials: ``ChargeBearer`` (a code
+    from an enum) and ``ClientSecret`` (a string the contract documents)."""
+    initiation = {
+        "type": "object",
+        "required": ["ChargeBearer"],
+        "properties": {
+            "ChargeBearer": {
+                "type": "string",
+                "enum": ["BorneByCreditor", "BorneByDebtor", "FollowingServiceLevel"],
+            },
+            "ClientSecret": {"type": "string", "minLength": 16, "maxLength": 16},
+        },
+        "additionalProperties": False,
+    }
+    body = {
+        "type": "object",
+        "required": ["Data"],
+        "properties": {
+            "Data": {
+                "type": "object",
+                "required": ["Initiation"],
+                "properties": {"Initiation": initiation},
+                "additionalProperties": False,
+            }
+        },
+        "additionalProperties": False,
+    }
+    answer = {"$ref": "#/components/schemas/PaymentResponse"}
+    doc = {
+        "openapi": "3.0.3",
+        "info": {"title": "payments", "version": "1"},
+        "paths": {
+            "/payments": {
+                "post": {
+                    "operationId": "createPayment",
+                    "requestBody": {
+                        "required": True,
+                        "content": {"application/json": {"schema": body}},
+                    },
+                    "responses": {
+                        "201": {
+                            "description": "made",
+                            "content": {"application/json": {"schema": answer}},
+                        },
+                        "400": {"description": "bad"},
+                    },
+                }
+            }
+        },
+        "components": {"schemas": {"PaymentResponse": body}},
+    }
+    return Spec(doc, source="<payments>", sha256="2" * 64)
+
+
+def test_a_code_the_contract_lists_is_no_secret_and_inline_members_are_documented() -> None:
+    """openbanking.org.uk/payment-initiation-openapi.json: ``Data.Initiation.ChargeBearer``
+    ("Bearer") echoed as sent is a code from the member's enum, not a secret (7 failures); a
+    credential-like member an inline object of the response component declares is documented
+    there (a spec finding, pointing into the component), not an undocumented leak."""
+
+    def server(request: httpx.Request) -> httpx.Response:
+        try:
+            body = json.loads(request.content)
+        except (ValueError, RecursionError):
+            return httpx.Response(400, json={"message": "malformed JSON"})
+        data = body.get("Data") if isinstance(body, dict) else None
+        init = data.get("Initiation") if isinstance(data, dict) else None
+        ok = (
+            isinstance(init, dict)
+            and set(body) == {"Data"}
+            and set(data) == {"Initiation"}
+            and init.get("ChargeBearer")
+            in ("BorneByCreditor", "BorneByDebtor", "FollowingServiceLevel")
+            and set(init) <= {"ChargeBearer", "ClientSecret"}
+            and (
+                "ClientSecret" not in init
+                or (isinstance(init["ClientSecret"], str) and len(init["ClientSecret"]) == 16)
+            )
+        )
+        if not ok:
+            return httpx.Response(400, json={"message": "invalid payment"})
+        return httpx.Response(201, json=body)
+
+    result = engine_for(_payments_spec(), server, checks=["response.no-secrets"]).run()
+    assert result.verdict == "passed", [f.finding.message for f in result.failures()]
+    found = [f for f in result.spec_findings if f.rule == "spec.documented-secret"]
+    assert found and all("ChargeBearer" not in f.message for f in found)
+    assert any(f.pointer.startswith("/components/schemas/PaymentResponse/") for f in found)
