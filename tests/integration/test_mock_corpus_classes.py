@@ -393,3 +393,15 @@ def test_objects_known_by_a_mongo_id_in_a_one_member_wrapper(
     assert r.status_code == 200, r.text
     assert r.json()["feed"] == feed
     assert c.get("/feeds/a").status_code == 404
+
+
+def test_an_id_written_through_an_allof_keeps_its_type(
+    make_app: Callable[..., Any], make_client: Callable[..., httpx.Client]
+) -> None:
+    # PeerTube's `{video: {id: {allOf: [{$ref: id}]}}}`: the id the mock minted was answered as the
+    # string "1" where the schema says integer
+    spec, c = mock_of("wrapped-ids.yaml", make_app, make_client)
+    r = c.post("/videos/imports", json={"targetUrl": "https://example.com/v.mp4"})
+    assert r.status_code == 200, r.text
+    assert get_validator(spec, "importVideo:response:200").is_valid(r.json()), r.text
+    assert isinstance(r.json()["video"]["id"], int)
