@@ -236,6 +236,16 @@ class Route:
                 return None
         return values
 
+    def named_for(self, op: Operation, values: dict[str, str]) -> dict[str, str]:
+        """``values`` under ``op``'s own parameter names: path keys that are one template with
+        other parameter names share this route (trello's ``GET .../members/{filter}`` and ``PUT
+        .../members/{idMember}``), and `bind` names the values by the first key's."""
+        own = _params_of(op.wire_path)
+        if own == self.params or len(own) != len(self.params):
+            return values
+        names = dict(zip(self.params, own, strict=True))
+        return {names.get(k, k): v for k, v in values.items()}
+
     def bind_spanning(self, decoded_path: str) -> dict[str, str] | None:
         """Bind over the whole decoded path, the ``spans`` parameters' values taking slashes."""
         spanning = self.spanning
@@ -321,6 +331,7 @@ class Router:
                 values = route.bind(segs)
                 if values is None:
                     continue
+                values = route.named_for(op, values)
                 got = Match(op, route, _with_key_query(op, values, query))
                 # a spec that documents both `/x` and `/x/` (VTEX's coupon) means two operations:
                 # the request's own form wins; else one trailing slash is ignored
@@ -337,7 +348,7 @@ class Router:
                 continue
             values = route.bind_spanning(decoded)
             if values is not None:
-                return Match(op, route, _with_key_query(op, values, query))
+                return Match(op, route, _with_key_query(op, route.named_for(op, values), query))
         return None
 
     def allowed(self, raw_path: str) -> list[str]:

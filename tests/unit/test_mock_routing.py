@@ -348,3 +348,20 @@ def test_a_spec_documenting_both_slash_forms_routes_each_to_its_own(first: str) 
     for path in ("/single", "/single/"):
         m = router.match("GET", path)
         assert m is not None and m.operation.label == "single", path
+
+
+def test_values_are_named_by_the_operations_own_template() -> None:
+    # trello: GET .../members/{filter} and PUT/DELETE .../members/{idMember} are one route; the
+    # values were named by the first key's parameters, so every PUT/DELETE lacked its idMember
+    spec = make_spec(
+        {
+            "/boards/{idBoard}/members/{filter}": ops("get"),
+            "/boards/{idBoard}/members/{idMember}": ops("put", "delete"),
+        }
+    )
+    router = Router(spec.operations)
+    for method in ("PUT", "DELETE"):
+        m = router.match(method, "/boards/b1/members/m1")
+        assert m is not None and m.path_params == {"idBoard": "b1", "idMember": "m1"}, method
+    m = router.match("GET", "/boards/b1/members/all")
+    assert m is not None and m.path_params == {"idBoard": "b1", "filter": "all"}
