@@ -96,10 +96,11 @@ def id_shape(spec: Spec, res: Resource, members: list[Any] | None = None) -> IdS
     kind = _kind_of(schema)
     if kind == "integer":
         return IdShape("integer", schema)
-    if kind is None:
-        integer = [m for m, k in kinds if k == "integer"]
-        if integer:
-            return IdShape("integer", integer[0])
+    integer = [m for m, k in kinds if k == "integer"]
+    if integer and (kind is None or _admits_integer(spec, schema)):
+        # the answers type the id as a number and the path takes one among other forms (PeerTube's
+        # `{id}`: an integer id, a uuid or a short uuid): a uuid would be answered as no integer
+        return IdShape("integer", integer[0])
     # every string schema the id must hold: a member typed integer is answered as a number
     fits = [
         m for m, k in [(schema, kind), *kinds] if isinstance(m, dict) and k in ("drawn", "uuid")
@@ -109,6 +110,14 @@ def id_shape(spec: Spec, res: Resource, members: list[Any] | None = None) -> IdS
     if all(k == "uuid" for m, k in [(schema, kind), *kinds] if k is not None):
         return IdShape("uuid")
     return IdShape("fitted", schema if isinstance(schema, dict) else {}, fits)
+
+
+def _admits_integer(spec: Spec, schema: Any) -> bool:
+    """Whether one of the alternatives (``oneOf``/``anyOf``) of a parameter's schema is an integer id."""
+    if not isinstance(schema, dict):
+        return False
+    branches = [*(schema.get("oneOf") or ()), *(schema.get("anyOf") or ())]
+    return any(_kind_of(_deref(spec, b)) == "integer" for b in branches)
 
 
 def _id_parameter(res: Resource) -> Any:
