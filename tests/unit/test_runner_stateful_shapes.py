@@ -240,6 +240,29 @@ def test_a_list_documented_as_one_object_is_the_specs_defect() -> None:
     assert "spec defect" in (verdict.reason or "") and "Thing" in (verdict.reason or "")
 
 
+def test_a_list_documented_as_one_object_is_no_lifecycle_failure() -> None:
+    """gsmtasks.com.json ``GET /accounts/{id}/managers/`` documents one AccountUser: the
+    lifecycle's "is it listed" step skips it naming the spec defect (it failed "the list response
+    has no array of items" on a server answering what the spec documents)."""
+    spec = _google_spec()
+    spec.raw["paths"]["/v1/things"]["get"]["responses"]["200"] = {
+        "description": "ok",
+        **_json({"$ref": "#/components/schemas/Thing"}),
+    }
+    spec = Spec(spec.raw, source="<one-object>", sha256="1" * 64)
+    things = _google_server()
+
+    def server(request: httpx.Request) -> httpx.Response:
+        if request.method == "GET" and request.url.path == "/v1/things":
+            return _reply(200, {"id": "x", "displayName": "one"})
+        return things(request)
+
+    result = engine_for(spec, server, checks=["stateful.lifecycle"]).run()
+    assert _messages(result, "stateful.lifecycle") == []
+    verdict = result.results[("list", "stateful.lifecycle")]
+    assert verdict.status is Status.SKIPPED and "spec defect" in (verdict.reason or "")
+
+
 # ------------------------------------------------------------- PUT replaces; ids the server sets
 WIDGET = {
     "type": "object",

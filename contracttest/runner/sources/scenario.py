@@ -695,6 +695,18 @@ def listed(
                 actual=str(ex.status),
             )
         else:
+            shape = page_shape(sc.ctx, op, ex.status)
+            if shape is not None and shape.kind == "none":
+                # gsmtasks' GET /accounts/{id}/managers/ documents one AccountUser: the spec's
+                # defect, not a server that answers what it documents.
+                what = f" ({shape.schema})" if shape.schema else ""
+                yield Skipped(
+                    op,
+                    sc.check,
+                    f"the spec documents one object{what} as the {ex.status} answer of "
+                    f"{op.method} {op.path}, no array of items: a spec defect, no list to look in",
+                )
+                return
             yield sc.fail(
                 case,
                 ex,
