@@ -528,7 +528,7 @@ class MockEngine:
                     member = _id_member_node(view, node, None, id_name)
                     member = member if _holds_scalar(view, member) else None
                 if member is not None:
-                    members.append(member)
+                    members.append(_typed_part(view, member))
             shape = self._id_shapes[res.name] = id_shape(self.spec, res, members)
         # taken in any org: the collection's keys are shared unless clients name the objects,
         # and asking only this org's made a create retry each id another org holds until it gave
