@@ -25,10 +25,17 @@ from contracttest.mock.ids import IdMinter, IdShape, id_shape
 from contracttest.mock.listing import ListPlan
 from contracttest.mock.parsing import HTTPProblem
 from contracttest.mock.repair import has_loose_union, without
-from contracttest.mock.responses import ENVELOPES, SchemaView, ServerFields, iso_ms, typed_id
+from contracttest.mock.responses import SchemaView, ServerFields, iso_ms, typed_id
 from contracttest.mock.store import Query, Record, Store
 from contracttest.openapi.model import JSON_MEDIA
-from contracttest.openapi.resources import Resource, ResourceMap, infer_resources
+from contracttest.openapi.resources import (
+    Resource,
+    ResourceMap,
+    id_member,
+    infer_resources,
+    named_by_client,
+    wrapper_names,
+)
 
 if TYPE_CHECKING:
     from contracttest.mock.routing import Match
@@ -40,8 +47,6 @@ __all__ = ["MockEngine", "MockRequest", "Reply"]
 log = logging.getLogger("contracttest.mock")
 
 _UPDATED_KEYS = ("updatedAt", "updated_at")
-_ID_NAMES = ("id", "_id", "uuid")
-"""Members that carry an object's id when none is named after the item path's parameter."""
 _MAX_REPAIRS = 20
 _MINT_TRIES = 20
 
@@ -240,7 +245,7 @@ class MockEngine:
                 inner_props, _, _ = view.shape(inner, None)
                 wrapped.setdefault(name, set()).update(inner_props or {})
         got = (None, "id")
-        found = _id_member(res, declared)
+        found = id_member(res, declared)
         if found is not None:
             got = (None, found)
             # an id member that is itself an object holding the id (Google Content's
@@ -248,13 +253,13 @@ class MockEngine:
             for view in self.fill_views(res):
                 member = _id_member_node(view, view.root, None, found)
                 inner_props, _, _ = view.shape(member, None)
-                inner = _id_member(res, set(inner_props or {}))
+                inner = id_member(res, set(inner_props or {}))
                 if inner is not None:
                     got = (found, inner)
                     break
         else:
             for name in sorted(wrapped):
-                found = _id_member(res, wrapped[name])
+                found = id_member(res, wrapped[name])
                 if found is not None:
                     got = (name, found)
                     break
@@ -402,14 +407,15 @@ class MockEngine:
         carry (AWS MediaPackage's channel ``id``, answered as ``Id``). An optional plain ``id``
         stays the server's to set: Google's contacts sent the same one from two orgs, and a shared
         key made the second create a conflict."""
-        if id_name.lower() not in _ID_NAMES:
+        if named_by_client(res, id_name, ()):
             return id_name
         view = self.request_view(res.create)
         if view is None:
             return None
         _, required, _ = view.shape(view.root, body)
         names = {id_name.lower(), "id"}
-        return next((n for n in sorted(required) if n.lower() in names or n == res.id_param), None)
+        sent = [n for n in sorted(required) if n.lower() in names or n == res.id_param]
+        return next((n for n in sent if named_by_client(res, n, required)), None)
 
     def build(
         self,
@@ -713,10 +719,7 @@ class MockEngine:
             return None
         own = len(set(root_props) & set(record))
         best: tuple[int, str, Any, bool] | None = None
-        names = [n for n in root_props if n.lower() in ENVELOPES]
-        if len(root_props) == 1:
-            names = names or list(root_props)  # the answer's only member wraps the object
-        for name in names:
+        for name in wrapper_names(list(root_props)):
             sub = view.deref(root_props.get(name))
             if not isinstance(sub, dict):
                 continue
@@ -782,30 +785,13 @@ class MockEngine:
 def _wrappers(view: SchemaView, props: dict[str, Any]) -> list[tuple[str, Any]]:
     """The members of an answer's ``props`` that may wrap its object: an envelope name in any
     letter case (``Data``), or the only member, where it holds an object."""
-    names = [n for n in props if n.lower() in ENVELOPES]
-    if len(props) == 1:
-        names = names or list(props)
     out = []
-    for name in names:
+    for name in wrapper_names(list(props)):
         inner = view.deref(props[name])
         inner_props, _, _ = view.shape(inner, None)
         if inner_props:
             out.append((name, inner))
     return out
-
-
-def _id_member(res: Resource, declared: set[str]) -> str | None:
-    """Which of the ``declared`` members is the id of ``res`` (`MockEngine.id_place`), if any."""
-    if res.id_param and res.id_param != "id" and res.id_param in declared:
-        return res.id_param
-    if "id" in declared:
-        return "id"
-    # the names the runner reads a created id by too (`runner.fixtures.resource_id`): Mongo's `_id`
-    for want in filter(None, [(res.id_param or "").lower(), *_ID_NAMES]):
-        found = sorted(n for n in declared if n.lower() == want)
-        if found:
-            return found[0]
-    return None
 
 
 def _holds_scalar(view: SchemaView, node: Any) -> bool:

@@ -96,13 +96,11 @@ def id_shape(spec: Spec, res: Resource, members: list[Any] | None = None) -> IdS
     kind = _kind_of(schema)
     if kind == "integer":
         return IdShape("integer", schema)
-    if kind is None or _admits_integer(spec, schema):
-        # the answers type the id as a number, and the parameter takes one too (PeerTube's
-        # `{id}` is a oneOf of an integer id, a uuid and a short uuid; its answers' `id` is an
-        # integer: a uuid was answered where the schema says integer)
-        integer = [m for m, k in kinds if k == "integer"]
-        if integer:
-            return IdShape("integer", integer[0])
+    integer = [m for m, k in kinds if k == "integer"]
+    if integer and (kind is None or _admits_integer(spec, schema)):
+        # the answers type the id as a number and the path takes one among other forms (PeerTube's
+        # `{id}`: an integer id, a uuid or a short uuid): a uuid would be answered as no integer
+        return IdShape("integer", integer[0])
     # every string schema the id must hold: a member typed integer is answered as a number
     fits = [
         m for m, k in [(schema, kind), *kinds] if isinstance(m, dict) and k in ("drawn", "uuid")
@@ -114,18 +112,12 @@ def id_shape(spec: Spec, res: Resource, members: list[Any] | None = None) -> IdS
     return IdShape("fitted", schema if isinstance(schema, dict) else {}, fits)
 
 
-def _admits_integer(spec: Spec, schema: Any, depth: int = 0) -> bool:
-    """Whether a union parameter schema has a branch typed integer (or number)."""
-    if not isinstance(schema, dict) or depth > 8:
+def _admits_integer(spec: Spec, schema: Any) -> bool:
+    """Whether one of the alternatives (``oneOf``/``anyOf``) of a parameter's schema is an integer id."""
+    if not isinstance(schema, dict):
         return False
-    branches = schema.get("oneOf") or schema.get("anyOf")
-    if not isinstance(branches, list):
-        return False
-    for branch in branches:
-        branch = _deref(spec, branch)
-        if _kind_of(branch) == "integer" or _admits_integer(spec, branch, depth + 1):
-            return True
-    return False
+    branches = [*(schema.get("oneOf") or ()), *(schema.get("anyOf") or ())]
+    return any(_kind_of(_deref(spec, b)) == "integer" for b in branches)
 
 
 def _id_parameter(res: Resource) -> Any:

@@ -25,11 +25,11 @@ from typing import Any
 from contracttest import _pointer
 from contracttest.errors import PatternError
 from contracttest.mock.patterns import pattern_example
+from contracttest.openapi.resources import ENVELOPES
 from contracttest.schema.ecma import compile_pattern
 from contracttest.validate.formats import FORMATS
 
 __all__ = [
-    "ENVELOPES",
     "SchemaView",
     "ServerFields",
     "holds",
@@ -44,8 +44,6 @@ SECRET_MEMBER = re.compile(r"(?:token|secret|privatekey|private_key)$", re.I)
 ``response.no-secrets`` check uses the same rule). Passwords are not in it: Vapi's responses require
 a SIP ``authentication.password``."""
 _NO_TAG = "\x00"
-ENVELOPES = ("data", "result", "item", "resource", "value", "items", "results")
-"""Members an answer wraps its object in."""
 Shape = tuple[dict[str, Any] | None, set[str], bool]
 
 
@@ -391,7 +389,7 @@ class SchemaView:
         if default is not _NO_DEFAULT:
             return default
         made = make(sub)
-        if name in ENVELOPES and isinstance(made, dict):
+        if name.lower() in ENVELOPES and isinstance(made, dict):
             # the envelope the object is answered in (apideck's `{status, data: {id}}`): its id
             # is the new object's, the one the client addresses it by next
             props, _, _ = self.shape(sub, made)

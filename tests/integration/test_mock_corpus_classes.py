@@ -405,3 +405,10 @@ def test_an_id_written_through_an_allof_keeps_its_type(
     assert r.status_code == 200, r.text
     assert get_validator(spec, "importVideo:response:200").is_valid(r.json()), r.text
     assert isinstance(r.json()["video"]["id"], int)
+    # the path takes an integer or a uuid, the answers an integer: the minted id is a number
+    r = c.post("/videos/live")
+    assert r.status_code == 200, r.text
+    assert get_validator(spec, "addLive:response:200").is_valid(r.json()), r.text
+    live = r.json()["video"]["id"]
+    assert isinstance(live, int)
+    assert c.get(f"/videos/live/{live}").json()["id"] == live
