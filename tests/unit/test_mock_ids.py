@@ -156,3 +156,23 @@ def test_every_minted_id_fits_the_parameter_and_the_answers_id_member(
         assert holds(param, minted) and holds(member, minted), minted
         assert minted not in taken and "/" not in minted
         taken.add(minted)
+
+
+def test_an_id_parameter_that_takes_a_number_among_others_is_numbered_for_integer_answers() -> None:
+    # PeerTube: `{id}` is a oneOf of an integer id, a uuid and a short uuid, and its answers'
+    # `id` is an integer; a uuid was minted, answered where the schema says integer
+    from contracttest.mock.ids import IdMinter, id_shape
+    from contracttest.openapi.resources import infer_resources
+
+    param = {"oneOf": [{"type": "integer", "minimum": 1}, {"type": "string", "format": "uuid"}]}
+    spec = _one_resource_spec(param)
+    res = infer_resources(spec).resources[0]
+    shape = id_shape(spec, res, [{"type": "integer", "minimum": 1}])
+    counter = iter(range(1, 100))
+    minted = IdMinter(spec, lambda: next(counter)).mint(res, shape, lambda _v: False)
+    assert minted.isdigit() and int(minted) >= 1
+    # a parameter that only takes strings keeps string ids, whatever the answers say
+    spec = _one_resource_spec({"type": "string", "pattern": "^v[0-9]+$"})
+    res = infer_resources(spec).resources[0]
+    shape = id_shape(spec, res, [{"type": "integer"}])
+    assert IdMinter(spec, lambda: 7).mint(res, shape, lambda _v: False).startswith("v")
