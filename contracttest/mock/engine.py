@@ -429,8 +429,10 @@ class MockEngine:
     ) -> Record:
         """The record a create stores: the body with the server's fields, as the answers hold it."""
         home, _ = self.id_place(res)
-        # where the id sits inside a member, the member at the top is no id to overwrite
-        server = ServerFields(rid, id_name if home is None else "", req.org, now, now)
+        # the id member is the server's to fill wherever the answers hold it (apideck's envelope
+        # `{status, data: {id}}` gets the new id), except where it is itself the object holding the
+        # id (Google's `productId: {productId}`): that member at the top is no id to overwrite
+        server = ServerFields(rid, "" if home == id_name else id_name, req.org, now, now)
         # the id member is an object holding the id, or the client sent the wrapper member too
         nested = home is not None and (home == id_name or isinstance(body.get(home), dict))
         for view in self.fill_views(res):

@@ -338,6 +338,14 @@ def test_an_id_declared_inside_the_answers_wrapper_addresses_the_object(
     assert r.json()["Data"]["PaymentId"] == payment["PaymentId"]
     assert r.json()["Data"]["Amount"] == "1.00"
     assert c.get("/payments/nothing-here").status_code == 404
+    # apideck: a flat body, the create answers only the id inside the envelope `data`; the id it
+    # answered was a filled-in one the item was never stored under
+    r = c.post("/pos/items", json={"name": "Cocoa"})
+    assert r.status_code == 201, r.text
+    item = r.json()["data"]["id"]
+    r = c.get(f"/pos/items/{item}")
+    assert r.status_code == 200, r.text
+    assert r.json()["data"]["id"] == item
     # Google Content: the id member is an object holding the id (it answered `productId: {}`)
     r = c.post("/m1/deliverytime", json={"days": 2, "productId": {}})
     assert r.status_code == 200, r.text
