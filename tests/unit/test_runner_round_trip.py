@@ -20,6 +20,10 @@ def test_the_id_of_a_create_answer_is_found_in_any_letter_case_and_inside_an_env
     assert created_id(_res("templateId"), {"success": True, "data": {"id": "t-1"}}) == "t-1"
     assert created_id(_res(), {"success": True}) is None
     assert created_id(_res(), {"id": True}) is None  # a flag is no id
+    # Content API's ProductDeliveryTime: the id member is an object holding the id by its name
+    pid = {"areaDeliveryTimes": [], "productId": {"productId": "online:en:US:1"}}
+    assert created_id(_res("productId"), pid) == "online:en:US:1"
+    assert created_id(_res("productId"), {"productId": {"other": "x"}}) is None
 
 
 def test_members_the_response_cannot_hold_as_sent_are_not_compared() -> None:
