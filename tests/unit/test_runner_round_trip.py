@@ -90,3 +90,18 @@ def test_a_string_off_a_format_the_response_checks_is_a_misfit() -> None:
     assert misfit_members(answer, {"validity": {"end": "K"}}) == ["/validity/end"]
     assert misfit_members(answer, {"validity": {"end": "2026-12-04T10:00:00Z"}}) == []
     assert misfit_members(answer, {"validity": {"end": None}}) == []
+
+
+def test_a_flat_patch_is_compared_inside_the_object_a_get_wraps() -> None:
+    """amazonaws.com/managedblockchain.json: ``PATCH /networks/{n}/nodes/{id}`` sends
+    ``{MemberId, LogPublishingConfiguration}`` while GET answers ``{"Node": {...}}``; the members
+    the patch leaves alone are those of ``Node``, not ``Node`` itself (which read as clobbered)."""
+    from contracttest.runner.sources.lifecycle import _inside_wrapper
+
+    patch = {"MemberId": "m-2"}
+    node = {"Id": "n-1", "MemberId": "m-2", "InstanceType": "bc.t3.small"}
+    assert _inside_wrapper(patch, {"Node": node}) is node
+    flat = {"Id": "n-1", "MemberId": "m-2"}
+    assert _inside_wrapper(patch, flat) is flat  # the patch names its own members
+    owner = {"Owner": {"Name": "x"}}
+    assert _inside_wrapper(patch, owner) is owner  # the only member is not what was patched
