@@ -170,9 +170,14 @@ class Ledger:
 
 def resource_id(res: Resource, body: dict[str, Any]) -> str | None:
     """The id a create response gives the resource: the member named like the item path's
-    parameter, else ``id``, ``_id`` or ``uuid``, in any letter case (AWS answers ``Id``)."""
+    parameter (or the scalar under that name inside it, where it is an object), else ``id``,
+    ``_id`` or ``uuid``, in any letter case (AWS answers ``Id``)."""
     by_name: dict[str, Any] = {}
     for key, value in body.items():
+        if isinstance(value, dict) and res.id_param and key.lower() == res.id_param.lower():
+            # An id member that is an object holding the id under the same name (Content API's
+            # ``{"productId": {"productId": "online:en:US:1"}}``, read back by that inner value)
+            value = next((v for k, v in value.items() if k.lower() == key.lower()), None)
         if isinstance(value, (str, int)) and not isinstance(value, bool):
             by_name.setdefault(key, value)
             by_name.setdefault(key.lower(), value)

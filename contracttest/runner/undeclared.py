@@ -28,12 +28,21 @@ class _Walker:
         """When a list: where the walk collects members whose value the schema cannot hold."""
 
     def fits(self, node: Any, value: Any) -> bool:
-        """Whether ``value`` is of a type (and, for a closed list, a value) ``node`` allows."""
+        """Whether ``value`` is of a type (for a closed list, a value; for a format the validators
+        check, a string of that format) ``node`` allows."""
         node = self.deref(node)
         if not self.type_fits(node, value):
             return False
         if isinstance(node, dict) and isinstance(node.get("enum"), list):
             return any(v == value and type(v) is type(value) for v in node["enum"])
+        fmt = node.get("format") if isinstance(node, dict) else None
+        if isinstance(value, str) and isinstance(fmt, str):
+            from contracttest.validate.formats import FORMATS
+
+            # a format the validators check (vtex's ``end``: any string in the create body, a
+            # date-time in the answer): an answer of that schema cannot hold "K" as sent
+            check = FORMATS.get(fmt)
+            return check is None or check(value)
         return True
 
     def deref(self, node: Any) -> Any:

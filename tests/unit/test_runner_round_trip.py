@@ -20,6 +20,10 @@ def test_the_id_of_a_create_answer_is_found_in_any_letter_case_and_inside_an_env
     assert created_id(_res("templateId"), {"success": True, "data": {"id": "t-1"}}) == "t-1"
     assert created_id(_res(), {"success": True}) is None
     assert created_id(_res(), {"id": True}) is None  # a flag is no id
+    # Content API's ProductDeliveryTime: the id member is an object holding the id by its name
+    pid = {"areaDeliveryTimes": [], "productId": {"productId": "online:en:US:1"}}
+    assert created_id(_res("productId"), pid) == "online:en:US:1"
+    assert created_id(_res("productId"), {"productId": {"other": "x"}}) is None
 
 
 def test_members_the_response_cannot_hold_as_sent_are_not_compared() -> None:
@@ -72,3 +76,32 @@ def test_a_path_keys_literal_query_travels_with_the_request() -> None:
     )
     assert literal_query("/users/{id}/pic?key={KEY}&size=large#x") == (("size", "large"),)
     assert literal_query("/plain") == ()
+
+
+def test_a_string_off_a_format_the_response_checks_is_a_misfit() -> None:
+    """vtex.local/Subscriptions-API-(v3).json: the create body takes any string at
+    ``plan.validity.end``, the answer declares a date-time; a conforming server cannot echo "K"
+    there, so the round trip does not compare it. A string of the format is still compared."""
+    end = {"type": ["string", "null"], "format": "date-time"}
+    answer = {
+        "type": "object",
+        "properties": {"validity": {"type": "object", "properties": {"end": end}}},
+    }
+    assert misfit_members(answer, {"validity": {"end": "K"}}) == ["/validity/end"]
+    assert misfit_members(answer, {"validity": {"end": "2026-12-04T10:00:00Z"}}) == []
+    assert misfit_members(answer, {"validity": {"end": None}}) == []
+
+
+def test_a_flat_patch_is_compared_inside_the_object_a_get_wraps() -> None:
+    """amazonaws.com/managedblockchain.json: ``PATCH /networks/{n}/nodes/{id}`` sends
+    ``{MemberId, LogPublishingConfiguration}`` while GET answers ``{"Node": {...}}``; the members
+    the patch leaves alone are those of ``Node``, not ``Node`` itself (which read as clobbered)."""
+    from contracttest.runner.sources.lifecycle import _inside_wrapper
+
+    patch = {"MemberId": "m-2"}
+    node = {"Id": "n-1", "MemberId": "m-2", "InstanceType": "bc.t3.small"}
+    assert _inside_wrapper(patch, {"Node": node}) is node
+    flat = {"Id": "n-1", "MemberId": "m-2"}
+    assert _inside_wrapper(patch, flat) is flat  # the patch names its own members
+    owner = {"Owner": {"Name": "x"}}
+    assert _inside_wrapper(patch, owner) is owner  # the only member is not what was patched

@@ -256,6 +256,18 @@ def _lifecycle_variant(ctx: SourceContext, res: Resource, tag: Any) -> StepGen:
                 yield from listed(sc, res, lop, rid, present=False, blame=res.delete)
 
 
+def _inside_wrapper(patch: dict[str, Any], answer: dict[str, Any]) -> dict[str, Any]:
+    """The object ``answer`` wraps in its only member where the patch's members are that
+    object's (managedblockchain's flat ``PATCH .../nodes/{nodeId}`` body beside ``GET``'s
+    ``{"Node": {...}}``), else ``answer`` itself: what the patch is compared with."""
+    if len(answer) != 1 or any(k in answer for k in patch):
+        return answer
+    inner = next(iter(answer.values()))
+    if isinstance(inner, dict) and any(k in inner for k in patch):
+        return inner
+    return answer
+
+
 def _patch_steps(
     sc: Scenario,
     res: Resource,
@@ -314,13 +326,14 @@ def _patch_steps(
                     )
                 # Only a PATCH (merge semantics) promises that what it does not name stays: a
                 # PUT replaces the resource, and members it leaves out may take their defaults.
+                before, read = _inside_wrapper(patch, current), _inside_wrapper(patch, got)
                 untouched = (
-                    {k: v for k, v in current.items() if k not in patch and k not in VOLATILE}
+                    {k: v for k, v in before.items() if k not in patch and k not in VOLATILE}
                     if res.update.method == "PATCH"
                     else {}
                 )
                 for p, want, have in mismatches(
-                    untouched, got, skip=frozenset(server - set(IMMUTABLE))
+                    untouched, read, skip=frozenset(server - set(IMMUTABLE))
                 ):
                     yield sc.fail(
                         gcase,
