@@ -15,7 +15,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from contracttest.openapi.resources import template_params
+from contracttest.openapi.resources import (
+    id_member,
+    named_by_client,
+    template_params,
+    wrapper_names,
+)
 from contracttest.runner.case import Case, provoked_for
 from contracttest.runner.generation import NoValidPayload
 from contracttest.runner.http import render_path
@@ -169,36 +174,28 @@ class Ledger:
 
 
 def resource_id(res: Resource, body: dict[str, Any]) -> str | None:
-    """The id a create response gives the resource: the member named like the item path's
-    parameter (or the scalar under that name inside it, where it is an object), else ``id``,
-    ``_id`` or ``uuid``, in any letter case (AWS answers ``Id``)."""
-    by_name: dict[str, Any] = {}
+    """The id a create response gives the resource: its id member (`openapi.resources.id_member`:
+    the one named like the item path's parameter, else ``id``, ``_id`` or ``uuid``, in any letter
+    case: AWS answers ``Id``), or the scalar under that name inside it where it is an object."""
+    scalars: dict[str, Any] = {}
     for key, value in body.items():
         if isinstance(value, dict) and res.id_param and key.lower() == res.id_param.lower():
             # An id member that is an object holding the id under the same name (Content API's
             # ``{"productId": {"productId": "online:en:US:1"}}``, read back by that inner value)
             value = next((v for k, v in value.items() if k.lower() == key.lower()), None)
         if isinstance(value, (str, int)) and not isinstance(value, bool):
-            by_name.setdefault(key, value)
-            by_name.setdefault(key.lower(), value)
-    for key in (res.id_param or "id", "id", "_id", "uuid"):
-        for name in (key, key.lower()):
-            if name in by_name:
-                return str(by_name[name])
-    return None
-
-
-ENVELOPES = ("data", "result", "item", "resource")
-"""Members a create answer may wrap the created object in (``{"success": true, "data": {...}}``)."""
+            scalars[key] = value
+    name = id_member(res, scalars)
+    return str(scalars[name]) if name is not None else None
 
 
 def created_id(res: Resource, answer: dict[str, Any]) -> str | None:
     """The id of what a create made: the answer's own, or its wrapped object's (in a member
     named like an envelope, or the answer's only member: PeerTube's ``{"abuse": {"id": 1}}``;
-    an object beside other members, ``{"name": .., "owner": {"id": ..}}``, is not the one made)."""
+    an object beside other members, ``{"name": .., "owner": {"id": ..}}``, is not the one made:
+    `openapi.resources.wrapper_names`, the rule the mock answers by)."""
     rid = resource_id(res, answer)
-    objects = [k for k, v in answer.items() if isinstance(v, dict)]
-    wrappers = [k for k in ENVELOPES if k in objects] + (objects if len(answer) == 1 else [])
+    wrappers = [k for k in wrapper_names(list(answer)) if isinstance(answer[k], dict)]
     for key in wrappers if rid is None else ():
         if (rid := resource_id(res, answer[key])) is not None:
             break
@@ -206,7 +203,8 @@ def created_id(res: Resource, answer: dict[str, Any]) -> str | None:
 
 
 def naming_member(spec: Any, res: Resource, declared: Any, *, required: bool = False) -> str | None:
-    """The create body's member that names the object, if the client names it: one named like
+    """The create body's member that names the object, if the client names it
+    (`openapi.resources.named_by_client`, the rule the mock keys objects by): one named like
     the item path's parameter (``fileId`` of ``/kb/{id}/file/{fileId}``, GameSparks'
     ``GameName`` of ``/game/{GameName}``), or the resource's ``id`` where the create body must
     carry it (AWS MediaPackage's ``POST /channels {"id": ...}``, then ``/channels/{id}``).
@@ -216,13 +214,13 @@ def naming_member(spec: Any, res: Resource, declared: Any, *, required: bool = F
     id_param = res.id_param
     if not id_param or id_param not in declared:
         return None
-    if id_param != "id" and not required:
+    if not required and named_by_client(res, id_param, ()):
         return id_param
     try:
         needed = spec.target(f"{res.create.label}:request").schema().get("required") or ()
     except Exception:  # no usable create schema: the server's to set
         return None
-    return id_param if id_param in needed else None
+    return id_param if id_param in needed and named_by_client(res, id_param, needed) else None
 
 
 def sent_id(spec: Any, res: Resource, sent: Any) -> str | None:
