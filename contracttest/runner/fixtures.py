@@ -220,7 +220,7 @@ def naming_member(spec: Any, res: Resource, declared: Any, *, required: bool = F
         needed = spec.target(f"{res.create.label}:request").schema().get("required") or ()
     except Exception:  # no usable create schema: the server's to set
         return None
-    return id_param if id_param in needed and named_by_client(res, id_param, needed) else None
+    return id_param if id_param in needed else None  # an id the create must carry names it
 
 
 def sent_id(spec: Any, res: Resource, sent: Any) -> str | None:
