@@ -406,8 +406,12 @@ class MockEngine:
         member when it is named after the item path (``fileId``), or an ``id`` (``_id``) the create body must
         carry (AWS MediaPackage's channel ``id``, answered as ``Id``). An optional plain ``id``
         stays the server's to set: Google's contacts sent the same one from two orgs, and a shared
-        key made the second create a conflict."""
+        key made the second create a conflict. The body may spell the member as the item path
+        does where the answers spell it otherwise (AWS MediaLive sends ``programName`` and answers
+        ``ProgramName``): the runner reads the body's name as the id, and so does the mock."""
         if named_by_client(res, id_name, ()):
+            if id_name not in body and res.id_param in body:
+                return res.id_param
             return id_name
         view = self.request_view(res.create)
         if view is None:

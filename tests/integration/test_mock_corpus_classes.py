@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import yaml
+from _runner_support import run_cli_on
 
 from contracttest.openapi import load_spec
 from contracttest.validate import get_validator
@@ -420,3 +422,37 @@ def test_an_id_written_through_an_allof_keeps_its_type(
     live = r.json()["video"]["id"]
     assert isinstance(live, int)
     assert c.get(f"/videos/live/{live}").json()["id"] == live
+
+
+def test_a_client_named_object_is_keyed_by_the_name_however_the_answers_spell_it(
+    make_app: Callable[..., Any], make_client: Callable[..., httpx.Client]
+) -> None:
+    spec, c = mock_of("client-named-ids.yaml", make_app, make_client)
+    base = "/multiplexes/m1/programs"
+    # AWS MediaLive: the body names the program `programName`, the answers hold `ProgramName`
+    # (the mock minted a ProgramName of its own, and GET .../programs/news was a 404)
+    r = c.post(base, json={"programName": "news", "requestId": "r1", "channelId": "c1"})
+    assert r.status_code == 201, r.text
+    assert r.json()["MultiplexProgram"]["ProgramName"] == "news"
+    assert get_validator(spec, "CreateMultiplexProgram:response:201").is_valid(r.json()), r.text
+    r = c.get(f"{base}/news")
+    assert r.status_code == 200, r.text
+    assert r.json()["ProgramName"] == "news"
+    assert [p["ProgramName"] for p in c.get(base).json()["MultiplexPrograms"]] == ["news"]
+    assert c.delete(f"{base}/news").status_code == 200
+    assert c.get(f"{base}/news").status_code == 404
+
+
+def test_the_runner_and_the_mock_agree_on_client_named_objects(tmp_path: Path) -> None:
+    # The run reads the create body's name as the id; the mock keys the object by it (MediaLive's
+    # lifecycle failed four ways: not listed, read 404, patch 404, delete 404)
+    spec = yaml.safe_load((DATA / "client-named-ids.yaml").read_text())
+    code, report, console = run_cli_on(spec, tmp_path, "--max-examples", "2", "--seed", "1")
+    assert code == 0, console
+    lifecycle = {
+        op["operation_id"]: check["status"]
+        for op in report["operations"]
+        for check in op["checks"]
+        if check["check"] == "stateful.lifecycle"
+    }
+    assert lifecycle.get("DescribeMultiplexProgram") == "passed", lifecycle
