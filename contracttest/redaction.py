@@ -78,9 +78,11 @@ SECRET_KEYS = frozenset(
         "privatekey",
     )
 )
-# The last word of a name that makes it a secret ("...Token", "...Secret", "...Password").
+# The last word of a name that makes it a secret ("...Token", "...Secret", "...Password"). Not
+# "bearer": a ``bearer`` member is one (`SECRET_KEYS`), but a word ending in it names who bears
+# something (Open Banking's ``ChargeBearer``: "BorneByDebtor"), and a report hid it for nothing.
 _SECRET_WORDS = frozenset(
-    ("token", "secret", "secrets", "password", "passwd", "passphrase", "pwd", "cookie", "bearer")
+    ("token", "secret", "secrets", "password", "passwd", "passphrase", "pwd", "cookie")
 )
 # "...Key" is a secret after one of these words (apiKey, secretAccessKey, openAIKey); a cacheKey,
 # sortKey or publicKey is not.

@@ -55,6 +55,8 @@ from contracttest.redaction import (
         "passwrd",
         "pasword",
         "apiPassword",
+        "bearer",
+        "Bearer",
     ],
 )
 def test_secret_names(name: str) -> None:
@@ -79,6 +81,7 @@ def test_secret_names(name: str) -> None:
         "credentials",
         "authenticationPlan",
         "bearerPrefixEnabled",
+        "ChargeBearer",  # Open Banking: who bears the charges
         "timeTaken",
         "keywords",
         "name",
