@@ -118,3 +118,23 @@ def test_minimal_gives_up_on_a_filter_it_cannot_satisfy() -> None:
     spec = _spec({"N": {"type": "string", "not": {"const": ""}}})
     root = generator_for(spec).plan("N").root
     assert minimal(root) is NO_VALUE  # type: ignore[arg-type]
+
+
+def test_a_format_any_string_satisfies_takes_its_length_limits() -> None:
+    # chime's `password` members with a minLength got no minimal value, so no boundary cases
+    spec = _spec(
+        {
+            "P": {
+                "type": "object",
+                "properties": {
+                    "pin": {"type": "string", "format": "password", "minLength": 4, "maxLength": 8}
+                },
+                "required": ["pin"],
+            }
+        }
+    )
+    cases = list(boundary_cases(spec, "P"))
+    valid = [c.payload for c in cases if c.violation is None]
+    assert valid and valid[0] == {"pin": "aaaa"}
+    assert not any(validate(spec, "P", v) for v in valid), valid
+    assert any(c.violation.rule == "schema.minLength" for c in cases if c.violation is not None)
