@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from contracttest.mock.routing import Router
     from contracttest.openapi.model import Operation, Spec
     from contracttest.openapi.resources import Resource, ResourceMap
 
@@ -42,6 +43,10 @@ class Scope:
     """Coverage units of each kind the run sends at most (None: every one)."""
     unroutable: Mapping[str, str] = field(default_factory=dict)
     """Operation key -> why no request can select it (`unroutable`)."""
+    _routers: dict[str, Router | None] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    """Method -> a router over the spec's operations of that method (built on first use)."""
 
     def enabled(self, check_id: str) -> bool:
         return check_id in self.checks
@@ -70,6 +75,19 @@ class Scope:
         if res is None or role not in ("get", "update", "delete") or not res.id_param:
             return None, None
         return res, role
+
+    def documented_at(self, method: str, raw_path: str) -> Operation | None:
+        """The spec's ``method`` operation whose template matches ``raw_path``, matched as the
+        mock routes (Google's ``/v1/{name}`` matches ``/v1/x:checkDataAccess``)."""
+        from contracttest.mock.routing import Router
+
+        method = method.upper()
+        if method not in self._routers:
+            ops = [o for o in self.spec.operations if o.method.upper() == method]
+            self._routers[method] = Router(ops, self.spec) if ops else None
+        router = self._routers[method]
+        match = router.match(method, raw_path) if router is not None else None
+        return match.operation if match is not None else None
 
     def credential(self, index: int = 0) -> int | None:
         """The credential index to use (None when the run has none)."""

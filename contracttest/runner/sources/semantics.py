@@ -440,7 +440,7 @@ def undocumented_methods(ctx: SourceContext, path: str, ops: list[Operation]) ->
     # the first undocumented method no other documented template serves at this very URL
     url = render_path(op.wire_path, values)
     methods = [method] if ctx.scope.read_only else missing
-    tried = [(m, _documented_elsewhere(ctx, m, url)) for m in methods]
+    tried = [(m, ctx.scope.documented_at(m, url)) for m in methods]
     usable = [m for m, other in tried if other is None]
     if not usable:
         m, other = tried[0]
@@ -503,27 +503,6 @@ def undocumented_methods(ctx: SourceContext, path: str, ops: list[Operation]) ->
             )
             return
     yield Passed(op, sc.check)
-
-
-_ROUTERS: dict[tuple[int, str], tuple[Any, Any]] = {}
-
-
-def _documented_elsewhere(ctx: SourceContext, method: str, raw_path: str) -> Operation | None:
-    """The documented ``method`` operation whose template also matches ``raw_path`` (Google's
-    ``/v1/{name}`` matches ``/v1/x:checkDataAccess``), matched as the mock routes: a probe of that
-    URL proves nothing about the path the spec leaves ``method`` out of."""
-    from contracttest.mock.routing import Router
-
-    key = (id(ctx.spec), method)
-    got = _ROUTERS.get(key)
-    if got is None or got[0] is not ctx.spec:
-        ops = [o for o in ctx.spec.operations if o.method.upper() == method]
-        if len(_ROUTERS) > 64:
-            _ROUTERS.clear()
-        got = _ROUTERS[key] = (ctx.spec, Router(ops, ctx.spec) if ops else None)
-    router = got[1]
-    match = router.match(method, raw_path) if router is not None else None
-    return match.operation if match is not None else None
 
 
 def _path_values(ctx: SourceContext, op: Operation) -> dict[str, Any] | None:
