@@ -517,7 +517,7 @@ class MockEngine:
         for view in self.fill_views(res):
             member = _id_member_node(view, view.root, home, id_name)
             if member is not None:
-                return _typed_part(view, member)
+                return view.typed_part(member)
         return None
 
     def mint_id(self, res: Resource, key: str, org: str, refused: set[str]) -> str:
@@ -540,7 +540,7 @@ class MockEngine:
                     member = _id_member_node(view, node, None, id_name)
                     member = member if _holds_scalar(view, member) else None
                 if member is not None:
-                    members.append(_typed_part(view, member))
+                    members.append(view.typed_part(member))
             shape = self._id_shapes[res.name] = id_shape(self.spec, res, members)
         # taken in any org: the collection's keys are shared unless clients name the objects,
         # and asking only this org's made a create retry each id another org holds until it gave
@@ -810,20 +810,6 @@ def _holds_scalar(view: SchemaView, node: Any) -> bool:
     if types:
         return bool(types - {"object", "array", "null"})
     return "properties" not in node and "items" not in node
-
-
-def _typed_part(view: SchemaView, node: Any) -> Any:
-    """``node``, or where it only wraps typed schemas in an ``allOf`` (PeerTube's ``id: {allOf:
-    [{$ref: id}]}``), the first part that states a type: the type an id is written in. Minting
-    through the wrapper wrote PeerTube's integer video id as the string ``"1"``."""
-    seen = 0
-    while isinstance(node, dict) and "type" not in node and isinstance(node.get("allOf"), list):
-        parts = [view.deref(p) for p in node["allOf"]]
-        typed = [p for p in parts if isinstance(p, dict) and ("type" in p or "allOf" in p)]
-        if not typed or seen > 8:
-            break
-        node, seen = typed[0], seen + 1
-    return node
 
 
 def _id_member_node(view: SchemaView, node: Any, home: str | None, id_name: str) -> Any:

@@ -121,6 +121,20 @@ class SchemaView:
             seen += 1
         return node
 
+    def typed_part(self, node: Any) -> Any:
+        """``node``, or where it only wraps typed schemas in an ``allOf`` (PeerTube's ``id: {allOf:
+        [{$ref: id}]}``), the first part that states a type: the type a value is written in
+        (`typed_id` reads it; minting through the wrapper wrote PeerTube's integer video id as
+        the string ``"1"``)."""
+        seen = 0
+        while isinstance(node, dict) and "type" not in node and isinstance(node.get("allOf"), list):
+            parts = [self.deref(p) for p in node["allOf"]]
+            typed = [p for p in parts if isinstance(p, dict) and ("type" in p or "allOf" in p)]
+            if not typed or seen > 8:
+                break
+            node, seen = typed[0], seen + 1
+        return node
+
     def branch_for(self, node: dict[str, Any], value: Any, *, strict: bool = True) -> Any | None:
         """The ``oneOf``/``anyOf`` branch that ``value`` takes, or None when undecidable.
 
