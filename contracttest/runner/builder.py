@@ -72,6 +72,7 @@ class CaseBuilder:
         self.generation = generation
         self.fixtures = fixtures
         self._params: dict[str, dict[str, Any]] = {}
+        self._parents: dict[str, Any] = {}
         self._examples: dict[str, list[Any]] = {}
         self._coverage: dict[str, list[Enumeration]] = {}
         self._shares: dict[str, dict[str, int]] = {}
@@ -99,9 +100,28 @@ class CaseBuilder:
             target = f"{op.label}:parameters"
             fixed = (self._ascii_headers(g) for g in routable)
             sendable = [g for g in fixed if g is not None and self.generation.is_valid(target, g)]
-        chosen = (sendable or routable or candidates or [{}])[0]
+        chosen = self._same_parents(op, (sendable or routable or candidates or [{}])[0])
         self._params[op.label] = chosen
         return chosen
+
+    def _same_parents(self, op: Operation, draw: dict[str, Any]) -> dict[str, Any]:
+        """``draw`` with each path value an earlier sample gave the same place (the template up
+        to that parameter: ``/userprofiles/{profileId}``) where it stays valid for ``op``: the
+        operations of one resource address one parent. Each drew its own, so dfareporting's
+        create made a remarketing list under one profile and the list looked under another."""
+        path = draw.get("path")
+        if not isinstance(path, dict) or not path:
+            return draw
+        places = {name: _place(op.path, name) for name in path}
+        earlier = {n: self._parents[k] for n, k in places.items() if k in self._parents}
+        if earlier and any(path[n] != v for n, v in earlier.items()):
+            same = {**draw, "path": {**path, **earlier}}
+            if self.generation.is_valid(f"{op.label}:parameters", same):
+                draw = same
+        for name, key in places.items():
+            if key is not None:
+                self._parents.setdefault(key, draw["path"][name])
+        return draw
 
     @staticmethod
     def _ascii_headers(draw: dict[str, Any]) -> dict[str, Any] | None:
@@ -658,3 +678,9 @@ def _near(violation: Violation, findings: list[Any]) -> bool:
         or f.pointer == ""
         for f in findings
     )
+
+
+def _place(template: str, name: str) -> str | None:
+    """The path template up to and including parameter ``name`` (``/a/{x}`` of ``/a/{x}/b``)."""
+    at = template.find("{" + name + "}")
+    return template[: at + len(name) + 2] if at >= 0 else None

@@ -984,3 +984,102 @@ def test_a_create_answer_whose_schema_has_no_place_for_the_tag_need_not_show_it(
     else:
         assert messages == []
         assert Status.PASSED in _status(result, "stateful.discriminator").values()
+
+
+# ------------------------------------------- a parent no create makes, a list that requires a filter
+LIST_ITEM = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "string"},
+        "name": {"type": "string", "maxLength": 40},
+        "advertiserId": {"type": "string", "maxLength": 20},
+    },
+}
+
+
+def _profile_lists_spec() -> Spec:
+    """dfareporting's remarketing lists: under a profile no operation creates, and listed only
+    for an advertiser (a required filter on a member the create body may leave out)."""
+    base, item = "/userprofiles/{profileId}/lists", "/userprofiles/{profileId}/lists/{id}"
+    page = {"type": "object", "properties": {"lists": {"type": "array", "items": LIST_ITEM}}}
+    return _spec(
+        "profile-lists",
+        {
+            base: {
+                "parameters": [_param("profileId")],
+                "post": {
+                    "operationId": "insert",
+                    "requestBody": {"required": True, **_json(LIST_ITEM)},
+                    "responses": _ok(LIST_ITEM),
+                },
+                "get": {
+                    "operationId": "list",
+                    "parameters": [
+                        {
+                            "name": "advertiserId",
+                            "in": "query",
+                            "required": True,
+                            "schema": {"type": "string", "maxLength": 20},
+                        },
+                        {"name": "name", "in": "query", "schema": {"type": "string"}},
+                    ],
+                    "responses": _ok(page),
+                },
+            },
+            item: {
+                "parameters": [_param("profileId"), _param("id")],
+                "get": {"operationId": "get", "responses": _ok(LIST_ITEM)},
+            },
+        },
+    )
+
+
+def _profile_lists_server() -> Handler:
+    """Objects are kept per org and profile; a list shows only the advertiser it is asked for."""
+    store: dict[tuple[str, str], dict[str, dict[str, Any]]] = {}
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        if _org(request) not in TOKENS:
+            return _reply(401, {"message": "unauthenticated"})
+        parts = request.url.path.strip("/").split("/")
+        if len(parts) < 3 or parts[0] != "userprofiles" or parts[2] != "lists" or not parts[1]:
+            return _reply(404, {"message": "no route"})
+        mine = store.setdefault((_org(request), parts[1]), {})
+        if len(parts) == 3 and request.method == "POST":
+            body = _body(request)
+            if not isinstance(body, dict) or any(
+                not isinstance(body.get(k, ""), str) for k in ("name", "advertiserId")
+            ):
+                return _reply(400, {"message": "invalid list"})
+            if len(body.get("name", "")) > 40 or len(body.get("advertiserId", "")) > 20:
+                return _reply(400, {"message": "too long"})
+            made = {k: body[k] for k in ("name", "advertiserId") if k in body}
+            made["id"] = str(uuid.uuid4())
+            mine[made["id"]] = made
+            return _reply(200, made)
+        if len(parts) == 3 and request.method == "GET":
+            q = request.url.params
+            adv = q.get("advertiserId")
+            if adv is None or len(adv) > 20:
+                return _reply(400, {"message": "advertiserId is required"})
+            found = [
+                o
+                for o in mine.values()
+                if o.get("advertiserId") == adv and q.get("name", o.get("name")) == o.get("name")
+            ]
+            return _reply(200, {"lists": found})
+        if len(parts) == 4 and request.method == "GET" and parts[3] in mine:
+            return _reply(200, mine[parts[3]])
+        return _reply(404, {"message": "not found"})
+
+    return handle
+
+
+def test_a_parent_no_create_makes_is_one_parent_and_a_required_filter_follows_the_object() -> None:
+    """googleapis.com/dfareporting.json: the create drew one profileId and the list another, then
+    listed under a sample advertiserId; the lists just made were 'not in the list' and a name
+    filter 'dropped' them, from a server that does what its contract says."""
+    checks = ["stateful.lifecycle", "stateful.filters"]
+    result = engine_for(_profile_lists_spec(), _profile_lists_server(), checks=checks).run()
+    assert result.failures() == [], [f.finding.message for f in result.failures()]
+    assert result.results[("get", "stateful.lifecycle")].status is Status.PASSED

@@ -198,6 +198,7 @@ def _lifecycle_variant(ctx: SourceContext, res: Resource, tag: Any) -> StepGen:
                 yield from check_tag(sc, gcase, gex, prop, tag, got, "GET after create")
                 current = got
 
+    sc.pin(current)
     for lop in (res.listing, *res.views):
         if lop is None or not ctx.scope.selected(lop):
             continue
