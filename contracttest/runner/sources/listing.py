@@ -377,15 +377,13 @@ def filters(ctx: SourceContext, res: Resource, op: Operation) -> StepGen:
     by_id = {resource_id(res, i): i for i in items if isinstance(i, dict)}
     complete = len(items) < max_limit(ctx, op, limit_param(op))
     b: Any
-    if newest is not None and (newest.id in by_id or not complete):
-        b = by_id.get(newest.id) or newest.created
-    elif newest is not None and unpinned_filters(sc, res, op):
+    if newest is not None and newest.id not in by_id and complete and unpinned_filters(sc, res, op):
         # the list requires a filter the object made does not carry (dfareporting's
         # advertiserId): it is rightly not there, and a filter cannot be judged by finding it
         yield Skipped(op, sc.check, "the object made is not in a list filtered by a sample's value")
         return
-    elif newest is not None:
-        b = newest.created  # lifecycle reports an object missing from a complete list
+    if newest is not None:
+        b = by_id.get(newest.id) or newest.created
     else:
         b = next(iter(by_id.values()), None)
     if not isinstance(b, dict):
